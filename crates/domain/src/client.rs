@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClientId;
-use crate::validation::ValidationErrors;
+use crate::validation::{ValidationErrors, is_plausible_email};
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_NOTES_CHARS: usize = 20_000;
@@ -107,19 +107,6 @@ fn birth_date(errors: &mut ValidationErrors, value: &str, today: Date) -> Option
         Some(date) => return Some(date),
     }
     None
-}
-
-fn is_plausible_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    email.len() <= 254
-        && !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && !domain.contains('@')
 }
 
 /// A stored client as a reader may see it. `notes` is `None` both when there

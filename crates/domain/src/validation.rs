@@ -54,3 +54,18 @@ impl fmt::Display for ValidationErrors {
         Ok(())
     }
 }
+
+/// A light check that catches typos (missing `@`, spaces, no domain); the
+/// real test of an address is a message arriving.
+pub fn is_plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    email.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !domain.contains('@')
+}

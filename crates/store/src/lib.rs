@@ -1,1 +1,170 @@
-//! placeholder
+//! Myomap's storage: the only crate that knows SQL.
+//!
+//! One code path serves both back ends. Queries go through sqlx's `Any`
+//! driver with `$N` placeholders (which SQLite accepts too) and portable
+//! column types (TEXT, BIGINT), and the schema is one set of portable
+//! migrations. SQLite is the zero-setup default; PostgreSQL carries several
+//! stateless server instances.
+//!
+//! Clinic isolation lives here, not in the handlers: every clinical query is a
+//! method of [`ClinicScope`], which is only made from an authenticated
+//! [`Actor`] and binds that actor's clinic into every statement. There is no
+//! other way to reach a client row. Every change, and every read of a client's
+//! record, appends to the clinic's hash-chained audit log in the same
+//! transaction as the change itself.
+
+mod accounts;
+mod audit;
+mod clients;
+mod error;
+mod migrate;
+mod time;
+mod tx;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+pub use accounts::{Actor, LoginAttempt, NewAccount, SessionGrant};
+pub use audit::{AuditEntry, AuditProblem, AuditReport};
+pub use clients::{ClientPage, ClientQuery, ClinicScope, PAGE_SIZE};
+pub use error::StoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Where the data lives: a SQLite file in the data directory, or a
+/// PostgreSQL URL.
+#[derive(Debug, Clone)]
+pub enum DatabaseTarget {
+    SqliteFile(std::path::PathBuf),
+    Url(String),
+}
+
+impl DatabaseTarget {
+    /// `--database URL` wins; otherwise `myomap.db` inside the data directory.
+    pub fn choose(url: Option<&str>, data_dir: &Path) -> Self {
+        match url {
+            Some(url) => DatabaseTarget::Url(url.to_owned()),
+            None => DatabaseTarget::SqliteFile(data_dir.join("myomap.db")),
+        }
+    }
+
+    /// A description safe to print (no password).
+    pub fn describe(&self) -> String {
+        match self {
+            DatabaseTarget::SqliteFile(path) => format!("sqlite {}", path.display()),
+            DatabaseTarget::Url(url) => match url.split_once('@') {
+                Some((scheme_user, host)) => {
+                    let scheme_user = scheme_user.split_once(':').map_or(scheme_user, |(s, rest)| {
+                        if rest.contains(':') { s } else { scheme_user }
+                    });
+                    format!("{scheme_user}@{host}")
+                }
+                None => url.clone(),
+            },
+        }
+    }
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite has one writer at a time; taking turns in-process avoids
+    /// busy errors on lock upgrade. PostgreSQL needs no such gate.
+    sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Store {
+    /// Connects (creating the SQLite file and its directory on first start)
+    /// and applies pending migrations.
+    pub async fn open(target: &DatabaseTarget) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = match target {
+            DatabaseTarget::SqliteFile(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        StoreError::Config(format!("cannot create data directory {}: {e}", dir.display()))
+                    })?;
+                }
+                (format!("sqlite://{}?mode=rwc", path.display()), Backend::Sqlite)
+            }
+            DatabaseTarget::Url(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                (url.clone(), Backend::Postgres)
+            }
+            DatabaseTarget::Url(url) if url.starts_with("sqlite:") => (url.clone(), Backend::Sqlite),
+            DatabaseTarget::Url(url) => {
+                return Err(StoreError::Config(format!(
+                    "database URL must start with postgres:// or sqlite:, got \"{}\"",
+                    url.split(':').next().unwrap_or_default()
+                )));
+            }
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::Config(format!("bad database URL: {e}")))?
+            .disable_statement_logging();
+        let pool_options = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10));
+        let pool_options = if backend == Backend::Sqlite {
+            pool_options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    // WAL for concurrent readers; FULL sync so an acknowledged
+                    // commit survives power loss, not only a process crash.
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = FULL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    Ok(())
+                })
+            })
+        } else {
+            pool_options
+        };
+        let pool = pool_options.connect_with(options).await.map_err(StoreError::connect)?;
+        let store = Store {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
+        };
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Is the database answering?
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The only way to reach clinical records: scoped to the actor's clinic.
+    pub fn clinic<'a>(&'a self, actor: &'a Actor) -> ClinicScope<'a> {
+        ClinicScope::new(self, actor)
+    }
+}

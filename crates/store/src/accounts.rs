@@ -1,0 +1,326 @@
+//! Clinics, staff accounts, sign-in and sessions.
+//!
+//! Passwords are hashed with argon2id. Sessions live in the database (so any
+//! server instance accepts them); only a SHA-256 of the bearer token is stored,
+//! so a copy of the database does not hold live credentials. Failed sign-ins
+//! are counted in the database too, per email and per remote address, so the
+//! limit holds across instances.
+
+use std::time::Duration;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use jiff::Timestamp;
+use myomap_domain::validation::is_plausible_email;
+use myomap_domain::{ClinicId, Role, UserId, ValidationErrors};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::audit::{self, AuditEvent};
+use crate::time::{from_ms, now_ms};
+use crate::{Store, StoreError};
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+const MAX_PASSWORD_CHARS: usize = 1024;
+const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+const MAX_FAILURES_PER_EMAIL: i64 = 5;
+const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+
+/// The signed-in person on whose behalf the store acts. Made only by
+/// [`Store::authenticate`] or [`Store::actor_for_email`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub clinic_id: ClinicId,
+    pub clinic_name: String,
+    pub email: String,
+    pub role: Role,
+    /// The session's anti-forgery token (empty for command-line actors).
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    pub clinic_id: ClinicId,
+    pub user_id: UserId,
+    pub clinic_created: bool,
+}
+
+pub struct LoginAttempt<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    /// The remote address, for rate limiting.
+    pub remote: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionGrant {
+    pub token: String,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+async fn hash_password(password: String) -> Result<String, StoreError> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        rand::rng().fill_bytes(&mut salt);
+        let salt = SaltString::encode_b64(&salt).map_err(|e| StoreError::Internal(e.to_string()))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| StoreError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| StoreError::Internal(e.to_string()))?
+}
+
+async fn verify_password(password: String, stored: Option<String>) -> Result<bool, StoreError> {
+    tokio::task::spawn_blocking(move || {
+        // Without an account we still spend the time of one verification, so
+        // response times do not reveal which emails exist.
+        let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
+        let parsed = PasswordHash::new(&stored).map_err(|e| StoreError::Internal(e.to_string()))?;
+        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .map_err(|e| StoreError::Internal(e.to_string()))?
+}
+
+/// argon2id (default parameters) of a random password nobody knows.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$bXlvbWFwLWR1bW15LXNhbHQ$0xkGqAE0Bq0l0rZ1jB3F6u1i7i6m7wZbGWbLMSoYQYE";
+
+impl Store {
+    /// Creates a staff account, and its clinic when no clinic of that name
+    /// exists yet, in one transaction.
+    pub async fn add_account(
+        &self,
+        clinic_name: &str,
+        email: &str,
+        password: &str,
+        role: Role,
+        performed_by: &str,
+    ) -> Result<NewAccount, StoreError> {
+        let clinic_name = clinic_name.trim();
+        let email = normalize_email(email);
+        let mut errors = ValidationErrors::default();
+        if clinic_name.is_empty() || clinic_name.chars().count() > 120 {
+            errors.add("clinic", "must be 1 to 120 characters");
+        }
+        if !is_plausible_email(&email) {
+            errors.add("email", "is not an email address (expected name@example.org)");
+        }
+        let length = password.chars().count();
+        if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
+            errors.add("password", format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"));
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let password_hash = hash_password(password.to_owned()).await?;
+
+        let mut tx = self.write_tx().await?;
+        let existing: Option<String> = sqlx::query_scalar("SELECT id FROM clinics WHERE name = $1")
+            .bind(clinic_name)
+            .fetch_optional(&mut *tx.tx)
+            .await?;
+        let clinic_created = existing.is_none();
+        let clinic_id = match existing {
+            Some(id) => id.parse().map_err(|_| StoreError::Internal(format!("bad clinic id {id}")))?,
+            None => {
+                let id = ClinicId::new();
+                sqlx::query("INSERT INTO clinics (id, name, created_at) VALUES ($1, $2, $3)")
+                    .bind(id.to_string())
+                    .bind(clinic_name)
+                    .bind(now_ms())
+                    .execute(&mut *tx.tx)
+                    .await?;
+                id
+            }
+        };
+        let user_id = UserId::new();
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, clinic_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(user_id.to_string())
+        .bind(clinic_id.to_string())
+        .bind(&email)
+        .bind(&password_hash)
+        .bind(role.as_str())
+        .bind(now_ms())
+        .execute(&mut *tx.tx)
+        .await;
+        match inserted {
+            Err(e) if StoreError::is_unique_violation(&e) => {
+                return Err(StoreError::Conflict(format!("an account with email {email} already exists")));
+            }
+            other => other?,
+        };
+        let clinic = clinic_id.to_string();
+        if clinic_created {
+            audit::append(&mut tx, AuditEvent { clinic_id: &clinic, actor: performed_by, action: "clinic.create", record_type: "clinic", record_id: &clinic }).await?;
+        }
+        let user = user_id.to_string();
+        audit::append(&mut tx, AuditEvent { clinic_id: &clinic, actor: performed_by, action: "user.create", record_type: "user", record_id: &user }).await?;
+        tx.commit().await?;
+        Ok(NewAccount { clinic_id, user_id, clinic_created })
+    }
+
+    async fn failures_since(&self, subject: &str, since: i64) -> Result<(i64, Option<i64>), StoreError> {
+        let row = sqlx::query("SELECT COUNT(*), MIN(at) FROM login_failures WHERE subject = $1 AND at > $2")
+            .bind(subject)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
+    /// Checks a password and opens a session of `ttl`.
+    pub async fn login(&self, attempt: LoginAttempt<'_>, ttl: Duration) -> Result<SessionGrant, StoreError> {
+        let email = normalize_email(attempt.email);
+        let now = now_ms();
+        let since = now - FAILURE_WINDOW_MS;
+        let by_email = format!("email:{email}");
+        let by_address = format!("address:{}", attempt.remote);
+        for (subject, limit) in [(&by_email, MAX_FAILURES_PER_EMAIL), (&by_address, MAX_FAILURES_PER_ADDRESS)] {
+            let (count, oldest) = self.failures_since(subject, since).await?;
+            if count >= limit {
+                let retry_after_ms = oldest.unwrap_or(now) + FAILURE_WINDOW_MS - now;
+                return Err(StoreError::TooManyAttempts {
+                    retry_after_secs: u64::try_from(retry_after_ms / 1000 + 1).unwrap_or(1),
+                });
+            }
+        }
+        let user = sqlx::query("SELECT id, clinic_id, password_hash FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&self.pool)
+            .await?;
+        let stored_hash = user.as_ref().map(|row| row.try_get::<String, _>(2)).transpose()?;
+        let password_ok = verify_password(attempt.password.to_owned(), stored_hash).await?;
+        let mut tx = self.write_tx().await?;
+        let user = match user {
+            Some(user) if password_ok => user,
+            _ => {
+                for subject in [&by_email, &by_address] {
+                    sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
+                        .bind(subject)
+                        .bind(now)
+                        .execute(&mut *tx.tx)
+                        .await?;
+                }
+                sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                    .bind(since)
+                    .execute(&mut *tx.tx)
+                    .await?;
+                tx.commit().await?;
+                return Err(StoreError::WrongCredentials);
+            }
+        };
+        let user_id: String = user.try_get(0)?;
+        let clinic_id: String = user.try_get(1)?;
+        let token = random_token();
+        let csrf_token = random_token();
+        let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX / 2);
+        let expires_at = now.saturating_add(ttl_ms);
+        sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+            .bind(&by_email)
+            .execute(&mut *tx.tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(&mut *tx.tx)
+            .await?;
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash(&token))
+            .bind(&user_id)
+            .bind(&csrf_token)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *tx.tx)
+            .await?;
+        audit::append(&mut tx, AuditEvent { clinic_id: &clinic_id, actor: &user_id, action: "session.login", record_type: "user", record_id: &user_id }).await?;
+        tx.commit().await?;
+        Ok(SessionGrant { token, csrf_token, expires_at: from_ms(expires_at) })
+    }
+
+    /// The actor behind a session token.
+    pub async fn authenticate(&self, token: &str) -> Result<Actor, StoreError> {
+        let row = sqlx::query(
+            "SELECT u.id, u.clinic_id, c.name, u.email, u.role, s.csrf_token, s.expires_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN clinics c ON c.id = u.clinic_id \
+             WHERE s.token_hash = $1",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::Unauthenticated)?;
+        let expires_at: i64 = row.try_get(6)?;
+        if expires_at <= now_ms() {
+            return Err(StoreError::SessionExpired);
+        }
+        actor_from_row(&row)
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Acts as a named account without a session: the command line and demo
+    /// seeding, which run with the operator's authority over the database.
+    pub async fn actor_for_email(&self, email: &str) -> Result<Actor, StoreError> {
+        let row = sqlx::query(
+            "SELECT u.id, u.clinic_id, c.name, u.email, u.role, '' \
+             FROM users u JOIN clinics c ON c.id = u.clinic_id WHERE u.email = $1",
+        )
+        .bind(normalize_email(email))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("account"))?;
+        actor_from_row(&row)
+    }
+}
+
+fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<Actor, StoreError> {
+    let parse_err = |what: &str| StoreError::Internal(format!("corrupt {what} in the database"));
+    Ok(Actor {
+        user_id: row.try_get::<String, _>(0)?.parse().map_err(|_| parse_err("user id"))?,
+        clinic_id: row.try_get::<String, _>(1)?.parse().map_err(|_| parse_err("clinic id"))?,
+        clinic_name: row.try_get(2)?,
+        email: row.try_get(3)?,
+        role: row.try_get::<String, _>(4)?.parse().map_err(|_| parse_err("role"))?,
+        csrf_token: row.try_get(5)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn dummy_hash_is_a_valid_argon2id_hash() {
+        let parsed = PasswordHash::new(DUMMY_HASH).unwrap();
+        assert_eq!(parsed.algorithm.as_str(), "argon2id");
+        assert!(Argon2::default().verify_password(b"guess", &parsed).is_err());
+    }
+}

@@ -1,0 +1,86 @@
+//! Schema migrations, applied on every start. A small runner of our own
+//! because sqlx's migrator needs its compile-time macros (a second build of
+//! both drivers) and per-backend scripts; ours runs one portable script list
+//! through the `Any` driver. Each migration commits atomically with its
+//! version row; on PostgreSQL an advisory lock keeps two instances starting at
+//! once from applying the same migration twice.
+
+use sqlx::Connection;
+
+use crate::time::now_ms;
+use crate::{Backend, Store, StoreError};
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+
+/// Arbitrary constant naming the migration lock.
+const MIGRATION_LOCK_KEY: i64 = 0x6d79_6f6d_6170;
+
+pub(crate) async fn run(store: &Store) -> Result<Vec<i64>, StoreError> {
+    let mut conn = store.pool.acquire().await?;
+    if store.backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK_KEY)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let result = apply_pending(&mut conn).await;
+    if store.backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK_KEY)
+            .execute(&mut *conn)
+            .await?;
+    }
+    result
+}
+
+async fn apply_pending(conn: &mut sqlx::AnyConnection) -> Result<Vec<i64>, StoreError> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut newly_applied = Vec::new();
+    for &(version, name, script) in MIGRATIONS {
+        if applied.contains(&version) {
+            continue;
+        }
+        let failed = |e: sqlx::Error| StoreError::Migration {
+            version,
+            message: e.to_string(),
+        };
+        let mut tx = conn.begin().await?;
+        for statement in statements(script) {
+            sqlx::query(statement).execute(&mut *tx).await.map_err(failed)?;
+        }
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(version)
+            .bind(name)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        tracing::info!(version, name, "applied migration");
+        newly_applied.push(version);
+    }
+    Ok(newly_applied)
+}
+
+/// Splits a script into statements. Our scripts keep `;` only at line ends.
+fn statements(script: &str) -> impl Iterator<Item = &str> {
+    script
+        .split(";\n")
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .is_empty()
+                .then_some("")
+                .unwrap_or(s)
+                .trim()
+        })
+        .filter(|s| !s.is_empty() && !s.lines().all(|l| l.trim_start().starts_with("--") || l.trim().is_empty()))
+}
