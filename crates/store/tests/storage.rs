@@ -1,0 +1,345 @@
+//! The storage suite. Every scenario runs against SQLite (a temporary file)
+//! and against a real PostgreSQL server (a fresh database per test, created
+//! through `MYOMAP_TEST_POSTGRES_URL`, default
+//! `postgres://postgres@127.0.0.1:5432/postgres`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use myomap_domain::{ClientFields, Role, ValidClient};
+use myomap_store::{Actor, ClientQuery, DatabaseTarget, LoginAttempt, Store, StoreError};
+
+mod support {
+    use super::*;
+
+    pub struct TestDb {
+        pub target: DatabaseTarget,
+        /// The URL a test uses to reach the same database behind the store's back.
+        pub raw_url: String,
+        _dir: Option<tempfile::TempDir>,
+        pg_drop: Option<(String, String)>,
+    }
+
+    pub fn postgres_admin_url() -> String {
+        std::env::var("MYOMAP_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    }
+
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("myomap.db");
+        TestDb {
+            raw_url: format!("sqlite://{}", path.display()),
+            target: DatabaseTarget::SqliteFile(path),
+            _dir: Some(dir),
+            pg_drop: None,
+        }
+    }
+
+    pub async fn postgres() -> TestDb {
+        use sqlx::Connection;
+        let admin = postgres_admin_url();
+        let name = format!("myomap_t_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::PgConnection::connect(&admin)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} for the storage suite: {e}"));
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+        let (base, _) = admin.rsplit_once('/').unwrap();
+        let url = format!("{base}/{name}");
+        TestDb {
+            target: DatabaseTarget::Url(url.clone()),
+            raw_url: url,
+            _dir: None,
+            pg_drop: Some((admin, name)),
+        }
+    }
+
+    impl Drop for TestDb {
+        fn drop(&mut self) {
+            if let Some((admin, name)) = self.pg_drop.take() {
+                // Best effort, on a thread of its own: Drop cannot await.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    rt.block_on(async {
+                        use sqlx::Connection;
+                        if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+
+    pub async fn raw_execute(db: &TestDb, sql: &str) -> u64 {
+        sqlx::any::install_default_drivers();
+        use sqlx::Connection;
+        let mut conn = sqlx::AnyConnection::connect(&db.raw_url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap().rows_affected()
+    }
+
+    pub async fn raw_count(db: &TestDb, sql: &str) -> i64 {
+        sqlx::any::install_default_drivers();
+        use sqlx::Connection;
+        let mut conn = sqlx::AnyConnection::connect(&db.raw_url).await.unwrap();
+        sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut conn).await.unwrap()
+    }
+}
+
+use support::TestDb;
+
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        $(
+            mod $scenario {
+                #[tokio::test]
+                async fn sqlite() {
+                    let db = super::support::sqlite().await;
+                    super::$scenario(&db).await;
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    let db = super::support::postgres().await;
+                    super::$scenario(&db).await;
+                }
+            }
+        )*
+    };
+}
+
+on_both_backends!(
+    migrations_apply_once,
+    accounts_sessions_and_rate_limit,
+    failing_multi_row_change_leaves_nothing,
+    clinics_are_isolated,
+    front_desk_never_sees_clinical_notes,
+    concurrent_edits_do_not_overwrite,
+    search_and_paging,
+    audit_chain_detects_tampering,
+    concurrent_writes_are_all_kept,
+);
+
+const PASSWORD: &str = "correct horse battery";
+
+fn client(given: &str, family: &str) -> ValidClient {
+    ClientFields {
+        given_name: given.into(),
+        family_name: family.into(),
+        date_of_birth: "1985-12-10".into(),
+        notes: "Right-sided neck pain after desk work.".into(),
+        ..Default::default()
+    }
+    .validate(jiff::civil::date(2026, 11, 26))
+    .unwrap()
+}
+
+async fn account(store: &Store, clinic: &str, email: &str, role: Role) -> Actor {
+    store.add_account(clinic, email, PASSWORD, role, "test").await.unwrap();
+    store.actor_for_email(email).await.unwrap()
+}
+
+async fn migrations_apply_once(db: &TestDb) {
+    let store = Store::open(&db.target).await.unwrap();
+    store.close().await;
+    let store = Store::open(&db.target).await.unwrap();
+    store.ping().await.unwrap();
+    assert_eq!(support::raw_count(db, "SELECT COUNT(*) FROM schema_migrations").await, 1);
+}
+
+async fn accounts_sessions_and_rate_limit(db: &TestDb) {
+    let store = Store::open(&db.target).await.unwrap();
+    let first = store.add_account("North Clinic", "Owner@North.test", PASSWORD, Role::Owner, "test").await.unwrap();
+    assert!(first.clinic_created);
+    let second = store.add_account("North Clinic", "desk@north.test", PASSWORD, Role::FrontDesk, "test").await.unwrap();
+    assert!(!second.clinic_created);
+    assert_eq!(first.clinic_id, second.clinic_id);
+
+    let duplicate = store.add_account("North Clinic", "owner@north.test", PASSWORD, Role::Therapist, "test").await;
+    assert!(matches!(duplicate, Err(StoreError::Conflict(m)) if m.contains("already exists")));
+    let short = store.add_account("North Clinic", "new@north.test", "short", Role::Therapist, "test").await;
+    assert!(matches!(short, Err(StoreError::Invalid(e)) if e.for_field("password").is_some()));
+
+    let attempt = |password: &'static str| LoginAttempt { email: "owner@north.test", password, remote: "10.0.0.1" };
+    let grant = store.login(attempt(PASSWORD), Duration::from_secs(3600)).await.unwrap();
+    let actor = store.authenticate(&grant.token).await.unwrap();
+    assert_eq!(actor.role, Role::Owner);
+    assert_eq!(actor.email, "owner@north.test");
+    assert_eq!(actor.csrf_token, grant.csrf_token);
+    assert!(matches!(store.authenticate("not-a-token").await, Err(StoreError::Unauthenticated)));
+
+    store.logout(&grant.token).await.unwrap();
+    assert!(matches!(store.authenticate(&grant.token).await, Err(StoreError::Unauthenticated)));
+
+    let short_lived = store.login(attempt(PASSWORD), Duration::from_millis(1)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(matches!(store.authenticate(&short_lived.token).await, Err(StoreError::SessionExpired)));
+
+    for _ in 0..5 {
+        assert!(matches!(store.login(attempt("wrong password"), Duration::from_secs(60)).await, Err(StoreError::WrongCredentials)));
+    }
+    // Locked out, even with the right password, until the window passes.
+    assert!(matches!(
+        store.login(attempt(PASSWORD), Duration::from_secs(60)).await,
+        Err(StoreError::TooManyAttempts { retry_after_secs }) if retry_after_secs > 0 && retry_after_secs <= 900
+    ));
+    // Unknown accounts fail the same way as wrong passwords.
+    let unknown = LoginAttempt { email: "nobody@north.test", password: PASSWORD, remote: "10.0.0.2" };
+    assert!(matches!(store.login(unknown, Duration::from_secs(60)).await, Err(StoreError::WrongCredentials)));
+}
+
+async fn failing_multi_row_change_leaves_nothing(db: &TestDb) {
+    let store = Store::open(&db.target).await.unwrap();
+    account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
+    // A new clinic plus an account whose email is taken: the clinic must not remain.
+    let taken = store.add_account("South Clinic", "owner@north.test", PASSWORD, Role::Owner, "test").await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))));
+    assert_eq!(support::raw_count(db, "SELECT COUNT(*) FROM clinics WHERE name = 'South Clinic'").await, 0);
+
+    // A batch whose third row breaks a database constraint stores none.
+    let actor = store.actor_for_email("owner@north.test").await.unwrap();
+    let mut broken = client("Ada", "Byron");
+    broken.given_name = String::new();
+    let batch = [client("Grace", "Hopper"), client("Alan", "Turing"), broken];
+    assert!(store.clinic(&actor).create_clients(&batch).await.is_err());
+    assert_eq!(support::raw_count(db, "SELECT COUNT(*) FROM clients").await, 0);
+    let audit_before = support::raw_count(db, "SELECT COUNT(*) FROM audit_log").await;
+    assert!(store.verify_audit().await.unwrap().first_problem.is_none());
+    assert_eq!(store.verify_audit().await.unwrap().entries, u64::try_from(audit_before).unwrap());
+}
+
+async fn clinics_are_isolated(db: &TestDb) {
+    let store = Store::open(&db.target).await.unwrap();
+    let north = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
+    let south = account(&store, "South Clinic", "owner@south.test", Role::Owner).await;
+    let ada = store.clinic(&north).create_client(&client("Ada", "Byron")).await.unwrap();
+
+    let south_scope = store.clinic(&south);
+    assert!(matches!(south_scope.get_client(ada.id).await, Err(StoreError::NotFound("client"))));
+    assert!(matches!(south_scope.update_client(ada.id, 1, &client("Eve", "Spy")).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(south_scope.set_archived(ada.id, true).await, Err(StoreError::NotFound(_))));
+    assert_eq!(south_scope.list_clients(&ClientQuery::default()).await.unwrap().total, 0);
+    assert_eq!(south_scope.list_clients(&ClientQuery { search: "ada".into(), ..Default::default() }).await.unwrap().total, 0);
+
+    let north_scope = store.clinic(&north);
+    assert_eq!(north_scope.get_client(ada.id).await.unwrap().given_name, "Ada");
+    assert_eq!(support::raw_count(db, "SELECT COUNT(*) FROM clients WHERE given_name = 'Eve'").await, 0);
+}
+
+async fn front_desk_never_sees_clinical_notes(db: &TestDb) {
+    let store = Store::open(&db.target).await.unwrap();
+    let therapist = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
+    let desk = account(&store, "North Clinic", "desk@north.test", Role::FrontDesk).await;
+    let ada = store.clinic(&therapist).create_client(&client("Ada", "Byron")).await.unwrap();
+    assert!(ada.notes.is_some());
+
+    let desk_scope = store.clinic(&desk);
+    assert_eq!(desk_scope.get_client(ada.id).await.unwrap().notes, None);
+    assert!(desk_scope.list_clients(&ClientQuery::default()).await.unwrap().clients.iter().all(|c| c.notes.is_none()));
+    assert!(matches!(desk_scope.create_client(&client("Eve", "Spy")).await, Err(StoreError::Forbidden(_))));
+    assert!(matches!(desk_scope.client_history(ada.id, 10).await, Err(StoreError::Forbidden(_))));
+
+    // Front desk corrects the phone number; the notes they cannot see stay.
+    let mut contact_only = client("Ada", "Byron");
+    contact_only.notes = None;
+    contact_only.phone = Some("+44 20 7946 0000".into());
+    let updated = desk_scope.update_client(ada.id, ada.version, &contact_only).await.unwrap();
+    assert_eq!(updated.phone.as_deref(), Some("+44 20 7946 0000"));
+    let seen_by_therapist = store.clinic(&therapist).get_client(ada.id).await.unwrap();
+    assert_eq!(seen_by_therapist.notes, ada.notes);
+}
+
+async fn concurrent_edits_do_not_overwrite(db: &TestDb) {
+    let store = Store::open(&db.target).await.unwrap();
+    let owner = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
+    let scope = store.clinic(&owner);
+    let ada = scope.create_client(&client("Ada", "Byron")).await.unwrap();
+    let first = scope.update_client(ada.id, ada.version, &client("Ada", "Lovelace")).await.unwrap();
+    assert_eq!(first.version, ada.version + 1);
+    let stale = scope.update_client(ada.id, ada.version, &client("Ada", "King")).await;
+    assert!(matches!(stale, Err(StoreError::Conflict(m)) if m.contains("changed by someone else")));
+    assert_eq!(scope.get_client(ada.id).await.unwrap().family_name, "Lovelace");
+
+    let archived = scope.set_archived(ada.id, true).await.unwrap();
+    assert!(archived.archived);
+    assert_eq!(scope.list_clients(&ClientQuery::default()).await.unwrap().total, 0);
+    assert_eq!(scope.list_clients(&ClientQuery { include_archived: true, ..Default::default() }).await.unwrap().total, 1);
+    assert!(!scope.set_archived(ada.id, false).await.unwrap().archived);
+}
+
+async fn search_and_paging(db: &TestDb) {
+    let store = Store::open(&db.target).await.unwrap();
+    let owner = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
+    let scope = store.clinic(&owner);
+    let batch: Vec<_> = (0..120).map(|i| client(&format!("Given{i:03}"), if i % 3 == 0 { "Byron" } else { "Hopper" })).collect();
+    scope.create_clients(&batch).await.unwrap();
+    let mut odd = client("Percent_Under", "O'Brien");
+    odd.email = Some("pob@example.org".into());
+    scope.create_client(&odd).await.unwrap();
+
+    let all = scope.list_clients(&ClientQuery::default()).await.unwrap();
+    assert_eq!((all.total, all.pages, all.clients.len()), (121, 3, 50));
+    assert_eq!(all.clients[0].family_name, "Byron");
+    let last = scope.list_clients(&ClientQuery { page: 99, ..Default::default() }).await.unwrap();
+    assert_eq!((last.page, last.clients.len()), (3, 21));
+
+    let search = |s: &str| ClientQuery { search: s.into(), ..Default::default() };
+    assert_eq!(scope.list_clients(&search("byron")).await.unwrap().total, 40);
+    assert_eq!(scope.list_clients(&search("BYRON given003")).await.unwrap().total, 1);
+    assert_eq!(scope.list_clients(&search("given003 byron")).await.unwrap().total, 1);
+    // LIKE wildcards in a search are plain characters.
+    assert_eq!(scope.list_clients(&search("%")).await.unwrap().total, 0);
+    assert_eq!(scope.list_clients(&search("percent_")).await.unwrap().total, 1);
+    assert_eq!(scope.list_clients(&search("o'brien")).await.unwrap().total, 1);
+    assert_eq!(scope.list_clients(&search("pob@example")).await.unwrap().total, 1);
+}
+
+async fn audit_chain_detects_tampering(db: &TestDb) {
+    let store = Store::open(&db.target).await.unwrap();
+    let owner = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
+    let scope = store.clinic(&owner);
+    let ada = scope.create_client(&client("Ada", "Byron")).await.unwrap();
+    scope.get_client(ada.id).await.unwrap();
+    scope.update_client(ada.id, ada.version, &client("Ada", "Lovelace")).await.unwrap();
+    let history = scope.client_history(ada.id, 10).await.unwrap();
+    let actions: Vec<_> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["client.update", "client.read", "client.create"]);
+    assert_eq!(history[0].actor, "owner@north.test");
+
+    let clean = store.verify_audit().await.unwrap();
+    assert_eq!((clean.clinics, clean.entries, clean.first_problem), (1, 5, None));
+
+    // Someone hides the read of the record.
+    assert_eq!(support::raw_execute(db, "UPDATE audit_log SET action = 'client.list' WHERE seq = 4").await, 1);
+    let problem = store.verify_audit().await.unwrap().first_problem.unwrap();
+    assert_eq!((problem.seq, problem.clinic_name.as_str()), (4, "North Clinic"));
+    assert!(problem.reason.contains("edited"), "{}", problem.reason);
+    support::raw_execute(db, "UPDATE audit_log SET action = 'client.read' WHERE seq = 4").await;
+    assert!(store.verify_audit().await.unwrap().first_problem.is_none());
+
+    // Someone removes the last entry.
+    support::raw_execute(db, "DELETE FROM audit_log WHERE seq = 5").await;
+    let problem = store.verify_audit().await.unwrap().first_problem.unwrap();
+    assert_eq!(problem.seq, 5);
+}
+
+async fn concurrent_writes_are_all_kept(db: &TestDb) {
+    let store = Store::open(&db.target).await.unwrap();
+    let owner = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let store = store.clone();
+        let owner = owner.clone();
+        tasks.push(tokio::spawn(async move {
+            store.clinic(&owner).create_client(&client(&format!("C{i}"), "Parallel")).await.map(|c| c.id)
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.push(task.await.unwrap().unwrap());
+    }
+    assert_eq!(support::raw_count(db, "SELECT COUNT(*) FROM clients").await, 40);
+    let report = store.verify_audit().await.unwrap();
+    assert_eq!(report.first_problem, None);
+    assert_eq!(report.entries, 42);
+}
