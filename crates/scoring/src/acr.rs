@@ -104,13 +104,22 @@ pub fn acr2016_fm(input: &AcrInput) -> Result<AcrResult, ScoringError> {
     let mut region_has_pain = vec![false; rule.regions.len()];
     for (index, id) in input.regions.iter().enumerate() {
         let found = rule.regions.iter().enumerate().find_map(|(region, r)| {
-            r.areas.iter().find(|area| area.id == *id).map(|area| (region, area))
+            r.areas
+                .iter()
+                .find(|area| area.id == *id)
+                .map(|area| (region, area))
         });
         let Some((region, area)) = found else {
-            return Err(ScoringError::invalid(format!("regions[{index}]"), Problem::UnknownRegion(id.clone())));
+            return Err(ScoringError::invalid(
+                format!("regions[{index}]"),
+                Problem::UnknownRegion(id.clone()),
+            ));
         };
         if seen.contains(&id.as_str()) {
-            return Err(ScoringError::invalid(format!("regions[{index}]"), Problem::DuplicateRegion(id.clone())));
+            return Err(ScoringError::invalid(
+                format!("regions[{index}]"),
+                Problem::DuplicateRegion(id.clone()),
+            ));
         }
         seen.push(id);
         if area.generalized {
@@ -157,11 +166,14 @@ pub fn acr2016_fm(input: &AcrInput) -> Result<AcrResult, ScoringError> {
         pain_regions: u8::try_from(pain_regions).unwrap_or(u8::MAX),
         generalized_pain,
         meets_criteria: severity && generalized_pain && long_enough,
-        fs_band: def.bands.as_ref().map_or("", |bands| bands.band(Ratio::from(u32::from(fs)))),
+        fs_band: def
+            .bands
+            .as_ref()
+            .map_or("", |bands| bands.band(Ratio::from(u32::from(fs)))),
     })
 }
 
-fn rule(scoring: &Scoring) -> Result<&AcrRule, ScoringError> {
+pub(crate) fn rule(scoring: &Scoring) -> Result<&AcrRule, ScoringError> {
     match scoring {
         Scoring::Acr2016(rule) => Ok(rule),
         _ => Err(ScoringError::NotApplicable {

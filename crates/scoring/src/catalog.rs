@@ -310,7 +310,9 @@ fn parse(text: &str) -> Result<Vec<Definition>, String> {
     let mut ordered = Vec::with_capacity(Instrument::ALL.len());
     for (index, instrument) in Instrument::ALL.into_iter().enumerate() {
         if instrument as usize != index {
-            return Err(format!("Instrument::ALL is not in declaration order at {instrument}"));
+            return Err(format!(
+                "Instrument::ALL is not in declaration order at {instrument}"
+            ));
         }
         let def = by_id
             .remove(instrument.as_str())
@@ -346,12 +348,20 @@ fn check(instrument: Instrument, def: &Definition) -> Result<(), String> {
         }
     }
     if let Scoring::Acr2016(rule) = &def.scoring {
-        let mut ids: Vec<&str> = rule.regions.iter().flat_map(|r| &r.areas).map(|a| a.id.as_str()).collect();
+        let mut ids: Vec<&str> = rule
+            .regions
+            .iter()
+            .flat_map(|r| &r.areas)
+            .map(|a| a.id.as_str())
+            .collect();
         let areas = ids.len();
         ids.sort_unstable();
         ids.dedup();
         let symptoms: Vec<&str> = rule.symptoms.iter().map(|s| s.id.as_str()).collect();
-        if ids.len() != areas || rule.regions.len() != 5 || symptoms != crate::acr::AcrSymptoms::FIELDS {
+        if ids.len() != areas
+            || rule.regions.len() != 5
+            || symptoms != crate::acr::AcrSymptoms::FIELDS
+        {
             return Err("the regions, areas or symptom fields are not those of section 9".into());
         }
     }
@@ -408,7 +418,11 @@ mod tests {
             let rule = instrument.definition().scoring.item_rule().unwrap();
             assert_eq!(rule.max_items(), items, "{instrument}");
             assert_eq!(rule.min_items(), min_items, "{instrument}");
-            assert_eq!((rule.response.min, rule.response.max), (lo, hi), "{instrument}");
+            assert_eq!(
+                (rule.response.min, rule.response.max),
+                (lo, hi),
+                "{instrument}"
+            );
             assert_eq!(rule.min_answered, min_answered, "{instrument}");
             assert_eq!(rule.decimals, decimals, "{instrument}");
         }

@@ -2,7 +2,7 @@
 //! classifier for progress pages.
 
 use crate::catalog::{HigherIs, McidRule};
-use crate::error::Problem;
+use crate::items::{check_answer, item_rule};
 use crate::{Instrument, Ratio, ScoringError};
 
 /// NPRS change between two ratings (spec section 1), `change = followup −
@@ -27,18 +27,9 @@ pub const NPRS_PERCENT_DECIMALS: u32 = 1;
 /// Computes the NPRS change flags in the spec's integer form. Both ratings
 /// must be whole numbers 0-10.
 pub fn nprs_change(baseline: u8, followup: u8) -> Result<NprsChange, ScoringError> {
-    for (field, value) in [("baseline", baseline), ("followup", followup)] {
-        if value > 10 {
-            return Err(ScoringError::invalid(
-                field,
-                Problem::OutOfRange {
-                    value: value.to_string(),
-                    min: 0,
-                    max: 10,
-                },
-            ));
-        }
-    }
+    let rule = item_rule(Instrument::Nprs)?;
+    check_answer(rule, i64::from(baseline), || "baseline".to_owned())?;
+    check_answer(rule, i64::from(followup), || "followup".to_owned())?;
     let (b, f) = (i32::from(baseline), i32::from(followup));
     Ok(NprsChange {
         change: f - b,
@@ -74,7 +65,11 @@ pub enum ChangeVerdict {
 /// `None` when the instrument has no MCID (JFLS-8, ACR 2016, the QuickDASH
 /// modules), or for values so extreme that the change cannot be computed
 /// exactly.
-pub fn classify_change(instrument: Instrument, baseline: Ratio, followup: Ratio) -> Option<ChangeVerdict> {
+pub fn classify_change(
+    instrument: Instrument,
+    baseline: Ratio,
+    followup: Ratio,
+) -> Option<ChangeVerdict> {
     let def = instrument.definition();
     let mcid = def.mcid.as_ref()?;
     let change = followup.checked_sub(baseline)?;

@@ -106,13 +106,7 @@ impl ScoringError {
     }
 
     /// `field: expected {expected}, got {got}` for an array of the wrong length.
-    pub(crate) fn count(
-        field: &str,
-        min: usize,
-        max: usize,
-        noun: &str,
-        got: usize,
-    ) -> Self {
+    pub(crate) fn count(field: &str, min: usize, max: usize, noun: &str, got: usize) -> Self {
         let expected = if min == max {
             format!("{min} {noun}")
         } else {

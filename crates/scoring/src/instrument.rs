@@ -3,8 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::catalog::{self, Definition};
 use crate::ScoringError;
+use crate::catalog::{self, Definition};
 
 /// An outcome measure of the spec. The id strings (`as_str`) are the ones the
 /// CLI, the HTTP API and stored data use.

@@ -65,17 +65,21 @@ impl ItemScore {
 /// Scores any item-based instrument from answers in official order (`None` =
 /// not answered). Errors: wrong number of answers, an answer out of range,
 /// or an instrument that is not item-based (`ppt`, `acr2016_fm`).
-pub fn score_items(instrument: Instrument, items: &[Option<u8>]) -> Result<ItemScore, ScoringError> {
+pub fn score_items(
+    instrument: Instrument,
+    items: &[Option<u8>],
+) -> Result<ItemScore, ScoringError> {
     let def = instrument.definition();
-    let Some(rule) = def.scoring.item_rule() else {
-        return Err(ScoringError::NotApplicable {
-            instrument,
-            what: "item answers",
-        });
-    };
+    let rule = item_rule(instrument)?;
     if !(rule.min_items()..=rule.max_items()).contains(&items.len()) {
         let (min, max) = (rule.min_items(), rule.max_items());
-        return Err(ScoringError::count("items", min, max, "answers", items.len()));
+        return Err(ScoringError::count(
+            "items",
+            min,
+            max,
+            "answers",
+            items.len(),
+        ));
     }
     for (index, answer) in items.iter().enumerate() {
         if let Some(value) = answer {
@@ -115,6 +119,18 @@ pub fn score_items(instrument: Instrument, items: &[Option<u8>]) -> Result<ItemS
     })
 }
 
+/// The item parameters of `instrument`, or `NotApplicable` for PPT and ACR.
+pub(crate) fn item_rule(instrument: Instrument) -> Result<&'static ItemRule, ScoringError> {
+    instrument
+        .definition()
+        .scoring
+        .item_rule()
+        .ok_or(ScoringError::NotApplicable {
+            instrument,
+            what: "item answers",
+        })
+}
+
 /// `sum × items / answered`: Vernon's NDI raw and the prorated LEFS.
 fn prorated_sum(rule: &ItemRule, sum: i128, answered: i128) -> Option<Ratio> {
     Ratio::new(sum * rule.max_items() as i128, answered)
@@ -142,8 +158,10 @@ pub(crate) fn check_answer(
 
 /// NPRS, single rating (0-10; `None` gives `valid: false`).
 pub fn nprs(value: Option<u8>) -> Result<ItemScore, ScoringError> {
-    if let (Some(v), Some(rule)) = (value, Instrument::Nprs.definition().scoring.item_rule()) {
-        check_answer(rule, i64::from(v), || "value".to_owned())?;
+    if let Some(value) = value {
+        check_answer(item_rule(Instrument::Nprs)?, i64::from(value), || {
+            "value".to_owned()
+        })?;
     }
     score_items(Instrument::Nprs, &[value])
 }

@@ -50,8 +50,8 @@ mod ratio;
 
 pub use acr::{AcrInput, AcrResult, AcrSymptoms, acr2016_fm};
 pub use catalog::{
-    AcrArea, AcrRegion, AcrRule, AcrSymptom, Bands, CutGoesTo, Definition, HigherIs, ItemRule, Mcid,
-    McidRule, PptRule, ResponseRange, Scoring,
+    AcrArea, AcrRegion, AcrRule, AcrSymptom, Bands, CutGoesTo, Definition, HigherIs, ItemRule,
+    Mcid, McidRule, PptRule, ResponseRange, Scoring,
 };
 pub use change::{ChangeVerdict, NPRS_PERCENT_DECIMALS, NprsChange, classify_change, nprs_change};
 pub use error::{Problem, ScoringError};

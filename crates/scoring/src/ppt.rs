@@ -41,7 +41,10 @@ impl FromStr for PptUnit {
         match id {
             "kg_cm2" => Ok(Self::KgCm2),
             "kpa" => Ok(Self::Kpa),
-            _ => Err(ScoringError::invalid("unit", Problem::UnknownUnit(id.to_owned()))),
+            _ => Err(ScoringError::invalid(
+                "unit",
+                Problem::UnknownUnit(id.to_owned()),
+            )),
         }
     }
 }
@@ -65,7 +68,13 @@ pub struct PptMean {
 pub fn ppt(trials: &[Ratio], unit: PptUnit) -> Result<PptMean, ScoringError> {
     let rule = rule()?;
     if !(1..=rule.max_trials).contains(&trials.len()) {
-        return Err(ScoringError::count("trials", 1, rule.max_trials, "trials", trials.len()));
+        return Err(ScoringError::count(
+            "trials",
+            1,
+            rule.max_trials,
+            "trials",
+            trials.len(),
+        ));
     }
     for (index, trial) in trials.iter().enumerate() {
         if *trial <= Ratio::ZERO {
@@ -84,14 +93,22 @@ pub fn ppt(trials: &[Ratio], unit: PptUnit) -> Result<PptMean, ScoringError> {
     let mean = sum.checked_div(count).ok_or_else(too_precise)?;
     let (exact_kpa, exact_kg_cm2) = match unit {
         PptUnit::Kpa => (mean, mean.checked_div(rule.kpa_per_kg_cm2)),
-        PptUnit::KgCm2 => (mean.checked_mul(rule.kpa_per_kg_cm2).ok_or_else(too_precise)?, Some(mean)),
+        PptUnit::KgCm2 => (
+            mean.checked_mul(rule.kpa_per_kg_cm2)
+                .ok_or_else(too_precise)?,
+            Some(mean),
+        ),
     };
     let exact_kg_cm2 = exact_kg_cm2.ok_or_else(too_precise)?;
     Ok(PptMean {
         exact_kpa,
         exact_kg_cm2,
-        mean_kpa: exact_kpa.round_dp(rule.kpa_decimals).ok_or_else(too_precise)?,
-        mean_kg_cm2: exact_kg_cm2.round_dp(rule.kg_cm2_decimals).ok_or_else(too_precise)?,
+        mean_kpa: exact_kpa
+            .round_dp(rule.kpa_decimals)
+            .ok_or_else(too_precise)?,
+        mean_kg_cm2: exact_kg_cm2
+            .round_dp(rule.kg_cm2_decimals)
+            .ok_or_else(too_precise)?,
     })
 }
 

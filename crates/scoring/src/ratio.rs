@@ -75,7 +75,10 @@ impl Ratio {
         let g = i128::try_from(gcd(self.denom.unsigned_abs(), other.denom.unsigned_abs())).ok()?;
         let left = self.numer.checked_mul(other.denom / g)?;
         let right = other.numer.checked_mul(self.denom / g)?;
-        Self::new(left.checked_add(right)?, (self.denom / g).checked_mul(other.denom)?)
+        Self::new(
+            left.checked_add(right)?,
+            (self.denom / g).checked_mul(other.denom)?,
+        )
     }
 
     /// `self - other`, exactly.
@@ -331,7 +334,11 @@ mod tests {
         assert_eq!(r(2, 3).checked_mul(r(9, 4)).unwrap(), r(3, 2));
         assert_eq!(r(2, 3).checked_div(r(4, 9)).unwrap(), r(3, 2));
         assert!(r(1, 2).checked_div(Ratio::ZERO).is_none());
-        assert!(Ratio::from_integer(i128::MAX).checked_add(r(1, 1)).is_none());
+        assert!(
+            Ratio::from_integer(i128::MAX)
+                .checked_add(r(1, 1))
+                .is_none()
+        );
         assert_eq!(Ratio::from(Decimal::new(-125, 2)), r(-5, 4));
     }
 }

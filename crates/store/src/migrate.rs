@@ -84,3 +84,12 @@ fn statements(script: &str) -> impl Iterator<Item = &str> {
         })
         .filter(|s| !s.is_empty() && !s.lines().all(|l| l.trim_start().starts_with("--") || l.trim().is_empty()))
 }
+
+impl Store {
+    /// The highest applied migration.
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}

@@ -1,112 +1,14 @@
-//! The storage suite. Every scenario runs against SQLite (a temporary file)
-//! and against a real PostgreSQL server (a fresh database per test, created
-//! through `MYOMAP_TEST_POSTGRES_URL`, default
-//! `postgres://postgres@127.0.0.1:5432/postgres`).
+//! The storage suite: every scenario runs against SQLite and against a real
+//! PostgreSQL server, each test on a database of its own (see myomap-testkit).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 
 use myomap_domain::{ClientFields, Role, ValidClient};
-use myomap_store::{Actor, ClientQuery, DatabaseTarget, LoginAttempt, Store, StoreError};
+use myomap_store::{Actor, ClientQuery, LoginAttempt, Store, StoreError};
 
-mod support {
-    use super::*;
-
-    pub struct TestDb {
-        pub target: DatabaseTarget,
-        /// The URL a test uses to reach the same database behind the store's back.
-        pub raw_url: String,
-        _dir: Option<tempfile::TempDir>,
-        pg_drop: Option<(String, String)>,
-    }
-
-    pub fn postgres_admin_url() -> String {
-        std::env::var("MYOMAP_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-    }
-
-    pub async fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("myomap.db");
-        TestDb {
-            raw_url: format!("sqlite://{}", path.display()),
-            target: DatabaseTarget::SqliteFile(path),
-            _dir: Some(dir),
-            pg_drop: None,
-        }
-    }
-
-    pub async fn postgres() -> TestDb {
-        use sqlx::Connection;
-        let admin = postgres_admin_url();
-        let name = format!("myomap_t_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = sqlx::PgConnection::connect(&admin)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} for the storage suite: {e}"));
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
-        let (base, _) = admin.rsplit_once('/').unwrap();
-        let url = format!("{base}/{name}");
-        TestDb {
-            target: DatabaseTarget::Url(url.clone()),
-            raw_url: url,
-            _dir: None,
-            pg_drop: Some((admin, name)),
-        }
-    }
-
-    impl Drop for TestDb {
-        fn drop(&mut self) {
-            if let Some((admin, name)) = self.pg_drop.take() {
-                // Best effort, on a thread of its own: Drop cannot await.
-                let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-                    rt.block_on(async {
-                        use sqlx::Connection;
-                        if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
-                        }
-                    });
-                })
-                .join();
-            }
-        }
-    }
-
-    pub async fn raw_execute(db: &TestDb, sql: &str) -> u64 {
-        sqlx::any::install_default_drivers();
-        use sqlx::Connection;
-        let mut conn = sqlx::AnyConnection::connect(&db.raw_url).await.unwrap();
-        sqlx::query(sql).execute(&mut conn).await.unwrap().rows_affected()
-    }
-
-    pub async fn raw_count(db: &TestDb, sql: &str) -> i64 {
-        sqlx::any::install_default_drivers();
-        use sqlx::Connection;
-        let mut conn = sqlx::AnyConnection::connect(&db.raw_url).await.unwrap();
-        sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut conn).await.unwrap()
-    }
-}
-
-use support::TestDb;
-
-macro_rules! on_both_backends {
-    ($($scenario:ident),* $(,)?) => {
-        $(
-            mod $scenario {
-                #[tokio::test]
-                async fn sqlite() {
-                    let db = super::support::sqlite().await;
-                    super::$scenario(&db).await;
-                }
-                #[tokio::test]
-                async fn postgres() {
-                    let db = super::support::postgres().await;
-                    super::$scenario(&db).await;
-                }
-            }
-        )*
-    };
-}
+use myomap_testkit::{TestDb, on_both_backends};
 
 on_both_backends!(
     migrations_apply_once,
@@ -140,15 +42,15 @@ async fn account(store: &Store, clinic: &str, email: &str, role: Role) -> Actor 
 }
 
 async fn migrations_apply_once(db: &TestDb) {
-    let store = Store::open(&db.target).await.unwrap();
+    let store = Store::open(&db.target()).await.unwrap();
     store.close().await;
-    let store = Store::open(&db.target).await.unwrap();
+    let store = Store::open(&db.target()).await.unwrap();
     store.ping().await.unwrap();
-    assert_eq!(support::raw_count(db, "SELECT COUNT(*) FROM schema_migrations").await, 1);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 1);
 }
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
-    let store = Store::open(&db.target).await.unwrap();
+    let store = Store::open(&db.target()).await.unwrap();
     let first = store.add_account("North Clinic", "Owner@North.test", PASSWORD, Role::Owner, "test").await.unwrap();
     assert!(first.clinic_created);
     let second = store.add_account("North Clinic", "desk@north.test", PASSWORD, Role::FrontDesk, "test").await.unwrap();
@@ -189,12 +91,12 @@ async fn accounts_sessions_and_rate_limit(db: &TestDb) {
 }
 
 async fn failing_multi_row_change_leaves_nothing(db: &TestDb) {
-    let store = Store::open(&db.target).await.unwrap();
+    let store = Store::open(&db.target()).await.unwrap();
     account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
     // A new clinic plus an account whose email is taken: the clinic must not remain.
     let taken = store.add_account("South Clinic", "owner@north.test", PASSWORD, Role::Owner, "test").await;
     assert!(matches!(taken, Err(StoreError::Conflict(_))));
-    assert_eq!(support::raw_count(db, "SELECT COUNT(*) FROM clinics WHERE name = 'South Clinic'").await, 0);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM clinics WHERE name = 'South Clinic'").await, 0);
 
     // A batch whose third row breaks a database constraint stores none.
     let actor = store.actor_for_email("owner@north.test").await.unwrap();
@@ -202,14 +104,14 @@ async fn failing_multi_row_change_leaves_nothing(db: &TestDb) {
     broken.given_name = String::new();
     let batch = [client("Grace", "Hopper"), client("Alan", "Turing"), broken];
     assert!(store.clinic(&actor).create_clients(&batch).await.is_err());
-    assert_eq!(support::raw_count(db, "SELECT COUNT(*) FROM clients").await, 0);
-    let audit_before = support::raw_count(db, "SELECT COUNT(*) FROM audit_log").await;
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM clients").await, 0);
+    let audit_before = db.raw_count("SELECT COUNT(*) FROM audit_log").await;
     assert!(store.verify_audit().await.unwrap().first_problem.is_none());
     assert_eq!(store.verify_audit().await.unwrap().entries, u64::try_from(audit_before).unwrap());
 }
 
 async fn clinics_are_isolated(db: &TestDb) {
-    let store = Store::open(&db.target).await.unwrap();
+    let store = Store::open(&db.target()).await.unwrap();
     let north = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
     let south = account(&store, "South Clinic", "owner@south.test", Role::Owner).await;
     let ada = store.clinic(&north).create_client(&client("Ada", "Byron")).await.unwrap();
@@ -223,11 +125,11 @@ async fn clinics_are_isolated(db: &TestDb) {
 
     let north_scope = store.clinic(&north);
     assert_eq!(north_scope.get_client(ada.id).await.unwrap().given_name, "Ada");
-    assert_eq!(support::raw_count(db, "SELECT COUNT(*) FROM clients WHERE given_name = 'Eve'").await, 0);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM clients WHERE given_name = 'Eve'").await, 0);
 }
 
 async fn front_desk_never_sees_clinical_notes(db: &TestDb) {
-    let store = Store::open(&db.target).await.unwrap();
+    let store = Store::open(&db.target()).await.unwrap();
     let therapist = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
     let desk = account(&store, "North Clinic", "desk@north.test", Role::FrontDesk).await;
     let ada = store.clinic(&therapist).create_client(&client("Ada", "Byron")).await.unwrap();
@@ -250,7 +152,7 @@ async fn front_desk_never_sees_clinical_notes(db: &TestDb) {
 }
 
 async fn concurrent_edits_do_not_overwrite(db: &TestDb) {
-    let store = Store::open(&db.target).await.unwrap();
+    let store = Store::open(&db.target()).await.unwrap();
     let owner = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
     let scope = store.clinic(&owner);
     let ada = scope.create_client(&client("Ada", "Byron")).await.unwrap();
@@ -268,7 +170,7 @@ async fn concurrent_edits_do_not_overwrite(db: &TestDb) {
 }
 
 async fn search_and_paging(db: &TestDb) {
-    let store = Store::open(&db.target).await.unwrap();
+    let store = Store::open(&db.target()).await.unwrap();
     let owner = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
     let scope = store.clinic(&owner);
     let batch: Vec<_> = (0..120).map(|i| client(&format!("Given{i:03}"), if i % 3 == 0 { "Byron" } else { "Hopper" })).collect();
@@ -295,7 +197,7 @@ async fn search_and_paging(db: &TestDb) {
 }
 
 async fn audit_chain_detects_tampering(db: &TestDb) {
-    let store = Store::open(&db.target).await.unwrap();
+    let store = Store::open(&db.target()).await.unwrap();
     let owner = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
     let scope = store.clinic(&owner);
     let ada = scope.create_client(&client("Ada", "Byron")).await.unwrap();
@@ -310,21 +212,21 @@ async fn audit_chain_detects_tampering(db: &TestDb) {
     assert_eq!((clean.clinics, clean.entries, clean.first_problem), (1, 5, None));
 
     // Someone hides the read of the record.
-    assert_eq!(support::raw_execute(db, "UPDATE audit_log SET action = 'client.list' WHERE seq = 4").await, 1);
+    assert_eq!(db.raw_execute("UPDATE audit_log SET action = 'client.list' WHERE seq = 4").await, 1);
     let problem = store.verify_audit().await.unwrap().first_problem.unwrap();
     assert_eq!((problem.seq, problem.clinic_name.as_str()), (4, "North Clinic"));
     assert!(problem.reason.contains("edited"), "{}", problem.reason);
-    support::raw_execute(db, "UPDATE audit_log SET action = 'client.read' WHERE seq = 4").await;
+    db.raw_execute("UPDATE audit_log SET action = 'client.read' WHERE seq = 4").await;
     assert!(store.verify_audit().await.unwrap().first_problem.is_none());
 
     // Someone removes the last entry.
-    support::raw_execute(db, "DELETE FROM audit_log WHERE seq = 5").await;
+    db.raw_execute("DELETE FROM audit_log WHERE seq = 5").await;
     let problem = store.verify_audit().await.unwrap().first_problem.unwrap();
     assert_eq!(problem.seq, 5);
 }
 
 async fn concurrent_writes_are_all_kept(db: &TestDb) {
-    let store = Store::open(&db.target).await.unwrap();
+    let store = Store::open(&db.target()).await.unwrap();
     let owner = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
     let mut tasks = Vec::new();
     for i in 0..40 {
@@ -338,7 +240,7 @@ async fn concurrent_writes_are_all_kept(db: &TestDb) {
     for task in tasks {
         ids.push(task.await.unwrap().unwrap());
     }
-    assert_eq!(support::raw_count(db, "SELECT COUNT(*) FROM clients").await, 40);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM clients").await, 40);
     let report = store.verify_audit().await.unwrap();
     assert_eq!(report.first_problem, None);
     assert_eq!(report.entries, 42);

@@ -1,1 +1,65 @@
-//! placeholder
+//! Myomap's HTTP edge: the only crate that knows HTTP and HTML.
+//!
+//! Two faces over the same store calls: a JSON API under `/api/v1/`
+//! (bearer tokens, problem-details errors) and server-rendered pages
+//! (session cookie, CSRF-checked forms). Handlers translate; the rules live in
+//! the domain crate and clinic scoping in the store.
+
+mod api;
+mod auth;
+mod error;
+mod json;
+mod pages;
+mod security;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use myomap_store::Store;
+use tokio::net::TcpListener;
+
+/// Largest request body accepted anywhere (forms and JSON).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    pub session_ttl: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            session_ttl: Duration::from_secs(12 * 60 * 60),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: WebConfig,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes(state.clone()))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(security::layers())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,98 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "myomap", version, about = "Myomap: the clinical system of a neuromuscular therapy practice", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the web application and the JSON API.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        web: WebArgs,
+    },
+    /// Create (or reuse) a demo clinic with sample clients and logins, then serve it.
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        web: WebArgs,
+        /// How many sample clients the demo clinic should hold (for load tests, e.g. 10000).
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=200_000))]
+        clients: u32,
+        /// Seed the demo data and exit instead of serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Apply pending database migrations and report the schema version.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Inspect the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a staff account; the password is read from standard input (first line).
+    /// Creates the clinic when none of that name exists yet.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Clinic name, e.g. "Harbour Street Clinic".
+        #[arg(long)]
+        clinic: String,
+        /// Login email, unique across the installation.
+        #[arg(long)]
+        email: String,
+        /// owner, therapist or front_desk.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Recompute every clinic's hash chain and report the first tampered entry (exit code 1).
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// Data directory; the embedded SQLite database lives here.
+    #[arg(long, env = "MYOMAP_DATA", default_value = "./myomap-data")]
+    pub data: PathBuf,
+    /// PostgreSQL URL (postgres://user@host/db) instead of the embedded SQLite database.
+    #[arg(long, env = "MYOMAP_DATABASE_URL")]
+    pub database: Option<String>,
+}
+
+#[derive(Args, Clone)]
+pub struct WebArgs {
+    /// Address and port to listen on (port 0 picks a free port).
+    #[arg(long, env = "MYOMAP_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Mark cookies Secure; set this when Myomap is served over HTTPS.
+    #[arg(long, env = "MYOMAP_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}

@@ -1,0 +1,373 @@
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use myomap_domain::{Client, ClientFields, ClientId, ValidationErrors};
+use myomap_store::{Actor, ClientQuery, StoreError};
+use serde::Deserialize;
+
+use super::{Layout, PageActor, PageError, render};
+use crate::AppState;
+
+fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+fn parse_id(id: &str, actor: &Actor) -> Result<ClientId, PageError> {
+    id.parse().map_err(|_| PageError::Store(StoreError::NotFound("client"), Some(actor.clone())))
+}
+
+struct Row {
+    id: ClientId,
+    given_name: String,
+    family_name: String,
+    date_of_birth: String,
+    age: i64,
+    phone: String,
+    email: String,
+    archived: bool,
+}
+
+#[derive(Template)]
+#[template(path = "clients.html")]
+struct ListPage {
+    layout: Layout,
+    query: String,
+    include_archived: bool,
+    rows: Vec<Row>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: Option<String>,
+    #[serde(default)]
+    archived: Option<String>,
+}
+
+pub async fn list(State(state): State<AppState>, PageActor(actor): PageActor, Query(params): Query<ListParams>) -> Result<Response, PageError> {
+    // A mistyped page number in the address bar just shows the first page.
+    let page = params.page.as_deref().and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
+    let include_archived = params.archived.as_deref() == Some("true");
+    let query = ClientQuery { search: params.q.trim().to_owned(), include_archived, page };
+    let result = state.store.clinic(&actor).list_clients(&query).await.map_err(|e| PageError::from((e, &actor)))?;
+    let today = today();
+    let href = |page: i64| {
+        let mut pairs = vec![("page", page.to_string())];
+        if !query.search.is_empty() {
+            pairs.push(("q", query.search.clone()));
+        }
+        if include_archived {
+            pairs.push(("archived", "true".into()));
+        }
+        format!("/clients?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+    };
+    let page = ListPage {
+        layout: Layout::signed_in(&actor, "clients"),
+        rows: result
+            .clients
+            .iter()
+            .map(|c| Row {
+                id: c.id,
+                given_name: c.given_name.clone(),
+                family_name: c.family_name.clone(),
+                date_of_birth: c.date_of_birth.to_string(),
+                age: c.age_on(today),
+                phone: c.phone.clone().unwrap_or_default(),
+                email: c.email.clone().unwrap_or_default(),
+                archived: c.archived,
+            })
+            .collect(),
+        query: query.search.clone(),
+        include_archived,
+        total: result.total,
+        page: result.page,
+        pages: result.pages,
+        prev_href: (result.page > 1).then(|| href(result.page - 1)),
+        next_href: (result.page < result.pages).then(|| href(result.page + 1)),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+struct FormField {
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    value: String,
+    required: bool,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "client_form.html")]
+struct FormPage {
+    layout: Layout,
+    heading: String,
+    action: String,
+    cancel: String,
+    csrf: String,
+    version: Option<i64>,
+    fields: Vec<FormField>,
+    problem: Option<String>,
+}
+
+fn form_fields(actor: &Actor, values: &ClientFields, errors: &ValidationErrors) -> Vec<FormField> {
+    let field = |name: &'static str, label: &'static str, kind: &'static str, value: &str, required: bool| FormField {
+        name,
+        label,
+        kind,
+        value: value.to_owned(),
+        required,
+        error: errors.for_field(name).map(str::to_owned),
+    };
+    let mut fields = vec![
+        field("given_name", "Given name", "text", &values.given_name, true),
+        field("family_name", "Family name", "text", &values.family_name, true),
+        field("date_of_birth", "Date of birth", "date", &values.date_of_birth, true),
+        field("phone", "Phone", "tel", &values.phone, false),
+        field("email", "Email", "email", &values.email, false),
+    ];
+    if actor.role.writes_clinical_record() {
+        fields.push(field("notes", "Clinical notes", "textarea", &values.notes, false));
+    }
+    fields
+}
+
+struct FormSpec<'a> {
+    heading: String,
+    action: String,
+    cancel: String,
+    version: Option<i64>,
+    values: &'a ClientFields,
+    errors: &'a ValidationErrors,
+    problem: Option<String>,
+}
+
+fn form_page(status: StatusCode, actor: &Actor, spec: FormSpec<'_>) -> Response {
+    render(
+        status,
+        &FormPage {
+            layout: Layout::signed_in(actor, "clients"),
+            heading: spec.heading,
+            action: spec.action,
+            cancel: spec.cancel,
+            csrf: actor.csrf_token.clone(),
+            version: spec.version,
+            fields: form_fields(actor, spec.values, spec.errors),
+            problem: spec.problem,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct ClientForm {
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    date_of_birth: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    version: Option<String>,
+}
+
+impl ClientForm {
+    fn fields(&self) -> ClientFields {
+        ClientFields {
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            date_of_birth: self.date_of_birth.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+pub async fn new_form(PageActor(actor): PageActor) -> Response {
+    form_page(
+        StatusCode::OK,
+        &actor,
+        FormSpec {
+            heading: "New client".into(),
+            action: "/clients".into(),
+            cancel: "/clients".into(),
+            version: None,
+            values: &ClientFields::default(),
+            errors: &ValidationErrors::default(),
+            problem: None,
+        },
+    )
+}
+
+pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, Form(form): Form<ClientForm>) -> Result<Response, PageError> {
+    let values = form.fields();
+    let refused = |errors: &ValidationErrors, problem: Option<String>| {
+        form_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &actor,
+            FormSpec { heading: "New client".into(), action: "/clients".into(), cancel: "/clients".into(), version: None, values: &values, errors, problem },
+        )
+    };
+    let valid = match values.validate(today()) {
+        Ok(valid) => valid,
+        Err(errors) => return Ok(refused(&errors, Some("Some fields need attention; nothing was saved yet.".into()))),
+    };
+    match state.store.clinic(&actor).create_client(&valid).await {
+        Ok(client) => Ok(Redirect::to(&format!("/clients/{}", client.id)).into_response()),
+        Err(StoreError::Forbidden(m)) => Ok(refused(&ValidationErrors::default(), Some(m))),
+        Err(e) => Err(PageError::from((e, &actor))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "client.html")]
+struct ClientPage {
+    layout: Layout,
+    id: ClientId,
+    name: String,
+    archived: bool,
+    date_of_birth: String,
+    age: i64,
+    phone: String,
+    email: String,
+    notes: Option<String>,
+    history: Vec<HistoryRow>,
+    csrf: String,
+}
+
+struct HistoryRow {
+    at: String,
+    action: String,
+    actor: String,
+}
+
+fn show_client(actor: &Actor, client: &Client, history: Vec<HistoryRow>, notice: Option<String>) -> Response {
+    let mut layout = Layout::signed_in(actor, "clients");
+    layout.notice = notice;
+    render(
+        StatusCode::OK,
+        &ClientPage {
+            layout,
+            id: client.id,
+            name: client.full_name(),
+            archived: client.archived,
+            date_of_birth: client.date_of_birth.to_string(),
+            age: client.age_on(today()),
+            phone: client.phone.clone().unwrap_or_default(),
+            email: client.email.clone().unwrap_or_default(),
+            notes: actor.role.reads_clinical_record().then(|| client.notes.clone().unwrap_or_default()),
+            history,
+            csrf: actor.csrf_token.clone(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ShowParams {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<String>, Query(params): Query<ShowParams>) -> Result<Response, PageError> {
+    let id = parse_id(&id, &actor)?;
+    let scope = state.store.clinic(&actor);
+    let client = scope.get_client(id).await.map_err(|e| PageError::from((e, &actor)))?;
+    let history = if actor.role.reads_clinical_record() {
+        scope
+            .client_history(id, 20)
+            .await
+            .map_err(|e| PageError::from((e, &actor)))?
+            .into_iter()
+            .map(|e| HistoryRow {
+                at: e.at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+                action: e.action.replace("client.", ""),
+                actor: e.actor,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let notice = params.saved.map(|_| "Saved.".to_owned());
+    Ok(show_client(&actor, &client, history, notice))
+}
+
+pub async fn edit_form(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id = parse_id(&id, &actor)?;
+    let client = state.store.clinic(&actor).get_client(id).await.map_err(|e| PageError::from((e, &actor)))?;
+    Ok(form_page(
+        StatusCode::OK,
+        &actor,
+        FormSpec {
+            heading: format!("Edit {}", client.full_name()),
+            action: format!("/clients/{id}"),
+            cancel: format!("/clients/{id}"),
+            version: Some(client.version),
+            values: &client.fields(),
+            errors: &ValidationErrors::default(),
+            problem: None,
+        },
+    ))
+}
+
+pub async fn update(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<String>, Form(form): Form<ClientForm>) -> Result<Response, PageError> {
+    let id = parse_id(&id, &actor)?;
+    let values = form.fields();
+    let version = form.version.as_deref().and_then(|v| v.parse::<i64>().ok());
+    let refused = |errors: &ValidationErrors, problem: String| {
+        form_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &actor,
+            FormSpec {
+                heading: "Edit client".into(),
+                action: format!("/clients/{id}"),
+                cancel: format!("/clients/{id}"),
+                version,
+                values: &values,
+                errors,
+                problem: Some(problem),
+            },
+        )
+    };
+    let Some(version) = version else {
+        return Ok(refused(&ValidationErrors::default(), "The form lost track of which version it edits. Reload the client and edit again.".into()));
+    };
+    let valid = match values.validate(today()) {
+        Ok(valid) => valid,
+        Err(errors) => return Ok(refused(&errors, "Some fields need attention; nothing was saved yet.".into())),
+    };
+    match state.store.clinic(&actor).update_client(id, version, &valid).await {
+        Ok(_) => Ok(Redirect::to(&format!("/clients/{id}?saved=1")).into_response()),
+        // Keep what the person typed and say what happened.
+        Err(StoreError::Conflict(m) | StoreError::Forbidden(m)) => Ok(refused(&ValidationErrors::default(), m)),
+        Err(e) => Err(PageError::from((e, &actor))),
+    }
+}
+
+async fn set_archived(state: &AppState, actor: &Actor, id: &str, archived: bool) -> Result<Response, PageError> {
+    let id = parse_id(id, actor)?;
+    state.store.clinic(actor).set_archived(id, archived).await.map_err(|e| PageError::from((e, actor)))?;
+    Ok(Redirect::to(&format!("/clients/{id}?saved=1")).into_response())
+}
+
+pub async fn archive(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<String>) -> Result<Response, PageError> {
+    set_archived(&state, &actor, &id, true).await
+}
+
+pub async fn restore(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<String>) -> Result<Response, PageError> {
+    set_archived(&state, &actor, &id, false).await
+}

@@ -1,0 +1,216 @@
+//! Server-rendered pages. Every POST form passes [`csrf_guard`] before its
+//! handler runs, so no handler can forget the check.
+
+mod clients;
+mod login;
+
+use askama::Template;
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use myomap_store::{Actor, StoreError};
+
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, cookie, tokens_match};
+
+pub const LOGIN_CSRF_COOKIE: &str = "myomap_login_csrf";
+
+pub fn routes(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/clients") }))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/clients", get(clients::list).post(clients::create))
+        .route("/clients/new", get(clients::new_form))
+        .route("/clients/{id}", get(clients::show).post(clients::update))
+        .route("/clients/{id}/edit", get(clients::edit_form))
+        .route("/clients/{id}/archive", post(clients::archive))
+        .route("/clients/{id}/restore", post(clients::restore))
+        .route("/static/app.css", get(stylesheet))
+        .route_layer(middleware::from_fn_with_state(state, csrf_guard))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../assets/app.css"),
+    )
+        .into_response()
+}
+
+/// What the page frame shows about the signed-in person.
+pub struct UserBar {
+    pub clinic_name: String,
+    pub email: String,
+    pub role_label: &'static str,
+    pub csrf: String,
+}
+
+pub struct Layout {
+    pub user: Option<UserBar>,
+    pub section: &'static str,
+    pub notice: Option<String>,
+}
+
+impl Layout {
+    pub fn signed_in(actor: &Actor, section: &'static str) -> Self {
+        Layout {
+            user: Some(UserBar {
+                clinic_name: actor.clinic_name.clone(),
+                email: actor.email.clone(),
+                role_label: actor.role.label(),
+                csrf: actor.csrf_token.clone(),
+            }),
+            section,
+            notice: None,
+        }
+    }
+
+    pub fn anonymous() -> Self {
+        Layout { user: None, section: "", notice: None }
+    }
+}
+
+pub fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    title: &'a str,
+    message: &'a str,
+}
+
+pub fn error_page(status: StatusCode, layout: Layout, title: &str, message: &str) -> Response {
+    render(status, &ErrorPage { layout, title, message })
+}
+
+pub fn not_found_page() -> Response {
+    error_page(StatusCode::NOT_FOUND, Layout::anonymous(), "Not found", "There is no such page, or it belongs to another clinic.")
+}
+
+/// Why a page could not be shown.
+pub enum PageError {
+    SignIn { expired: bool, next: String },
+    Store(StoreError, Option<Actor>),
+}
+
+impl From<(StoreError, &Actor)> for PageError {
+    fn from((e, actor): (StoreError, &Actor)) -> Self {
+        PageError::Store(e, Some(actor.clone()))
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::SignIn { expired, next } => {
+                let mut target = String::from("/login?");
+                if expired {
+                    target.push_str("expired=1&");
+                }
+                target.push_str("next=");
+                target.push_str(&percent_encode(&next));
+                Redirect::to(&target).into_response()
+            }
+            PageError::Store(e, actor) => {
+                let layout = actor.as_ref().map_or_else(Layout::anonymous, |a| Layout::signed_in(a, "clients"));
+                match e {
+                    StoreError::NotFound(_) => error_page(StatusCode::NOT_FOUND, layout, "Not found", "There is no such record, or it belongs to another clinic."),
+                    StoreError::Forbidden(m) => error_page(StatusCode::FORBIDDEN, layout, "Not allowed", &m),
+                    StoreError::Conflict(m) => error_page(StatusCode::CONFLICT, layout, "Changed meanwhile", &m),
+                    StoreError::Unauthenticated | StoreError::SessionExpired => PageError::SignIn { expired: true, next: "/clients".into() }.into_response(),
+                    other => {
+                        tracing::error!(error = %other, "page failed");
+                        error_page(StatusCode::INTERNAL_SERVER_ERROR, layout, "Something went wrong", "The server could not complete this request. It has been logged; try again in a moment.")
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// The signed-in staff member of a page request.
+pub struct PageActor(pub Actor);
+
+impl FromRequestParts<AppState> for PageActor {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(actor) = parts.extensions.get::<Actor>() {
+            return Ok(PageActor(actor.clone()));
+        }
+        let next = parts.uri.path_and_query().map_or("/clients", |p| p.as_str()).to_owned();
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(PageError::SignIn { expired: false, next });
+        };
+        match state.store.authenticate(token).await {
+            Ok(actor) => Ok(PageActor(actor)),
+            Err(StoreError::Unauthenticated | StoreError::SessionExpired) => Err(PageError::SignIn { expired: true, next }),
+            Err(e) => Err(PageError::Store(e, None)),
+        }
+    }
+}
+
+/// Refuses a form post whose `csrf` field does not match the session's token
+/// (or, for the sign-in form, the token in its short-lived cookie).
+async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, crate::MAX_BODY_BYTES).await else {
+        return error_page(StatusCode::PAYLOAD_TOO_LARGE, Layout::anonymous(), "Form too large", "The form was larger than the server accepts. Shorten the text and try again.");
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let given = pairs.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str());
+    let expected = if parts.uri.path() == "/login" {
+        cookie(&parts.headers, LOGIN_CSRF_COOKIE).unwrap_or_default().to_owned()
+    } else {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return PageError::SignIn { expired: false, next: "/clients".into() }.into_response();
+        };
+        match state.store.authenticate(token).await {
+            Ok(actor) => {
+                let expected = actor.csrf_token.clone();
+                parts.extensions.insert(actor);
+                expected
+            }
+            Err(StoreError::Unauthenticated | StoreError::SessionExpired) => {
+                return PageError::SignIn { expired: true, next: "/clients".into() }.into_response();
+            }
+            Err(e) => return PageError::Store(e, None).into_response(),
+        }
+    };
+    if !tokens_match(&expected, given) {
+        return error_page(
+            StatusCode::FORBIDDEN,
+            Layout::anonymous(),
+            "Form not accepted",
+            "This form's security token is missing or out of date, so nothing was changed. Go back, reload the page and submit it again.",
+        );
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
