@@ -1,0 +1,230 @@
+//! Starting the real binary and talking to it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+use myomap_testkit::TestDb;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_myomap");
+pub const PASSWORD: &str = "a long enough password";
+
+/// A running `myomap` process, killed when dropped.
+pub struct Server {
+    pub base: String,
+    child: Child,
+    pub stdout_lines: Vec<String>,
+}
+
+impl Server {
+    pub fn start(db: &TestDb) -> Server {
+        let mut args = vec!["serve".to_owned(), "--bind".into(), "127.0.0.1:0".into()];
+        args.extend(db.cli_args());
+        Server::spawn(&args, 1)
+    }
+
+    /// Spawns `myomap ARGS` and waits for the "serving http://..." line plus
+    /// `extra_lines` more lines of banner.
+    pub fn spawn(args: &[String], banner_lines: usize) -> Server {
+        let log = std::env::temp_dir().join(format!("myomap-e2e-{}.log", std::process::id()));
+        let stderr = std::fs::OpenOptions::new().create(true).append(true).open(&log).unwrap();
+        let mut child = Command::new(BIN)
+            .args(args)
+            .env("MYOMAP_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .unwrap();
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
+        let mut lines = Vec::new();
+        let mut base = None;
+        while base.is_none() || lines.len() < banner_lines {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap() == 0 {
+                panic!("myomap {args:?} exited before serving; output so far: {lines:?} (stderr in {})", log.display());
+            }
+            if let Some(rest) = line.split("serving ").nth(1) {
+                base = rest.split_whitespace().next().map(|u| u.trim_end_matches('/').to_owned());
+            }
+            lines.push(line.trim_end().to_owned());
+        }
+        // Keep draining so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in reader.lines() {});
+        Server { base: base.unwrap(), child, stdout_lines: lines }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// SIGKILL: no shutdown code runs.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Runs `myomap ARGS` with `stdin` and returns its output.
+pub fn cli(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("MYOMAP_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+pub fn cli_db(db: &TestDb, args: &[&str], stdin: &str) -> Output {
+    let mut all: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    all.extend(db.cli_args());
+    cli(&all.iter().map(String::as_str).collect::<Vec<_>>(), stdin)
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn add_user(db: &TestDb, clinic: &str, email: &str, role: &str) {
+    let out = cli_db(db, &["user", "add", "--clinic", clinic, "--email", email, "--role", role], &format!("{PASSWORD}\n"));
+    assert!(out.status.success(), "user add failed: {}", text(&out.stderr));
+}
+
+/// A JSON API caller with a bearer token.
+pub struct Api {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: String,
+}
+
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+impl Api {
+    pub async fn login(server: &Server, email: &str, password: &str) -> Api {
+        Api::login_at(&server.base, email, password).await
+    }
+
+    pub async fn login_at(base: &str, email: &str, password: &str) -> Api {
+        let http = http();
+        let response = http
+            .post(format!("{base}/api/v1/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "login as {email}");
+        let body: Value = response.json().await.unwrap();
+        Api { http, base: base.to_owned(), token: body["token"].as_str().unwrap().to_owned() }
+    }
+
+    pub fn with_base(&self, base: &str) -> Api {
+        Api { http: self.http.clone(), base: base.to_owned(), token: self.token.clone() }
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let response = request.bearer_auth(&self.token).send().await.unwrap();
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(self.http.get(format!("{}{path}", self.base))).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.http.post(format!("{}{path}", self.base)).json(&body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.http.put(format!("{}{path}", self.base)).json(&body)).await
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> (StatusCode, Value) {
+        let request = self.http.post(format!("{}{path}", self.base)).header("content-type", content_type).body(body);
+        self.send(request).await
+    }
+
+    pub async fn create_client(&self, given: &str, family: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/clients",
+                serde_json::json!({"given_name": given, "family_name": family, "date_of_birth": "1985-12-10",
+                                   "notes": format!("{given} has right-sided neck pain")}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_str().unwrap().to_owned()
+    }
+}
+
+/// A browser-like HTML session: a cookie jar, no automatic redirects.
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub fn new(server: &Server) -> Browser {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser { http, base: server.base.clone() }
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let response = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
+        let response = self.http.post(format!("{}{path}", self.base)).form(form).send().await.unwrap();
+        let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+        (response.status(), response.text().await.unwrap(), location)
+    }
+
+    /// Signs in through the login form, like a person would.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let (status, page) = self.get("/login").await;
+        assert_eq!(status, StatusCode::OK);
+        let csrf = hidden_field(&page, "csrf");
+        let (status, body, location) =
+            self.post_form("/login", &[("csrf", &csrf), ("email", email), ("password", password), ("next", "/clients")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "sign-in as {email} failed: {body}");
+        assert_eq!(location.as_deref(), Some("/clients"));
+    }
+
+    /// The session's CSRF token, as every signed-in page carries it.
+    pub async fn csrf(&self) -> String {
+        let (_, page) = self.get("/clients").await;
+        hidden_field(&page, "csrf")
+    }
+}
+
+pub fn hidden_field(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no hidden field {name} in page")) + marker.len();
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+pub fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -1,0 +1,14 @@
+//! End-to-end tests: the real `myomap` binary, started as a server or run as a
+//! command, talking to real SQLite files and a real PostgreSQL server, driven
+//! over HTTP and, for the pages, by a real Chromium.
+//!
+//! One test binary on purpose: each extra one is another slow link.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod api;
+mod browser;
+mod cli;
+mod durability;
+mod harness;
+mod html;
