@@ -2,8 +2,8 @@
 //! notes. Raw input from any boundary arrives as [`ClientFields`] and becomes a
 //! [`ValidClient`] only through [`ClientFields::validate`].
 
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClientId;
@@ -42,23 +42,21 @@ impl ClientFields {
         let family_name = name(&mut errors, "family_name", &self.family_name);
         let date_of_birth = birth_date(&mut errors, &self.date_of_birth, today);
         let email = optional(&self.email);
-        if let Some(email) = &email {
-            if !is_plausible_email(email) {
-                errors.add("email", "is not an email address (expected name@example.org)");
-            }
+        if email.as_deref().is_some_and(|e| !is_plausible_email(e)) {
+            errors.add("email", "is not an email address (expected name@example.org)");
         }
         let phone = optional(&self.phone);
-        if let Some(phone) = &phone {
-            let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
-            if phone.chars().count() > 32 || !phone.chars().all(allowed) || !phone.chars().any(|c| c.is_ascii_digit()) {
-                errors.add("phone", "may hold digits, spaces and + - ( ) only, at most 32 characters");
-            }
+        let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
+        let bad_phone = |p: &str| p.chars().count() > 32 || !p.chars().all(allowed) || !p.chars().any(|c| c.is_ascii_digit());
+        if phone.as_deref().is_some_and(bad_phone) {
+            errors.add("phone", "may hold digits, spaces and + - ( ) only, at most 32 characters");
         }
         let notes = optional(&self.notes);
         if notes.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTES_CHARS) {
             errors.add("notes", format!("is longer than {MAX_NOTES_CHARS} characters"));
         }
-        let (Some(given_name), Some(family_name), Some(date_of_birth)) = (given_name, family_name, date_of_birth) else {
+        let (Some(given_name), Some(family_name), Some(date_of_birth)) = (given_name, family_name, date_of_birth)
+        else {
             return Err(errors);
         };
         errors.into_result(ValidClient {
@@ -101,7 +99,10 @@ fn birth_date(errors: &mut ValidationErrors, value: &str, today: Date) -> Option
     }
     let parsed = (value.len() == 10).then(|| value.parse::<Date>().ok()).flatten();
     match parsed {
-        None => errors.add("date_of_birth", format!("\"{value}\" is not a date in the form YYYY-MM-DD")),
+        None => errors.add(
+            "date_of_birth",
+            format!("\"{value}\" is not a date in the form YYYY-MM-DD"),
+        ),
         Some(date) if date > today => errors.add("date_of_birth", "is in the future"),
         Some(date) if date < EARLIEST_BIRTH => errors.add("date_of_birth", "is before 1900-01-01"),
         Some(date) => return Some(date),

@@ -113,7 +113,10 @@ mod tests {
     #[test]
     fn errors_name_the_problem() {
         let msg = |s: &str| s.parse::<PainEntry>().unwrap_err().to_string();
-        assert_eq!(msg("head.temple@3"), "head.temple@3: body area \"head.temple\" is sided: give side \"left\" or \"right\"");
+        assert_eq!(
+            msg("head.temple@3"),
+            "head.temple@3: body area \"head.temple\" is sided: give side \"left\" or \"right\""
+        );
         assert!(msg("head.temple:right@11").contains("intensity must be"));
         assert!(msg("head.temple:right@0").contains("intensity must be"));
         assert!(msg("nose:left").contains("unknown body area \"nose\""));

@@ -103,12 +103,11 @@ pub fn acr2016_fm(input: &AcrInput) -> Result<AcrResult, ScoringError> {
     let mut seen: Vec<&str> = Vec::with_capacity(input.regions.len());
     let mut region_has_pain = vec![false; rule.regions.len()];
     for (index, id) in input.regions.iter().enumerate() {
-        let found = rule.regions.iter().enumerate().find_map(|(region, r)| {
-            r.areas
-                .iter()
-                .find(|area| area.id == *id)
-                .map(|area| (region, area))
-        });
+        let found = rule
+            .regions
+            .iter()
+            .enumerate()
+            .find_map(|(region, r)| r.areas.iter().find(|area| area.id == *id).map(|area| (region, area)));
         let Some((region, area)) = found else {
             return Err(ScoringError::invalid(
                 format!("regions[{index}]"),
@@ -152,8 +151,7 @@ pub fn acr2016_fm(input: &AcrInput) -> Result<AcrResult, ScoringError> {
 
     let wpi = seen.len();
     let pain_regions = region_has_pain.iter().filter(|&&pain| pain).count();
-    let severity = (wpi >= HIGH_WPI && sss >= SSS_WITH_HIGH_WPI)
-        || (LOW_WPI.contains(&wpi) && sss >= SSS_WITH_LOW_WPI);
+    let severity = (wpi >= HIGH_WPI && sss >= SSS_WITH_HIGH_WPI) || (LOW_WPI.contains(&wpi) && sss >= SSS_WITH_LOW_WPI);
     let generalized_pain = pain_regions >= MIN_PAIN_REGIONS;
     let long_enough = input.duration_months >= rule.min_duration_months;
     // At most 19 areas (unknown and repeated ids are rejected above).

@@ -72,10 +72,7 @@ impl Scoring {
     /// The item parameters, for the rules scored from item answers.
     pub fn item_rule(&self) -> Option<&ItemRule> {
         match self {
-            Self::Single(rule)
-            | Self::PercentOfRange(rule)
-            | Self::Mean(rule)
-            | Self::ProratedSum(rule) => Some(rule),
+            Self::Single(rule) | Self::PercentOfRange(rule) | Self::Mean(rule) | Self::ProratedSum(rule) => Some(rule),
             Self::PptMean(_) | Self::Acr2016(_) => None,
         }
     }
@@ -310,9 +307,7 @@ fn parse(text: &str) -> Result<Vec<Definition>, String> {
     let mut ordered = Vec::with_capacity(Instrument::ALL.len());
     for (index, instrument) in Instrument::ALL.into_iter().enumerate() {
         if instrument as usize != index {
-            return Err(format!(
-                "Instrument::ALL is not in declaration order at {instrument}"
-            ));
+            return Err(format!("Instrument::ALL is not in declaration order at {instrument}"));
         }
         let def = by_id
             .remove(instrument.as_str())
@@ -358,10 +353,7 @@ fn check(instrument: Instrument, def: &Definition) -> Result<(), String> {
         ids.sort_unstable();
         ids.dedup();
         let symptoms: Vec<&str> = rule.symptoms.iter().map(|s| s.id.as_str()).collect();
-        if ids.len() != areas
-            || rule.regions.len() != 5
-            || symptoms != crate::acr::AcrSymptoms::FIELDS
-        {
+        if ids.len() != areas || rule.regions.len() != 5 || symptoms != crate::acr::AcrSymptoms::FIELDS {
             return Err("the regions, areas or symptom fields are not those of section 9".into());
         }
     }
@@ -418,11 +410,7 @@ mod tests {
             let rule = instrument.definition().scoring.item_rule().unwrap();
             assert_eq!(rule.max_items(), items, "{instrument}");
             assert_eq!(rule.min_items(), min_items, "{instrument}");
-            assert_eq!(
-                (rule.response.min, rule.response.max),
-                (lo, hi),
-                "{instrument}"
-            );
+            assert_eq!((rule.response.min, rule.response.max), (lo, hi), "{instrument}");
             assert_eq!(rule.min_answered, min_answered, "{instrument}");
             assert_eq!(rule.decimals, decimals, "{instrument}");
         }

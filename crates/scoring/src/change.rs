@@ -65,11 +65,7 @@ pub enum ChangeVerdict {
 /// `None` when the instrument has no MCID (JFLS-8, ACR 2016, the QuickDASH
 /// modules), or for values so extreme that the change cannot be computed
 /// exactly.
-pub fn classify_change(
-    instrument: Instrument,
-    baseline: Ratio,
-    followup: Ratio,
-) -> Option<ChangeVerdict> {
+pub fn classify_change(instrument: Instrument, baseline: Ratio, followup: Ratio) -> Option<ChangeVerdict> {
     let def = instrument.definition();
     let mcid = def.mcid.as_ref()?;
     let change = followup.checked_sub(baseline)?;

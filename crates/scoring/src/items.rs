@@ -65,21 +65,12 @@ impl ItemScore {
 /// Scores any item-based instrument from answers in official order (`None` =
 /// not answered). Errors: wrong number of answers, an answer out of range,
 /// or an instrument that is not item-based (`ppt`, `acr2016_fm`).
-pub fn score_items(
-    instrument: Instrument,
-    items: &[Option<u8>],
-) -> Result<ItemScore, ScoringError> {
+pub fn score_items(instrument: Instrument, items: &[Option<u8>]) -> Result<ItemScore, ScoringError> {
     let def = instrument.definition();
     let rule = item_rule(instrument)?;
     if !(rule.min_items()..=rule.max_items()).contains(&items.len()) {
         let (min, max) = (rule.min_items(), rule.max_items());
-        return Err(ScoringError::count(
-            "items",
-            min,
-            max,
-            "answers",
-            items.len(),
-        ));
+        return Err(ScoringError::count("items", min, max, "answers", items.len()));
     }
     for (index, answer) in items.iter().enumerate() {
         if let Some(value) = answer {
@@ -137,11 +128,7 @@ fn prorated_sum(rule: &ItemRule, sum: i128, answered: i128) -> Option<Ratio> {
 }
 
 /// Rejects an answer outside the response range.
-pub(crate) fn check_answer(
-    rule: &ItemRule,
-    value: i64,
-    field: impl FnOnce() -> String,
-) -> Result<(), ScoringError> {
+pub(crate) fn check_answer(rule: &ItemRule, value: i64, field: impl FnOnce() -> String) -> Result<(), ScoringError> {
     if rule.response.contains(value) {
         Ok(())
     } else {
@@ -159,9 +146,7 @@ pub(crate) fn check_answer(
 /// NPRS, single rating (0-10; `None` gives `valid: false`).
 pub fn nprs(value: Option<u8>) -> Result<ItemScore, ScoringError> {
     if let Some(value) = value {
-        check_answer(item_rule(Instrument::Nprs)?, i64::from(value), || {
-            "value".to_owned()
-        })?;
+        check_answer(item_rule(Instrument::Nprs)?, i64::from(value), || "value".to_owned())?;
     }
     score_items(Instrument::Nprs, &[value])
 }

@@ -45,13 +45,7 @@ fn items_json(instrument: Instrument, input: &Map<String, Value>) -> Result<Valu
     // The length first, so that a short array is reported as such.
     if !(rule.min_items()..=rule.max_items()).contains(&items.len()) {
         let (min, max) = (rule.min_items(), rule.max_items());
-        return Err(ScoringError::count(
-            "items",
-            min,
-            max,
-            "answers",
-            items.len(),
-        ));
+        return Err(ScoringError::count("items", min, max, "answers", items.len()));
     }
     let answers = items
         .iter()
@@ -64,11 +58,9 @@ fn items_json(instrument: Instrument, input: &Map<String, Value>) -> Result<Valu
 fn nprs_json(input: &Map<String, Value>) -> Result<Value, ScoringError> {
     if !(input.contains_key("baseline") || input.contains_key("followup")) {
         only_keys(input, &["value"])?;
-        let value = answer(
-            item_rule(Instrument::Nprs)?,
-            required(input, "value")?,
-            &|| "value".to_owned(),
-        )?;
+        let value = answer(item_rule(Instrument::Nprs)?, required(input, "value")?, &|| {
+            "value".to_owned()
+        })?;
         return Ok(item_result(&nprs(value)?));
     }
     only_keys(input, &["baseline", "followup"])?;
@@ -77,13 +69,10 @@ fn nprs_json(input: &Map<String, Value>) -> Result<Value, ScoringError> {
     let rating = |key: &'static str| -> Result<u8, ScoringError> {
         let field = || key.to_owned();
         let value = whole_in_range(required(input, key)?, &field, "a whole number", range)?;
-        u8::try_from(value)
-            .map_err(|_| ScoringError::invalid(key, Problem::NotRepresentable(value.to_string())))
+        u8::try_from(value).map_err(|_| ScoringError::invalid(key, Problem::NotRepresentable(value.to_string())))
     };
     let change = nprs_change(rating("baseline")?, rating("followup")?)?;
-    let percent = change
-        .percent_change
-        .and_then(|p| p.round_dp(NPRS_PERCENT_DECIMALS));
+    let percent = change.percent_change.and_then(|p| p.round_dp(NPRS_PERCENT_DECIMALS));
     Ok(json!({
         "change": change.change,
         "percent_change": decimal(percent),
@@ -127,19 +116,12 @@ fn acr_json(input: &Map<String, Value>) -> Result<Value, ScoringError> {
     for symptom in &rule.symptoms {
         let field = || symptom.id.clone();
         let range = (0, i64::from(symptom.max));
-        let value = whole_in_range(
-            required(input, &symptom.id)?,
-            &field,
-            "a whole number",
-            range,
-        )?;
+        let value = whole_in_range(required(input, &symptom.id)?, &field, "a whole number", range)?;
         if let (Some(slot), Ok(value)) = (symptoms.field_mut(&symptom.id), u8::try_from(value)) {
             *slot = value;
         }
     }
-    let duration_months = exact_number(required(input, "duration_months")?, &|| {
-        "duration_months".to_owned()
-    })?;
+    let duration_months = exact_number(required(input, "duration_months")?, &|| "duration_months".to_owned())?;
     let result = acr2016_fm(&AcrInput {
         regions,
         symptoms,
@@ -161,11 +143,7 @@ fn item_result(score: &ItemScore) -> Value {
     let mut out = Map::new();
     out.insert("valid".into(), Value::Bool(score.is_valid()));
     out.insert("score".into(), decimal(score.rounded_score()));
-    if def
-        .scoring
-        .item_rule()
-        .is_some_and(|rule| rule.raw_decimals.is_some())
-    {
+    if def.scoring.item_rule().is_some_and(|rule| rule.raw_decimals.is_some()) {
         out.insert("raw".into(), decimal(score.rounded_raw()));
     }
     if def.bands.is_some() {
@@ -180,19 +158,12 @@ fn decimal(value: Option<Decimal>) -> Value {
     match value {
         None => Value::Null,
         Some(d) if d.scale() == 0 => i64::try_from(d.mantissa()).map_or(Value::Null, Value::from),
-        Some(d) => d
-            .to_string()
-            .parse::<f64>()
-            .map_or(Value::Null, Value::from),
+        Some(d) => d.to_string().parse::<f64>().map_or(Value::Null, Value::from),
     }
 }
 
 /// One item answer: `null` or a whole number in the response range.
-fn answer(
-    rule: &ItemRule,
-    value: &Value,
-    field: &dyn Fn() -> String,
-) -> Result<Option<u8>, ScoringError> {
+fn answer(rule: &ItemRule, value: &Value, field: &dyn Fn() -> String) -> Result<Option<u8>, ScoringError> {
     if value.is_null() {
         return Ok(None);
     }
@@ -232,10 +203,7 @@ fn whole_in_range(
     }
     let float = number.as_f64().unwrap_or(f64::NAN);
     if float.fract() != 0.0 {
-        Err(ScoringError::invalid(
-            field(),
-            Problem::NotWhole(number.to_string()),
-        ))
+        Err(ScoringError::invalid(field(), Problem::NotWhole(number.to_string())))
     } else if (min as f64..=max as f64).contains(&float) {
         Ok(float as i64)
     } else {
@@ -258,17 +226,12 @@ fn exact_number(value: &Value, field: &dyn Fn() -> String) -> Result<Ratio, Scor
     number
         .as_f64()
         .and_then(|float| float.to_string().parse().ok())
-        .ok_or_else(|| {
-            ScoringError::invalid(field(), Problem::NotRepresentable(number.to_string()))
-        })
+        .ok_or_else(|| ScoringError::invalid(field(), Problem::NotRepresentable(number.to_string())))
 }
 
 fn only_keys(input: &Map<String, Value>, allowed: &[&str]) -> Result<(), ScoringError> {
     match input.keys().find(|key| !allowed.contains(&key.as_str())) {
-        Some(key) => Err(ScoringError::invalid(
-            "input",
-            Problem::UnknownKey(key.clone()),
-        )),
+        Some(key) => Err(ScoringError::invalid("input", Problem::UnknownKey(key.clone()))),
         None => Ok(()),
     }
 }

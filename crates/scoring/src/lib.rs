@@ -50,15 +50,15 @@ mod ratio;
 
 pub use acr::{AcrInput, AcrResult, AcrSymptoms, acr2016_fm};
 pub use catalog::{
-    AcrArea, AcrRegion, AcrRule, AcrSymptom, Bands, CutGoesTo, Definition, HigherIs, ItemRule,
-    Mcid, McidRule, PptRule, ResponseRange, Scoring,
+    AcrArea, AcrRegion, AcrRule, AcrSymptom, Bands, CutGoesTo, Definition, HigherIs, ItemRule, Mcid, McidRule, PptRule,
+    ResponseRange, Scoring,
 };
 pub use change::{ChangeVerdict, NPRS_PERCENT_DECIMALS, NprsChange, classify_change, nprs_change};
 pub use error::{Problem, ScoringError};
 pub use instrument::Instrument;
 pub use items::{
-    ItemScore, bctq_fss, bctq_sss, jfls8, lefs, ndi, nprs, odi, psfs, quickdash, quickdash_sport,
-    quickdash_work, score_items,
+    ItemScore, bctq_fss, bctq_sss, jfls8, lefs, ndi, nprs, odi, psfs, quickdash, quickdash_sport, quickdash_work,
+    score_items,
 };
 pub use json::score_json;
 pub use ppt::{PptMean, PptUnit, ppt};

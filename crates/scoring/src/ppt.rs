@@ -41,10 +41,7 @@ impl FromStr for PptUnit {
         match id {
             "kg_cm2" => Ok(Self::KgCm2),
             "kpa" => Ok(Self::Kpa),
-            _ => Err(ScoringError::invalid(
-                "unit",
-                Problem::UnknownUnit(id.to_owned()),
-            )),
+            _ => Err(ScoringError::invalid("unit", Problem::UnknownUnit(id.to_owned()))),
         }
     }
 }
@@ -94,8 +91,7 @@ pub fn ppt(trials: &[Ratio], unit: PptUnit) -> Result<PptMean, ScoringError> {
     let (exact_kpa, exact_kg_cm2) = match unit {
         PptUnit::Kpa => (mean, mean.checked_div(rule.kpa_per_kg_cm2)),
         PptUnit::KgCm2 => (
-            mean.checked_mul(rule.kpa_per_kg_cm2)
-                .ok_or_else(too_precise)?,
+            mean.checked_mul(rule.kpa_per_kg_cm2).ok_or_else(too_precise)?,
             Some(mean),
         ),
     };
@@ -103,12 +99,8 @@ pub fn ppt(trials: &[Ratio], unit: PptUnit) -> Result<PptMean, ScoringError> {
     Ok(PptMean {
         exact_kpa,
         exact_kg_cm2,
-        mean_kpa: exact_kpa
-            .round_dp(rule.kpa_decimals)
-            .ok_or_else(too_precise)?,
-        mean_kg_cm2: exact_kg_cm2
-            .round_dp(rule.kg_cm2_decimals)
-            .ok_or_else(too_precise)?,
+        mean_kpa: exact_kpa.round_dp(rule.kpa_decimals).ok_or_else(too_precise)?,
+        mean_kg_cm2: exact_kg_cm2.round_dp(rule.kg_cm2_decimals).ok_or_else(too_precise)?,
     })
 }
 

@@ -75,10 +75,7 @@ impl Ratio {
         let g = i128::try_from(gcd(self.denom.unsigned_abs(), other.denom.unsigned_abs())).ok()?;
         let left = self.numer.checked_mul(other.denom / g)?;
         let right = other.numer.checked_mul(self.denom / g)?;
-        Self::new(
-            left.checked_add(right)?,
-            (self.denom / g).checked_mul(other.denom)?,
-        )
+        Self::new(left.checked_add(right)?, (self.denom / g).checked_mul(other.denom)?)
     }
 
     /// `self - other`, exactly.
@@ -128,9 +125,7 @@ impl Ratio {
         let rem = self.numer % self.denom;
         // |rem| < denom, and the scaled remainder is split the same way.
         let scaled_rem = rem.checked_mul(scale)?;
-        let mut mantissa = whole
-            .checked_mul(scale)?
-            .checked_add(scaled_rem / self.denom)?;
+        let mut mantissa = whole.checked_mul(scale)?.checked_add(scaled_rem / self.denom)?;
         let left_over = (scaled_rem % self.denom).unsigned_abs();
         // Tie or above: 2·left_over ≥ denom, written so that it cannot overflow.
         if left_over >= self.denom.unsigned_abs() - left_over {
@@ -334,11 +329,7 @@ mod tests {
         assert_eq!(r(2, 3).checked_mul(r(9, 4)).unwrap(), r(3, 2));
         assert_eq!(r(2, 3).checked_div(r(4, 9)).unwrap(), r(3, 2));
         assert!(r(1, 2).checked_div(Ratio::ZERO).is_none());
-        assert!(
-            Ratio::from_integer(i128::MAX)
-                .checked_add(r(1, 1))
-                .is_none()
-        );
+        assert!(Ratio::from_integer(i128::MAX).checked_add(r(1, 1)).is_none());
         assert_eq!(Ratio::from(Decimal::new(-125, 2)), r(-5, 4));
     }
 }

@@ -8,8 +8,8 @@
 
 use std::time::Duration;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use jiff::Timestamp;
 use myomap_domain::validation::is_plausible_email;
@@ -103,7 +103,8 @@ async fn verify_password(password: String, stored: Option<String>) -> Result<boo
 }
 
 /// argon2id (default parameters) of a random password nobody knows.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$bXlvbWFwLWR1bW15LXNhbHQ$0xkGqAE0Bq0l0rZ1jB3F6u1i7i6m7wZbGWbLMSoYQYE";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$bXlvbWFwLWR1bW15LXNhbHQ$0xkGqAE0Bq0l0rZ1jB3F6u1i7i6m7wZbGWbLMSoYQYE";
 
 impl Store {
     /// Creates a staff account, and its clinic when no clinic of that name
@@ -127,7 +128,10 @@ impl Store {
         }
         let length = password.chars().count();
         if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
-            errors.add("password", format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"));
+            errors.add(
+                "password",
+                format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"),
+            );
         }
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
@@ -141,7 +145,9 @@ impl Store {
             .await?;
         let clinic_created = existing.is_none();
         let clinic_id = match existing {
-            Some(id) => id.parse().map_err(|_| StoreError::Internal(format!("bad clinic id {id}")))?,
+            Some(id) => id
+                .parse()
+                .map_err(|_| StoreError::Internal(format!("bad clinic id {id}")))?,
             None => {
                 let id = ClinicId::new();
                 sqlx::query("INSERT INTO clinics (id, name, created_at) VALUES ($1, $2, $3)")
@@ -167,18 +173,44 @@ impl Store {
         .await;
         match inserted {
             Err(e) if StoreError::is_unique_violation(&e) => {
-                return Err(StoreError::Conflict(format!("an account with email {email} already exists")));
+                return Err(StoreError::Conflict(format!(
+                    "an account with email {email} already exists"
+                )));
             }
             other => other?,
         };
         let clinic = clinic_id.to_string();
         if clinic_created {
-            audit::append(&mut tx, AuditEvent { clinic_id: &clinic, actor: performed_by, action: "clinic.create", record_type: "clinic", record_id: &clinic }).await?;
+            audit::append(
+                &mut tx,
+                AuditEvent {
+                    clinic_id: &clinic,
+                    actor: performed_by,
+                    action: "clinic.create",
+                    record_type: "clinic",
+                    record_id: &clinic,
+                },
+            )
+            .await?;
         }
         let user = user_id.to_string();
-        audit::append(&mut tx, AuditEvent { clinic_id: &clinic, actor: performed_by, action: "user.create", record_type: "user", record_id: &user }).await?;
+        audit::append(
+            &mut tx,
+            AuditEvent {
+                clinic_id: &clinic,
+                actor: performed_by,
+                action: "user.create",
+                record_type: "user",
+                record_id: &user,
+            },
+        )
+        .await?;
         tx.commit().await?;
-        Ok(NewAccount { clinic_id, user_id, clinic_created })
+        Ok(NewAccount {
+            clinic_id,
+            user_id,
+            clinic_created,
+        })
     }
 
     async fn failures_since(&self, subject: &str, since: i64) -> Result<(i64, Option<i64>), StoreError> {
@@ -197,7 +229,10 @@ impl Store {
         let since = now - FAILURE_WINDOW_MS;
         let by_email = format!("email:{email}");
         let by_address = format!("address:{}", attempt.remote);
-        for (subject, limit) in [(&by_email, MAX_FAILURES_PER_EMAIL), (&by_address, MAX_FAILURES_PER_ADDRESS)] {
+        for (subject, limit) in [
+            (&by_email, MAX_FAILURES_PER_EMAIL),
+            (&by_address, MAX_FAILURES_PER_ADDRESS),
+        ] {
             let (count, oldest) = self.failures_since(subject, since).await?;
             if count >= limit {
                 let retry_after_ms = oldest.unwrap_or(now) + FAILURE_WINDOW_MS - now;
@@ -253,9 +288,23 @@ impl Store {
             .bind(expires_at)
             .execute(&mut *tx.tx)
             .await?;
-        audit::append(&mut tx, AuditEvent { clinic_id: &clinic_id, actor: &user_id, action: "session.login", record_type: "user", record_id: &user_id }).await?;
+        audit::append(
+            &mut tx,
+            AuditEvent {
+                clinic_id: &clinic_id,
+                actor: &user_id,
+                action: "session.login",
+                record_type: "user",
+                record_id: &user_id,
+            },
+        )
+        .await?;
         tx.commit().await?;
-        Ok(SessionGrant { token, csrf_token, expires_at: from_ms(expires_at) })
+        Ok(SessionGrant {
+            token,
+            csrf_token,
+            expires_at: from_ms(expires_at),
+        })
     }
 
     /// The actor behind a session token.
@@ -304,7 +353,10 @@ fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<Actor, StoreError> {
     let parse_err = |what: &str| StoreError::Internal(format!("corrupt {what} in the database"));
     Ok(Actor {
         user_id: row.try_get::<String, _>(0)?.parse().map_err(|_| parse_err("user id"))?,
-        clinic_id: row.try_get::<String, _>(1)?.parse().map_err(|_| parse_err("clinic id"))?,
+        clinic_id: row
+            .try_get::<String, _>(1)?
+            .parse()
+            .map_err(|_| parse_err("clinic id"))?,
         clinic_name: row.try_get(2)?,
         email: row.try_get(3)?,
         role: row.try_get::<String, _>(4)?.parse().map_err(|_| parse_err("role"))?,

@@ -25,7 +25,10 @@ pub(crate) struct AuditEvent<'a> {
 
 fn entry_hash(prev_hash: &str, clinic_id: &str, seq: i64, at: i64, rest: [&str; 4]) -> String {
     let mut hasher = Sha256::new();
-    for part in [prev_hash, clinic_id, &seq.to_string(), &at.to_string()].into_iter().chain(rest) {
+    for part in [prev_hash, clinic_id, &seq.to_string(), &at.to_string()]
+        .into_iter()
+        .chain(rest)
+    {
         hasher.update(part.as_bytes());
         hasher.update([0x1f]);
     }
@@ -33,10 +36,11 @@ fn entry_hash(prev_hash: &str, clinic_id: &str, seq: i64, at: i64, rest: [&str; 
 }
 
 pub(crate) async fn append(tx: &mut WriteTx<'_>, event: AuditEvent<'_>) -> Result<(), StoreError> {
-    let head = sqlx::query("UPDATE clinics SET audit_seq = audit_seq + 1 WHERE id = $1 RETURNING audit_seq, audit_head")
-        .bind(event.clinic_id)
-        .fetch_one(&mut *tx.tx)
-        .await?;
+    let head =
+        sqlx::query("UPDATE clinics SET audit_seq = audit_seq + 1 WHERE id = $1 RETURNING audit_seq, audit_head")
+            .bind(event.clinic_id)
+            .fetch_one(&mut *tx.tx)
+            .await?;
     let seq: i64 = head.try_get(0)?;
     let prev_hash: String = head.try_get(1)?;
     let at = now_ms();
@@ -155,7 +159,10 @@ impl Store {
             if found.is_none() && (expected_seq - 1 != head_seq || expected_prev != head_hash) {
                 found = Some(problem(
                     expected_seq,
-                    format!("the log ends at entry {} but the clinic recorded {head_seq} entries", expected_seq - 1),
+                    format!(
+                        "the log ends at entry {} but the clinic recorded {head_seq} entries",
+                        expected_seq - 1
+                    ),
                 ));
             }
             if found.is_some() && report.first_problem.is_none() {

@@ -72,7 +72,13 @@ impl<'a> ClinicScope<'a> {
         self.actor
     }
 
-    async fn audit(&self, tx: &mut WriteTx<'_>, action: &str, record_type: &str, record_id: &str) -> Result<(), StoreError> {
+    async fn audit(
+        &self,
+        tx: &mut WriteTx<'_>,
+        action: &str,
+        record_type: &str,
+        record_id: &str,
+    ) -> Result<(), StoreError> {
         audit::append(
             tx,
             AuditEvent {
@@ -104,7 +110,10 @@ impl<'a> ClinicScope<'a> {
             id: row.try_get::<String, _>(0)?.parse().map_err(|_| corrupt("id"))?,
             given_name: row.try_get(1)?,
             family_name: row.try_get(2)?,
-            date_of_birth: row.try_get::<String, _>(3)?.parse().map_err(|_| corrupt("date of birth"))?,
+            date_of_birth: row
+                .try_get::<String, _>(3)?
+                .parse()
+                .map_err(|_| corrupt("date of birth"))?,
             email: row.try_get(4)?,
             phone: row.try_get(5)?,
             // Redacted here, in storage, so no page or endpoint can leak it.
@@ -163,12 +172,14 @@ impl<'a> ClinicScope<'a> {
     }
 
     async fn fetch(&self, tx: &mut WriteTx<'_>, id: ClientId) -> Result<Client, StoreError> {
-        let row = sqlx::query(&format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1 AND clinic_id = $2"))
-            .bind(id.to_string())
-            .bind(&self.clinic_id)
-            .fetch_optional(&mut *tx.tx)
-            .await?
-            .ok_or(StoreError::NotFound("client"))?;
+        let row = sqlx::query(&format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1 AND clinic_id = $2"
+        ))
+        .bind(id.to_string())
+        .bind(&self.clinic_id)
+        .fetch_optional(&mut *tx.tx)
+        .await?
+        .ok_or(StoreError::NotFound("client"))?;
         self.client_from_row(&row)
     }
 
@@ -185,7 +196,12 @@ impl<'a> ClinicScope<'a> {
     /// editor saw; if someone changed the record since, nothing is written and
     /// the caller gets a conflict to show. A role that cannot see clinical
     /// notes leaves them as they are.
-    pub async fn update_client(&self, id: ClientId, expected_version: i64, client: &ValidClient) -> Result<Client, StoreError> {
+    pub async fn update_client(
+        &self,
+        id: ClientId,
+        expected_version: i64,
+        client: &ValidClient,
+    ) -> Result<Client, StoreError> {
         self.check_notes_allowed(client)?;
         let mut tx = self.store.write_tx().await?;
         let current = self.fetch(&mut tx, id).await?;
@@ -217,7 +233,9 @@ impl<'a> ClinicScope<'a> {
         .execute(&mut *tx.tx)
         .await?;
         if result.rows_affected() != 1 {
-            return Err(StoreError::Conflict("this client was changed by someone else; reload and edit again".into()));
+            return Err(StoreError::Conflict(
+                "this client was changed by someone else; reload and edit again".into(),
+            ));
         }
         self.audit(&mut tx, "client.update", "client", &id.to_string()).await?;
         let updated = self.fetch(&mut tx, id).await?;
@@ -280,14 +298,24 @@ impl<'a> ClinicScope<'a> {
             list = list.bind(word);
         }
         let rows = list.fetch_all(&self.store.pool).await?;
-        let clients = rows.iter().map(|row| self.client_from_row(row)).collect::<Result<_, _>>()?;
-        Ok(ClientPage { clients, total, page, pages })
+        let clients = rows
+            .iter()
+            .map(|row| self.client_from_row(row))
+            .collect::<Result<_, _>>()?;
+        Ok(ClientPage {
+            clients,
+            total,
+            page,
+            pages,
+        })
     }
 
     /// The audit trail of one client, newest first (clinical roles only).
     pub async fn client_history(&self, id: ClientId, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         if !self.actor.role.reads_clinical_record() {
-            return Err(StoreError::Forbidden("only clinical staff can see a record's history".into()));
+            return Err(StoreError::Forbidden(
+                "only clinical staff can see a record's history".into(),
+            ));
         }
         audit::entries_for_record(self.store, &self.clinic_id, "client", &id.to_string(), limit).await
     }

@@ -39,9 +39,7 @@ impl StoreError {
 
     pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
         match e {
-            sqlx::Error::Database(db) => {
-                db.is_unique_violation() || db.message().contains("UNIQUE constraint failed")
-            }
+            sqlx::Error::Database(db) => db.is_unique_violation() || db.message().contains("UNIQUE constraint failed"),
             _ => false,
         }
     }

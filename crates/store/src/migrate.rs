@@ -69,27 +69,23 @@ async fn apply_pending(conn: &mut sqlx::AnyConnection) -> Result<Vec<i64>, Store
     Ok(newly_applied)
 }
 
-/// Splits a script into statements. Our scripts keep `;` only at line ends.
+/// Splits a script into statements. Our scripts keep `;` only at line ends;
+/// chunks holding nothing but comments are dropped.
 fn statements(script: &str) -> impl Iterator<Item = &str> {
-    script
-        .split(";\n")
-        .map(|s| {
-            s.lines()
-                .filter(|l| !l.trim_start().starts_with("--"))
-                .collect::<Vec<_>>()
-                .is_empty()
-                .then_some("")
-                .unwrap_or(s)
-                .trim()
-        })
-        .filter(|s| !s.is_empty() && !s.lines().all(|l| l.trim_start().starts_with("--") || l.trim().is_empty()))
+    let is_code = |line: &str| {
+        let line = line.trim();
+        !line.is_empty() && !line.starts_with("--")
+    };
+    script.split(";\n").map(str::trim).filter(move |chunk| chunk.lines().any(is_code))
 }
 
 impl Store {
     /// The highest applied migration.
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 }

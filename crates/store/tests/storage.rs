@@ -51,34 +51,60 @@ async fn migrations_apply_once(db: &TestDb) {
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
     let store = Store::open(&db.target()).await.unwrap();
-    let first = store.add_account("North Clinic", "Owner@North.test", PASSWORD, Role::Owner, "test").await.unwrap();
+    let first = store
+        .add_account("North Clinic", "Owner@North.test", PASSWORD, Role::Owner, "test")
+        .await
+        .unwrap();
     assert!(first.clinic_created);
-    let second = store.add_account("North Clinic", "desk@north.test", PASSWORD, Role::FrontDesk, "test").await.unwrap();
+    let second = store
+        .add_account("North Clinic", "desk@north.test", PASSWORD, Role::FrontDesk, "test")
+        .await
+        .unwrap();
     assert!(!second.clinic_created);
     assert_eq!(first.clinic_id, second.clinic_id);
 
-    let duplicate = store.add_account("North Clinic", "owner@north.test", PASSWORD, Role::Therapist, "test").await;
+    let duplicate = store
+        .add_account("North Clinic", "owner@north.test", PASSWORD, Role::Therapist, "test")
+        .await;
     assert!(matches!(duplicate, Err(StoreError::Conflict(m)) if m.contains("already exists")));
-    let short = store.add_account("North Clinic", "new@north.test", "short", Role::Therapist, "test").await;
+    let short = store
+        .add_account("North Clinic", "new@north.test", "short", Role::Therapist, "test")
+        .await;
     assert!(matches!(short, Err(StoreError::Invalid(e)) if e.for_field("password").is_some()));
 
-    let attempt = |password: &'static str| LoginAttempt { email: "owner@north.test", password, remote: "10.0.0.1" };
+    let attempt = |password: &'static str| LoginAttempt {
+        email: "owner@north.test",
+        password,
+        remote: "10.0.0.1",
+    };
     let grant = store.login(attempt(PASSWORD), Duration::from_secs(3600)).await.unwrap();
     let actor = store.authenticate(&grant.token).await.unwrap();
     assert_eq!(actor.role, Role::Owner);
     assert_eq!(actor.email, "owner@north.test");
     assert_eq!(actor.csrf_token, grant.csrf_token);
-    assert!(matches!(store.authenticate("not-a-token").await, Err(StoreError::Unauthenticated)));
+    assert!(matches!(
+        store.authenticate("not-a-token").await,
+        Err(StoreError::Unauthenticated)
+    ));
 
     store.logout(&grant.token).await.unwrap();
-    assert!(matches!(store.authenticate(&grant.token).await, Err(StoreError::Unauthenticated)));
+    assert!(matches!(
+        store.authenticate(&grant.token).await,
+        Err(StoreError::Unauthenticated)
+    ));
 
     let short_lived = store.login(attempt(PASSWORD), Duration::from_millis(1)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(20)).await;
-    assert!(matches!(store.authenticate(&short_lived.token).await, Err(StoreError::SessionExpired)));
+    assert!(matches!(
+        store.authenticate(&short_lived.token).await,
+        Err(StoreError::SessionExpired)
+    ));
 
     for _ in 0..5 {
-        assert!(matches!(store.login(attempt("wrong password"), Duration::from_secs(60)).await, Err(StoreError::WrongCredentials)));
+        assert!(matches!(
+            store.login(attempt("wrong password"), Duration::from_secs(60)).await,
+            Err(StoreError::WrongCredentials)
+        ));
     }
     // Locked out, even with the right password, until the window passes.
     assert!(matches!(
@@ -86,17 +112,30 @@ async fn accounts_sessions_and_rate_limit(db: &TestDb) {
         Err(StoreError::TooManyAttempts { retry_after_secs }) if retry_after_secs > 0 && retry_after_secs <= 900
     ));
     // Unknown accounts fail the same way as wrong passwords.
-    let unknown = LoginAttempt { email: "nobody@north.test", password: PASSWORD, remote: "10.0.0.2" };
-    assert!(matches!(store.login(unknown, Duration::from_secs(60)).await, Err(StoreError::WrongCredentials)));
+    let unknown = LoginAttempt {
+        email: "nobody@north.test",
+        password: PASSWORD,
+        remote: "10.0.0.2",
+    };
+    assert!(matches!(
+        store.login(unknown, Duration::from_secs(60)).await,
+        Err(StoreError::WrongCredentials)
+    ));
 }
 
 async fn failing_multi_row_change_leaves_nothing(db: &TestDb) {
     let store = Store::open(&db.target()).await.unwrap();
     account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
     // A new clinic plus an account whose email is taken: the clinic must not remain.
-    let taken = store.add_account("South Clinic", "owner@north.test", PASSWORD, Role::Owner, "test").await;
+    let taken = store
+        .add_account("South Clinic", "owner@north.test", PASSWORD, Role::Owner, "test")
+        .await;
     assert!(matches!(taken, Err(StoreError::Conflict(_))));
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM clinics WHERE name = 'South Clinic'").await, 0);
+    assert_eq!(
+        db.raw_count("SELECT COUNT(*) FROM clinics WHERE name = 'South Clinic'")
+            .await,
+        0
+    );
 
     // A batch whose third row breaks a database constraint stores none.
     let actor = store.actor_for_email("owner@north.test").await.unwrap();
@@ -107,45 +146,99 @@ async fn failing_multi_row_change_leaves_nothing(db: &TestDb) {
     assert_eq!(db.raw_count("SELECT COUNT(*) FROM clients").await, 0);
     let audit_before = db.raw_count("SELECT COUNT(*) FROM audit_log").await;
     assert!(store.verify_audit().await.unwrap().first_problem.is_none());
-    assert_eq!(store.verify_audit().await.unwrap().entries, u64::try_from(audit_before).unwrap());
+    assert_eq!(
+        store.verify_audit().await.unwrap().entries,
+        u64::try_from(audit_before).unwrap()
+    );
 }
 
 async fn clinics_are_isolated(db: &TestDb) {
     let store = Store::open(&db.target()).await.unwrap();
     let north = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
     let south = account(&store, "South Clinic", "owner@south.test", Role::Owner).await;
-    let ada = store.clinic(&north).create_client(&client("Ada", "Byron")).await.unwrap();
+    let ada = store
+        .clinic(&north)
+        .create_client(&client("Ada", "Byron"))
+        .await
+        .unwrap();
 
     let south_scope = store.clinic(&south);
-    assert!(matches!(south_scope.get_client(ada.id).await, Err(StoreError::NotFound("client"))));
-    assert!(matches!(south_scope.update_client(ada.id, 1, &client("Eve", "Spy")).await, Err(StoreError::NotFound(_))));
-    assert!(matches!(south_scope.set_archived(ada.id, true).await, Err(StoreError::NotFound(_))));
-    assert_eq!(south_scope.list_clients(&ClientQuery::default()).await.unwrap().total, 0);
-    assert_eq!(south_scope.list_clients(&ClientQuery { search: "ada".into(), ..Default::default() }).await.unwrap().total, 0);
+    assert!(matches!(
+        south_scope.get_client(ada.id).await,
+        Err(StoreError::NotFound("client"))
+    ));
+    assert!(matches!(
+        south_scope.update_client(ada.id, 1, &client("Eve", "Spy")).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        south_scope.set_archived(ada.id, true).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(
+        south_scope.list_clients(&ClientQuery::default()).await.unwrap().total,
+        0
+    );
+    assert_eq!(
+        south_scope
+            .list_clients(&ClientQuery {
+                search: "ada".into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .total,
+        0
+    );
 
     let north_scope = store.clinic(&north);
     assert_eq!(north_scope.get_client(ada.id).await.unwrap().given_name, "Ada");
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM clients WHERE given_name = 'Eve'").await, 0);
+    assert_eq!(
+        db.raw_count("SELECT COUNT(*) FROM clients WHERE given_name = 'Eve'")
+            .await,
+        0
+    );
 }
 
 async fn front_desk_never_sees_clinical_notes(db: &TestDb) {
     let store = Store::open(&db.target()).await.unwrap();
     let therapist = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
     let desk = account(&store, "North Clinic", "desk@north.test", Role::FrontDesk).await;
-    let ada = store.clinic(&therapist).create_client(&client("Ada", "Byron")).await.unwrap();
+    let ada = store
+        .clinic(&therapist)
+        .create_client(&client("Ada", "Byron"))
+        .await
+        .unwrap();
     assert!(ada.notes.is_some());
 
     let desk_scope = store.clinic(&desk);
     assert_eq!(desk_scope.get_client(ada.id).await.unwrap().notes, None);
-    assert!(desk_scope.list_clients(&ClientQuery::default()).await.unwrap().clients.iter().all(|c| c.notes.is_none()));
-    assert!(matches!(desk_scope.create_client(&client("Eve", "Spy")).await, Err(StoreError::Forbidden(_))));
-    assert!(matches!(desk_scope.client_history(ada.id, 10).await, Err(StoreError::Forbidden(_))));
+    assert!(
+        desk_scope
+            .list_clients(&ClientQuery::default())
+            .await
+            .unwrap()
+            .clients
+            .iter()
+            .all(|c| c.notes.is_none())
+    );
+    assert!(matches!(
+        desk_scope.create_client(&client("Eve", "Spy")).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        desk_scope.client_history(ada.id, 10).await,
+        Err(StoreError::Forbidden(_))
+    ));
 
     // Front desk corrects the phone number; the notes they cannot see stay.
     let mut contact_only = client("Ada", "Byron");
     contact_only.notes = None;
     contact_only.phone = Some("+44 20 7946 0000".into());
-    let updated = desk_scope.update_client(ada.id, ada.version, &contact_only).await.unwrap();
+    let updated = desk_scope
+        .update_client(ada.id, ada.version, &contact_only)
+        .await
+        .unwrap();
     assert_eq!(updated.phone.as_deref(), Some("+44 20 7946 0000"));
     let seen_by_therapist = store.clinic(&therapist).get_client(ada.id).await.unwrap();
     assert_eq!(seen_by_therapist.notes, ada.notes);
@@ -156,7 +249,10 @@ async fn concurrent_edits_do_not_overwrite(db: &TestDb) {
     let owner = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
     let scope = store.clinic(&owner);
     let ada = scope.create_client(&client("Ada", "Byron")).await.unwrap();
-    let first = scope.update_client(ada.id, ada.version, &client("Ada", "Lovelace")).await.unwrap();
+    let first = scope
+        .update_client(ada.id, ada.version, &client("Ada", "Lovelace"))
+        .await
+        .unwrap();
     assert_eq!(first.version, ada.version + 1);
     let stale = scope.update_client(ada.id, ada.version, &client("Ada", "King")).await;
     assert!(matches!(stale, Err(StoreError::Conflict(m)) if m.contains("changed by someone else")));
@@ -165,7 +261,17 @@ async fn concurrent_edits_do_not_overwrite(db: &TestDb) {
     let archived = scope.set_archived(ada.id, true).await.unwrap();
     assert!(archived.archived);
     assert_eq!(scope.list_clients(&ClientQuery::default()).await.unwrap().total, 0);
-    assert_eq!(scope.list_clients(&ClientQuery { include_archived: true, ..Default::default() }).await.unwrap().total, 1);
+    assert_eq!(
+        scope
+            .list_clients(&ClientQuery {
+                include_archived: true,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .total,
+        1
+    );
     assert!(!scope.set_archived(ada.id, false).await.unwrap().archived);
 }
 
@@ -173,7 +279,9 @@ async fn search_and_paging(db: &TestDb) {
     let store = Store::open(&db.target()).await.unwrap();
     let owner = account(&store, "North Clinic", "owner@north.test", Role::Owner).await;
     let scope = store.clinic(&owner);
-    let batch: Vec<_> = (0..120).map(|i| client(&format!("Given{i:03}"), if i % 3 == 0 { "Byron" } else { "Hopper" })).collect();
+    let batch: Vec<_> = (0..120)
+        .map(|i| client(&format!("Given{i:03}"), if i % 3 == 0 { "Byron" } else { "Hopper" }))
+        .collect();
     scope.create_clients(&batch).await.unwrap();
     let mut odd = client("Percent_Under", "O'Brien");
     odd.email = Some("pob@example.org".into());
@@ -182,10 +290,19 @@ async fn search_and_paging(db: &TestDb) {
     let all = scope.list_clients(&ClientQuery::default()).await.unwrap();
     assert_eq!((all.total, all.pages, all.clients.len()), (121, 3, 50));
     assert_eq!(all.clients[0].family_name, "Byron");
-    let last = scope.list_clients(&ClientQuery { page: 99, ..Default::default() }).await.unwrap();
+    let last = scope
+        .list_clients(&ClientQuery {
+            page: 99,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!((last.page, last.clients.len()), (3, 21));
 
-    let search = |s: &str| ClientQuery { search: s.into(), ..Default::default() };
+    let search = |s: &str| ClientQuery {
+        search: s.into(),
+        ..Default::default()
+    };
     assert_eq!(scope.list_clients(&search("byron")).await.unwrap().total, 40);
     assert_eq!(scope.list_clients(&search("BYRON given003")).await.unwrap().total, 1);
     assert_eq!(scope.list_clients(&search("given003 byron")).await.unwrap().total, 1);
@@ -202,7 +319,10 @@ async fn audit_chain_detects_tampering(db: &TestDb) {
     let scope = store.clinic(&owner);
     let ada = scope.create_client(&client("Ada", "Byron")).await.unwrap();
     scope.get_client(ada.id).await.unwrap();
-    scope.update_client(ada.id, ada.version, &client("Ada", "Lovelace")).await.unwrap();
+    scope
+        .update_client(ada.id, ada.version, &client("Ada", "Lovelace"))
+        .await
+        .unwrap();
     let history = scope.client_history(ada.id, 10).await.unwrap();
     let actions: Vec<_> = history.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["client.update", "client.read", "client.create"]);
@@ -212,11 +332,16 @@ async fn audit_chain_detects_tampering(db: &TestDb) {
     assert_eq!((clean.clinics, clean.entries, clean.first_problem), (1, 5, None));
 
     // Someone hides the read of the record.
-    assert_eq!(db.raw_execute("UPDATE audit_log SET action = 'client.list' WHERE seq = 4").await, 1);
+    assert_eq!(
+        db.raw_execute("UPDATE audit_log SET action = 'client.list' WHERE seq = 4")
+            .await,
+        1
+    );
     let problem = store.verify_audit().await.unwrap().first_problem.unwrap();
     assert_eq!((problem.seq, problem.clinic_name.as_str()), (4, "North Clinic"));
     assert!(problem.reason.contains("edited"), "{}", problem.reason);
-    db.raw_execute("UPDATE audit_log SET action = 'client.read' WHERE seq = 4").await;
+    db.raw_execute("UPDATE audit_log SET action = 'client.read' WHERE seq = 4")
+        .await;
     assert!(store.verify_audit().await.unwrap().first_problem.is_none());
 
     // Someone removes the last entry.
@@ -233,7 +358,11 @@ async fn concurrent_writes_are_all_kept(db: &TestDb) {
         let store = store.clone();
         let owner = owner.clone();
         tasks.push(tokio::spawn(async move {
-            store.clinic(&owner).create_client(&client(&format!("C{i}"), "Parallel")).await.map(|c| c.id)
+            store
+                .clinic(&owner)
+                .create_client(&client(&format!("C{i}"), "Parallel"))
+                .await
+                .map(|c| c.id)
         }));
     }
     let mut ids = Vec::new();

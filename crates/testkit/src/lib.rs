@@ -61,7 +61,10 @@ impl TestDb {
         let mut conn = sqlx::PgConnection::connect(&admin)
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} (set MYOMAP_TEST_POSTGRES_URL): {e}"));
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
         let (base, _) = admin.rsplit_once('/').unwrap();
         let url = format!("{base}/{name}");
         let dir = tempfile::tempdir().unwrap();
@@ -99,15 +102,25 @@ impl TestDb {
     }
 
     pub async fn raw_execute(&self, sql: &str) -> u64 {
-        sqlx::query(sql).execute(&mut self.raw().await).await.unwrap().rows_affected()
+        sqlx::query(sql)
+            .execute(&mut self.raw().await)
+            .await
+            .unwrap()
+            .rows_affected()
     }
 
     pub async fn raw_count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut self.raw().await).await.unwrap()
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&mut self.raw().await)
+            .await
+            .unwrap()
     }
 
     pub async fn raw_strings(&self, sql: &str) -> Vec<String> {
-        sqlx::query_scalar::<_, String>(sql).fetch_all(&mut self.raw().await).await.unwrap()
+        sqlx::query_scalar::<_, String>(sql)
+            .fetch_all(&mut self.raw().await)
+            .await
+            .unwrap()
     }
 }
 
@@ -121,7 +134,9 @@ impl Drop for TestDb {
                 };
                 rt.block_on(async {
                     if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await;
                     }
                 });
             })

@@ -26,8 +26,10 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 pub fn set_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 pub fn clear_cookie(name: &str) -> HeaderValue {
@@ -39,7 +41,11 @@ pub fn clear_cookie(name: &str) -> HeaderValue {
 pub fn tokens_match(expected: &str, given: &str) -> bool {
     expected.len() == given.len()
         && !expected.is_empty()
-        && expected.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 pub fn bearer_token(headers: &HeaderMap) -> Option<Result<&str, Problem>> {
@@ -52,7 +58,11 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<Result<&str, Problem>> {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| {
-                Problem::new(StatusCode::UNAUTHORIZED, "Unauthorized", "the Authorization header must be \"Bearer TOKEN\"")
+                Problem::new(
+                    StatusCode::UNAUTHORIZED,
+                    "Unauthorized",
+                    "the Authorization header must be \"Bearer TOKEN\"",
+                )
             }),
     )
 }
@@ -78,7 +88,11 @@ impl FromRequestParts<AppState> for ApiActor {
         let actor = state.store.authenticate(token).await?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {
-            let given = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let given = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
             if !tokens_match(&actor.csrf_token, given) {
                 return Err(Problem::new(
                     StatusCode::FORBIDDEN,

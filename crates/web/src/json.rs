@@ -19,7 +19,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+            });
         if !is_json {
             return Err(Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -30,7 +34,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             let status = rejection.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
-                Problem::new(status, "Body too large", format!("the body is larger than {} bytes", crate::MAX_BODY_BYTES))
+                Problem::new(
+                    status,
+                    "Body too large",
+                    format!("the body is larger than {} bytes", crate::MAX_BODY_BYTES),
+                )
             } else {
                 Problem::new(status, "Unreadable body", rejection.body_text())
             }
@@ -46,9 +54,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         let inner = e.into_inner();
         let message = strip_position(&inner.to_string());
         match inner.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io => {
-                Problem::new(StatusCode::BAD_REQUEST, "Malformed JSON", format!("the body is not valid JSON: {message}"))
-            }
+            serde_json::error::Category::Syntax
+            | serde_json::error::Category::Eof
+            | serde_json::error::Category::Io => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "Malformed JSON",
+                format!("the body is not valid JSON: {message}"),
+            ),
             serde_json::error::Category::Data => {
                 let field = if path == "." { "body".to_owned() } else { path };
                 Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", &field, message)

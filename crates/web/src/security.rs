@@ -17,14 +17,32 @@ type Headers = SetResponseHeaderLayer<HeaderValue>;
 
 #[allow(clippy::type_complexity)]
 pub fn layers() -> ServiceBuilder<
-    Stack<Headers, Stack<Headers, Stack<Headers, Stack<Headers, Stack<TimeoutLayer, Stack<CatchPanicLayer<tower_http::catch_panic::DefaultResponseForPanic>, Identity>>>>>>,
+    Stack<
+        Headers,
+        Stack<
+            Headers,
+            Stack<
+                Headers,
+                Stack<
+                    Headers,
+                    Stack<
+                        TimeoutLayer,
+                        Stack<CatchPanicLayer<tower_http::catch_panic::DefaultResponseForPanic>, Identity>,
+                    >,
+                >,
+            >,
+        >,
+    >,
 > {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
     ServiceBuilder::new()
         .layer(CatchPanicLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "same-origin"))

@@ -7,7 +7,10 @@ pub async fn verify(db: &DbArgs) -> anyhow::Result<ExitCode> {
     let report = store.verify_audit().await?;
     match report.first_problem {
         None => {
-            println!("audit log intact: {} entries in {} clinic(s)", report.entries, report.clinics);
+            println!(
+                "audit log intact: {} entries in {} clinic(s)",
+                report.entries, report.clinics
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(problem) => {

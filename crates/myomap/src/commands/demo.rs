@@ -19,7 +19,9 @@ pub async fn run(db: &DbArgs, web: &WebArgs, clients: u32, no_serve: bool) -> an
     super::init_logging();
     let store = super::open(db).await?;
     let added = seed(&store, clients as usize).await?;
-    let mut banner = vec![format!("Demo clinic \"{DEMO_CLINIC}\": {added} sample client(s) added, {clients} in all. Sign in as:")];
+    let mut banner = vec![format!(
+        "Demo clinic \"{DEMO_CLINIC}\": {added} sample client(s) added, {clients} in all. Sign in as:"
+    )];
     for (email, password, role) in DEMO_ACCOUNTS {
         banner.push(format!("  {:<22} password {:<16} ({})", email, password, role.label()));
     }
@@ -43,7 +45,13 @@ pub async fn seed(store: &Store, clients: usize) -> anyhow::Result<usize> {
     }
     let owner = store.actor_for_email(DEMO_ACCOUNTS[0].0).await?;
     let scope = store.clinic(&owner);
-    let existing = scope.list_clients(&ClientQuery { include_archived: true, ..Default::default() }).await?.total;
+    let existing = scope
+        .list_clients(&ClientQuery {
+            include_archived: true,
+            ..Default::default()
+        })
+        .await?
+        .total;
     let start = usize::try_from(existing).unwrap_or(0);
     let today = jiff::Zoned::now().date();
     let mut added = 0;
@@ -51,7 +59,11 @@ pub async fn seed(store: &Store, clients: usize) -> anyhow::Result<usize> {
     for chunk in wanted.chunks(BATCH) {
         let batch: Vec<ValidClient> = chunk
             .iter()
-            .map(|&n| demo_data::client(n).validate(today).map_err(|e| anyhow::anyhow!("demo client {n}: {e}")))
+            .map(|&n| {
+                demo_data::client(n)
+                    .validate(today)
+                    .map_err(|e| anyhow::anyhow!("demo client {n}: {e}"))
+            })
             .collect::<anyhow::Result<_>>()?;
         scope.create_clients(&batch).await?;
         added += batch.len();

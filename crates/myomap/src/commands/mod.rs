@@ -16,14 +16,33 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { db, web } => serve::run(&db, &web).await,
-        Command::Demo { db, web, clients, no_serve } => demo::run(&db, &web, clients, no_serve).await,
-        Command::User { command: UserCommand::Add { db, clinic, email, role } } => user::add(&db, &clinic, &email, &role).await,
+        Command::Demo {
+            db,
+            web,
+            clients,
+            no_serve,
+        } => demo::run(&db, &web, clients, no_serve).await,
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    clinic,
+                    email,
+                    role,
+                },
+        } => user::add(&db, &clinic, &email, &role).await,
         Command::Migrate { db } => {
             let store = open(&db).await?;
-            println!("schema is up to date (version {}) on {}", store.schema_version().await?, target(&db).describe());
+            println!(
+                "schema is up to date (version {}) on {}",
+                store.schema_version().await?,
+                target(&db).describe()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { command: AuditCommand::Verify { db } } => audit::verify(&db).await,
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => audit::verify(&db).await,
     }
 }
 
@@ -33,13 +52,18 @@ fn target(db: &DbArgs) -> DatabaseTarget {
 
 pub async fn open(db: &DbArgs) -> anyhow::Result<Store> {
     let target = target(db);
-    Store::open(&target).await.with_context(|| format!("opening the database ({})", target.describe()))
+    Store::open(&target)
+        .await
+        .with_context(|| format!("opening the database ({})", target.describe()))
 }
 
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("MYOMAP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Prints a one-line input error and returns the bad-input exit code.

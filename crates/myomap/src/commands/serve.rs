@@ -16,10 +16,16 @@ pub async fn run(db: &DbArgs, web: &WebArgs) -> anyhow::Result<ExitCode> {
 /// Binds, prints the address (tests and scripts read this line), and serves
 /// until Ctrl-C or SIGTERM.
 pub async fn serve(store: Store, db: &DbArgs, web: &WebArgs, banner: &[String]) -> anyhow::Result<ExitCode> {
-    let listener = tokio::net::TcpListener::bind(web.bind).await.with_context(|| format!("cannot listen on {}", web.bind))?;
+    let listener = tokio::net::TcpListener::bind(web.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", web.bind))?;
     let address = listener.local_addr()?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "Myomap is serving http://{address}/ (database: {})", super::target(db).describe())?;
+    writeln!(
+        out,
+        "Myomap is serving http://{address}/ (database: {})",
+        super::target(db).describe()
+    )?;
     for line in banner {
         writeln!(out, "{line}")?;
     }
@@ -27,7 +33,10 @@ pub async fn serve(store: Store, db: &DbArgs, web: &WebArgs, banner: &[String]) 
     drop(out);
     let state = AppState {
         store: store.clone(),
-        config: WebConfig { secure_cookies: web.secure_cookies, ..WebConfig::default() },
+        config: WebConfig {
+            secure_cookies: web.secure_cookies,
+            ..WebConfig::default()
+        },
     };
     myomap_web::serve(listener, state, shutdown_signal()).await?;
     store.close().await;

@@ -16,13 +16,19 @@ pub async fn add(db: &DbArgs, clinic: &str, email: &str, role: &str) -> anyhow::
     std::io::stdin().lock().read_line(&mut password)?;
     let password = password.trim_end_matches(['\n', '\r']);
     if password.is_empty() {
-        return Ok(bad_input("password: none given on standard input (e.g. `echo 'secret phrase' | myomap user add ...`)"));
+        return Ok(bad_input(
+            "password: none given on standard input (e.g. `echo 'secret phrase' | myomap user add ...`)",
+        ));
     }
     let store = super::open(db).await?;
     match store.add_account(clinic, email, password, role, "cli").await {
         Ok(account) => {
             let clinic_note = if account.clinic_created { " (new clinic)" } else { "" };
-            println!("added {role} {} to clinic \"{}\"{clinic_note}", email.trim().to_lowercase(), clinic.trim());
+            println!(
+                "added {role} {} to clinic \"{}\"{clinic_note}",
+                email.trim().to_lowercase(),
+                clinic.trim()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(StoreError::Invalid(errors)) => Ok(bad_input(errors)),

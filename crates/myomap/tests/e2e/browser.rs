@@ -23,7 +23,11 @@ impl Drop for ChromeDriver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn start_browser() -> (ChromeDriver, Client) {
@@ -34,7 +38,11 @@ async fn start_browser() -> (ChromeDriver, Client) {
         .stderr(Stdio::null())
         .spawn()
         .expect("chromedriver must be installed (Debian package chromium-driver; .ci/run installs it)");
-    let driver = ChromeDriver { child, url: format!("http://127.0.0.1:{port}"), _profile: tempfile::tempdir().unwrap() };
+    let driver = ChromeDriver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        _profile: tempfile::tempdir().unwrap(),
+    };
     let capabilities = serde_json::json!({
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
@@ -47,7 +55,11 @@ async fn start_browser() -> (ChromeDriver, Client) {
     let mut last_error = None;
     for _ in 0..50 {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector).capabilities(capabilities.clone()).connect(&driver.url).await {
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&driver.url)
+            .await
+        {
             Ok(client) => return (driver, client),
             Err(e) => last_error = Some(e),
         }
@@ -65,7 +77,10 @@ async fn set_value(client: &Client, id: &str, value: &str) {
     // Date inputs take keystrokes in the browser's locale format; setting the
     // value directly is what a date picker does.
     client
-        .execute("document.getElementById(arguments[0]).value = arguments[1];", vec![id.into(), value.into()])
+        .execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![id.into(), value.into()],
+        )
         .await
         .unwrap();
 }
@@ -83,37 +98,117 @@ async fn a_therapist_signs_in_finds_a_client_and_adds_one() {
     // Not signed in yet: the sign-in form.
     browser.wait().for_element(Locator::Css("input#email")).await.unwrap();
     screenshot(&browser, "01-sign-in").await;
-    browser.find(Locator::Css("#email")).await.unwrap().send_keys("therapist@demo.test").await.unwrap();
-    browser.find(Locator::Css("#password")).await.unwrap().send_keys("demo-therapist").await.unwrap();
-    browser.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    browser
+        .find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("therapist@demo.test")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys("demo-therapist")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
     let page = browser.source().await.unwrap();
-    assert!(page.contains("Demo Clinic") && page.contains("24 clients"), "client list after sign-in");
+    assert!(
+        page.contains("Demo Clinic") && page.contains("24 clients"),
+        "client list after sign-in"
+    );
     screenshot(&browser, "02-client-list").await;
 
-    browser.find(Locator::Css("#q")).await.unwrap().send_keys("okafor").await.unwrap();
-    browser.find(Locator::Css("form.search button")).await.unwrap().click().await.unwrap();
-    browser.wait().for_element(Locator::LinkText("Okafor, Maya")).await.unwrap().click().await.unwrap();
+    browser
+        .find(Locator::Css("#q"))
+        .await
+        .unwrap()
+        .send_keys("okafor")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form.search button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait()
+        .for_element(Locator::LinkText("Okafor, Maya"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     browser.wait().for_element(Locator::Css("p.notes")).await.unwrap();
     let page = browser.source().await.unwrap();
     assert!(page.contains("Maya Okafor") && page.contains("Forward head posture"));
     screenshot(&browser, "03-client").await;
 
     browser.goto(&server.url("/clients/new")).await.unwrap();
-    browser.find(Locator::Css("#given_name")).await.unwrap().send_keys("Ada").await.unwrap();
+    browser
+        .find(Locator::Css("#given_name"))
+        .await
+        .unwrap()
+        .send_keys("Ada")
+        .await
+        .unwrap();
     set_value(&browser, "date_of_birth", "1985-12-10").await;
-    browser.find(Locator::Css("#notes")).await.unwrap().send_keys("Tension headaches at both temples.").await.unwrap();
-    browser.find(Locator::Css("main button.primary")).await.unwrap().click().await.unwrap();
+    browser
+        .find(Locator::Css("#notes"))
+        .await
+        .unwrap()
+        .send_keys("Tension headaches at both temples.")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("main button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     // Refused: the error sits next to the field and nothing typed is lost.
-    let error = browser.wait().for_element(Locator::Css("#family_name-error")).await.unwrap();
+    let error = browser
+        .wait()
+        .for_element(Locator::Css("#family_name-error"))
+        .await
+        .unwrap();
     assert_eq!(error.text().await.unwrap(), "Family name is required");
-    let notes = browser.find(Locator::Css("#notes")).await.unwrap().prop("value").await.unwrap();
+    let notes = browser
+        .find(Locator::Css("#notes"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(notes.as_deref(), Some("Tension headaches at both temples."));
     screenshot(&browser, "04-form-error").await;
 
-    browser.find(Locator::Css("#family_name")).await.unwrap().send_keys("Byron").await.unwrap();
-    browser.find(Locator::Css("main button.primary")).await.unwrap().click().await.unwrap();
+    browser
+        .find(Locator::Css("#family_name"))
+        .await
+        .unwrap()
+        .send_keys("Byron")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("main button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     browser.wait().for_element(Locator::Css("p.notes")).await.unwrap();
     let page = browser.source().await.unwrap();
     assert!(page.contains("Ada Byron") && page.contains("Tension headaches at both temples."));

@@ -7,7 +7,16 @@ use crate::harness::{Api, PASSWORD, Server, add_user, cli, cli_db, text};
 
 #[test]
 fn every_command_explains_itself() {
-    for command in [&[][..], &["serve"], &["demo"], &["user"], &["user", "add"], &["migrate"], &["audit"], &["audit", "verify"]] {
+    for command in [
+        &[][..],
+        &["serve"],
+        &["demo"],
+        &["user"],
+        &["user", "add"],
+        &["migrate"],
+        &["audit"],
+        &["audit", "verify"],
+    ] {
         let mut args = command.to_vec();
         args.push("--help");
         let out = cli(&args, "");
@@ -25,14 +34,31 @@ fn every_command_explains_itself() {
 fn user_add_refuses_bad_input_with_exit_code_2() {
     let db = TestDb::sqlite();
     let add = |email: &str, role: &str, password: &str| {
-        cli_db(&db, &["user", "add", "--clinic", "North Clinic", "--email", email, "--role", role], password)
+        cli_db(
+            &db,
+            &[
+                "user",
+                "add",
+                "--clinic",
+                "North Clinic",
+                "--email",
+                email,
+                "--role",
+                role,
+            ],
+            password,
+        )
     };
     let out = add("a@north.test", "janitor", "long enough password\n");
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--role: role must be one of owner, therapist, front_desk"));
     let out = add("a@north.test", "owner", "short\n");
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("password: must be 10"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("password: must be 10"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = add("not-an-email", "owner", "long enough password\n");
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("email: is not an email address"));
@@ -56,7 +82,11 @@ on_both_backends!(audit_verify_reports_the_first_tampered_entry);
 async fn audit_verify_reports_the_first_tampered_entry(db: &TestDb) {
     add_user(db, "North Clinic", "owner@north.test", "owner");
     let out = cli_db(db, &["migrate"], "");
-    assert!(text(&out.stdout).contains("schema is up to date (version 1)"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("schema is up to date (version 1)"),
+        "{}",
+        text(&out.stderr)
+    );
     {
         let server = Server::start(db);
         let api = Api::login(&server, "owner@north.test", PASSWORD).await;
@@ -66,14 +96,25 @@ async fn audit_verify_reports_the_first_tampered_entry(db: &TestDb) {
     let out = cli_db(db, &["audit", "verify"], "");
     assert!(out.status.success());
     // clinic + user creation, login, client create, client read
-    assert!(text(&out.stdout).contains("audit log intact: 5 entries in 1 clinic(s)"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("audit log intact: 5 entries in 1 clinic(s)"),
+        "{}",
+        text(&out.stdout)
+    );
 
     // Someone rewrites who read the record.
-    assert_eq!(db.raw_execute("UPDATE audit_log SET actor = 'nobody' WHERE action = 'client.read'").await, 1);
+    assert_eq!(
+        db.raw_execute("UPDATE audit_log SET actor = 'nobody' WHERE action = 'client.read'")
+            .await,
+        1
+    );
     let out = cli_db(db, &["audit", "verify"], "");
     assert_eq!(out.status.code(), Some(1));
     let report = text(&out.stdout);
-    assert!(report.contains("audit log TAMPERED: clinic \"North Clinic\"") && report.contains("entry 5:"), "{report}");
+    assert!(
+        report.contains("audit log TAMPERED: clinic \"North Clinic\"") && report.contains("entry 5:"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -88,8 +129,24 @@ fn demo_creates_its_clinic_once_and_serves_it() {
         assert!(banner.contains(login), "{banner}");
     }
     // Running it again reuses the clinic and its clients.
-    let server = Server::spawn(&["demo".into(), "--data".into(), data.clone(), "--bind".into(), "127.0.0.1:0".into()], 5);
-    assert!(server.stdout_lines.iter().any(|l| l.contains("0 sample client(s) added, 24 in all")), "{:?}", server.stdout_lines);
+    let server = Server::spawn(
+        &[
+            "demo".into(),
+            "--data".into(),
+            data.clone(),
+            "--bind".into(),
+            "127.0.0.1:0".into(),
+        ],
+        5,
+    );
+    assert!(
+        server
+            .stdout_lines
+            .iter()
+            .any(|l| l.contains("0 sample client(s) added, 24 in all")),
+        "{:?}",
+        server.stdout_lines
+    );
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let therapist = Api::login(&server, "therapist@demo.test", "demo-therapist").await;

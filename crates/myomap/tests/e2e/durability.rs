@@ -49,7 +49,11 @@ async fn acknowledged_writes_survive_sigkill(db: &TestDb) {
     let server = Server::start(db);
     let api = Api::login(&server, "owner@north.test", PASSWORD).await;
     for id in &acknowledged {
-        assert_eq!(api.get(&format!("/api/v1/clients/{id}")).await.0, StatusCode::OK, "acknowledged client {id} was lost");
+        assert_eq!(
+            api.get(&format!("/api/v1/clients/{id}")).await.0,
+            StatusCode::OK,
+            "acknowledged client {id} was lost"
+        );
     }
     let (_, list) = api.get("/api/v1/clients?q=durable").await;
     assert!(list["total"].as_i64().unwrap() >= i64::try_from(acknowledged.len()).unwrap());

@@ -29,7 +29,11 @@ impl Server {
     /// `extra_lines` more lines of banner.
     pub fn spawn(args: &[String], banner_lines: usize) -> Server {
         let log = std::env::temp_dir().join(format!("myomap-e2e-{}.log", std::process::id()));
-        let stderr = std::fs::OpenOptions::new().create(true).append(true).open(&log).unwrap();
+        let stderr = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
         let mut child = Command::new(BIN)
             .args(args)
             .env("MYOMAP_LOG", "warn")
@@ -44,16 +48,26 @@ impl Server {
         while base.is_none() || lines.len() < banner_lines {
             let mut line = String::new();
             if reader.read_line(&mut line).unwrap() == 0 {
-                panic!("myomap {args:?} exited before serving; output so far: {lines:?} (stderr in {})", log.display());
+                panic!(
+                    "myomap {args:?} exited before serving; output so far: {lines:?} (stderr in {})",
+                    log.display()
+                );
             }
             if let Some(rest) = line.split("serving ").nth(1) {
-                base = rest.split_whitespace().next().map(|u| u.trim_end_matches('/').to_owned());
+                base = rest
+                    .split_whitespace()
+                    .next()
+                    .map(|u| u.trim_end_matches('/').to_owned());
             }
             lines.push(line.trim_end().to_owned());
         }
         // Keep draining so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in reader.lines() {});
-        Server { base: base.unwrap(), child, stdout_lines: lines }
+        Server {
+            base: base.unwrap(),
+            child,
+            stdout_lines: lines,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -98,7 +112,11 @@ pub fn text(bytes: &[u8]) -> String {
 }
 
 pub fn add_user(db: &TestDb, clinic: &str, email: &str, role: &str) {
-    let out = cli_db(db, &["user", "add", "--clinic", clinic, "--email", email, "--role", role], &format!("{PASSWORD}\n"));
+    let out = cli_db(
+        db,
+        &["user", "add", "--clinic", clinic, "--email", email, "--role", role],
+        &format!("{PASSWORD}\n"),
+    );
     assert!(out.status.success(), "user add failed: {}", text(&out.stderr));
 }
 
@@ -110,7 +128,10 @@ pub struct Api {
 }
 
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 impl Api {
@@ -128,11 +149,19 @@ impl Api {
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK, "login as {email}");
         let body: Value = response.json().await.unwrap();
-        Api { http, base: base.to_owned(), token: body["token"].as_str().unwrap().to_owned() }
+        Api {
+            http,
+            base: base.to_owned(),
+            token: body["token"].as_str().unwrap().to_owned(),
+        }
     }
 
     pub fn with_base(&self, base: &str) -> Api {
-        Api { http: self.http.clone(), base: base.to_owned(), token: self.token.clone() }
+        Api {
+            http: self.http.clone(),
+            base: base.to_owned(),
+            token: self.token.clone(),
+        }
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> (StatusCode, Value) {
@@ -147,15 +176,26 @@ impl Api {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(self.http.post(format!("{}{path}", self.base)).json(&body)).await
+        self.send(self.http.post(format!("{}{path}", self.base)).json(&body))
+            .await
     }
 
     pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(self.http.put(format!("{}{path}", self.base)).json(&body)).await
+        self.send(self.http.put(format!("{}{path}", self.base)).json(&body))
+            .await
     }
 
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> (StatusCode, Value) {
-        let request = self.http.post(format!("{}{path}", self.base)).header("content-type", content_type).body(body);
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (StatusCode, Value) {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
         self.send(request).await
     }
 
@@ -185,7 +225,10 @@ impl Browser {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Browser { http, base: server.base.clone() }
+        Browser {
+            http,
+            base: server.base.clone(),
+        }
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
@@ -194,8 +237,17 @@ impl Browser {
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
-        let response = self.http.post(format!("{}{path}", self.base)).form(form).send().await.unwrap();
-        let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned());
         (response.status(), response.text().await.unwrap(), location)
     }
 
@@ -204,8 +256,17 @@ impl Browser {
         let (status, page) = self.get("/login").await;
         assert_eq!(status, StatusCode::OK);
         let csrf = hidden_field(&page, "csrf");
-        let (status, body, location) =
-            self.post_form("/login", &[("csrf", &csrf), ("email", email), ("password", password), ("next", "/clients")]).await;
+        let (status, body, location) = self
+            .post_form(
+                "/login",
+                &[
+                    ("csrf", &csrf),
+                    ("email", email),
+                    ("password", password),
+                    ("next", "/clients"),
+                ],
+            )
+            .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "sign-in as {email} failed: {body}");
         assert_eq!(location.as_deref(), Some("/clients"));
     }
@@ -219,7 +280,10 @@ impl Browser {
 
 pub fn hidden_field(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = page.find(&marker).unwrap_or_else(|| panic!("no hidden field {name} in page")) + marker.len();
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no hidden field {name} in page"))
+        + marker.len();
     page[start..].split('"').next().unwrap().to_owned()
 }
 

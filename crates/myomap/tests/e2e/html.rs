@@ -11,7 +11,10 @@ async fn pages_are_isolated_between_clinics(db: &TestDb) {
     add_user(db, "North Clinic", "owner@north.test", "owner");
     add_user(db, "South Clinic", "owner@south.test", "owner");
     let server = Server::start(db);
-    let id = Api::login(&server, "owner@north.test", PASSWORD).await.create_client("Ada", "Byron").await;
+    let id = Api::login(&server, "owner@north.test", PASSWORD)
+        .await
+        .create_client("Ada", "Byron")
+        .await;
 
     let north = Browser::new(&server);
     north.sign_in("owner@north.test", PASSWORD).await;
@@ -27,9 +30,15 @@ async fn pages_are_isolated_between_clinics(db: &TestDb) {
     let (_, list) = south.get("/clients?q=byron").await;
     assert!(!list.contains("Byron") && list.contains("0 clients"));
     let csrf = south.csrf().await;
-    let (status, _, _) = south.post_form(&format!("/clients/{id}/archive"), &[("csrf", &csrf)]).await;
+    let (status, _, _) = south
+        .post_form(&format!("/clients/{id}/archive"), &[("csrf", &csrf)])
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM clients WHERE archived_at IS NOT NULL").await, 0);
+    assert_eq!(
+        db.raw_count("SELECT COUNT(*) FROM clients WHERE archived_at IS NOT NULL")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -43,26 +52,45 @@ async fn forms_need_their_csrf_token_and_keep_what_was_typed() {
     let (status, _) = browser.get("/clients").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     // The sign-in form itself is CSRF-protected.
-    let (status, page, _) = browser.post_form("/login", &[("email", "therapist@north.test"), ("password", PASSWORD)]).await;
+    let (status, page, _) = browser
+        .post_form("/login", &[("email", "therapist@north.test"), ("password", PASSWORD)])
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(page.contains("security token"));
     browser.sign_in("therapist@north.test", PASSWORD).await;
 
-    let form = [("given_name", "Grace"), ("family_name", "Hopper"), ("date_of_birth", "1986-12-09"), ("notes", "Low back ache")];
+    let form = [
+        ("given_name", "Grace"),
+        ("family_name", "Hopper"),
+        ("date_of_birth", "1986-12-09"),
+        ("notes", "Low back ache"),
+    ];
     let (status, page, _) = browser.post_form("/clients", &form).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
     let mut with_wrong = form.to_vec();
     with_wrong.push(("csrf", "forged"));
-    assert_eq!(browser.post_form("/clients", &with_wrong).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        browser.post_form("/clients", &with_wrong).await.0,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(db.raw_count("SELECT COUNT(*) FROM clients").await, 0);
 
     let csrf = browser.csrf().await;
-    let invalid = [("csrf", csrf.as_str()), ("given_name", "Grace"), ("family_name", ""), ("date_of_birth", "09/12/1986"), ("notes", "Low back ache")];
+    let invalid = [
+        ("csrf", csrf.as_str()),
+        ("given_name", "Grace"),
+        ("family_name", ""),
+        ("date_of_birth", "09/12/1986"),
+        ("notes", "Low back ache"),
+    ];
     let (status, page, _) = browser.post_form("/clients", &invalid).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Family name is required"), "{page}");
     assert!(page.contains("is not a date in the form YYYY-MM-DD"));
-    assert!(page.contains("value=\"Grace\"") && page.contains("Low back ache"), "typed values are kept");
+    assert!(
+        page.contains("value=\"Grace\"") && page.contains("Low back ache"),
+        "typed values are kept"
+    );
 
     let mut valid = form.to_vec();
     valid.push(("csrf", &csrf));
@@ -103,7 +131,10 @@ async fn forms_need_their_csrf_token_and_keep_what_was_typed() {
     assert_eq!(response.status(), StatusCode::CREATED);
 
     // Signing out ends the session for every later request.
-    assert_eq!(browser.post_form("/logout", &[("csrf", &csrf)]).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        browser.post_form("/logout", &[("csrf", &csrf)]).await.0,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(browser.get("/clients").await.0, StatusCode::SEE_OTHER);
 }
 
@@ -113,7 +144,10 @@ async fn front_desk_pages_show_no_clinical_notes() {
     add_user(&db, "North Clinic", "therapist@north.test", "therapist");
     add_user(&db, "North Clinic", "desk@north.test", "front_desk");
     let server = Server::start(&db);
-    let id = Api::login(&server, "therapist@north.test", PASSWORD).await.create_client("Ada", "Byron").await;
+    let id = Api::login(&server, "therapist@north.test", PASSWORD)
+        .await
+        .create_client("Ada", "Byron")
+        .await;
 
     let desk = Browser::new(&server);
     desk.sign_in("desk@north.test", PASSWORD).await;
@@ -127,10 +161,22 @@ async fn front_desk_pages_show_no_clinical_notes() {
     // Front desk edits the phone; the therapist's notes survive.
     let csrf = desk.csrf().await;
     let version = hidden_field(&edit, "version");
-    let form = [("csrf", csrf.as_str()), ("version", &version), ("given_name", "Ada"), ("family_name", "Byron"),
-                ("date_of_birth", "1985-12-10"), ("phone", "+44 20 7946 0000")];
-    assert_eq!(desk.post_form(&format!("/clients/{id}"), &form).await.0, StatusCode::SEE_OTHER);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("version", &version),
+        ("given_name", "Ada"),
+        ("family_name", "Byron"),
+        ("date_of_birth", "1985-12-10"),
+        ("phone", "+44 20 7946 0000"),
+    ];
+    assert_eq!(
+        desk.post_form(&format!("/clients/{id}"), &form).await.0,
+        StatusCode::SEE_OTHER
+    );
     let therapist = Api::login(&server, "therapist@north.test", PASSWORD).await;
     let seen = therapist.get(&format!("/api/v1/clients/{id}")).await.1;
-    assert_eq!((seen["phone"].as_str(), seen["notes"].as_str()), (Some("+44 20 7946 0000"), Some("Ada has right-sided neck pain")));
+    assert_eq!(
+        (seen["phone"].as_str(), seen["notes"].as_str()),
+        (Some("+44 20 7946 0000"), Some("Ada has right-sided neck pain"))
+    );
 }

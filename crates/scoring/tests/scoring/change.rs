@@ -2,9 +2,7 @@
 
 use myomap_scoring::{ChangeVerdict, Instrument, Ratio, classify_change, nprs_change};
 
-use ChangeVerdict::{
-    MeaningfulImprovement as Better, MeaningfulWorsening as Worse, NoMeaningfulChange as Same,
-};
+use ChangeVerdict::{MeaningfulImprovement as Better, MeaningfulWorsening as Worse, NoMeaningfulChange as Same};
 
 fn r(text: &str) -> Ratio {
     text.parse().unwrap()

@@ -34,27 +34,11 @@ fn result_objects_have_exactly_the_spec_keys() {
             json!({"baseline": 6, "followup": 3}),
             vec!["change", "improved_2pt", "improved_30pct", "percent_change"],
         ),
-        (
-            "ndi",
-            items(10, json!(1), &[]),
-            vec!["band", "raw", "score", "valid"],
-        ),
-        (
-            "odi",
-            items(10, json!(1), &[]),
-            vec!["band", "score", "valid"],
-        ),
+        ("ndi", items(10, json!(1), &[]), vec!["band", "raw", "score", "valid"]),
+        ("odi", items(10, json!(1), &[]), vec!["band", "score", "valid"]),
         ("quickdash", items(11, json!(1), &[]), item_keys.to_vec()),
-        (
-            "quickdash_work",
-            items(4, json!(1), &[]),
-            item_keys.to_vec(),
-        ),
-        (
-            "quickdash_sport",
-            items(4, json!(1), &[]),
-            item_keys.to_vec(),
-        ),
+        ("quickdash_work", items(4, json!(1), &[]), item_keys.to_vec()),
+        ("quickdash_sport", items(4, json!(1), &[]), item_keys.to_vec()),
         ("bctq_sss", items(11, json!(1), &[]), item_keys.to_vec()),
         ("bctq_fss", items(8, json!(1), &[]), item_keys.to_vec()),
         ("lefs", items(20, json!(1), &[]), item_keys.to_vec()),
@@ -68,14 +52,7 @@ fn result_objects_have_exactly_the_spec_keys() {
         (
             "acr2016_fm",
             acr(&["neck"], [0, 0, 0, 0, 0, 0], json!(0)),
-            vec![
-                "fs",
-                "fs_band",
-                "generalized_pain",
-                "meets_criteria",
-                "sss",
-                "wpi",
-            ],
+            vec!["fs", "fs_band", "generalized_pain", "meets_criteria", "sss", "wpi"],
         ),
     ];
     let mut covered: Vec<&str> = cases.iter().map(|case| case.0).collect();
@@ -84,12 +61,7 @@ fn result_objects_have_exactly_the_spec_keys() {
     assert_eq!(covered, all, "every instrument has a key-set case");
     for (instrument, input, keys) in cases {
         let result = score_json(instrument, &input).unwrap();
-        let mut got: Vec<&str> = result
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let mut got: Vec<&str> = result.as_object().unwrap().keys().map(String::as_str).collect();
         got.sort_unstable();
         assert_eq!(got, keys, "{instrument}");
     }
@@ -98,41 +70,17 @@ fn result_objects_have_exactly_the_spec_keys() {
 #[test]
 fn nprs() {
     check_cases(&[
-        (
-            "nprs",
-            json!({"value": 7}),
-            ok(json!({"valid": true, "score": 7})),
-        ),
-        (
-            "nprs",
-            json!({"value": 0}),
-            ok(json!({"valid": true, "score": 0})),
-        ),
-        (
-            "nprs",
-            json!({"value": 7.0}),
-            ok(json!({"valid": true, "score": 7})),
-        ),
+        ("nprs", json!({"value": 7}), ok(json!({"valid": true, "score": 7}))),
+        ("nprs", json!({"value": 0}), ok(json!({"valid": true, "score": 0}))),
+        ("nprs", json!({"value": 7.0}), ok(json!({"valid": true, "score": 7}))),
         (
             "nprs",
             json!({"value": null}),
             ok(json!({"valid": false, "score": null})),
         ),
-        (
-            "nprs",
-            json!({"value": 11}),
-            err("value: 11 is out of range 0-10"),
-        ),
-        (
-            "nprs",
-            json!({"value": -1}),
-            err("value: -1 is out of range 0-10"),
-        ),
-        (
-            "nprs",
-            json!({"value": 6.5}),
-            err("value: 6.5 is not a whole number"),
-        ),
+        ("nprs", json!({"value": 11}), err("value: 11 is out of range 0-10")),
+        ("nprs", json!({"value": -1}), err("value: -1 is out of range 0-10")),
+        ("nprs", json!({"value": 6.5}), err("value: 6.5 is not a whole number")),
         (
             "nprs",
             json!({"value": "7"}),
@@ -234,9 +182,7 @@ fn nprs_change() {
 
 #[test]
 fn ndi() {
-    let r = |score: f64, raw: f64, band: &str| {
-        ok(json!({"valid": true, "score": score, "raw": raw, "band": band}))
-    };
+    let r = |score: f64, raw: f64, band: &str| ok(json!({"valid": true, "score": score, "raw": raw, "band": band}));
     check_cases(&[
         ("ndi", items(10, json!(0), &[]), r(0.0, 0.0, "none")),
         ("ndi", items(10, json!(5), &[]), r(100.0, 50.0, "complete")),
@@ -250,55 +196,28 @@ fn ndi() {
         ("ndi", items(4, json!(1), &zeros(6)), r(8.0, 4.0, "none")),
         ("ndi", items(5, json!(1), &zeros(5)), r(10.0, 5.0, "mild")),
         ("ndi", items(7, json!(2), &zeros(3)), r(28.0, 14.0, "mild")),
-        (
-            "ndi",
-            items(5, json!(3), &zeros(5)),
-            r(30.0, 15.0, "moderate"),
-        ),
-        (
-            "ndi",
-            items(8, json!(3), &zeros(2)),
-            r(48.0, 24.0, "moderate"),
-        ),
-        (
-            "ndi",
-            items(5, json!(5), &zeros(5)),
-            r(50.0, 25.0, "severe"),
-        ),
+        ("ndi", items(5, json!(3), &zeros(5)), r(30.0, 15.0, "moderate")),
+        ("ndi", items(8, json!(3), &zeros(2)), r(48.0, 24.0, "moderate")),
+        ("ndi", items(5, json!(5), &zeros(5)), r(50.0, 25.0, "severe")),
         (
             "ndi",
             items(6, json!(5), &[json!(4), json!(0), json!(0), json!(0)]),
             r(68.0, 34.0, "severe"),
         ),
-        (
-            "ndi",
-            items(7, json!(5), &zeros(3)),
-            r(70.0, 35.0, "complete"),
-        ),
+        ("ndi", items(7, json!(5), &zeros(3)), r(70.0, 35.0, "complete")),
         // Prorated (9 answered: percent = sum × 20 / 9) on both sides of 10 and 30.
         (
             "ndi",
             items(
                 4,
                 json!(1),
-                &[
-                    json!(0),
-                    json!(0),
-                    json!(0),
-                    json!(0),
-                    json!(0),
-                    Value::Null,
-                ],
+                &[json!(0), json!(0), json!(0), json!(0), json!(0), Value::Null],
             ),
             r(8.9, 4.4, "none"),
         ),
         (
             "ndi",
-            items(
-                5,
-                json!(1),
-                &[json!(0), json!(0), json!(0), json!(0), Value::Null],
-            ),
+            items(5, json!(1), &[json!(0), json!(0), json!(0), json!(0), Value::Null]),
             r(11.1, 5.6, "mild"),
         ),
         (
@@ -323,11 +242,7 @@ fn ndi() {
             ok(json!({"valid": false, "score": null, "raw": null, "band": null})),
         ),
         // Validation.
-        (
-            "ndi",
-            items(9, json!(1), &[]),
-            err("items: expected 10 answers, got 9"),
-        ),
+        ("ndi", items(9, json!(1), &[]), err("items: expected 10 answers, got 9")),
         (
             "ndi",
             items(11, json!(1), &[]),
@@ -338,15 +253,7 @@ fn ndi() {
             items(
                 3,
                 json!(1),
-                &[
-                    json!(7),
-                    json!(1),
-                    json!(1),
-                    json!(1),
-                    json!(1),
-                    json!(1),
-                    json!(1),
-                ],
+                &[json!(7), json!(1), json!(1), json!(1), json!(1), json!(1), json!(1)],
             ),
             err("items[3]: 7 is out of range 0-5"),
         ),
@@ -413,11 +320,7 @@ fn ndi() {
             json!({"items": [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], "raw": 10}),
             err("input: unknown key \"raw\""),
         ),
-        (
-            "ndi",
-            json!([1, 1, 1]),
-            err("input: expected an object, got an array"),
-        ),
+        ("ndi", json!([1, 1, 1]), err("input: expected an object, got an array")),
     ]);
 }
 
@@ -443,31 +346,11 @@ fn odi() {
         ("odi", items(9, json!(4), &[json!(5)]), r(82.0, "bed_bound")),
         ("odi", items(10, json!(5), &[]), r(100.0, "bed_bound")),
         // Prorated: exactly 20 and 40 with one missing (9/45, 18/45), and just above.
-        (
-            "odi",
-            items(9, json!(1), &[Value::Null]),
-            r(20.0, "minimal"),
-        ),
-        (
-            "odi",
-            items(8, json!(1), &[json!(2), Value::Null]),
-            r(22.2, "moderate"),
-        ),
-        (
-            "odi",
-            items(9, json!(2), &[Value::Null]),
-            r(40.0, "moderate"),
-        ),
-        (
-            "odi",
-            items(8, json!(2), &[json!(3), Value::Null]),
-            r(42.2, "severe"),
-        ),
-        (
-            "odi",
-            items(9, json!(4), &[Value::Null]),
-            r(80.0, "crippled"),
-        ),
+        ("odi", items(9, json!(1), &[Value::Null]), r(20.0, "minimal")),
+        ("odi", items(8, json!(1), &[json!(2), Value::Null]), r(22.2, "moderate")),
+        ("odi", items(9, json!(2), &[Value::Null]), r(40.0, "moderate")),
+        ("odi", items(8, json!(2), &[json!(3), Value::Null]), r(42.2, "severe")),
+        ("odi", items(9, json!(4), &[Value::Null]), r(80.0, "crippled")),
         (
             "odi",
             items(8, json!(4), &[json!(5), Value::Null]),
@@ -478,11 +361,7 @@ fn odi() {
             items(8, json!(2), &[Value::Null, Value::Null]),
             ok(json!({"valid": false, "score": null, "band": null})),
         ),
-        (
-            "odi",
-            items(10, json!(6), &[]),
-            err("items[0]: 6 is out of range 0-5"),
-        ),
+        ("odi", items(10, json!(6), &[]), err("items[0]: 6 is out of range 0-5")),
     ]);
 }
 
@@ -496,23 +375,11 @@ fn quickdash_and_modules() {
         ("quickdash", items(11, json!(5), &[]), r(100.0)),
         ("quickdash", items(11, json!(3), &[]), r(50.0)),
         // (28 / 11 − 1) × 25 = 425 / 11 = 38.636…
-        (
-            "quickdash",
-            list(&[2, 3, 1, 4, 2, 3, 5, 1, 2, 2, 3]),
-            r(38.6),
-        ),
+        ("quickdash", list(&[2, 3, 1, 4, 2, 3, 5, 1, 2, 2, 3]), r(38.6)),
         // One missing: n = 10.
         ("quickdash", items(10, json!(3), &[Value::Null]), r(50.0)),
-        (
-            "quickdash",
-            items(9, json!(2), &[json!(3), Value::Null]),
-            r(27.5),
-        ),
-        (
-            "quickdash",
-            items(9, json!(3), &[Value::Null, Value::Null]),
-            invalid(),
-        ),
+        ("quickdash", items(9, json!(2), &[json!(3), Value::Null]), r(27.5)),
+        ("quickdash", items(9, json!(3), &[Value::Null, Value::Null]), invalid()),
         (
             "quickdash",
             items(10, json!(1), &[json!(0)]),
@@ -526,11 +393,7 @@ fn quickdash_and_modules() {
         // Modules: 4 items, all required. (5/4 − 1) × 25 = 6.25 → 6.3 (half away).
         ("quickdash_work", list(&[1, 1, 1, 2]), r(6.3)),
         ("quickdash_work", list(&[1, 2, 3, 4]), r(37.5)),
-        (
-            "quickdash_work",
-            json!({"items": [1, 2, 3, null]}),
-            invalid(),
-        ),
+        ("quickdash_work", json!({"items": [1, 2, 3, null]}), invalid()),
         ("quickdash_sport", list(&[5, 5, 5, 4]), r(93.8)),
         (
             "quickdash_sport",
@@ -554,30 +417,14 @@ fn bctq() {
             r(3.0),
         ),
         // 24 / 11 = 2.1818…
-        (
-            "bctq_sss",
-            list(&[2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3]),
-            r(2.18),
-        ),
-        (
-            "bctq_sss",
-            items(9, json!(2), &[Value::Null, Value::Null]),
-            invalid(),
-        ),
+        ("bctq_sss", list(&[2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3]), r(2.18)),
+        ("bctq_sss", items(9, json!(2), &[Value::Null, Value::Null]), invalid()),
         // The spec's rounding example: 17 / 8 = 2.125 → 2.13 (not 2.12).
         ("bctq_fss", list(&[3, 2, 2, 2, 2, 2, 2, 2]), r(2.13)),
         ("bctq_fss", list(&[1, 1, 1, 1, 1, 1, 1, 2]), r(1.13)),
         // One missing: 23 / 7 = 3.2857…
-        (
-            "bctq_fss",
-            json!({"items": [3, 3, 3, 3, 3, 4, 4, null]}),
-            r(3.29),
-        ),
-        (
-            "bctq_fss",
-            json!({"items": [3, 3, 3, 3, 3, 3, null, null]}),
-            invalid(),
-        ),
+        ("bctq_fss", json!({"items": [3, 3, 3, 3, 3, 4, 4, null]}), r(3.29)),
+        ("bctq_fss", json!({"items": [3, 3, 3, 3, 3, 3, null, null]}), invalid()),
         (
             "bctq_fss",
             items(7, json!(1), &[json!(6)]),
@@ -600,11 +447,7 @@ fn lefs() {
             items(20, json!(4), &[]),
             ok(json!({"valid": true, "score": 80})),
         ),
-        (
-            "lefs",
-            items(20, json!(0), &[]),
-            ok(json!({"valid": true, "score": 0})),
-        ),
+        ("lefs", items(20, json!(0), &[]), ok(json!({"valid": true, "score": 0}))),
         (
             "lefs",
             items(20, json!(3), &[]),
@@ -648,11 +491,7 @@ fn jfls8() {
     check_cases(&[
         ("jfls8", items(8, json!(0), &[]), r(0.0)),
         ("jfls8", items(8, json!(10), &[]), r(10.0)),
-        (
-            "jfls8",
-            list(&[n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8)]),
-            r(4.5),
-        ),
+        ("jfls8", list(&[n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8)]), r(4.5)),
         // Two missing allowed: 21 / 6 = 3.5; 7 / 6 = 1.1666…
         (
             "jfls8",
@@ -717,45 +556,17 @@ fn ppt() {
             json!({"trials": [3.5, 4.0, 4.5], "unit": "kg_cm2"}),
             r(392.3, 4.0),
         ),
-        (
-            "ppt",
-            json!({"trials": [1], "unit": "kg_cm2"}),
-            r(98.1, 1.0),
-        ),
+        ("ppt", json!({"trials": [1], "unit": "kg_cm2"}), r(98.1, 1.0)),
         // 310 / 98.0665 = 3.16112…
-        (
-            "ppt",
-            json!({"trials": [300, 310, 320], "unit": "kpa"}),
-            r(310.0, 3.16),
-        ),
+        ("ppt", json!({"trials": [300, 310, 320], "unit": "kpa"}), r(310.0, 3.16)),
         // 0.1 and 0.2 read exactly: mean 0.15 → 14.709975 kPa.
-        (
-            "ppt",
-            json!({"trials": [0.1, 0.2], "unit": "kg_cm2"}),
-            r(14.7, 0.15),
-        ),
+        ("ppt", json!({"trials": [0.1, 0.2], "unit": "kg_cm2"}), r(14.7, 0.15)),
         // A tie at 2 dp rounds away from zero: 0.005 → 0.01; 0.4903325 kPa.
-        (
-            "ppt",
-            json!({"trials": [0.005], "unit": "kg_cm2"}),
-            r(0.5, 0.01),
-        ),
+        ("ppt", json!({"trials": [0.005], "unit": "kg_cm2"}), r(0.5, 0.01)),
         // 98.0665 kPa is exactly 1 kg/cm²; mean of three with a third.
-        (
-            "ppt",
-            json!({"trials": [98.0665], "unit": "kpa"}),
-            r(98.1, 1.0),
-        ),
-        (
-            "ppt",
-            json!({"trials": [2, 2, 3], "unit": "kg_cm2"}),
-            r(228.8, 2.33),
-        ),
-        (
-            "ppt",
-            json!({"trials": [1, 2, 3, 4, 5], "unit": "kpa"}),
-            r(3.0, 0.03),
-        ),
+        ("ppt", json!({"trials": [98.0665], "unit": "kpa"}), r(98.1, 1.0)),
+        ("ppt", json!({"trials": [2, 2, 3], "unit": "kg_cm2"}), r(228.8, 2.33)),
+        ("ppt", json!({"trials": [1, 2, 3, 4, 5], "unit": "kpa"}), r(3.0, 0.03)),
         (
             "ppt",
             json!({"trials": [], "unit": "kpa"}),
@@ -835,12 +646,7 @@ fn acr2016_branches() {
         "upper_back",
         "lower_back",
     ];
-    let four = [
-        "shoulder_girdle_left",
-        "shoulder_girdle_right",
-        "hip_left",
-        "neck",
-    ];
+    let four = ["shoulder_girdle_left", "shoulder_girdle_right", "hip_left", "neck"];
     let r = |wpi: i64, sss: i64, generalized: bool, meets: bool, band: &str| {
         ok(
             json!({"wpi": wpi, "sss": sss, "fs": wpi + sss, "generalized_pain": generalized, "meets_criteria": meets, "fs_band": band}),
@@ -1063,10 +869,7 @@ fn acr2016_validation() {
     let mut no_depression = acr(&["neck"], sss, json!(4));
     no_depression.as_object_mut().unwrap().remove("depression");
     let mut extra = acr(&["neck"], sss, json!(4));
-    extra
-        .as_object_mut()
-        .unwrap()
-        .insert("criteria".into(), json!("2010"));
+    extra.as_object_mut().unwrap().insert("criteria".into(), json!("2010"));
     check_cases(&[
         (
             "acr2016_fm",
@@ -1128,11 +931,7 @@ fn acr2016_validation() {
 fn unknown_instrument() {
     check_cases(&[
         ("foo", json!({}), err("unknown instrument \"foo\"")),
-        (
-            "NDI",
-            json!({"items": []}),
-            err("unknown instrument \"NDI\""),
-        ),
+        ("NDI", json!({"items": []}), err("unknown instrument \"NDI\"")),
         ("", json!({}), err("unknown instrument \"\"")),
     ]);
 }

@@ -40,9 +40,7 @@ pub fn check_cases(cases: &[(&str, Value, Expect)]) {
                 Expect::Keys(value) => value.to_string(),
                 Expect::Error(line) => format!("error {line:?}"),
             };
-            failures.push(format!(
-                "{instrument} {input}\n  want {want}\n  got  {got:?}"
-            ));
+            failures.push(format!("{instrument} {input}\n  want {want}\n  got  {got:?}"));
         }
     }
     assert!(

@@ -1,8 +1,8 @@
 //! Property tests for every instrument.
 
 use myomap_scoring::{
-    AcrInput, AcrSymptoms, ChangeVerdict, Decimal, Instrument, ItemRule, McidRule, PptUnit, Ratio,
-    Scoring, acr2016_fm, classify_change, nprs_change, ppt, psfs, score_items, score_json,
+    AcrInput, AcrSymptoms, ChangeVerdict, Decimal, Instrument, ItemRule, McidRule, PptUnit, Ratio, Scoring, acr2016_fm,
+    classify_change, nprs_change, ppt, psfs, score_items, score_json,
 };
 use proptest::prelude::*;
 use proptest::{collection::vec, option, sample::select};
@@ -55,10 +55,7 @@ fn answers() -> impl Strategy<Value = (Instrument, Vec<Option<u8>>)> {
         let (lo, hi) = (rule.response.min, rule.response.max);
         (
             Just(instrument),
-            vec(
-                option::weighted(0.85, lo..=hi),
-                rule.min_items()..=rule.max_items(),
-            ),
+            vec(option::weighted(0.85, lo..=hi), rule.min_items()..=rule.max_items()),
         )
     })
 }
@@ -70,10 +67,7 @@ fn complete_answers() -> impl Strategy<Value = (Instrument, Vec<u8>, Vec<usize>)
         .prop_flat_map(|instrument| {
             let rule = rule(instrument);
             let (lo, hi) = (rule.response.min, rule.response.max);
-            (
-                Just(instrument),
-                vec(lo..=hi, rule.min_items()..=rule.max_items()),
-            )
+            (Just(instrument), vec(lo..=hi, rule.min_items()..=rule.max_items()))
         })
         .prop_flat_map(|(instrument, values)| {
             let order: Vec<usize> = (0..values.len()).collect();
@@ -121,10 +115,7 @@ fn any_json() -> impl Strategy<Value = Value> {
         any::<u64>().prop_map(Value::from),
         any::<f64>().prop_map(Value::from),
         (-1e3_f64..1e3).prop_map(Value::from),
-        select(vec![
-            "kpa", "kg_cm2", "psi", "neck", "jaw_left", "chest", "", "7"
-        ])
-        .prop_map(Value::from),
+        select(vec!["kpa", "kg_cm2", "psi", "neck", "jaw_left", "chest", "", "7"]).prop_map(Value::from),
         ".{0,8}".prop_map(Value::from),
     ];
     let keys = vec![
@@ -147,9 +138,8 @@ fn any_json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 40, 22, move |inner| {
         prop_oneof![
             vec(inner.clone(), 0..22).prop_map(Value::Array),
-            proptest::collection::btree_map(select(keys.clone()), inner, 0..9).prop_map(|map| {
-                Value::Object(map.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-            }),
+            proptest::collection::btree_map(select(keys.clone()), inner, 0..9)
+                .prop_map(|map| { Value::Object(map.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()) }),
         ]
     })
 }

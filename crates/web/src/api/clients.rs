@@ -87,25 +87,55 @@ pub async fn list(
     let page = match params.page.as_deref() {
         None | Some("") => 1,
         Some(p) => p.parse::<i64>().ok().filter(|p| *p >= 1).ok_or_else(|| {
-            Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", "page", format!("must be a whole number from 1, not \"{p}\""))
+            Problem::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid input",
+                "page",
+                format!("must be a whole number from 1, not \"{p}\""),
+            )
         })?,
     };
     let include_archived = match params.archived.as_deref() {
         None | Some("" | "false") => false,
         Some("true") => true,
         Some(other) => {
-            return Err(Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", "archived", format!("must be true or false, not \"{other}\"")));
+            return Err(Problem::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid input",
+                "archived",
+                format!("must be true or false, not \"{other}\""),
+            ));
         }
     };
-    let query = ClientQuery { search: params.q.unwrap_or_default(), include_archived, page };
-    let ClientPage { clients, total, page, pages } = state.store.clinic(&actor).list_clients(&query).await?;
+    let query = ClientQuery {
+        search: params.q.unwrap_or_default(),
+        include_archived,
+        page,
+    };
+    let ClientPage {
+        clients,
+        total,
+        page,
+        pages,
+    } = state.store.clinic(&actor).list_clients(&query).await?;
     let clients: Vec<Value> = clients.iter().map(|c| client_json(c, actor.role)).collect();
-    Ok(Json(json!({"clients": clients, "total": total, "page": page, "pages": pages})))
+    Ok(Json(
+        json!({"clients": clients, "total": total, "page": page, "pages": pages}),
+    ))
 }
 
-pub async fn create(State(state): State<AppState>, ApiActor(actor): ApiActor, ApiJson(body): ApiJson<ClientBody>) -> Result<Response, Problem> {
+pub async fn create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<ClientBody>,
+) -> Result<Response, Problem> {
     if body.version.is_some() {
-        return Err(Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", "version", "is only sent when updating a client"));
+        return Err(Problem::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid input",
+            "version",
+            "is only sent when updating a client",
+        ));
     }
     let valid = body.fields().validate(today()).map_err(Problem::invalid)?;
     let client = state.store.clinic(&actor).create_client(&valid).await?;
@@ -117,7 +147,11 @@ pub async fn create(State(state): State<AppState>, ApiActor(actor): ApiActor, Ap
     Ok(response)
 }
 
-pub async fn read(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> Result<Json<Value>, Problem> {
+pub async fn read(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Problem> {
     let client = state.store.clinic(&actor).get_client(parse_id(&id)?).await?;
     Ok(Json(client_json(&client, actor.role)))
 }
@@ -130,19 +164,32 @@ pub async fn update(
 ) -> Result<Json<Value>, Problem> {
     let id = parse_id(&id)?;
     let version = body.version.ok_or_else(|| {
-        Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", "version", "is required: send the version you read, so concurrent edits are caught")
+        Problem::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid input",
+            "version",
+            "is required: send the version you read, so concurrent edits are caught",
+        )
     })?;
     let valid = body.fields().validate(today()).map_err(Problem::invalid)?;
     let client = state.store.clinic(&actor).update_client(id, version, &valid).await?;
     Ok(Json(client_json(&client, actor.role)))
 }
 
-pub async fn archive(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> Result<Json<Value>, Problem> {
+pub async fn archive(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Problem> {
     let client = state.store.clinic(&actor).set_archived(parse_id(&id)?, true).await?;
     Ok(Json(client_json(&client, actor.role)))
 }
 
-pub async fn restore(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> Result<Json<Value>, Problem> {
+pub async fn restore(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Problem> {
     let client = state.store.clinic(&actor).set_archived(parse_id(&id)?, false).await?;
     Ok(Json(client_json(&client, actor.role)))
 }

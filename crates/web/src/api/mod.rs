@@ -25,8 +25,12 @@ pub fn routes() -> Router<AppState> {
 async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
     use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") {
-        crate::error::Problem::new(axum::http::StatusCode::NOT_FOUND, "Not found", format!("no endpoint at {}", uri.path()))
-            .into_response()
+        crate::error::Problem::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "Not found",
+            format!("no endpoint at {}", uri.path()),
+        )
+        .into_response()
     } else {
         crate::pages::not_found_page().into_response()
     }

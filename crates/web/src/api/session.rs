@@ -25,12 +25,22 @@ pub async fn login(
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<Value>, Problem> {
     let remote = remote.ip().to_string();
-    let attempt = LoginAttempt { email: &body.email, password: &body.password, remote: &remote };
+    let attempt = LoginAttempt {
+        email: &body.email,
+        password: &body.password,
+        remote: &remote,
+    };
     let grant = state.store.login(attempt, state.config.session_ttl).await?;
-    Ok(Json(json!({"token": grant.token, "expires_at": grant.expires_at.to_string()})))
+    Ok(Json(
+        json!({"token": grant.token, "expires_at": grant.expires_at.to_string()}),
+    ))
 }
 
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap, ApiActor(_): ApiActor) -> Result<StatusCode, Problem> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiActor(_): ApiActor,
+) -> Result<StatusCode, Problem> {
     let token = match bearer_token(&headers) {
         Some(token) => token?,
         None => cookie(&headers, SESSION_COOKIE).unwrap_or_default(),

@@ -15,7 +15,8 @@ fn today() -> jiff::civil::Date {
 }
 
 fn parse_id(id: &str, actor: &Actor) -> Result<ClientId, PageError> {
-    id.parse().map_err(|_| PageError::Store(StoreError::NotFound("client"), Some(actor.clone())))
+    id.parse()
+        .map_err(|_| PageError::store(StoreError::NotFound("client"), Some(actor)))
 }
 
 struct Row {
@@ -53,12 +54,25 @@ pub struct ListParams {
     archived: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, PageActor(actor): PageActor, Query(params): Query<ListParams>) -> Result<Response, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Query(params): Query<ListParams>,
+) -> Result<Response, PageError> {
     // A mistyped page number in the address bar just shows the first page.
     let page = params.page.as_deref().and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
     let include_archived = params.archived.as_deref() == Some("true");
-    let query = ClientQuery { search: params.q.trim().to_owned(), include_archived, page };
-    let result = state.store.clinic(&actor).list_clients(&query).await.map_err(|e| PageError::from((e, &actor)))?;
+    let query = ClientQuery {
+        search: params.q.trim().to_owned(),
+        include_archived,
+        page,
+    };
+    let result = state
+        .store
+        .clinic(&actor)
+        .list_clients(&query)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
     let today = today();
     let href = |page: i64| {
         let mut pairs = vec![("page", page.to_string())];
@@ -214,18 +228,35 @@ pub async fn new_form(PageActor(actor): PageActor) -> Response {
     )
 }
 
-pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, Form(form): Form<ClientForm>) -> Result<Response, PageError> {
+pub async fn create(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Form(form): Form<ClientForm>,
+) -> Result<Response, PageError> {
     let values = form.fields();
     let refused = |errors: &ValidationErrors, problem: Option<String>| {
         form_page(
             StatusCode::UNPROCESSABLE_ENTITY,
             &actor,
-            FormSpec { heading: "New client".into(), action: "/clients".into(), cancel: "/clients".into(), version: None, values: &values, errors, problem },
+            FormSpec {
+                heading: "New client".into(),
+                action: "/clients".into(),
+                cancel: "/clients".into(),
+                version: None,
+                values: &values,
+                errors,
+                problem,
+            },
         )
     };
     let valid = match values.validate(today()) {
         Ok(valid) => valid,
-        Err(errors) => return Ok(refused(&errors, Some("Some fields need attention; nothing was saved yet.".into()))),
+        Err(errors) => {
+            return Ok(refused(
+                &errors,
+                Some("Some fields need attention; nothing was saved yet.".into()),
+            ));
+        }
     };
     match state.store.clinic(&actor).create_client(&valid).await {
         Ok(client) => Ok(Redirect::to(&format!("/clients/{}", client.id)).into_response()),
@@ -270,7 +301,10 @@ fn show_client(actor: &Actor, client: &Client, history: Vec<HistoryRow>, notice:
             age: client.age_on(today()),
             phone: client.phone.clone().unwrap_or_default(),
             email: client.email.clone().unwrap_or_default(),
-            notes: actor.role.reads_clinical_record().then(|| client.notes.clone().unwrap_or_default()),
+            notes: actor
+                .role
+                .reads_clinical_record()
+                .then(|| client.notes.clone().unwrap_or_default()),
             history,
             csrf: actor.csrf_token.clone(),
         },
@@ -283,7 +317,12 @@ pub struct ShowParams {
     saved: Option<String>,
 }
 
-pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<String>, Query(params): Query<ShowParams>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+    Query(params): Query<ShowParams>,
+) -> Result<Response, PageError> {
     let id = parse_id(&id, &actor)?;
     let scope = state.store.clinic(&actor);
     let client = scope.get_client(id).await.map_err(|e| PageError::from((e, &actor)))?;
@@ -306,9 +345,18 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor, Pa
     Ok(show_client(&actor, &client, history, notice))
 }
 
-pub async fn edit_form(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let id = parse_id(&id, &actor)?;
-    let client = state.store.clinic(&actor).get_client(id).await.map_err(|e| PageError::from((e, &actor)))?;
+    let client = state
+        .store
+        .clinic(&actor)
+        .get_client(id)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
     Ok(form_page(
         StatusCode::OK,
         &actor,
@@ -324,7 +372,12 @@ pub async fn edit_form(State(state): State<AppState>, PageActor(actor): PageActo
     ))
 }
 
-pub async fn update(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<String>, Form(form): Form<ClientForm>) -> Result<Response, PageError> {
+pub async fn update(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+    Form(form): Form<ClientForm>,
+) -> Result<Response, PageError> {
     let id = parse_id(&id, &actor)?;
     let values = form.fields();
     let version = form.version.as_deref().and_then(|v| v.parse::<i64>().ok());
@@ -344,11 +397,19 @@ pub async fn update(State(state): State<AppState>, PageActor(actor): PageActor, 
         )
     };
     let Some(version) = version else {
-        return Ok(refused(&ValidationErrors::default(), "The form lost track of which version it edits. Reload the client and edit again.".into()));
+        return Ok(refused(
+            &ValidationErrors::default(),
+            "The form lost track of which version it edits. Reload the client and edit again.".into(),
+        ));
     };
     let valid = match values.validate(today()) {
         Ok(valid) => valid,
-        Err(errors) => return Ok(refused(&errors, "Some fields need attention; nothing was saved yet.".into())),
+        Err(errors) => {
+            return Ok(refused(
+                &errors,
+                "Some fields need attention; nothing was saved yet.".into(),
+            ));
+        }
     };
     match state.store.clinic(&actor).update_client(id, version, &valid).await {
         Ok(_) => Ok(Redirect::to(&format!("/clients/{id}?saved=1")).into_response()),
@@ -360,14 +421,27 @@ pub async fn update(State(state): State<AppState>, PageActor(actor): PageActor, 
 
 async fn set_archived(state: &AppState, actor: &Actor, id: &str, archived: bool) -> Result<Response, PageError> {
     let id = parse_id(id, actor)?;
-    state.store.clinic(actor).set_archived(id, archived).await.map_err(|e| PageError::from((e, actor)))?;
+    state
+        .store
+        .clinic(actor)
+        .set_archived(id, archived)
+        .await
+        .map_err(|e| PageError::from((e, actor)))?;
     Ok(Redirect::to(&format!("/clients/{id}?saved=1")).into_response())
 }
 
-pub async fn archive(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn archive(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     set_archived(&state, &actor, &id, true).await
 }
 
-pub async fn restore(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn restore(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     set_archived(&state, &actor, &id, false).await
 }

@@ -42,22 +42,40 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn login_page(status: StatusCode, secure: bool, next: String, email: String, error: Option<String>, notice: Option<String>) -> Response {
+fn login_page(
+    status: StatusCode,
+    secure: bool,
+    next: String,
+    email: String,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
     let mut bytes = [0u8; 24];
     rand::rng().fill_bytes(&mut bytes);
     let csrf = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let mut layout = Layout::anonymous();
     layout.notice = notice;
-    let mut response = render(status, &LoginPage { layout, csrf: csrf.clone(), next, email, error });
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, secure));
+    let mut response = render(
+        status,
+        &LoginPage {
+            layout,
+            csrf: csrf.clone(),
+            next,
+            email,
+            error,
+        },
+    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, secure));
     response
 }
 
 pub async fn form(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<LoginQuery>) -> Response {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        if state.store.authenticate(token).await.is_ok() {
-            return Redirect::to(&safe_next(query.next.as_deref())).into_response();
-        }
+    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+        && state.store.authenticate(token).await.is_ok()
+    {
+        return Redirect::to(&safe_next(query.next.as_deref())).into_response();
     }
     let notice = if query.expired.is_some() {
         Some("Your session has ended. Sign in again to continue.".to_owned())
@@ -66,7 +84,14 @@ pub async fn form(State(state): State<AppState>, headers: HeaderMap, Query(query
     } else {
         None
     };
-    login_page(StatusCode::OK, state.config.secure_cookies, safe_next(query.next.as_deref()), String::new(), None, notice)
+    login_page(
+        StatusCode::OK,
+        state.config.secure_cookies,
+        safe_next(query.next.as_deref()),
+        String::new(),
+        None,
+        notice,
+    )
 }
 
 #[derive(Deserialize)]
@@ -79,40 +104,77 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn submit(State(state): State<AppState>, ConnectInfo(remote): ConnectInfo<SocketAddr>, Form(form): Form<LoginForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(remote): ConnectInfo<SocketAddr>,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let next = safe_next(form.next.as_deref());
     let secure = state.config.secure_cookies;
     if form.email.trim().is_empty() || form.password.is_empty() {
-        return login_page(StatusCode::UNPROCESSABLE_ENTITY, secure, next, form.email, Some("Enter your email and password.".into()), None);
+        return login_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            secure,
+            next,
+            form.email,
+            Some("Enter your email and password.".into()),
+            None,
+        );
     }
     let remote = remote.ip().to_string();
-    let attempt = LoginAttempt { email: &form.email, password: &form.password, remote: &remote };
+    let attempt = LoginAttempt {
+        email: &form.email,
+        password: &form.password,
+        remote: &remote,
+    };
     match state.store.login(attempt, state.config.session_ttl).await {
         Ok(grant) => {
             let mut response = Redirect::to(&next).into_response();
             let headers = response.headers_mut();
-            headers.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &grant.token, state.config.session_ttl.as_secs(), secure));
+            headers.append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &grant.token, state.config.session_ttl.as_secs(), secure),
+            );
             headers.append(header::SET_COOKIE, clear_cookie(LOGIN_CSRF_COOKIE));
             response
         }
-        Err(e @ StoreError::WrongCredentials) => login_page(StatusCode::UNAUTHORIZED, secure, next, form.email, Some(capitalize(&e.to_string())), None),
-        Err(e @ StoreError::TooManyAttempts { .. }) => login_page(StatusCode::TOO_MANY_REQUESTS, secure, next, form.email, Some(capitalize(&e.to_string())), None),
-        Err(e) => super::PageError::Store(e, None).into_response(),
+        Err(e @ StoreError::WrongCredentials) => login_page(
+            StatusCode::UNAUTHORIZED,
+            secure,
+            next,
+            form.email,
+            Some(capitalize(&e.to_string())),
+            None,
+        ),
+        Err(e @ StoreError::TooManyAttempts { .. }) => login_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            secure,
+            next,
+            form.email,
+            Some(capitalize(&e.to_string())),
+            None,
+        ),
+        Err(e) => super::PageError::store(e, None).into_response(),
     }
 }
 
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap, PageActor(_): PageActor) -> Response {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        if let Err(e) = state.store.logout(token).await {
-            return super::PageError::Store(e, None).into_response();
-        }
+    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+        && let Err(e) = state.store.logout(token).await
+    {
+        return super::PageError::store(e, None).into_response();
     }
     let mut response = Redirect::to("/login?signed_out=1").into_response();
-    response.headers_mut().append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
     response
 }

@@ -37,7 +37,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
 
 async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../../assets/app.css"),
     )
         .into_response()
@@ -72,7 +75,11 @@ impl Layout {
     }
 
     pub fn anonymous() -> Self {
-        Layout { user: None, section: "", notice: None }
+        Layout {
+            user: None,
+            section: "",
+            notice: None,
+        }
     }
 }
 
@@ -99,18 +106,30 @@ pub fn error_page(status: StatusCode, layout: Layout, title: &str, message: &str
 }
 
 pub fn not_found_page() -> Response {
-    error_page(StatusCode::NOT_FOUND, Layout::anonymous(), "Not found", "There is no such page, or it belongs to another clinic.")
+    error_page(
+        StatusCode::NOT_FOUND,
+        Layout::anonymous(),
+        "Not found",
+        "There is no such page, or it belongs to another clinic.",
+    )
 }
 
 /// Why a page could not be shown.
 pub enum PageError {
     SignIn { expired: bool, next: String },
-    Store(StoreError, Option<Actor>),
+    /// Boxed: errors travel far less often than pages, so keep `Result` small.
+    Store(Box<StoreError>, Option<Box<Actor>>),
+}
+
+impl PageError {
+    pub fn store(e: StoreError, actor: Option<&Actor>) -> Self {
+        PageError::Store(Box::new(e), actor.map(|a| Box::new(a.clone())))
+    }
 }
 
 impl From<(StoreError, &Actor)> for PageError {
     fn from((e, actor): (StoreError, &Actor)) -> Self {
-        PageError::Store(e, Some(actor.clone()))
+        PageError::store(e, Some(actor))
     }
 }
 
@@ -127,15 +146,31 @@ impl IntoResponse for PageError {
                 Redirect::to(&target).into_response()
             }
             PageError::Store(e, actor) => {
-                let layout = actor.as_ref().map_or_else(Layout::anonymous, |a| Layout::signed_in(a, "clients"));
-                match e {
-                    StoreError::NotFound(_) => error_page(StatusCode::NOT_FOUND, layout, "Not found", "There is no such record, or it belongs to another clinic."),
+                let layout = actor
+                    .as_ref()
+                    .map_or_else(Layout::anonymous, |a| Layout::signed_in(a, "clients"));
+                match *e {
+                    StoreError::NotFound(_) => error_page(
+                        StatusCode::NOT_FOUND,
+                        layout,
+                        "Not found",
+                        "There is no such record, or it belongs to another clinic.",
+                    ),
                     StoreError::Forbidden(m) => error_page(StatusCode::FORBIDDEN, layout, "Not allowed", &m),
                     StoreError::Conflict(m) => error_page(StatusCode::CONFLICT, layout, "Changed meanwhile", &m),
-                    StoreError::Unauthenticated | StoreError::SessionExpired => PageError::SignIn { expired: true, next: "/clients".into() }.into_response(),
+                    StoreError::Unauthenticated | StoreError::SessionExpired => PageError::SignIn {
+                        expired: true,
+                        next: "/clients".into(),
+                    }
+                    .into_response(),
                     other => {
                         tracing::error!(error = %other, "page failed");
-                        error_page(StatusCode::INTERNAL_SERVER_ERROR, layout, "Something went wrong", "The server could not complete this request. It has been logged; try again in a moment.")
+                        error_page(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            layout,
+                            "Something went wrong",
+                            "The server could not complete this request. It has been logged; try again in a moment.",
+                        )
                     }
                 }
             }
@@ -168,8 +203,10 @@ impl FromRequestParts<AppState> for PageActor {
         };
         match state.store.authenticate(token).await {
             Ok(actor) => Ok(PageActor(actor)),
-            Err(StoreError::Unauthenticated | StoreError::SessionExpired) => Err(PageError::SignIn { expired: true, next }),
-            Err(e) => Err(PageError::Store(e, None)),
+            Err(StoreError::Unauthenticated | StoreError::SessionExpired) => {
+                Err(PageError::SignIn { expired: true, next })
+            }
+            Err(e) => Err(PageError::store(e, None)),
         }
     }
 }
@@ -182,7 +219,12 @@ async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next)
     }
     let (mut parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, crate::MAX_BODY_BYTES).await else {
-        return error_page(StatusCode::PAYLOAD_TOO_LARGE, Layout::anonymous(), "Form too large", "The form was larger than the server accepts. Shorten the text and try again.");
+        return error_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Layout::anonymous(),
+            "Form too large",
+            "The form was larger than the server accepts. Shorten the text and try again.",
+        );
     };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let given = pairs.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str());
@@ -190,7 +232,11 @@ async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next)
         cookie(&parts.headers, LOGIN_CSRF_COOKIE).unwrap_or_default().to_owned()
     } else {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return PageError::SignIn { expired: false, next: "/clients".into() }.into_response();
+            return PageError::SignIn {
+                expired: false,
+                next: "/clients".into(),
+            }
+            .into_response();
         };
         match state.store.authenticate(token).await {
             Ok(actor) => {
@@ -199,9 +245,13 @@ async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next)
                 expected
             }
             Err(StoreError::Unauthenticated | StoreError::SessionExpired) => {
-                return PageError::SignIn { expired: true, next: "/clients".into() }.into_response();
+                return PageError::SignIn {
+                    expired: true,
+                    next: "/clients".into(),
+                }
+                .into_response();
             }
-            Err(e) => return PageError::Store(e, None).into_response(),
+            Err(e) => return PageError::store(e, None).into_response(),
         }
     };
     if !tokens_match(&expected, given) {
