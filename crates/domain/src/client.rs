@@ -47,9 +47,13 @@ impl ClientFields {
         }
         let phone = optional(&self.phone);
         let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
-        let bad_phone = |p: &str| p.chars().count() > 32 || !p.chars().all(allowed) || !p.chars().any(|c| c.is_ascii_digit());
+        let bad_phone =
+            |p: &str| p.chars().count() > 32 || !p.chars().all(allowed) || !p.chars().any(|c| c.is_ascii_digit());
         if phone.as_deref().is_some_and(bad_phone) {
-            errors.add("phone", "may hold digits, spaces and + - ( ) only, at most 32 characters");
+            errors.add(
+                "phone",
+                "may hold digits, spaces and + - ( ) only, at most 32 characters",
+            );
         }
         let notes = optional(&self.notes);
         if notes.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTES_CHARS) {

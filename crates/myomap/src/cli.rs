@@ -42,6 +42,15 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Score an outcome questionnaire: reads one JSON object from standard input
+    /// (e.g. {"items":[2,3,1,null,0,4,2,1,3,2]} for odi) and prints the result.
+    Score {
+        /// nprs, ndi, odi, quickdash, quickdash_work, quickdash_sport, bctq_sss, bctq_fss, lefs, jfls8, psfs, ppt, acr2016_fm.
+        instrument: String,
+        /// Print exactly one JSON object instead of readable lines.
+        #[arg(long)]
+        json: bool,
+    },
     /// Inspect the audit log.
     Audit {
         #[command(subcommand)]

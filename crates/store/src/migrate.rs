@@ -76,7 +76,10 @@ fn statements(script: &str) -> impl Iterator<Item = &str> {
         let line = line.trim();
         !line.is_empty() && !line.starts_with("--")
     };
-    script.split(";\n").map(str::trim).filter(move |chunk| chunk.lines().any(is_code))
+    script
+        .split(";\n")
+        .map(str::trim)
+        .filter(move |chunk| chunk.lines().any(is_code))
 }
 
 impl Store {

@@ -1,5 +1,6 @@
 mod audit;
 mod demo;
+mod score;
 mod serve;
 mod user;
 
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => audit::verify(&db).await,
+        Command::Score { instrument, json } => score::run(&instrument, json),
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod clients;
 mod health;
+mod score;
 mod session;
 
 use axum::Router;
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/clients/{id}", get(clients::read).put(clients::update))
         .route("/api/v1/clients/{id}/archive", post(clients::archive))
         .route("/api/v1/clients/{id}/restore", post(clients::restore))
+        .route("/api/v1/score/{instrument}", post(score::score))
         .fallback(fallback)
 }
 

@@ -116,7 +116,10 @@ pub fn not_found_page() -> Response {
 
 /// Why a page could not be shown.
 pub enum PageError {
-    SignIn { expired: bool, next: String },
+    SignIn {
+        expired: bool,
+        next: String,
+    },
     /// Boxed: errors travel far less often than pages, so keep `Result` small.
     Store(Box<StoreError>, Option<Box<Actor>>),
 }
