@@ -42,6 +42,35 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Rank the muscles whose trigger points best explain a pain map.
+    ///
+    /// Example: myomap suggest head.temple:right@7 face.upper_teeth:right
+    Suggest {
+        /// Painful places as AREA[:SIDE][@INTENSITY]: sided areas need :left or :right,
+        /// intensity 1-10 (default 5). `myomap atlas --areas` lists the area ids.
+        #[arg(required = true, value_name = "AREA[:SIDE][@INTENSITY]")]
+        areas: Vec<String>,
+        /// How many ranked muscles to show.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=500))]
+        top: u16,
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List or search the trigger-point atlas (by muscle, region, condition or body-area id).
+    #[command(args_conflicts_with_subcommands = true)]
+    Atlas {
+        #[command(subcommand)]
+        command: Option<AtlasCommand>,
+        /// Search text; without it, every muscle.
+        query: Option<String>,
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// List the body-area ids (with sides) instead of muscles.
+        #[arg(long)]
+        areas: bool,
+    },
     /// Score an outcome questionnaire: reads one JSON object from standard input
     /// (e.g. {"items":[2,3,1,null,0,4,2,1,3,2]} for odi) and prints the result.
     Score {
@@ -74,6 +103,24 @@ pub enum UserCommand {
         /// owner, therapist or front_desk.
         #[arg(long)]
         role: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AtlasCommand {
+    /// Everything the atlas holds about one muscle.
+    Show {
+        /// Muscle id, e.g. upper_trapezius.
+        muscle: String,
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the referred-pain engine on the clinical vignettes and report top-1/3/5 hit rates.
+    Evaluate {
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
     },
 }
 

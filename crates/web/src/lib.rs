@@ -7,6 +7,7 @@
 
 mod api;
 mod auth;
+mod chart;
 mod error;
 mod json;
 mod pages;

@@ -1,3 +1,4 @@
+mod atlas;
 mod audit;
 mod demo;
 mod score;
@@ -45,6 +46,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             command: AuditCommand::Verify { db },
         } => audit::verify(&db).await,
         Command::Score { instrument, json } => score::run(&instrument, json),
+        Command::Suggest { areas, top, json } => Ok(atlas::suggest(&areas, usize::from(top), json)),
+        Command::Atlas {
+            command,
+            query,
+            json,
+            areas,
+        } => Ok(atlas::run(command, query.as_deref(), json, areas)),
     }
 }
 
@@ -66,6 +74,19 @@ pub fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// Writes command output; a reader that went away (`| head`) is a normal end.
+pub fn emit(text: &str) -> ExitCode {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Prints a one-line input error and returns the bad-input exit code.

@@ -213,6 +213,16 @@ async fn a_therapist_signs_in_finds_a_client_and_adds_one() {
     let page = browser.source().await.unwrap();
     assert!(page.contains("Ada Byron") && page.contains("Tension headaches at both temples."));
 
+    // The atlas draws a muscle's referral zones on the body chart.
+    browser.set_window_size(1280, 1000).await.unwrap();
+    browser.goto(&server.url("/atlas/upper_trapezius")).await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css(".chart .area.essential"))
+        .await
+        .unwrap();
+    screenshot(&browser, "06-atlas-muscle").await;
+
     // A tablet in portrait.
     browser.set_window_size(768, 1024).await.unwrap();
     browser.goto(&server.url("/clients")).await.unwrap();

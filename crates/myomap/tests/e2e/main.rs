@@ -12,3 +12,4 @@ mod cli;
 mod durability;
 mod harness;
 mod html;
+mod reference;

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1/`.
 
+mod atlas;
 mod clients;
 mod health;
 mod score;
@@ -21,6 +22,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/clients/{id}/archive", post(clients::archive))
         .route("/api/v1/clients/{id}/restore", post(clients::restore))
         .route("/api/v1/score/{instrument}", post(score::score))
+        .route("/api/v1/suggest", post(atlas::suggest))
+        .route("/api/v1/atlas/muscles", get(atlas::muscles))
+        .route("/api/v1/atlas/muscles/{id}", get(atlas::muscle))
         .fallback(fallback)
 }
 

@@ -1,6 +1,7 @@
 //! Server-rendered pages. Every POST form passes [`csrf_guard`] before its
 //! handler runs, so no handler can forget the check.
 
+mod atlas;
 mod clients;
 mod login;
 
@@ -31,6 +32,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/clients/{id}/edit", get(clients::edit_form))
         .route("/clients/{id}/archive", post(clients::archive))
         .route("/clients/{id}/restore", post(clients::restore))
+        .route("/atlas", get(atlas::list))
+        .route("/atlas/{id}", get(atlas::show))
         .route("/static/app.css", get(stylesheet))
         .route_layer(middleware::from_fn_with_state(state, csrf_guard))
 }
