@@ -16,10 +16,10 @@ const MAX_SEARCH_WORDS: usize = 4;
 /// cannot be named here: they answer "not found", exactly like ids that do
 /// not exist.
 pub struct ClinicScope<'a> {
-    store: &'a Store,
-    actor: &'a Actor,
-    clinic_id: String,
-    actor_id: String,
+    pub(crate) store: &'a Store,
+    pub(crate) actor: &'a Actor,
+    pub(crate) clinic_id: String,
+    pub(crate) actor_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -72,7 +72,7 @@ impl<'a> ClinicScope<'a> {
         self.actor
     }
 
-    async fn audit(
+    pub(crate) async fn audit(
         &self,
         tx: &mut WriteTx<'_>,
         action: &str,
@@ -90,6 +90,28 @@ impl<'a> ClinicScope<'a> {
             },
         )
         .await
+    }
+
+    /// Refuses roles that may not touch the clinical record.
+    pub(crate) fn require_clinical(&self) -> Result<(), StoreError> {
+        if self.actor.role.reads_clinical_record() {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden(format!(
+                "the {} role cannot see or change the clinical record",
+                self.actor.role.label().to_lowercase()
+            )))
+        }
+    }
+
+    /// Fails with `NotFound` unless the client exists in this clinic.
+    pub(crate) async fn require_client(&self, tx: &mut WriteTx<'_>, client: ClientId) -> Result<(), StoreError> {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1 AND clinic_id = $2")
+            .bind(client.to_string())
+            .bind(&self.clinic_id)
+            .fetch_optional(&mut *tx.tx)
+            .await?;
+        found.map(|_| ()).ok_or(StoreError::NotFound("client"))
     }
 
     fn check_notes_allowed(&self, client: &ValidClient) -> Result<(), StoreError> {

@@ -20,6 +20,9 @@ pub enum StoreError {
     WrongCredentials,
     #[error("too many failed sign-in attempts; try again in {retry_after_secs} seconds")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// A client link that was valid once: used or expired.
+    #[error("{0}")]
+    Gone(String),
     #[error("{0}")]
     Config(String),
     #[error("cannot connect to the database: {0}")]

@@ -14,10 +14,14 @@
 //! transaction as the change itself.
 
 mod accounts;
+mod assessments;
 mod audit;
 mod clients;
 mod error;
+mod intakes;
+mod links;
 mod migrate;
+mod notes;
 mod time;
 mod tx;
 
@@ -30,9 +34,13 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use accounts::{Actor, LoginAttempt, NewAccount, SessionGrant};
+pub use assessments::{Assessment, MAX_PHOTO_BYTES, PhotoMeta};
 pub use audit::{AuditEntry, AuditProblem, AuditReport};
 pub use clients::{ClientPage, ClientQuery, ClinicScope, PAGE_SIZE};
 pub use error::StoreError;
+pub use intakes::{Intake, IntakeStatus, ScreeningResult};
+pub use links::{IssuedLink, LinkGrant, LinkPurpose};
+pub use notes::{Checkin, FlaggedCheckin, NoteRecord, NoteStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -10,7 +10,14 @@ use sqlx::Connection;
 use crate::time::now_ms;
 use crate::{Backend, Store, StoreError};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+    (
+        2,
+        "clinical_record",
+        include_str!("../migrations/0002_clinical_record.sql"),
+    ),
+];
 
 /// Arbitrary constant naming the migration lock.
 const MIGRATION_LOCK_KEY: i64 = 0x6d79_6f6d_6170;

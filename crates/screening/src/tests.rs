@@ -1,0 +1,747 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+
+use myomap_domain::{AreaSite, body_areas};
+use proptest::prelude::*;
+
+use crate::{Effect, Outcome, ScreeningAnswers, Verdict, questions, screen};
+
+type Site<'a> = (&'a str, Option<&'a str>);
+
+fn site(area: &str, side: Option<&str>) -> AreaSite {
+    AreaSite::parse(area, side).unwrap()
+}
+
+fn answers(yes: &[(&str, &[Site])]) -> ScreeningAnswers {
+    ScreeningAnswers::new(
+        yes.iter()
+            .map(|(id, sites)| (*id, sites.iter().map(|(a, s)| site(a, *s)).collect())),
+    )
+    .unwrap()
+}
+
+fn verdict(yes: &[(&str, &[Site])]) -> Verdict {
+    screen(&answers(yes))
+}
+
+const CALF_LEFT: &[Site] = &[("leg.calf", Some("left"))];
+const NONE: &[Site] = &[];
+
+// --- Table tests -------------------------------------------------------------
+
+struct Case {
+    yes: &'static [(&'static str, &'static [Site<'static>])],
+    outcome: Outcome,
+    urgent: bool,
+    /// Must be among the reasons' questions.
+    questions: &'static [&'static str],
+    /// The rule that must have fired, if any.
+    rule: Option<&'static str>,
+    /// Each must occur in the reasons' or the precautions' text.
+    mentions: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        yes: &[("dvt_signs", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: true,
+        questions: &["dvt_signs"],
+        rule: None,
+        mentions: &["deep vein thrombosis", "affected leg"],
+    },
+    Case {
+        yes: &[("chest_pain_or_breathlessness", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: true,
+        questions: &["chest_pain_or_breathlessness"],
+        rule: None,
+        mentions: &["urgent"],
+    },
+    Case {
+        yes: &[("fever_or_acute_infection", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: false,
+        questions: &["fever_or_acute_infection"],
+        rule: None,
+        mentions: &["postpone"],
+    },
+    Case {
+        yes: &[("cancer_active", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: false,
+        questions: &["cancer_active"],
+        rule: None,
+        mentions: &["clearance", "lymphoedema"],
+    },
+    Case {
+        yes: &[("cancer_history", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["cancer_history"],
+        rule: None,
+        mentions: &["gentle pressure"],
+    },
+    Case {
+        yes: &[("cancer_history", NONE), ("back_pain", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: false,
+        questions: &["cancer_history", "back_pain"],
+        rule: Some("back_pain_after_cancer"),
+        mentions: &["spread to the spine"],
+    },
+    Case {
+        yes: &[("unexplained_weight_loss", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: false,
+        questions: &["unexplained_weight_loss"],
+        rule: None,
+        mentions: &["weight loss"],
+    },
+    Case {
+        yes: &[("progressive_weakness_or_numbness", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: false,
+        questions: &["progressive_weakness_or_numbness"],
+        rule: None,
+        mentions: &["weakness"],
+    },
+    Case {
+        yes: &[("progressive_weakness_or_numbness", NONE), ("back_pain", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: true,
+        questions: &["progressive_weakness_or_numbness", "back_pain"],
+        rule: Some("back_pain_with_progressive_deficit"),
+        mentions: &["compression"],
+    },
+    Case {
+        yes: &[("bowel_bladder_change", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: false,
+        questions: &["bowel_bladder_change"],
+        rule: None,
+        mentions: &["bowel or bladder"],
+    },
+    Case {
+        yes: &[("bowel_bladder_change", NONE), ("back_pain", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: true,
+        questions: &["bowel_bladder_change", "back_pain"],
+        rule: Some("possible_cauda_equina"),
+        mentions: &["cauda equina", "emergency"],
+    },
+    Case {
+        yes: &[("saddle_numbness", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: true,
+        questions: &["saddle_numbness"],
+        rule: None,
+        mentions: &["cauda equina", "today"],
+    },
+    Case {
+        yes: &[("back_pain", NONE), ("saddle_numbness", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: true,
+        questions: &["saddle_numbness", "back_pain"],
+        rule: Some("possible_cauda_equina"),
+        mentions: &["cauda equina"],
+    },
+    Case {
+        yes: &[("uncontrolled_high_blood_pressure", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: false,
+        questions: &["uncontrolled_high_blood_pressure"],
+        rule: None,
+        mentions: &["blood pressure"],
+    },
+    Case {
+        yes: &[("recent_heart_attack_or_stroke", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: false,
+        questions: &["recent_heart_attack_or_stroke"],
+        rule: None,
+        mentions: &["clearance"],
+    },
+    Case {
+        yes: &[("anticoagulants", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["anticoagulants"],
+        rule: None,
+        mentions: &["Gentle to moderate pressure", "bruising"],
+    },
+    Case {
+        yes: &[("bleeding_disorder", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["bleeding_disorder"],
+        rule: None,
+        mentions: &["Light pressure only"],
+    },
+    Case {
+        yes: &[("severe_osteoporosis", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["severe_osteoporosis"],
+        rule: None,
+        mentions: &["spine or ribs", "forceful"],
+    },
+    Case {
+        yes: &[("pregnancy", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["pregnancy"],
+        rule: None,
+        mentions: &[
+            "no prone lying after the first trimester",
+            "no deep pressure on the legs",
+        ],
+    },
+    Case {
+        yes: &[("pregnancy", NONE), ("pregnancy_complications", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgent: false,
+        questions: &["pregnancy", "pregnancy_complications"],
+        rule: None,
+        mentions: &["obstetrician", "side-lying"],
+    },
+    Case {
+        yes: &[("diabetes_neuropathy", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["diabetes_neuropathy"],
+        rule: None,
+        mentions: &["feedback cannot be relied on"],
+    },
+    Case {
+        yes: &[("kidney_disease", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["kidney_disease"],
+        rule: None,
+        mentions: &["fistula"],
+    },
+    Case {
+        yes: &[("recent_head_or_neck_injury", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["recent_head_or_neck_injury"],
+        rule: None,
+        mentions: &["no forceful neck stretches"],
+    },
+    Case {
+        yes: &[("dizziness_or_visual_changes", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["dizziness_or_visual_changes"],
+        rule: None,
+        mentions: &["sit up slowly"],
+    },
+    Case {
+        yes: &[
+            ("recent_head_or_neck_injury", NONE),
+            ("dizziness_or_visual_changes", NONE),
+        ],
+        outcome: Outcome::ReferFirst,
+        urgent: false,
+        questions: &["recent_head_or_neck_injury", "dizziness_or_visual_changes"],
+        rule: Some("head_injury_with_dizziness"),
+        mentions: &["concussion", "no forceful neck stretches"],
+    },
+    Case {
+        yes: &[("recent_immobility", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["recent_immobility"],
+        rule: None,
+        mentions: &["check both calves"],
+    },
+    Case {
+        yes: &[("recent_fracture_or_surgery", CALF_LEFT)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["recent_fracture_or_surgery"],
+        rule: None,
+        mentions: &["No deep pressure over Calf (left); light work around the area only"],
+    },
+    Case {
+        yes: &[
+            ("fracture_or_surgery_not_cleared", NONE),
+            ("recent_fracture_or_surgery", CALF_LEFT),
+        ],
+        outcome: Outcome::ReferFirst,
+        urgent: false,
+        questions: &["recent_fracture_or_surgery", "fracture_or_surgery_not_cleared"],
+        rule: Some("fresh_fracture_or_surgery_not_cleared"),
+        mentions: &[
+            "Fracture or surgery at Calf (left) within the last 6 weeks",
+            "No deep pressure over Calf (left)",
+        ],
+    },
+    Case {
+        yes: &[(
+            "skin_lesion_at_site",
+            &[
+                ("hand.palm", Some("right")),
+                ("hand.palm", Some("left")),
+                ("chest.sternum", None),
+            ],
+        )],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["skin_lesion_at_site"],
+        rule: None,
+        mentions: &["Do not touch Breastbone, Palm (left) and Palm (right)"],
+    },
+    Case {
+        yes: &[(
+            "varicose_veins_at_site",
+            &[("leg.calf", Some("right")), ("knee.back", Some("right"))],
+        )],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["varicose_veins_at_site"],
+        rule: None,
+        mentions: &["No pressure over Back of knee (right) and Calf (right)"],
+    },
+    Case {
+        yes: &[("local_inflammation_at_site", &[("knee.front", Some("left"))])],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgent: false,
+        questions: &["local_inflammation_at_site"],
+        rule: None,
+        mentions: &["No deep pressure over Front of knee and kneecap (left)"],
+    },
+    // Refer dominates, and the precautions are kept for later.
+    Case {
+        yes: &[
+            ("anticoagulants", NONE),
+            ("dvt_signs", NONE),
+            ("recent_fracture_or_surgery", CALF_LEFT),
+        ],
+        outcome: Outcome::ReferFirst,
+        urgent: true,
+        questions: &["dvt_signs", "anticoagulants", "recent_fracture_or_surgery"],
+        rule: None,
+        mentions: &["Gentle to moderate pressure", "No deep pressure over Calf (left)"],
+    },
+];
+
+#[test]
+fn every_red_flag_and_precaution_gives_its_verdict() {
+    for case in CASES {
+        let v = verdict(case.yes);
+        let label = format!("{:?}", case.yes.iter().map(|(id, _)| *id).collect::<Vec<_>>());
+        assert_eq!(v.outcome, case.outcome, "{label}");
+        assert_eq!(v.urgent, case.urgent, "{label}");
+        let asked: BTreeSet<&str> = v.question_ids();
+        for id in case.questions {
+            assert!(asked.contains(id), "{label}: {id} missing from {asked:?}");
+        }
+        let fired: Vec<&str> = v.reasons.iter().filter_map(|r| r.rule.as_deref()).collect();
+        match case.rule {
+            Some(rule) => assert!(fired.contains(&rule), "{label}: {rule} did not fire ({fired:?})"),
+            None => assert!(fired.is_empty(), "{label}: unexpected rules {fired:?}"),
+        }
+        let all_text: String = v
+            .reasons
+            .iter()
+            .map(|r| r.text.as_str())
+            .chain(v.precautions.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for needle in case.mentions {
+            assert!(all_text.contains(needle), "{label}: {needle:?} not in\n{all_text}");
+        }
+        assert_eq!(v.reasons[0].outcome, v.outcome, "{label}: most severe reason first");
+        assert!(v.reasons.iter().all(|r| !r.sources.is_empty()), "{label}");
+        if v.outcome == Outcome::SuitableWithPrecautions {
+            assert!(!v.precautions.is_empty(), "{label}");
+        }
+    }
+}
+
+#[test]
+fn nothing_reported_is_suitable_with_its_reason() {
+    for v in [screen(&ScreeningAnswers::none()), verdict(&[("back_pain", NONE)])] {
+        assert_eq!(v.outcome, Outcome::Suitable);
+        assert!(!v.urgent);
+        assert_eq!(v.reasons.len(), 1);
+        assert_eq!(v.reasons[0].text, "No contraindication reported in screening.");
+        assert_eq!(v.reasons[0].outcome, Outcome::Suitable);
+        assert!(v.precautions.is_empty());
+    }
+}
+
+#[test]
+fn urgent_reasons_come_first() {
+    let v = verdict(&[
+        ("anticoagulants", NONE),
+        ("fever_or_acute_infection", NONE),
+        ("back_pain", NONE),
+        ("bowel_bladder_change", NONE),
+    ]);
+    let order: Vec<(Outcome, bool, Option<&str>)> = v
+        .reasons
+        .iter()
+        .map(|r| (r.outcome, r.urgent, r.rule.as_deref()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (Outcome::ReferFirst, true, Some("possible_cauda_equina")),
+            (Outcome::ReferFirst, false, None),
+            (Outcome::ReferFirst, false, None),
+            (Outcome::SuitableWithPrecautions, false, None),
+        ]
+    );
+    assert_eq!(v.reasons[0].questions, ["back_pain", "bowel_bladder_change"]);
+}
+
+#[test]
+fn every_question_alone_reaches_its_own_outcome() {
+    let calf = vec![site("leg.calf", Some("left"))];
+    for q in questions() {
+        let mut yes = Vec::new();
+        if let Some(parent) = &q.follows {
+            let parent_q = crate::question(parent).unwrap();
+            yes.push((parent.as_str(), if parent_q.asks_site { calf.clone() } else { vec![] }));
+        }
+        yes.push((q.id.as_str(), if q.asks_site { calf.clone() } else { vec![] }));
+        let v = screen(&ScreeningAnswers::new(yes).unwrap());
+        let least = match q.outcome {
+            Effect::Refer => Outcome::ReferFirst,
+            Effect::Precaution => Outcome::SuitableWithPrecautions,
+            Effect::Context => Outcome::Suitable,
+        };
+        assert!(v.outcome >= least, "{}", q.id);
+        assert_eq!(v.urgent, q.urgent, "{}", q.id);
+        for text in v.reasons.iter().map(|r| &r.text).chain(&v.precautions) {
+            assert!(!text.contains('{'), "{}: unfilled placeholder in {text}", q.id);
+        }
+    }
+}
+
+// --- Validation and JSON -----------------------------------------------------
+
+fn from_json(json: &str) -> Result<ScreeningAnswers, String> {
+    serde_json::from_str(json).map_err(|e| e.to_string())
+}
+
+#[test]
+fn the_json_form_reads_and_round_trips() {
+    let a = from_json(
+        r#"{"answers":[{"question":"anticoagulants"},{"question":"recent_fracture_or_surgery","sites":[{"area":"leg.calf","side":"left"}]}]}"#,
+    )
+    .unwrap();
+    assert!(a.is_yes("anticoagulants"));
+    assert!(!a.is_yes("pregnancy"));
+    assert!(!a.is_yes("no_such_question"));
+    assert_eq!(a.sites("recent_fracture_or_surgery").unwrap().len(), 1);
+    assert_eq!(a.iter().count(), 2);
+
+    let json = serde_json::to_string(&a).unwrap();
+    assert_eq!(from_json(&json).unwrap(), a);
+    assert_eq!(from_json(r#"{"answers":[]}"#).unwrap(), ScreeningAnswers::none());
+
+    let v = screen(&a);
+    assert_eq!(
+        v.precautions,
+        [
+            "Gentle to moderate pressure only; no deep stripping or long trigger-point compressions; \
+             check for bruising at the next visit.",
+            "No deep pressure over Calf (left); light work around the area only, and no stretching across the \
+             healing fracture or scar.",
+        ]
+    );
+}
+
+#[test]
+fn the_verdict_serialises_in_snake_case() {
+    let v = verdict(&[("back_pain", NONE), ("saddle_numbness", NONE)]);
+    let json = serde_json::to_value(&v).unwrap();
+    assert_eq!(json["outcome"], "refer_first");
+    assert_eq!(json["urgent"], true);
+    assert_eq!(json["reasons"][0]["rule"], "possible_cauda_equina");
+    assert_eq!(json["reasons"][0]["outcome"], "refer_first");
+    assert_eq!(
+        json["reasons"][0]["questions"],
+        serde_json::json!(["back_pain", "saddle_numbness"])
+    );
+    assert!(json["reasons"][0]["sources"][0].is_string());
+    assert_eq!(json["reasons"][1]["rule"], serde_json::Value::Null);
+    assert_eq!(json["precautions"], serde_json::json!([]));
+
+    let suitable = serde_json::to_value(screen(&ScreeningAnswers::none())).unwrap();
+    assert_eq!(suitable["outcome"], "suitable");
+    let precaution = serde_json::to_value(verdict(&[("pregnancy", NONE)])).unwrap();
+    assert_eq!(precaution["outcome"], "suitable_with_precautions");
+    assert_eq!(
+        serde_json::to_value(Outcome::SuitableWithPrecautions).unwrap(),
+        Outcome::SuitableWithPrecautions.as_str()
+    );
+}
+
+#[test]
+fn bad_answers_are_refused_naming_the_question() {
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"{"answers":[{"question":"levitation"}]}"#,
+            "unknown screening question \"levitation\"",
+        ),
+        (
+            r#"{"answers":[{"question":"anticoagulants","sites":[{"area":"leg.calf","side":"left"}]}]}"#,
+            "question \"anticoagulants\" does not ask for body areas",
+        ),
+        (
+            r#"{"answers":[{"question":"skin_lesion_at_site"}]}"#,
+            "question \"skin_lesion_at_site\" asks where: name the area",
+        ),
+        (
+            r#"{"answers":[{"question":"skin_lesion_at_site","sites":[]}]}"#,
+            "question \"skin_lesion_at_site\" asks where: name the area",
+        ),
+        (
+            r#"{"answers":[{"question":"pregnancy"},{"question":"pregnancy"}]}"#,
+            "answers[1].question: question \"pregnancy\" is answered more than once",
+        ),
+        (
+            r#"{"answers":[{"question":"pregnancy_complications"}]}"#,
+            "question \"pregnancy_complications\" follows up \"pregnancy\"",
+        ),
+        (
+            r#"{"answers":[{"question":"pregnancy","weeks":12}]}"#,
+            "unknown field `weeks`",
+        ),
+        (r#"{"answers":[],"notes":"x"}"#, "unknown field `notes`"),
+        (r#"{}"#, "missing field `answers`"),
+        (
+            r#"{"answers":[{"question":"skin_lesion_at_site","sites":[{"area":"leg.calf"}]}]}"#,
+            "body area \"leg.calf\" is sided",
+        ),
+    ];
+    for (json, needle) in cases {
+        let err = from_json(json).unwrap_err();
+        assert!(err.contains(needle), "{json}: {err:?} lacks {needle:?}");
+    }
+
+    let errors = ScreeningAnswers::new([
+        ("pregnancy", vec![]),
+        ("recent_fracture_or_surgery", vec![]),
+        ("x".repeat(500).as_str(), vec![]),
+    ])
+    .map(|_| ())
+    .map_err(|e| e.to_string())
+    .unwrap_err();
+    assert!(
+        errors.contains("answers[1].sites: question \"recent_fracture_or_surgery\" asks where"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("answers[2].question: unknown screening question"),
+        "{errors}"
+    );
+    assert!(errors.len() < 300, "long ids are shortened: {errors}");
+
+    let errors = ScreeningAnswers::new([("fracture_or_surgery_not_cleared", vec![])]).unwrap_err();
+    assert!(
+        errors
+            .for_field("answers[0].question")
+            .unwrap()
+            .contains("recent_fracture_or_surgery")
+    );
+}
+
+#[test]
+fn the_question_list_serialises_for_the_form() {
+    let json = serde_json::to_value(questions()).unwrap();
+    let first = &json[0];
+    assert_eq!(first["id"], "dvt_signs");
+    assert_eq!(first["outcome"], "refer");
+    assert_eq!(first["asks_site"], false);
+    let sited = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "skin_lesion_at_site")
+        .unwrap();
+    assert_eq!(sited["asks_site"], true);
+}
+
+// --- Properties --------------------------------------------------------------
+
+/// Per question: answered yes or not, and which sites it would name.
+#[derive(Debug, Clone)]
+struct Table {
+    chosen: Vec<bool>,
+    sites: Vec<Vec<usize>>,
+}
+
+fn all_sites() -> Vec<AreaSite> {
+    body_areas().sites().collect()
+}
+
+fn table() -> impl Strategy<Value = Table> {
+    let n = questions().len();
+    let site_count = all_sites().len();
+    (
+        proptest::collection::vec(proptest::bool::weighted(0.25), n),
+        proptest::collection::vec(proptest::collection::vec(0..site_count, 1..4), n),
+    )
+        .prop_map(|(chosen, sites)| Table { chosen, sites })
+}
+
+impl Table {
+    /// The yes answers, with every follow-up's parent answered yes too.
+    fn pairs(&self) -> Vec<(String, Vec<AreaSite>)> {
+        let qs = questions();
+        let mut chosen = self.chosen.clone();
+        for i in (0..qs.len()).rev() {
+            if let (true, Some(parent)) = (chosen[i], &qs[i].follows) {
+                let p = qs.iter().position(|q| &q.id == parent).unwrap();
+                chosen[p] = true;
+            }
+        }
+        let sites = all_sites();
+        qs.iter()
+            .zip(&chosen)
+            .zip(&self.sites)
+            .filter(|((_, yes), _)| **yes)
+            .map(|((q, _), picks)| {
+                let named = if q.asks_site {
+                    picks.iter().map(|&i| sites[i]).collect()
+                } else {
+                    Vec::new()
+                };
+                (q.id.clone(), named)
+            })
+            .collect()
+    }
+
+    fn union(&self, other: &Table) -> Table {
+        Table {
+            chosen: self.chosen.iter().zip(&other.chosen).map(|(a, b)| *a || *b).collect(),
+            sites: self.sites.clone(),
+        }
+    }
+
+    fn answers(&self) -> ScreeningAnswers {
+        ScreeningAnswers::new(self.pairs()).unwrap()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn more_yes_answers_never_lower_the_verdict(a in table(), b in table()) {
+        let small = screen(&a.answers());
+        let big = screen(&a.union(&b).answers());
+        prop_assert!(small.outcome <= big.outcome);
+        prop_assert!(!small.urgent || big.urgent);
+        for p in &small.precautions {
+            prop_assert!(big.precautions.contains(p), "lost precaution {p}");
+        }
+        // A rule's reason lists the answered questions of its `when_any`, which
+        // may grow; everything else about a reason stays.
+        for r in small.reasons.iter().filter(|r| r.outcome != Outcome::Suitable) {
+            let kept = big.reasons.iter().any(|b| {
+                b.rule == r.rule
+                    && b.text == r.text
+                    && (b.outcome, b.urgent) == (r.outcome, r.urgent)
+                    && r.questions.iter().all(|q| b.questions.contains(q))
+            });
+            prop_assert!(kept, "lost reason {}", r.text);
+        }
+    }
+
+    #[test]
+    fn the_verdict_always_has_reasons_and_matches_them(a in table()) {
+        let v = screen(&a.answers());
+        prop_assert!(!v.reasons.is_empty());
+        let most = v.reasons.iter().map(|r| r.outcome).max().unwrap();
+        prop_assert_eq!(most, v.outcome);
+        prop_assert_eq!(v.reasons[0].outcome, v.outcome);
+        prop_assert_eq!(v.urgent, v.reasons.iter().any(|r| r.urgent));
+        prop_assert!(v.reasons.windows(2).all(|w| (w[0].outcome, w[0].urgent) >= (w[1].outcome, w[1].urgent)));
+        if v.outcome == Outcome::Suitable {
+            prop_assert_eq!(v.reasons.len(), 1);
+            prop_assert!(v.precautions.is_empty());
+        } else {
+            prop_assert!(v.reasons.iter().all(|r| r.outcome != Outcome::Suitable && !r.questions.is_empty()));
+        }
+        let unique: BTreeSet<&String> = v.precautions.iter().collect();
+        prop_assert_eq!(unique.len(), v.precautions.len());
+        for text in v.reasons.iter().map(|r| &r.text).chain(&v.precautions) {
+            prop_assert!(!text.contains('{'), "unfilled placeholder in {}", text);
+        }
+    }
+
+    #[test]
+    fn the_order_of_answers_and_sites_does_not_matter(
+        a in table(),
+        shuffle_seed in any::<u64>(),
+    ) {
+        let pairs = a.pairs();
+        let mut shuffled = pairs.clone();
+        // A rotation and maybe a reversal of the answers; each answer's sites
+        // reversed and named twice.
+        if !shuffled.is_empty() {
+            let by = usize::try_from(shuffle_seed % 64).unwrap() % shuffled.len();
+            shuffled.rotate_left(by);
+        }
+        if shuffle_seed % 2 == 0 {
+            shuffled.reverse();
+        }
+        for (_, sites) in &mut shuffled {
+            sites.reverse();
+            let again = sites.clone();
+            sites.extend(again);
+        }
+        let one = ScreeningAnswers::new(pairs).unwrap();
+        let other = ScreeningAnswers::new(shuffled).unwrap();
+        prop_assert_eq!(&one, &other);
+        prop_assert_eq!(screen(&one), screen(&other));
+    }
+
+    #[test]
+    fn shuffled_answers_give_the_same_verdict(pairs in table().prop_map(|t| t.pairs()).prop_shuffle()) {
+        let mut sorted = pairs.clone();
+        sorted.sort();
+        let v1 = screen(&ScreeningAnswers::new(pairs).unwrap());
+        let v2 = screen(&ScreeningAnswers::new(sorted).unwrap());
+        prop_assert_eq!(v1, v2);
+    }
+
+    #[test]
+    fn valid_answers_round_trip_through_json(a in table()) {
+        let answers = a.answers();
+        let json = serde_json::to_string(&answers).unwrap();
+        let back: ScreeningAnswers = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(back, answers);
+    }
+
+    #[test]
+    fn no_input_panics(
+        raw in proptest::collection::vec(
+            (
+                prop_oneof![
+                    proptest::sample::select(questions().iter().map(|q| q.id.clone()).collect::<Vec<_>>()),
+                    "[a-z_]{0,12}",
+                    ".{0,8}",
+                ],
+                proptest::collection::vec(0..all_sites().len(), 0..3),
+            ),
+            0..12,
+        )
+    ) {
+        let sites = all_sites();
+        let pairs: Vec<(String, Vec<AreaSite>)> =
+            raw.into_iter().map(|(id, picks)| (id, picks.into_iter().map(|i| sites[i]).collect())).collect();
+        match ScreeningAnswers::new(pairs) {
+            Ok(answers) => prop_assert!(!screen(&answers).reasons.is_empty()),
+            Err(errors) => prop_assert!(!errors.is_empty()),
+        }
+    }
+}

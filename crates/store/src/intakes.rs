@@ -1,0 +1,275 @@
+//! Intake forms with their screening answers and verdict. The verdict is
+//! computed by the screening rules before it reaches storage; storage keeps
+//! what was decided and who signed it.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use myomap_domain::ClientId;
+use myomap_domain::record::IntakeForm;
+use serde_json::Value;
+use sqlx::Row;
+
+use crate::audit::{self, AuditEvent};
+use crate::links::{IssuedLink, LinkPurpose};
+use crate::time::{from_ms, now_ms};
+use crate::tx::WriteTx;
+use crate::{ClinicScope, Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntakeStatus {
+    /// Sent to the client, not answered yet.
+    Requested,
+    /// Answered, waiting for the therapist's review and signature.
+    Submitted,
+    Signed,
+}
+
+impl IntakeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntakeStatus::Requested => "requested",
+            IntakeStatus::Submitted => "submitted",
+            IntakeStatus::Signed => "signed",
+        }
+    }
+}
+
+/// The screening result as computed by the rules: the outcome id
+/// (`suitable`, `suitable_with_precautions`, `refer_first`) and the full verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreeningResult {
+    pub answers: Value,
+    pub outcome: String,
+    pub verdict: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intake {
+    pub id: String,
+    pub client_id: ClientId,
+    pub status: IntakeStatus,
+    pub form: IntakeForm,
+    pub screening: Option<ScreeningResult>,
+    pub submitted_via: Option<String>,
+    pub submitted_at: Option<Timestamp>,
+    pub signed_by: Option<String>,
+    pub signed_at: Option<Timestamp>,
+    pub version: i64,
+}
+
+const INTAKE_COLUMNS: &str = "i.id, i.client_id, i.status, i.form, i.screening, i.outcome, i.verdict, i.submitted_via, \
+     i.submitted_at, COALESCE(u.email, i.signed_by), i.signed_at, i.version";
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Internal(format!("stored JSON does not parse: {e}"))
+}
+
+fn intake_from_row(row: &sqlx::any::AnyRow) -> Result<Intake, StoreError> {
+    let corrupt = |what: &str| StoreError::Internal(format!("corrupt intake {what}"));
+    let status = match row.try_get::<String, _>(2)?.as_str() {
+        "requested" => IntakeStatus::Requested,
+        "submitted" => IntakeStatus::Submitted,
+        "signed" => IntakeStatus::Signed,
+        _ => return Err(corrupt("status")),
+    };
+    let outcome: Option<String> = row.try_get(5)?;
+    let verdict: Option<String> = row.try_get(6)?;
+    let screening = match (outcome, verdict) {
+        (Some(outcome), Some(verdict)) => Some(ScreeningResult {
+            answers: serde_json::from_str(&row.try_get::<String, _>(4)?).map_err(json_err)?,
+            outcome,
+            verdict: serde_json::from_str(&verdict).map_err(json_err)?,
+        }),
+        _ => None,
+    };
+    Ok(Intake {
+        id: row.try_get(0)?,
+        client_id: row.try_get::<String, _>(1)?.parse().map_err(|_| corrupt("client id"))?,
+        status,
+        form: serde_json::from_str(&row.try_get::<String, _>(3)?).map_err(json_err)?,
+        screening,
+        submitted_via: row.try_get(7)?,
+        submitted_at: row.try_get::<Option<i64>, _>(8)?.map(from_ms),
+        signed_by: row.try_get(9)?,
+        signed_at: row.try_get::<Option<i64>, _>(10)?.map(from_ms),
+        version: row.try_get(11)?,
+    })
+}
+
+async fn fetch_intake(
+    tx: &mut WriteTx<'_>,
+    clinic_id: &str,
+    where_sql: &str,
+    key: &str,
+) -> Result<Option<Intake>, StoreError> {
+    let sql = format!(
+        "SELECT {INTAKE_COLUMNS} FROM intakes i LEFT JOIN users u ON u.id = i.signed_by \
+         WHERE i.clinic_id = $1 AND {where_sql} ORDER BY i.created_at DESC, i.id DESC LIMIT 1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(clinic_id)
+        .bind(key)
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+    row.as_ref().map(intake_from_row).transpose()
+}
+
+async fn write_answers(
+    tx: &mut WriteTx<'_>,
+    intake_id: &str,
+    form: &IntakeForm,
+    screening: &ScreeningResult,
+    via: &str,
+) -> Result<(), StoreError> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE intakes SET status = 'submitted', form = $1, screening = $2, outcome = $3, verdict = $4, \
+         submitted_via = $5, submitted_at = $6, updated_at = $6, version = version + 1 WHERE id = $7",
+    )
+    .bind(serde_json::to_string(form).map_err(json_err)?)
+    .bind(screening.answers.to_string())
+    .bind(&screening.outcome)
+    .bind(screening.verdict.to_string())
+    .bind(via)
+    .bind(now)
+    .bind(intake_id)
+    .execute(&mut *tx.tx)
+    .await?;
+    Ok(())
+}
+
+impl ClinicScope<'_> {
+    /// The client's newest intake, if any (an audited read).
+    pub async fn latest_intake(&self, client: ClientId) -> Result<Option<Intake>, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        self.require_client(&mut tx, client).await?;
+        let intake = fetch_intake(&mut tx, &self.clinic_id, "i.client_id = $2", &client.to_string()).await?;
+        if let Some(intake) = &intake {
+            self.audit(&mut tx, "intake.read", "intake", &intake.id).await?;
+        }
+        tx.commit().await?;
+        Ok(intake)
+    }
+
+    /// The newest unsigned intake of the client, or a new one.
+    async fn open_intake(&self, tx: &mut WriteTx<'_>, client: ClientId) -> Result<String, StoreError> {
+        self.require_client(tx, client).await?;
+        let latest = fetch_intake(tx, &self.clinic_id, "i.client_id = $2", &client.to_string()).await?;
+        if let Some(intake) = latest.filter(|i| i.status != IntakeStatus::Signed) {
+            return Ok(intake.id);
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO intakes (id, clinic_id, client_id, status, form, screening, created_at, updated_at, version) \
+             VALUES ($1, $2, $3, 'requested', $4, '[]', $5, $5, 1)",
+        )
+        .bind(&id)
+        .bind(&self.clinic_id)
+        .bind(client.to_string())
+        .bind(serde_json::to_string(&IntakeForm::default()).map_err(json_err)?)
+        .bind(now)
+        .execute(&mut *tx.tx)
+        .await?;
+        self.audit(tx, "intake.create", "intake", &id).await?;
+        Ok(id)
+    }
+
+    /// Intake answers entered in the clinic (typed by staff with the client).
+    pub async fn submit_intake(
+        &self,
+        client: ClientId,
+        form: &IntakeForm,
+        screening: &ScreeningResult,
+    ) -> Result<Intake, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let id = self.open_intake(&mut tx, client).await?;
+        write_answers(&mut tx, &id, form, screening, "staff").await?;
+        self.audit(&mut tx, "intake.submit", "intake", &id).await?;
+        let intake = fetch_intake(&mut tx, &self.clinic_id, "i.id = $2", &id)
+            .await?
+            .ok_or(StoreError::NotFound("intake"))?;
+        tx.commit().await?;
+        Ok(intake)
+    }
+
+    /// A link the client can fill the intake through at home. Front desk may
+    /// send it; only clinical staff read the answers.
+    pub async fn request_intake_link(&self, client: ClientId, ttl: Duration) -> Result<IssuedLink, StoreError> {
+        let mut tx = self.store.write_tx().await?;
+        let id = self.open_intake(&mut tx, client).await?;
+        let link = self.issue_link(&mut tx, client, LinkPurpose::Intake, &id, ttl).await?;
+        tx.commit().await?;
+        Ok(link)
+    }
+
+    /// The therapist's review: the verdict stands and the intake is final.
+    pub async fn sign_intake(&self, intake_id: &str, expected_version: i64) -> Result<Intake, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let intake = fetch_intake(&mut tx, &self.clinic_id, "i.id = $2", intake_id)
+            .await?
+            .ok_or(StoreError::NotFound("intake"))?;
+        match intake.status {
+            IntakeStatus::Requested => return Err(StoreError::Conflict("the intake has not been answered yet".into())),
+            IntakeStatus::Signed => return Err(StoreError::Conflict("the intake is already signed".into())),
+            IntakeStatus::Submitted => {}
+        }
+        if intake.version != expected_version {
+            return Err(StoreError::Conflict(
+                "the intake changed since you opened it; review it again before signing".into(),
+            ));
+        }
+        let now = now_ms();
+        sqlx::query("UPDATE intakes SET status = 'signed', signed_by = $1, signed_at = $2, updated_at = $2, version = version + 1 WHERE id = $3 AND clinic_id = $4")
+            .bind(&self.actor_id)
+            .bind(now)
+            .bind(intake_id)
+            .bind(&self.clinic_id)
+            .execute(&mut *tx.tx)
+            .await?;
+        self.audit(&mut tx, "intake.sign", "intake", intake_id).await?;
+        let signed = fetch_intake(&mut tx, &self.clinic_id, "i.id = $2", intake_id)
+            .await?
+            .ok_or(StoreError::NotFound("intake"))?;
+        tx.commit().await?;
+        Ok(signed)
+    }
+}
+
+impl Store {
+    /// The client's own answers through their intake link; uses the link up.
+    pub async fn submit_intake_via_link(
+        &self,
+        token: &str,
+        form: &IntakeForm,
+        screening: &ScreeningResult,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let link = Store::consume_link(&mut tx, token, LinkPurpose::Intake).await?;
+        let intake = fetch_intake(&mut tx, &link.clinic_id, "i.id = $2", &link.target_id)
+            .await?
+            .ok_or(StoreError::NotFound("intake"))?;
+        if intake.status == IntakeStatus::Signed {
+            return Err(StoreError::Gone(
+                "This intake has already been reviewed by your therapist.".into(),
+            ));
+        }
+        write_answers(&mut tx, &link.target_id, form, screening, "client_link").await?;
+        audit::append(
+            &mut tx,
+            AuditEvent {
+                clinic_id: &link.clinic_id,
+                actor: &format!("client:{}", link.client_id),
+                action: "intake.submit",
+                record_type: "intake",
+                record_id: &link.target_id,
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+}

@@ -1,0 +1,506 @@
+//! Session notes (SOAP) with their discomfort warnings, signing and
+//! amendments, and the 24/48-hour soreness check-ins signing creates.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use myomap_domain::ClientId;
+use myomap_domain::record::{CHECKIN_HOURS, CheckinAnswer, CheckinFlag, SessionNote, checkin_flags};
+use sqlx::Row;
+
+use crate::audit::{self, AuditEvent};
+use crate::links::{IssuedLink, LinkPurpose};
+use crate::time::{from_ms, now_ms};
+use crate::tx::WriteTx;
+use crate::{ClinicScope, Store, StoreError};
+
+const HOUR_MS: i64 = 60 * 60 * 1000;
+/// A check-in link stays open this long after the check-in is due.
+const CHECKIN_LINK_GRACE: Duration = Duration::from_secs(3 * 24 * 60 * 60);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteStatus {
+    Draft,
+    Signed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkin {
+    pub id: String,
+    pub note_id: String,
+    pub client_id: ClientId,
+    pub due_hours: u16,
+    pub due_at: Timestamp,
+    pub answer: Option<CheckinAnswer>,
+    pub answered_at: Option<Timestamp>,
+    pub reviewed_at: Option<Timestamp>,
+}
+
+impl Checkin {
+    pub fn flags(&self, now: Timestamp) -> Vec<CheckinFlag> {
+        checkin_flags(
+            self.due_hours,
+            self.answer.as_ref(),
+            self.due_at.as_millisecond(),
+            now.as_millisecond(),
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteRecord {
+    pub id: String,
+    pub client_id: ClientId,
+    pub assessment_id: Option<String>,
+    pub note: SessionNote,
+    pub status: NoteStatus,
+    /// The note this one amends (an amendment is itself signed).
+    pub amends: Option<String>,
+    pub amendment_reason: Option<String>,
+    /// The newer note that amends this one, if any.
+    pub amended_by: Option<String>,
+    pub signed_by: Option<String>,
+    pub signed_at: Option<Timestamp>,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub version: i64,
+    pub checkins: Vec<Checkin>,
+}
+
+/// A check-in that needs the therapist, for the dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlaggedCheckin {
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub checkin: Checkin,
+    pub flags: Vec<CheckinFlag>,
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Internal(format!("stored JSON does not parse: {e}"))
+}
+
+const NOTE_COLUMNS: &str = "n.id, n.client_id, n.assessment_id, n.note, n.status, n.amends, n.amendment_reason, \
+     (SELECT MIN(m.id) FROM session_notes m WHERE m.amends = n.id AND m.clinic_id = n.clinic_id), \
+     COALESCE(s.email, n.signed_by), n.signed_at, COALESCE(c.email, n.created_by), n.created_at, n.version";
+const NOTE_FROM: &str =
+    "session_notes n LEFT JOIN users s ON s.id = n.signed_by LEFT JOIN users c ON c.id = n.created_by";
+const CHECKIN_COLUMNS: &str = "id, note_id, client_id, due_hours, due_at, answer, answered_at, reviewed_at";
+
+fn note_from_row(row: &sqlx::any::AnyRow) -> Result<NoteRecord, StoreError> {
+    let corrupt = |what: &str| StoreError::Internal(format!("corrupt session note {what}"));
+    Ok(NoteRecord {
+        id: row.try_get(0)?,
+        client_id: row.try_get::<String, _>(1)?.parse().map_err(|_| corrupt("client id"))?,
+        assessment_id: row.try_get(2)?,
+        note: serde_json::from_str(&row.try_get::<String, _>(3)?).map_err(json_err)?,
+        status: match row.try_get::<String, _>(4)?.as_str() {
+            "draft" => NoteStatus::Draft,
+            "signed" => NoteStatus::Signed,
+            _ => return Err(corrupt("status")),
+        },
+        amends: row.try_get(5)?,
+        amendment_reason: row.try_get(6)?,
+        amended_by: row.try_get(7)?,
+        signed_by: row.try_get(8)?,
+        signed_at: row.try_get::<Option<i64>, _>(9)?.map(from_ms),
+        created_by: row.try_get(10)?,
+        created_at: from_ms(row.try_get(11)?),
+        version: row.try_get(12)?,
+        checkins: Vec::new(),
+    })
+}
+
+fn checkin_from_row(row: &sqlx::any::AnyRow) -> Result<Checkin, StoreError> {
+    let answer: Option<String> = row.try_get(5)?;
+    Ok(Checkin {
+        id: row.try_get(0)?,
+        note_id: row.try_get(1)?,
+        client_id: row
+            .try_get::<String, _>(2)?
+            .parse()
+            .map_err(|_| StoreError::Internal("corrupt check-in client id".into()))?,
+        due_hours: u16::try_from(row.try_get::<i64, _>(3)?).unwrap_or(0),
+        due_at: from_ms(row.try_get(4)?),
+        answer: answer.map(|a| serde_json::from_str(&a)).transpose().map_err(json_err)?,
+        answered_at: row.try_get::<Option<i64>, _>(6)?.map(from_ms),
+        reviewed_at: row.try_get::<Option<i64>, _>(7)?.map(from_ms),
+    })
+}
+
+impl ClinicScope<'_> {
+    async fn fetch_note(&self, tx: &mut WriteTx<'_>, id: &str) -> Result<NoteRecord, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {NOTE_COLUMNS} FROM {NOTE_FROM} WHERE n.id = $1 AND n.clinic_id = $2"
+        ))
+        .bind(id)
+        .bind(&self.clinic_id)
+        .fetch_optional(&mut *tx.tx)
+        .await?
+        .ok_or(StoreError::NotFound("session note"))?;
+        let mut note = note_from_row(&row)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE note_id = $1 AND clinic_id = $2 ORDER BY due_hours"
+        ))
+        .bind(id)
+        .bind(&self.clinic_id)
+        .fetch_all(&mut *tx.tx)
+        .await?;
+        note.checkins = rows.iter().map(checkin_from_row).collect::<Result<_, _>>()?;
+        Ok(note)
+    }
+
+    async fn insert_note(
+        &self,
+        tx: &mut WriteTx<'_>,
+        client: ClientId,
+        assessment: Option<&str>,
+        note: &SessionNote,
+        amends: Option<(&str, &str)>,
+    ) -> Result<String, StoreError> {
+        self.require_client(tx, client).await?;
+        if let Some(assessment) = assessment {
+            let owner: Option<String> =
+                sqlx::query_scalar("SELECT client_id FROM assessments WHERE id = $1 AND clinic_id = $2")
+                    .bind(assessment)
+                    .bind(&self.clinic_id)
+                    .fetch_optional(&mut *tx.tx)
+                    .await?;
+            if owner.as_deref() != Some(client.to_string().as_str()) {
+                return Err(StoreError::NotFound("assessment"));
+            }
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        let now = now_ms();
+        let signed = amends.is_some();
+        sqlx::query(
+            "INSERT INTO session_notes (id, clinic_id, client_id, assessment_id, note, session_date, duration_minutes, discomfort_warnings, \
+             status, amends, amendment_reason, signed_by, signed_at, created_by, created_at, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1)",
+        )
+        .bind(&id)
+        .bind(&self.clinic_id)
+        .bind(client.to_string())
+        .bind(assessment)
+        .bind(serde_json::to_string(note).map_err(json_err)?)
+        .bind(&note.date)
+        .bind(i64::from(note.duration_minutes))
+        .bind(i64::try_from(note.discomfort_warnings().len()).unwrap_or(i64::MAX))
+        .bind(if signed { "signed" } else { "draft" })
+        .bind(amends.map(|(original, _)| original))
+        .bind(amends.map(|(_, reason)| reason))
+        .bind(signed.then_some(self.actor_id.as_str()))
+        .bind(signed.then_some(now))
+        .bind(&self.actor_id)
+        .bind(now)
+        .execute(&mut *tx.tx)
+        .await?;
+        Ok(id)
+    }
+
+    /// A new draft note; the caller has validated it.
+    pub async fn create_note(
+        &self,
+        client: ClientId,
+        assessment: Option<&str>,
+        note: &SessionNote,
+    ) -> Result<NoteRecord, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let id = self.insert_note(&mut tx, client, assessment, note, None).await?;
+        self.audit(&mut tx, "note.create", "session_note", &id).await?;
+        let created = self.fetch_note(&mut tx, &id).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn get_note(&self, id: &str) -> Result<NoteRecord, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let note = self.fetch_note(&mut tx, id).await?;
+        self.audit(&mut tx, "note.read", "session_note", id).await?;
+        tx.commit().await?;
+        Ok(note)
+    }
+
+    /// Edits a draft. A signed note is never edited, only amended.
+    pub async fn update_note(
+        &self,
+        id: &str,
+        expected_version: i64,
+        note: &SessionNote,
+    ) -> Result<NoteRecord, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let current = self.fetch_note(&mut tx, id).await?;
+        if current.status == NoteStatus::Signed {
+            return Err(StoreError::Conflict(
+                "a signed note cannot be edited; amend it instead".into(),
+            ));
+        }
+        if current.version != expected_version {
+            return Err(StoreError::Conflict(
+                "this note was changed since you opened it; reload and edit again".into(),
+            ));
+        }
+        sqlx::query(
+            "UPDATE session_notes SET note = $1, session_date = $2, duration_minutes = $3, discomfort_warnings = $4, updated_at = $5, \
+             version = version + 1 WHERE id = $6 AND clinic_id = $7 AND version = $8",
+        )
+        .bind(serde_json::to_string(note).map_err(json_err)?)
+        .bind(&note.date)
+        .bind(i64::from(note.duration_minutes))
+        .bind(i64::try_from(note.discomfort_warnings().len()).unwrap_or(i64::MAX))
+        .bind(now_ms())
+        .bind(id)
+        .bind(&self.clinic_id)
+        .bind(expected_version)
+        .execute(&mut *tx.tx)
+        .await?;
+        self.audit(&mut tx, "note.update", "session_note", id).await?;
+        let updated = self.fetch_note(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// Signs a draft and creates its 24- and 48-hour check-ins, each with a
+    /// client link (returned once, to be sent).
+    pub async fn sign_note(
+        &self,
+        id: &str,
+        expected_version: i64,
+    ) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>), StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let current = self.fetch_note(&mut tx, id).await?;
+        if current.status == NoteStatus::Signed {
+            return Err(StoreError::Conflict("this note is already signed".into()));
+        }
+        if current.version != expected_version {
+            return Err(StoreError::Conflict(
+                "this note was changed since you opened it; review it again before signing".into(),
+            ));
+        }
+        let now = now_ms();
+        sqlx::query("UPDATE session_notes SET status = 'signed', signed_by = $1, signed_at = $2, updated_at = $2, version = version + 1 WHERE id = $3 AND clinic_id = $4")
+            .bind(&self.actor_id)
+            .bind(now)
+            .bind(id)
+            .bind(&self.clinic_id)
+            .execute(&mut *tx.tx)
+            .await?;
+        self.audit(&mut tx, "note.sign", "session_note", id).await?;
+        let mut links = Vec::new();
+        for hours in CHECKIN_HOURS {
+            let checkin_id = uuid::Uuid::now_v7().to_string();
+            let due_at = now + i64::from(hours) * HOUR_MS;
+            sqlx::query(
+                "INSERT INTO checkins (id, clinic_id, client_id, note_id, due_hours, due_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&checkin_id)
+            .bind(&self.clinic_id)
+            .bind(current.client_id.to_string())
+            .bind(id)
+            .bind(i64::from(hours))
+            .bind(due_at)
+            .bind(now)
+            .execute(&mut *tx.tx)
+            .await?;
+            let ttl =
+                Duration::from_millis(u64::try_from(i64::from(hours) * HOUR_MS).unwrap_or(0)) + CHECKIN_LINK_GRACE;
+            let link = self
+                .issue_link(&mut tx, current.client_id, LinkPurpose::Checkin, &checkin_id, ttl)
+                .await?;
+            links.push((checkin_id, link));
+        }
+        let signed = self.fetch_note(&mut tx, id).await?;
+        tx.commit().await?;
+        let issued = links
+            .into_iter()
+            .filter_map(|(checkin_id, link)| {
+                signed
+                    .checkins
+                    .iter()
+                    .find(|c| c.id == checkin_id)
+                    .map(|c| (c.clone(), link))
+            })
+            .collect();
+        Ok((signed, issued))
+    }
+
+    /// Corrects a signed note: the amendment is a new signed note that points
+    /// at the original; both are kept.
+    pub async fn amend_note(&self, id: &str, note: &SessionNote, reason: &str) -> Result<NoteRecord, StoreError> {
+        self.require_clinical()?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 1000 {
+            return Err(StoreError::Invalid(myomap_domain::ValidationErrors::single(
+                "reason",
+                "say why the note is amended (1 to 1000 characters)",
+            )));
+        }
+        let mut tx = self.store.write_tx().await?;
+        let original = self.fetch_note(&mut tx, id).await?;
+        if original.status != NoteStatus::Signed {
+            return Err(StoreError::Conflict("a draft is edited, not amended".into()));
+        }
+        if original.amended_by.is_some() {
+            return Err(StoreError::Conflict(
+                "this note was already amended; amend the latest version".into(),
+            ));
+        }
+        let new_id = self
+            .insert_note(
+                &mut tx,
+                original.client_id,
+                original.assessment_id.as_deref(),
+                note,
+                Some((id, reason)),
+            )
+            .await?;
+        self.audit(&mut tx, "note.amend", "session_note", &new_id).await?;
+        let amended = self.fetch_note(&mut tx, &new_id).await?;
+        tx.commit().await?;
+        Ok(amended)
+    }
+
+    /// The client's notes, newest session first (one audited read of the list).
+    pub async fn notes_for(&self, client: ClientId) -> Result<Vec<NoteRecord>, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        self.require_client(&mut tx, client).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {NOTE_COLUMNS} FROM {NOTE_FROM} WHERE n.clinic_id = $1 AND n.client_id = $2 ORDER BY n.session_date DESC, n.created_at DESC"
+        ))
+        .bind(&self.clinic_id)
+        .bind(client.to_string())
+        .fetch_all(&mut *tx.tx)
+        .await?;
+        let mut notes: Vec<NoteRecord> = rows.iter().map(note_from_row).collect::<Result<_, _>>()?;
+        let checkins = sqlx::query(&format!(
+            "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE clinic_id = $1 AND client_id = $2 ORDER BY due_hours"
+        ))
+        .bind(&self.clinic_id)
+        .bind(client.to_string())
+        .fetch_all(&mut *tx.tx)
+        .await?;
+        for row in &checkins {
+            let checkin = checkin_from_row(row)?;
+            if let Some(note) = notes.iter_mut().find(|n| n.id == checkin.note_id) {
+                note.checkins.push(checkin);
+            }
+        }
+        self.audit(&mut tx, "note.list", "client", &client.to_string()).await?;
+        tx.commit().await?;
+        Ok(notes)
+    }
+
+    /// A fresh link for a check-in (the old one stops working).
+    pub async fn reissue_checkin_link(&self, checkin_id: &str) -> Result<IssuedLink, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let row = sqlx::query("SELECT client_id, answered_at FROM checkins WHERE id = $1 AND clinic_id = $2")
+            .bind(checkin_id)
+            .bind(&self.clinic_id)
+            .fetch_optional(&mut *tx.tx)
+            .await?
+            .ok_or(StoreError::NotFound("check-in"))?;
+        if row.try_get::<Option<i64>, _>(1)?.is_some() {
+            return Err(StoreError::Conflict(
+                "the client has already answered this check-in".into(),
+            ));
+        }
+        let client: ClientId = row
+            .try_get::<String, _>(0)?
+            .parse()
+            .map_err(|_| StoreError::Internal("corrupt check-in client id".into()))?;
+        let link = self
+            .issue_link(&mut tx, client, LinkPurpose::Checkin, checkin_id, CHECKIN_LINK_GRACE)
+            .await?;
+        tx.commit().await?;
+        Ok(link)
+    }
+
+    /// Check-ins of the last `days` that need attention and were not reviewed.
+    pub async fn flagged_checkins(&self, days: i64) -> Result<Vec<FlaggedCheckin>, StoreError> {
+        self.require_clinical()?;
+        let now = jiff::Timestamp::now();
+        let since = now.as_millisecond() - days * 24 * HOUR_MS;
+        let rows = sqlx::query(&format!(
+            "SELECT k.id, k.note_id, k.client_id, k.due_hours, k.due_at, k.answer, k.answered_at, k.reviewed_at, \
+             c.given_name, c.family_name FROM checkins k JOIN clients c ON c.id = k.client_id AND c.clinic_id = k.clinic_id \
+             WHERE k.clinic_id = $1 AND k.due_at > $2 AND k.reviewed_at IS NULL ORDER BY k.due_at DESC"
+        ))
+        .bind(&self.clinic_id)
+        .bind(since)
+        .fetch_all(&self.store.pool)
+        .await?;
+        let _ = CHECKIN_COLUMNS;
+        let mut flagged = Vec::new();
+        for row in &rows {
+            let checkin = checkin_from_row(row)?;
+            let flags = checkin.flags(now);
+            if flags.is_empty() {
+                continue;
+            }
+            let name = format!("{} {}", row.try_get::<String, _>(8)?, row.try_get::<String, _>(9)?);
+            flagged.push(FlaggedCheckin {
+                client_id: checkin.client_id,
+                client_name: name,
+                checkin,
+                flags,
+            });
+        }
+        Ok(flagged)
+    }
+
+    /// The therapist has seen a flagged check-in and acted on it.
+    pub async fn review_checkin(&self, checkin_id: &str) -> Result<(), StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let updated =
+            sqlx::query("UPDATE checkins SET reviewed_by = $1, reviewed_at = $2 WHERE id = $3 AND clinic_id = $4")
+                .bind(&self.actor_id)
+                .bind(now_ms())
+                .bind(checkin_id)
+                .bind(&self.clinic_id)
+                .execute(&mut *tx.tx)
+                .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::NotFound("check-in"));
+        }
+        self.audit(&mut tx, "checkin.review", "checkin", checkin_id).await?;
+        tx.commit().await
+    }
+}
+
+impl Store {
+    /// The client's soreness answer through their check-in link; uses it up.
+    pub async fn submit_checkin_via_link(&self, token: &str, answer: &CheckinAnswer) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let link = Store::consume_link(&mut tx, token, LinkPurpose::Checkin).await?;
+        let now = now_ms();
+        let updated = sqlx::query("UPDATE checkins SET answer = $1, answered_at = $2 WHERE id = $3 AND clinic_id = $4 AND answered_at IS NULL")
+            .bind(serde_json::to_string(answer).map_err(json_err)?)
+            .bind(now)
+            .bind(&link.target_id)
+            .bind(&link.clinic_id)
+            .execute(&mut *tx.tx)
+            .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Gone("This check-in has already been answered.".into()));
+        }
+        audit::append(
+            &mut tx,
+            AuditEvent {
+                clinic_id: &link.clinic_id,
+                actor: &format!("client:{}", link.client_id),
+                action: "checkin.answer",
+                record_type: "checkin",
+                record_id: &link.target_id,
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+}
