@@ -5,8 +5,12 @@
 
 use std::time::Duration;
 
-use myomap_domain::{ClientFields, Role, ValidClient};
+use myomap_domain::record::{
+    AssessmentRecord, CheckinAnswer, CheckinFlag, DiscomfortCheck, IntakeForm, Pressure, SessionNote, TreatedPoint,
+};
+use myomap_domain::{ClientFields, Role, Side, ValidClient};
 use myomap_store::{Actor, ClientQuery, LoginAttempt, Store, StoreError};
+use myomap_store::{IntakeStatus, LinkPurpose, NoteStatus, ScreeningResult};
 
 use myomap_testkit::{TestDb, on_both_backends};
 
@@ -20,6 +24,9 @@ on_both_backends!(
     search_and_paging,
     audit_chain_detects_tampering,
     concurrent_writes_are_all_kept,
+    intake_links_are_single_use_and_expire,
+    session_notes_sign_amend_and_follow_up,
+    the_clinical_record_is_isolated_and_clinical_only,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -373,4 +380,292 @@ async fn concurrent_writes_are_all_kept(db: &TestDb) {
     let report = store.verify_audit().await.unwrap();
     assert_eq!(report.first_problem, None);
     assert_eq!(report.entries, 42);
+}
+
+fn screening() -> ScreeningResult {
+    ScreeningResult {
+        answers: serde_json::json!({"answers": [{"question": "anticoagulants"}]}),
+        outcome: "suitable_with_precautions".into(),
+        verdict: serde_json::json!({"outcome": "suitable_with_precautions", "precautions": ["Gentle pressure only."]}),
+    }
+}
+
+fn intake_form() -> IntakeForm {
+    IntakeForm {
+        reason_for_visit: "Neck pain after desk work".into(),
+        long_sitting: true,
+        ..Default::default()
+    }
+}
+
+async fn intake_links_are_single_use_and_expire(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    let therapist = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
+    let desk = account(&store, "North Clinic", "desk@north.test", Role::FrontDesk).await;
+    let ada = store
+        .clinic(&therapist)
+        .create_client(&client("Ada", "Byron"))
+        .await
+        .unwrap();
+
+    // Front desk sends the link; the client answers once.
+    let link = store
+        .clinic(&desk)
+        .request_intake_link(ada.id, Duration::from_secs(3600))
+        .await
+        .unwrap();
+    let grant = store.open_link(&link.token).await.unwrap();
+    assert_eq!(
+        (grant.purpose, grant.client_given_name.as_str()),
+        (LinkPurpose::Intake, "Ada")
+    );
+    store
+        .submit_intake_via_link(&link.token, &intake_form(), &screening())
+        .await
+        .unwrap();
+    assert!(matches!(store.open_link(&link.token).await, Err(StoreError::Gone(m)) if m.contains("already been used")));
+    assert!(matches!(
+        store
+            .submit_intake_via_link(&link.token, &intake_form(), &screening())
+            .await,
+        Err(StoreError::Gone(_))
+    ));
+    assert!(matches!(
+        store.open_link("forged").await,
+        Err(StoreError::NotFound("link"))
+    ));
+    // A check-in submission cannot use an intake link.
+    let second = store
+        .clinic(&desk)
+        .request_intake_link(ada.id, Duration::from_secs(3600))
+        .await
+        .unwrap();
+    let answer = CheckinAnswer {
+        soreness: 2,
+        ..Default::default()
+    };
+    assert!(matches!(
+        store.submit_checkin_via_link(&second.token, &answer).await,
+        Err(StoreError::NotFound("link"))
+    ));
+
+    // Front desk cannot read the answers; the therapist reviews and signs.
+    assert!(matches!(
+        store.clinic(&desk).latest_intake(ada.id).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let intake = store.clinic(&therapist).latest_intake(ada.id).await.unwrap().unwrap();
+    assert_eq!(intake.status, IntakeStatus::Submitted);
+    assert_eq!(intake.submitted_via.as_deref(), Some("client_link"));
+    assert_eq!(intake.screening.as_ref().unwrap().outcome, "suitable_with_precautions");
+    assert!(matches!(
+        store
+            .clinic(&therapist)
+            .sign_intake(&intake.id, intake.version - 1)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let signed = store
+        .clinic(&therapist)
+        .sign_intake(&intake.id, intake.version)
+        .await
+        .unwrap();
+    assert_eq!(
+        (signed.status, signed.signed_by.as_deref()),
+        (IntakeStatus::Signed, Some("t@north.test"))
+    );
+
+    // An expired link answers "expired" and stores nothing.
+    let expired = store
+        .clinic(&desk)
+        .request_intake_link(ada.id, Duration::from_millis(1))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(matches!(store.open_link(&expired.token).await, Err(StoreError::Gone(m)) if m.contains("expired")));
+    assert!(matches!(
+        store
+            .submit_intake_via_link(&expired.token, &intake_form(), &screening())
+            .await,
+        Err(StoreError::Gone(_))
+    ));
+    assert!(store.verify_audit().await.unwrap().first_problem.is_none());
+}
+
+fn session_note(discomfort: u8, sharp: bool) -> SessionNote {
+    SessionNote {
+        date: "2026-11-26".into(),
+        duration_minutes: 60,
+        confirm_duration: false,
+        techniques: vec!["ischemic compression".into()],
+        subjective: "Neck pain 6/10".into(),
+        objective: String::new(),
+        assessment: String::new(),
+        plan: String::new(),
+        pain_before: Some(6),
+        pain_after: Some(3),
+        treated: vec![TreatedPoint {
+            muscle: "upper_trapezius".into(),
+            side: Some(Side::Right),
+            trigger_point: Some("tp1".into()),
+            pressure: Pressure::Firm,
+            checks: vec![DiscomfortCheck { discomfort, sharp }],
+        }],
+    }
+}
+
+async fn session_notes_sign_amend_and_follow_up(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    let therapist = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
+    let scope = store.clinic(&therapist);
+    let ada = scope.create_client(&client("Ada", "Byron")).await.unwrap();
+    let assessment = scope
+        .create_assessment(ada.id, &AssessmentRecord::default())
+        .await
+        .unwrap();
+
+    let draft = scope
+        .create_note(ada.id, Some(&assessment.id), &session_note(8, false))
+        .await
+        .unwrap();
+    assert_eq!(draft.status, NoteStatus::Draft);
+    let draft = scope
+        .update_note(&draft.id, draft.version, &session_note(9, true))
+        .await
+        .unwrap();
+    let (signed, links) = scope.sign_note(&draft.id, draft.version).await.unwrap();
+    assert_eq!(signed.status, NoteStatus::Signed);
+    assert_eq!(
+        signed.checkins.iter().map(|c| c.due_hours).collect::<Vec<_>>(),
+        [24, 48]
+    );
+    assert_eq!(links.len(), 2);
+    assert!(
+        matches!(scope.update_note(&signed.id, signed.version, &session_note(1, false)).await, Err(StoreError::Conflict(m)) if m.contains("amend"))
+    );
+
+    // Amending keeps both versions.
+    assert!(matches!(
+        scope.amend_note(&signed.id, &session_note(2, false), " ").await,
+        Err(StoreError::Invalid(_))
+    ));
+    let amendment = scope
+        .amend_note(&signed.id, &session_note(7, false), "Wrong pressure recorded")
+        .await
+        .unwrap();
+    assert_eq!(
+        (amendment.status, amendment.amends.as_deref()),
+        (NoteStatus::Signed, Some(signed.id.as_str()))
+    );
+    assert_eq!(
+        scope.get_note(&signed.id).await.unwrap().amended_by.as_deref(),
+        Some(amendment.id.as_str())
+    );
+    assert!(matches!(
+        scope.amend_note(&signed.id, &session_note(1, false), "again").await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(scope.notes_for(ada.id).await.unwrap().len(), 2);
+
+    // The client answers the 48-hour check-in: still sore, and bruised.
+    let (checkin48, link48) = links.iter().find(|(c, _)| c.due_hours == 48).unwrap();
+    assert_eq!(
+        store.open_link(&link48.token).await.unwrap().purpose,
+        LinkPurpose::Checkin
+    );
+    let answer = CheckinAnswer {
+        soreness: 5,
+        bruising: true,
+        ..Default::default()
+    };
+    store.submit_checkin_via_link(&link48.token, &answer).await.unwrap();
+    assert!(matches!(
+        store.submit_checkin_via_link(&link48.token, &answer).await,
+        Err(StoreError::Gone(_))
+    ));
+    let flagged = scope.flagged_checkins(14).await.unwrap();
+    assert_eq!(flagged.len(), 1);
+    assert_eq!(flagged[0].checkin.id, checkin48.id);
+    assert_eq!(
+        flagged[0].flags,
+        [CheckinFlag::PersistentSoreness, CheckinFlag::NewSymptom]
+    );
+    assert_eq!(flagged[0].client_name, "Ada Byron");
+    scope.review_checkin(&checkin48.id).await.unwrap();
+    assert!(scope.flagged_checkins(14).await.unwrap().is_empty());
+    let report = store.verify_audit().await.unwrap();
+    assert!(report.first_problem.is_none());
+}
+
+async fn the_clinical_record_is_isolated_and_clinical_only(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    let north = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
+    let south = account(&store, "South Clinic", "t@south.test", Role::Therapist).await;
+    let desk = account(&store, "North Clinic", "desk@north.test", Role::FrontDesk).await;
+    let ada = store
+        .clinic(&north)
+        .create_client(&client("Ada", "Byron"))
+        .await
+        .unwrap();
+    let assessment = store
+        .clinic(&north)
+        .create_assessment(ada.id, &AssessmentRecord::default())
+        .await
+        .unwrap();
+    let note = store
+        .clinic(&north)
+        .create_note(ada.id, None, &session_note(3, false))
+        .await
+        .unwrap();
+
+    let other = store.clinic(&south);
+    assert!(matches!(
+        other.get_assessment(&assessment.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(other.get_note(&note.id).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        other.create_note(ada.id, None, &session_note(3, false)).await,
+        Err(StoreError::NotFound("client"))
+    ));
+    assert!(matches!(
+        other.latest_intake(ada.id).await,
+        Err(StoreError::NotFound("client"))
+    ));
+    assert!(matches!(
+        other.request_intake_link(ada.id, Duration::from_secs(60)).await,
+        Err(StoreError::NotFound("client"))
+    ));
+    let south_client = other.create_client(&client("Eve", "Spy")).await.unwrap();
+    assert!(matches!(
+        store
+            .clinic(&north)
+            .create_note(south_client.id, None, &session_note(3, false))
+            .await,
+        Err(StoreError::NotFound("client"))
+    ));
+    // An assessment of one client cannot be attached to another's note.
+    let grace = store
+        .clinic(&north)
+        .create_client(&client("Grace", "Hopper"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .clinic(&north)
+            .create_note(grace.id, Some(&assessment.id), &session_note(3, false))
+            .await,
+        Err(StoreError::NotFound("assessment"))
+    ));
+
+    let front = store.clinic(&desk);
+    assert!(matches!(
+        front.get_assessment(&assessment.id).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(front.notes_for(ada.id).await, Err(StoreError::Forbidden(_))));
+    assert!(matches!(
+        front.flagged_checkins(14).await,
+        Err(StoreError::Forbidden(_))
+    ));
 }
