@@ -221,6 +221,15 @@ impl ClinicScope<'_> {
         photo_from_row(&row)
     }
 
+    /// One photo's details (not its bytes).
+    pub async fn photos_by_id(&self, id: &str) -> Result<PhotoMeta, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let photo = self.fetch_photo(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(photo)
+    }
+
     pub async fn photos(&self, assessment_id: &str) -> Result<Vec<PhotoMeta>, StoreError> {
         self.require_clinical()?;
         let rows = sqlx::query(&format!(

@@ -475,6 +475,16 @@ impl ClinicScope<'_> {
 }
 
 impl Store {
+    /// How many hours after the session a linked check-in asks about.
+    pub async fn checkin_hours(&self, grant: &crate::LinkGrant) -> Result<u16, StoreError> {
+        let hours: i64 = sqlx::query_scalar("SELECT due_hours FROM checkins WHERE id = $1")
+            .bind(&grant.target_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("check-in"))?;
+        Ok(u16::try_from(hours).unwrap_or(0))
+    }
+
     /// The client's soreness answer through their check-in link; uses it up.
     pub async fn submit_checkin_via_link(&self, token: &str, answer: &CheckinAnswer) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;

@@ -443,11 +443,20 @@
     }
   }
 
+  /** Replace only what this script renders (heading, list, explaining set,
+   *  messages); anything else the page put in #suggestions stays, after it. */
+  const MANAGED = ':scope > h2:first-of-type, :scope > .suggestion-list, :scope > .explaining-set, :scope > .suggest-error, :scope > p.muted';
+  function replaceSuggestionNodes(nodes) {
+    for (const old of suggestionsBox.querySelectorAll(MANAGED)) old.remove();
+    const anchor = suggestionsBox.firstElementChild;
+    for (const node of nodes) suggestionsBox.insertBefore(node, anchor);
+  }
+
   function renderEmpty() {
     clearHighlight();
-    suggestionsBox.replaceChildren(
+    replaceSuggestionNodes([
       el('h2', { text: 'Muscles to examine' }),
-      el('p', { class: 'muted', text: "Mark painful areas to see which muscles' trigger points may explain them." }));
+      el('p', { class: 'muted suggest-empty', text: "Mark painful areas to see which muscles' trigger points may explain them." })]);
   }
 
   function explainsText(suggestion) {
@@ -477,7 +486,7 @@
     const list = Array.isArray(data && data.suggestions) ? data.suggestions : [];
     const nodes = [el('h2', { text: 'Muscles to examine' })];
     if (!list.length) {
-      nodes.push(el('p', { class: 'muted', text: 'No muscle in the atlas refers pain to these areas.' }));
+      nodes.push(el('p', { class: 'muted suggest-empty', text: 'No muscle in the atlas refers pain to these areas.' }));
     } else {
       const ol = el('ol', { class: 'suggestion-list' });
       for (const s of list) {
@@ -503,7 +512,7 @@
       });
       nodes.push(p);
     }
-    suggestionsBox.replaceChildren(...nodes);
+    replaceSuggestionNodes(nodes);
     // Keep a chosen muscle chosen while it is still in the list.
     if (active) {
       const again = findSuggestionButton(active.muscle, active.side);
@@ -516,7 +525,7 @@
     let note = suggestionsBox.querySelector('.suggest-error');
     if (!note) {
       note = el('p', { class: 'suggest-error', role: 'alert' });
-      const heading = suggestionsBox.querySelector('h2');
+      const heading = suggestionsBox.querySelector(':scope > h2');
       if (heading) heading.after(note);
       else suggestionsBox.prepend(note);
     }
@@ -629,5 +638,5 @@
   /* ---------- start ---------- */
 
   syncAll();
-  if (suggestionsBox && !suggestionsBox.querySelector('.suggestion-list, p') && painAreas().length) scheduleSuggest();
+  if (suggestionsBox && !suggestionsBox.querySelector(':scope > .suggestion-list, :scope > p') && painAreas().length) scheduleSuggest();
 })();

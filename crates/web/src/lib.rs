@@ -8,9 +8,12 @@
 mod api;
 mod auth;
 mod chart;
+mod clinical;
 mod error;
 mod json;
+mod notes;
 mod pages;
+mod photos;
 mod security;
 
 use std::net::SocketAddr;

@@ -3,6 +3,7 @@
 mod atlas;
 mod clients;
 mod health;
+pub(crate) mod record;
 mod score;
 mod session;
 
@@ -23,6 +24,49 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/clients/{id}/restore", post(clients::restore))
         .route("/api/v1/score/{instrument}", post(score::score))
         .route("/api/v1/suggest", post(atlas::suggest))
+        .route("/api/v1/screening/questions", get(record::screening_questions))
+        .route(
+            "/api/v1/clients/{id}/intake",
+            get(record::get_intake).post(record::submit_intake),
+        )
+        .route("/api/v1/clients/{id}/intake-link", post(record::intake_link))
+        .route("/api/v1/intakes/{id}/sign", post(record::sign_intake))
+        .route("/api/v1/links/{token}", get(record::open_link))
+        .route("/api/v1/links/{token}/intake", post(record::answer_intake_link))
+        .route("/api/v1/links/{token}/checkin", post(record::answer_checkin_link))
+        .route(
+            "/api/v1/clients/{id}/assessments",
+            get(record::list_assessments).post(record::create_assessment),
+        )
+        .route(
+            "/api/v1/assessments/{id}",
+            get(record::get_assessment).put(record::update_assessment),
+        )
+        .route(
+            "/api/v1/assessments/{id}/photos",
+            post(record::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                myomap_store::MAX_PHOTO_BYTES + 1024,
+            )),
+        )
+        .route("/api/v1/photos/{id}", get(record::photo_image))
+        .route(
+            "/api/v1/photos/{id}/landmarks",
+            axum::routing::put(record::photo_landmarks),
+        )
+        .route(
+            "/api/v1/clients/{id}/sessions",
+            get(record::list_notes).post(record::create_note),
+        )
+        .route(
+            "/api/v1/clients/{id}/sessions/carry-forward",
+            get(record::carry_forward),
+        )
+        .route("/api/v1/sessions/{id}", get(record::get_note).put(record::update_note))
+        .route("/api/v1/sessions/{id}/sign", post(record::sign_note))
+        .route("/api/v1/sessions/{id}/amend", post(record::amend_note))
+        .route("/api/v1/dashboard", get(record::dashboard))
+        .route("/api/v1/checkins/{id}/review", post(record::review_checkin))
+        .route("/api/v1/checkins/{id}/link", post(record::checkin_link))
         .route("/api/v1/atlas/muscles", get(atlas::muscles))
         .route("/api/v1/atlas/muscles/{id}", get(atlas::muscle))
         .fallback(fallback)

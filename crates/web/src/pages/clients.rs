@@ -279,6 +279,176 @@ struct ClientPage {
     notes: Option<String>,
     history: Vec<HistoryRow>,
     csrf: String,
+    clinical: bool,
+    intake: Option<IntakeView>,
+    assessments: Vec<(String, String, String)>,
+    sessions: Vec<SessionRow>,
+}
+
+pub struct IntakeView {
+    status: &'static str,
+    meta: String,
+    outcome: String,
+    outcome_class: &'static str,
+    urgent: bool,
+    reasons: Vec<String>,
+    precautions: Vec<String>,
+    sign: Option<(String, i64)>,
+}
+
+struct SessionRow {
+    id: String,
+    date: String,
+    status: &'static str,
+    warnings: usize,
+    minutes: u16,
+    pressure: &'static str,
+    techniques: String,
+    pain: String,
+    soreness24: String,
+    soreness48: String,
+}
+
+/// The clinical sections of the client page.
+#[derive(Default)]
+struct RecordSections {
+    intake: Option<IntakeView>,
+    assessments: Vec<(String, String, String)>,
+    sessions: Vec<SessionRow>,
+}
+
+fn intake_view(intake: &myomap_store::Intake) -> IntakeView {
+    use myomap_store::IntakeStatus;
+    let verdict = intake.screening.as_ref().map(|s| &s.verdict);
+    let strings = |key: &str, inner: Option<&str>| -> Vec<String> {
+        verdict
+            .and_then(|v| v[key].as_array())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| match inner {
+                        Some(field) => item[field].as_str().map(str::to_owned),
+                        None => item.as_str().map(str::to_owned),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let outcome = intake
+        .screening
+        .as_ref()
+        .map(|s| s.outcome.as_str())
+        .unwrap_or_default();
+    let meta = match (intake.status, &intake.submitted_at, &intake.signed_at) {
+        (IntakeStatus::Requested, _, _) => "sent to the client, not answered yet".to_owned(),
+        (IntakeStatus::Signed, _, Some(at)) => {
+            format!(
+                "reviewed and signed {} by {}",
+                at.strftime("%Y-%m-%d"),
+                intake.signed_by.clone().unwrap_or_default()
+            )
+        }
+        (_, Some(at), _) => format!(
+            "answered {}{}; waiting for your review",
+            at.strftime("%Y-%m-%d %H:%M UTC"),
+            if intake.submitted_via.as_deref() == Some("client_link") {
+                " by the client through the link"
+            } else {
+                " in the clinic"
+            }
+        ),
+        _ => String::new(),
+    };
+    IntakeView {
+        status: intake.status.as_str(),
+        meta,
+        outcome: match outcome {
+            "suitable" => "Suitable".into(),
+            "suitable_with_precautions" => "Suitable with precautions".into(),
+            "refer_first" => "Refer to a physician first".into(),
+            _ => String::new(),
+        },
+        outcome_class: match outcome {
+            "suitable" => "suitable",
+            "suitable_with_precautions" => "precautions",
+            _ => "refer",
+        },
+        urgent: verdict.and_then(|v| v["urgent"].as_bool()).unwrap_or(false),
+        reasons: strings("reasons", Some("text")),
+        precautions: strings("precautions", None),
+        sign: (intake.status == IntakeStatus::Submitted).then(|| (intake.id.clone(), intake.version)),
+    }
+}
+
+fn session_row(note: &myomap_store::NoteRecord) -> SessionRow {
+    let soreness = |hours: u16| {
+        note.checkins
+            .iter()
+            .find(|c| c.due_hours == hours)
+            .map(|c| {
+                c.answer.as_ref().map_or_else(
+                    || "no answer".to_owned(),
+                    |a| {
+                        let extra = if a.reports_new_symptom() { " +new" } else { "" };
+                        format!("{}/10{extra}", a.soreness)
+                    },
+                )
+            })
+            .unwrap_or_else(|| "—".to_owned())
+    };
+    let pain = match (note.note.pain_before, note.note.pain_after) {
+        (Some(before), Some(after)) => format!("{before} → {after}"),
+        (Some(before), None) => format!("{before} →"),
+        _ => "—".to_owned(),
+    };
+    SessionRow {
+        id: note.id.clone(),
+        date: note.note.date.clone(),
+        status: match (note.status, &note.amends, &note.amended_by) {
+            (myomap_store::NoteStatus::Draft, _, _) => "draft",
+            (_, _, Some(_)) => "amended",
+            (_, Some(_), _) => "amendment",
+            _ => "",
+        },
+        warnings: note.note.discomfort_warnings().len(),
+        minutes: note.note.duration_minutes,
+        pressure: note.note.firmest_pressure().map_or("—", |p| p.as_str()),
+        techniques: note.note.techniques.join(", "),
+        pain,
+        soreness24: soreness(24),
+        soreness48: soreness(48),
+    }
+}
+
+async fn record_sections(state: &AppState, actor: &Actor, id: ClientId) -> Result<RecordSections, PageError> {
+    if !actor.role.reads_clinical_record() {
+        return Ok(RecordSections::default());
+    }
+    let scope = state.store.clinic(actor);
+    let err = |e| PageError::from((e, actor));
+    let intake = scope.latest_intake(id).await.map_err(err)?;
+    let assessments = scope.assessments_for(id).await.map_err(err)?;
+    let notes = scope.notes_for(id).await.map_err(err)?;
+    Ok(RecordSections {
+        intake: intake.as_ref().map(intake_view),
+        assessments: assessments
+            .iter()
+            .map(|a| {
+                let pain: Vec<String> = a.record.pain_map.iter().take(4).map(|m| m.site.label()).collect();
+                let summary = if pain.is_empty() {
+                    "no pain map yet".to_owned()
+                } else {
+                    format!("pain: {}", pain.join(", "))
+                };
+                (
+                    a.id.clone(),
+                    format!("{} by {}", a.created_at.strftime("%Y-%m-%d"), a.created_by),
+                    summary,
+                )
+            })
+            .collect(),
+        sessions: notes.iter().map(session_row).collect(),
+    })
 }
 
 struct HistoryRow {
@@ -287,7 +457,13 @@ struct HistoryRow {
     actor: String,
 }
 
-fn show_client(actor: &Actor, client: &Client, history: Vec<HistoryRow>, notice: Option<String>) -> Response {
+fn show_client(
+    actor: &Actor,
+    client: &Client,
+    history: Vec<HistoryRow>,
+    notice: Option<String>,
+    record: RecordSections,
+) -> Response {
     let mut layout = Layout::signed_in(actor, "clients");
     layout.notice = notice;
     render(
@@ -307,6 +483,10 @@ fn show_client(actor: &Actor, client: &Client, history: Vec<HistoryRow>, notice:
                 .then(|| client.notes.clone().unwrap_or_default()),
             history,
             csrf: actor.csrf_token.clone(),
+            clinical: actor.role.reads_clinical_record(),
+            intake: record.intake,
+            assessments: record.assessments,
+            sessions: record.sessions,
         },
     )
 }
@@ -342,7 +522,8 @@ pub async fn show(
         Vec::new()
     };
     let notice = params.saved.map(|_| "Saved.".to_owned());
-    Ok(show_client(&actor, &client, history, notice))
+    let record = record_sections(&state, &actor, id).await?;
+    Ok(show_client(&actor, &client, history, notice, record))
 }
 
 pub async fn edit_form(

@@ -4,6 +4,7 @@
 mod atlas;
 mod clients;
 mod login;
+mod record;
 
 use askama::Template;
 use axum::Router;
@@ -32,6 +33,62 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/clients/{id}/edit", get(clients::edit_form))
         .route("/clients/{id}/archive", post(clients::archive))
         .route("/clients/{id}/restore", post(clients::restore))
+        .route("/dashboard", get(record::dashboard::show))
+        .route("/checkins/{id}/review", post(record::dashboard::review))
+        .route("/checkins/{id}/link", post(record::session::new_checkin_link))
+        .route(
+            "/clients/{id}/intake",
+            get(record::intake::form).post(record::intake::submit),
+        )
+        .route("/clients/{id}/intake-link", post(record::intake::create_link))
+        .route("/intakes/{id}/sign", post(record::intake::sign))
+        .route("/c/{token}", get(record::public::open).post(record::public::answer))
+        .route("/clients/{id}/assessments", post(record::assessment::create))
+        .route("/assessments/{id}", get(record::assessment::show))
+        .route("/assessments/{id}/pain-map", post(record::assessment::save_pain_map))
+        .route("/assessments/{id}/posture", post(record::assessment::save_posture))
+        .route("/assessments/{id}/tone", post(record::assessment::save_tone))
+        .route("/assessments/{id}/findings", post(record::assessment::save_findings))
+        .route(
+            "/assessments/{id}/photos",
+            post(record::assessment::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                myomap_store::MAX_PHOTO_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/assessments/{id}/photos/{photo}", get(record::assessment::photo))
+        .route(
+            "/assessments/{id}/photos/{photo}/landmarks",
+            post(record::assessment::save_landmarks),
+        )
+        .route("/clients/{id}/sessions/new", get(record::session::new_form))
+        .route("/clients/{id}/sessions", post(record::session::create))
+        .route("/sessions/{id}", get(record::session::show).post(record::session::save))
+        .route(
+            "/sessions/{id}/amend",
+            get(record::session::amend_form).post(record::session::amend),
+        )
+        .route(
+            "/static/assessment.css",
+            get(|| static_asset("text/css; charset=utf-8", include_str!("../../assets/assessment.css"))),
+        )
+        .route(
+            "/static/body-chart.js",
+            get(|| {
+                static_asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../assets/body-chart.js"),
+                )
+            }),
+        )
+        .route(
+            "/static/landmarks.js",
+            get(|| {
+                static_asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../assets/landmarks.js"),
+                )
+            }),
+        )
         .route("/atlas", get(atlas::list))
         .route("/atlas/{id}", get(atlas::show))
         .route("/static/app.css", get(stylesheet))
@@ -39,14 +96,30 @@ pub fn routes(state: AppState) -> Router<AppState> {
 }
 
 async fn stylesheet() -> Response {
+    static_asset("text/css; charset=utf-8", include_str!("../../assets/app.css")).await
+}
+
+async fn static_asset(content_type: &'static str, body: &'static str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../assets/app.css"),
+        body,
     )
         .into_response()
+}
+
+/// A short page: a title, a few lines, links to copy, and a way back.
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub layout: Layout,
+    pub title: String,
+    pub lines: Vec<String>,
+    pub links: Vec<(String, String)>,
+    pub back: String,
+    pub back_label: String,
 }
 
 /// What the page frame shows about the signed-in person.
@@ -217,11 +290,58 @@ impl FromRequestParts<AppState> for PageActor {
     }
 }
 
+/// File uploads carry the token in the address: the body is a stream the
+/// handler reads, too large to buffer here.
+async fn multipart_csrf(state: AppState, mut request: Request, next: Next) -> Response {
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
+    let given = query
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map_or("", |(_, v)| v.as_str())
+        .to_owned();
+    let Some(token) = cookie(request.headers(), SESSION_COOKIE) else {
+        return PageError::SignIn {
+            expired: false,
+            next: "/clients".into(),
+        }
+        .into_response();
+    };
+    match state.store.authenticate(token).await {
+        Ok(actor) if tokens_match(&actor.csrf_token, &given) => {
+            request.extensions_mut().insert(actor);
+            next.run(request).await
+        }
+        Ok(_) => error_page(
+            StatusCode::FORBIDDEN,
+            Layout::anonymous(),
+            "Form not accepted",
+            "This form's security token is missing or out of date, so nothing was changed. Go back, reload the page and submit it again.",
+        ),
+        Err(StoreError::Unauthenticated | StoreError::SessionExpired) => PageError::SignIn {
+            expired: true,
+            next: "/clients".into(),
+        }
+        .into_response(),
+        Err(e) => PageError::store(e, None).into_response(),
+    }
+}
+
 /// Refuses a form post whose `csrf` field does not match the session's token
 /// (or, for the sign-in form, the token in its short-lived cookie).
 async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() != Method::POST {
+    // Client-link pages carry their own single-use capability in the address
+    // and no session, so a forged cross-site post has nothing to ride on.
+    if request.method() != Method::POST || request.uri().path().starts_with("/c/") {
         return next.run(request).await;
+    }
+    let is_multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        return multipart_csrf(state, request, next).await;
     }
     let (mut parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, crate::MAX_BODY_BYTES).await else {

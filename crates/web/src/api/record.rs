@@ -1,0 +1,485 @@
+//! The clinical record in JSON: intake and screening, client links,
+//! assessments with photos, session notes, check-ins and the dashboard.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use myomap_domain::ClientId;
+use myomap_domain::record::{AssessmentRecord, CheckinAnswer, IntakeForm, SessionNote};
+use myomap_screening::ScreeningAnswers;
+use myomap_store::{Assessment, Checkin, Intake, IssuedLink, NoteRecord, NoteStatus, PhotoMeta};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::clients::parse_id;
+use crate::AppState;
+use crate::auth::ApiActor;
+use crate::clinical::{ClinicalVocabulary, assessment_suggestions, screen};
+use crate::error::Problem;
+use crate::json::ApiJson;
+use crate::photos::{self, LandmarksBody};
+
+/// How long a client's intake link stays open.
+pub const INTAKE_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 60 * 60);
+
+fn invalid(errors: myomap_domain::ValidationErrors) -> Problem {
+    Problem::invalid(errors)
+}
+
+pub fn link_json(headers: &HeaderMap, link: &IssuedLink) -> Value {
+    json!({"url": link_url(headers, &link.token), "token": link.token, "expires_at": link.expires_at.to_string()})
+}
+
+/// The absolute address a client opens, on the host the staff member used.
+pub fn link_url(headers: &HeaderMap, token: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("http");
+    format!("{scheme}://{host}/c/{token}")
+}
+
+pub fn intake_json(intake: &Intake) -> Value {
+    json!({
+        "id": intake.id,
+        "client_id": intake.client_id,
+        "status": intake.status.as_str(),
+        "form": intake.form,
+        "screening": intake.screening.as_ref().map(|s| json!({"answers": s.answers, "outcome": s.outcome, "verdict": s.verdict})),
+        "submitted_via": intake.submitted_via,
+        "submitted_at": intake.submitted_at.map(|t| t.to_string()),
+        "signed_by": intake.signed_by,
+        "signed_at": intake.signed_at.map(|t| t.to_string()),
+        "version": intake.version,
+    })
+}
+
+fn assessment_json(assessment: &Assessment, photos: &[PhotoMeta]) -> Value {
+    json!({
+        "id": assessment.id,
+        "client_id": assessment.client_id,
+        "record": assessment.record,
+        "suggestions": assessment_suggestions(&assessment.record),
+        "photos": photos.iter().map(photos::photo_json).collect::<Vec<_>>(),
+        "created_by": assessment.created_by,
+        "created_at": assessment.created_at.to_string(),
+        "updated_at": assessment.updated_at.to_string(),
+        "version": assessment.version,
+    })
+}
+
+pub fn checkin_json(checkin: &Checkin) -> Value {
+    json!({
+        "id": checkin.id,
+        "due_hours": checkin.due_hours,
+        "due_at": checkin.due_at.to_string(),
+        "answer": checkin.answer,
+        "answered_at": checkin.answered_at.map(|t| t.to_string()),
+        "flags": checkin.flags(jiff::Timestamp::now()),
+        "reviewed_at": checkin.reviewed_at.map(|t| t.to_string()),
+    })
+}
+
+pub fn note_json(note: &NoteRecord) -> Value {
+    json!({
+        "id": note.id,
+        "client_id": note.client_id,
+        "assessment_id": note.assessment_id,
+        "note": note.note,
+        "discomfort_warnings": note.note.discomfort_warnings(),
+        "status": if note.status == NoteStatus::Signed { "signed" } else { "draft" },
+        "amends": note.amends,
+        "amendment_reason": note.amendment_reason,
+        "amended_by": note.amended_by,
+        "signed_by": note.signed_by,
+        "signed_at": note.signed_at.map(|t| t.to_string()),
+        "created_by": note.created_by,
+        "created_at": note.created_at.to_string(),
+        "version": note.version,
+        "checkins": note.checkins.iter().map(checkin_json).collect::<Vec<_>>(),
+    })
+}
+
+fn created(value: Value) -> Response {
+    (StatusCode::CREATED, Json(value)).into_response()
+}
+
+// ------------------------------------------------------------------ intake
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeBody {
+    form: IntakeForm,
+    #[serde(default = "ScreeningAnswers::none")]
+    screening: ScreeningAnswers,
+}
+
+pub async fn screening_questions() -> Json<Value> {
+    Json(json!({"questions": myomap_screening::questions()}))
+}
+
+pub async fn get_intake(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    let intake = state.store.clinic(&actor).latest_intake(parse_id(&id)?).await?;
+    intake
+        .map(|i| Json(intake_json(&i)))
+        .ok_or_else(|| Problem::not_found("intake"))
+}
+
+pub async fn submit_intake(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<IntakeBody>,
+) -> Result<Response, Problem> {
+    let client = parse_id(&id)?;
+    body.form.validate().map_err(invalid)?;
+    let screening = screen(&body.screening).map_err(invalid)?;
+    let intake = state
+        .store
+        .clinic(&actor)
+        .submit_intake(client, &body.form, &screening)
+        .await?;
+    Ok(created(intake_json(&intake)))
+}
+
+pub async fn intake_link(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let link = state
+        .store
+        .clinic(&actor)
+        .request_intake_link(parse_id(&id)?, INTAKE_LINK_TTL)
+        .await?;
+    Ok(created(link_json(&headers, &link)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionBody {
+    version: i64,
+}
+
+pub async fn sign_intake(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<VersionBody>,
+) -> Result<Json<Value>, Problem> {
+    let intake = state.store.clinic(&actor).sign_intake(&id, body.version).await?;
+    Ok(Json(intake_json(&intake)))
+}
+
+// ------------------------------------------------------------ client links
+
+pub async fn open_link(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<Value>, Problem> {
+    let grant = state.store.open_link(&token).await?;
+    let mut value = json!({
+        "purpose": grant.purpose.as_str(),
+        "clinic": grant.clinic_name,
+        "client_given_name": grant.client_given_name,
+        "expires_at": grant.expires_at.to_string(),
+    });
+    if grant.purpose == myomap_store::LinkPurpose::Intake {
+        value["questions"] = json!(myomap_screening::questions());
+    }
+    Ok(Json(value))
+}
+
+pub async fn answer_intake_link(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    ApiJson(body): ApiJson<IntakeBody>,
+) -> Result<StatusCode, Problem> {
+    body.form.validate().map_err(invalid)?;
+    let screening = screen(&body.screening).map_err(invalid)?;
+    state
+        .store
+        .submit_intake_via_link(&token, &body.form, &screening)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn answer_checkin_link(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    ApiJson(answer): ApiJson<CheckinAnswer>,
+) -> Result<StatusCode, Problem> {
+    answer.validate().map_err(invalid)?;
+    state.store.submit_checkin_via_link(&token, &answer).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ------------------------------------------------------------- assessments
+
+pub async fn list_assessments(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    let assessments = state.store.clinic(&actor).assessments_for(parse_id(&id)?).await?;
+    let list: Vec<Value> = assessments.iter().map(|a| assessment_json(a, &[])).collect();
+    Ok(Json(json!({"assessments": list})))
+}
+
+pub async fn create_assessment(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(record): ApiJson<AssessmentRecord>,
+) -> Result<Response, Problem> {
+    record.validate(&ClinicalVocabulary).map_err(invalid)?;
+    let assessment = state
+        .store
+        .clinic(&actor)
+        .create_assessment(parse_id(&id)?, &record)
+        .await?;
+    Ok(created(assessment_json(&assessment, &[])))
+}
+
+pub async fn get_assessment(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    let scope = state.store.clinic(&actor);
+    let assessment = scope.get_assessment(&id).await?;
+    let photos = scope.photos(&id).await?;
+    Ok(Json(assessment_json(&assessment, &photos)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentUpdate {
+    version: i64,
+    record: AssessmentRecord,
+}
+
+pub async fn update_assessment(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AssessmentUpdate>,
+) -> Result<Json<Value>, Problem> {
+    body.record.validate(&ClinicalVocabulary).map_err(invalid)?;
+    let scope = state.store.clinic(&actor);
+    let assessment = scope.update_assessment(&id, body.version, &body.record).await?;
+    let photos = scope.photos(&id).await?;
+    Ok(Json(assessment_json(&assessment, &photos)))
+}
+
+#[derive(Deserialize)]
+pub struct PhotoParams {
+    view: Option<String>,
+}
+
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    Query(params): Query<PhotoParams>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let photo = photos::store_photo(
+        &state,
+        &actor,
+        &id,
+        params.view.as_deref().unwrap_or_default(),
+        content_type,
+        &body,
+    )
+    .await?;
+    Ok(created(photos::photo_json(&photo)))
+}
+
+pub async fn photo_image(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    photos::image_response(&state, &actor, &id).await
+}
+
+pub async fn photo_landmarks(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<LandmarksBody>,
+) -> Result<Json<Value>, Problem> {
+    let photo = photos::save_landmarks(&state, &actor, &id, &body).await?;
+    Ok(Json(photos::photo_json(&photo)))
+}
+
+// ----------------------------------------------------------- session notes
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    #[serde(default)]
+    assessment_id: Option<String>,
+    note: SessionNote,
+}
+
+pub async fn list_notes(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    let notes = state.store.clinic(&actor).notes_for(parse_id(&id)?).await?;
+    Ok(Json(
+        json!({"sessions": notes.iter().map(note_json).collect::<Vec<_>>()}),
+    ))
+}
+
+/// A new note prefilled from the client's latest signed one.
+pub async fn carry_forward(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    let client: ClientId = parse_id(&id)?;
+    let notes = state.store.clinic(&actor).notes_for(client).await?;
+    let today = jiff::Zoned::now().date().to_string();
+    Ok(Json(json!({"note": crate::notes::carried_forward(&notes, &today)})))
+}
+
+pub async fn create_note(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NoteBody>,
+) -> Result<Response, Problem> {
+    body.note.validate(&ClinicalVocabulary).map_err(invalid)?;
+    let note = state
+        .store
+        .clinic(&actor)
+        .create_note(parse_id(&id)?, body.assessment_id.as_deref(), &body.note)
+        .await?;
+    Ok(created(note_json(&note)))
+}
+
+pub async fn get_note(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    Ok(Json(note_json(&state.store.clinic(&actor).get_note(&id).await?)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteUpdate {
+    version: i64,
+    note: SessionNote,
+}
+
+pub async fn update_note(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NoteUpdate>,
+) -> Result<Json<Value>, Problem> {
+    body.note.validate(&ClinicalVocabulary).map_err(invalid)?;
+    Ok(Json(note_json(
+        &state
+            .store
+            .clinic(&actor)
+            .update_note(&id, body.version, &body.note)
+            .await?,
+    )))
+}
+
+pub async fn sign_note(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<VersionBody>,
+) -> Result<Json<Value>, Problem> {
+    let (note, links) = state.store.clinic(&actor).sign_note(&id, body.version).await?;
+    let mut value = note_json(&note);
+    value["checkin_links"] = links
+        .iter()
+        .map(|(checkin, link)| {
+            let mut l = link_json(&headers, link);
+            l["checkin_id"] = json!(checkin.id);
+            l["due_hours"] = json!(checkin.due_hours);
+            l
+        })
+        .collect();
+    Ok(Json(value))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmendBody {
+    note: SessionNote,
+    reason: String,
+}
+
+pub async fn amend_note(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AmendBody>,
+) -> Result<Response, Problem> {
+    body.note.validate(&ClinicalVocabulary).map_err(invalid)?;
+    Ok(created(note_json(
+        &state
+            .store
+            .clinic(&actor)
+            .amend_note(&id, &body.note, &body.reason)
+            .await?,
+    )))
+}
+
+// --------------------------------------------------- check-ins, dashboard
+
+pub async fn dashboard(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Value>, Problem> {
+    let flagged = state
+        .store
+        .clinic(&actor)
+        .flagged_checkins(crate::notes::DASHBOARD_DAYS)
+        .await?;
+    let list: Vec<Value> = flagged
+        .iter()
+        .map(|f| json!({"client_id": f.client_id, "client_name": f.client_name, "checkin": checkin_json(&f.checkin), "flags": f.flags}))
+        .collect();
+    Ok(Json(json!({"flagged_checkins": list})))
+}
+
+pub async fn review_checkin(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    state.store.clinic(&actor).review_checkin(&id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn checkin_link(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let link = state.store.clinic(&actor).reissue_checkin_link(&id).await?;
+    Ok(created(link_json(&headers, &link)))
+}
