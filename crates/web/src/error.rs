@@ -63,6 +63,7 @@ impl From<StoreError> for Problem {
             StoreError::NotFound(what) => Problem::not_found(what),
             StoreError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "Conflict", m),
             StoreError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, "Forbidden", m),
+            StoreError::Gone(m) => Problem::new(StatusCode::GONE, "Gone", m),
             StoreError::Invalid(errors) => Problem::invalid(errors),
             e @ (StoreError::Unauthenticated | StoreError::SessionExpired | StoreError::WrongCredentials) => {
                 Problem::new(StatusCode::UNAUTHORIZED, "Unauthorized", e.to_string())

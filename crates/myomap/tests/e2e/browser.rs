@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use myomap_testkit::TestDb;
 
-use crate::harness::{Server, cli, screenshot_dir, text};
+use crate::harness::{PASSWORD, Server, add_user, cli, screenshot_dir, text};
 
 struct ChromeDriver {
     child: Child,
@@ -228,5 +228,237 @@ async fn a_therapist_signs_in_finds_a_client_and_adds_one() {
     browser.goto(&server.url("/clients")).await.unwrap();
     browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
     screenshot(&browser, "05-client-list-tablet").await;
+    browser.close().await.unwrap();
+}
+
+async fn click(browser: &Client, css: &str) {
+    browser
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn select(browser: &Client, css: &str, value: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+async fn input_value(browser: &Client, css: &str) -> String {
+    browser
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+async fn wait_for_text(browser: &Client, text: &str) -> String {
+    for _ in 0..50 {
+        let page = browser.source().await.unwrap();
+        if page.contains(text) {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed \"{text}\"");
+}
+
+/// The therapist's day, end to end: a new client fills the intake through
+/// their link, the therapist reviews the verdict, draws a pain map and sees
+/// the suggestions, records a finding, signs a session with a discomfort
+/// warning, and the client's 48-hour answer raises a flag on the dashboard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clinical_day_from_intake_to_follow_up() {
+    let db = TestDb::sqlite();
+    add_user(&db, "Harbour Clinic", "therapist@harbour.test", "therapist");
+    let server = Server::start(&db);
+    let (_driver, browser) = start_browser().await;
+
+    browser.goto(&server.url("/login")).await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("therapist@harbour.test")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    click(&browser, "main button[type=submit]").await;
+    browser
+        .wait()
+        .for_element(Locator::Css("a.button.primary[href='/clients/new']"))
+        .await
+        .unwrap();
+
+    // A new client.
+    browser.goto(&server.url("/clients/new")).await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css("#given_name"))
+        .await
+        .unwrap()
+        .send_keys("Maya")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#family_name"))
+        .await
+        .unwrap()
+        .send_keys("Okonkwo")
+        .await
+        .unwrap();
+    set_value(&browser, "date_of_birth", "1988-03-14").await;
+    click(&browser, "main button.primary").await;
+    wait_for_text(&browser, "Intake and screening").await;
+    let client_url = browser.current_url().await.unwrap().to_string();
+
+    // The intake link, filled in by the client at home.
+    click(&browser, "form[action$='/intake-link'] button").await;
+    let link = input_value(&browser, ".link-box input").await;
+    assert!(link.contains("/c/"), "{link}");
+    browser.goto(&link).await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css("#reason_for_visit"))
+        .await
+        .unwrap()
+        .send_keys("Right-sided headaches at the temple, worse at the desk")
+        .await
+        .unwrap();
+    click(&browser, "input[name=q][value=anticoagulants]").await;
+    screenshot(&browser, "07-client-intake-link").await;
+    click(&browser, "main button.primary").await;
+    wait_for_text(&browser, "Your intake form is sent").await;
+    // The link works once.
+    browser.goto(&link).await.unwrap();
+    wait_for_text(&browser, "already been used").await;
+
+    // The therapist reviews the verdict and signs.
+    browser.goto(&client_url).await.unwrap();
+    let page = wait_for_text(&browser, "Suitable with precautions").await;
+    assert!(page.contains("by the client through the link"));
+    screenshot(&browser, "08-intake-verdict").await;
+    click(&browser, "form[action$='/sign'] button").await;
+    wait_for_text(&browser, "reviewed and signed").await;
+
+    // Assessment: tap two areas on the chart and watch the suggestions.
+    click(&browser, "form[action$='/assessments'] button").await;
+    browser
+        .wait()
+        .for_element(Locator::Css("#pain-chart svg"))
+        .await
+        .unwrap();
+    click(&browser, "#pain-chart path[data-area='head.temple'][data-side='right']").await;
+    click(
+        &browser,
+        "#pain-chart path[data-area='face.upper_teeth'][data-side='right']",
+    )
+    .await;
+    click(&browser, ".suggestion-list .suggestion[data-muscle='temporalis']").await;
+    browser
+        .wait()
+        .for_element(Locator::Css("#pain-chart .area.ref-essential"))
+        .await
+        .unwrap();
+    screenshot(&browser, "09-pain-map-suggestions").await;
+    click(&browser, "#pain-map-form button[value=save]").await;
+    let page = wait_for_text(&browser, "Temple (right)").await;
+    assert!(page.contains("Upper teeth (right)"));
+    let assessment_url = browser.current_url().await.unwrap().to_string();
+
+    // A trigger-point finding with its pressure pain threshold.
+    select(&browser, "#findings select[name=f_muscle]", "temporalis:right").await;
+    select(&browser, "#findings select[name=f_referral]", "yes").await;
+    browser
+        .find(Locator::Css("#findings input[name=f_ppt]"))
+        .await
+        .unwrap()
+        .send_keys("2.4")
+        .await
+        .unwrap();
+    click(&browser, "#findings button.primary").await;
+    browser
+        .wait()
+        .for_element(Locator::Css("#pain-chart svg"))
+        .await
+        .unwrap();
+    let saved = browser
+        .find(Locator::Css("#findings select[name=f_muscle]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(saved.as_deref(), Some("temporalis:right"));
+    assert!(
+        browser
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .starts_with(assessment_url.split('#').next().unwrap())
+    );
+
+    // A session note carrying a discomfort of 8: warned, recorded, signed.
+    browser.goto(&format!("{client_url}/sessions/new")).await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css("select[name=t_muscle]"))
+        .await
+        .unwrap();
+    select(&browser, "select[name=t_muscle]", "temporalis:right").await;
+    select(&browser, "select[name=t_tp]", "tp1").await;
+    select(&browser, "select[name=t_pressure]", "firm").await;
+    select(&browser, "select[name=t_check1]", "8").await;
+    select(&browser, "select[name=pain_before]", "6").await;
+    select(&browser, "select[name=pain_after]", "3").await;
+    click(&browser, "input[name=technique][value='ischemic compression']").await;
+    click(&browser, "button[value=save]").await;
+    let page = wait_for_text(&browser, "Discomfort past the line").await;
+    assert!(page.contains("Temporalis (right): discomfort 8/10"));
+    screenshot(&browser, "10-session-discomfort-warning").await;
+    click(&browser, "button[value=sign]").await;
+    wait_for_text(&browser, "Soreness check-ins created").await;
+    screenshot(&browser, "11-session-signed").await;
+    let links = browser.find_all(Locator::Css(".link-box input")).await.unwrap();
+    let link48 = links[1].prop("value").await.unwrap().unwrap();
+
+    // The client answers the 48-hour check-in: still sore, and numb.
+    browser.goto(&link48).await.unwrap();
+    browser.wait().for_element(Locator::Css("#soreness")).await.unwrap();
+    select(&browser, "#soreness", "5").await;
+    click(&browser, "input[name=numbness]").await;
+    screenshot(&browser, "12-checkin-48h").await;
+    click(&browser, "main button.primary").await;
+    wait_for_text(&browser, "Your answer is sent").await;
+
+    // The flag on the dashboard, and the dose this client tolerates.
+    browser.goto(&server.url("/dashboard")).await.unwrap();
+    let page = wait_for_text(&browser, "Maya Okonkwo").await;
+    assert!(page.contains("soreness still moderate or worse at 48 hours") && page.contains("reports a new symptom"));
+    screenshot(&browser, "13-dashboard-flag").await;
+    browser.goto(&client_url).await.unwrap();
+    let page = wait_for_text(&browser, "5/10 +new").await;
+    assert!(page.contains("firm") && page.contains("6 → 3"));
+    screenshot(&browser, "14-client-record").await;
     browser.close().await.unwrap();
 }

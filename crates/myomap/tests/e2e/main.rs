@@ -12,4 +12,5 @@ mod cli;
 mod durability;
 mod harness;
 mod html;
+mod record_api;
 mod reference;

@@ -28,6 +28,16 @@ fn invalid(errors: myomap_domain::ValidationErrors) -> Problem {
     Problem::invalid(errors)
 }
 
+/// Validation errors named by their path in the request body.
+fn invalid_in(object: &str) -> impl Fn(myomap_domain::ValidationErrors) -> Problem + '_ {
+    move |mut errors| {
+        for e in &mut errors.0 {
+            e.field = format!("{object}.{}", e.field);
+        }
+        Problem::invalid(errors)
+    }
+}
+
 pub fn link_json(headers: &HeaderMap, link: &IssuedLink) -> Value {
     json!({"url": link_url(headers, &link.token), "token": link.token, "expires_at": link.expires_at.to_string()})
 }
@@ -142,7 +152,7 @@ pub async fn submit_intake(
     ApiJson(body): ApiJson<IntakeBody>,
 ) -> Result<Response, Problem> {
     let client = parse_id(&id)?;
-    body.form.validate().map_err(invalid)?;
+    body.form.validate().map_err(invalid_in("form"))?;
     let screening = screen(&body.screening).map_err(invalid)?;
     let intake = state
         .store
@@ -203,7 +213,7 @@ pub async fn answer_intake_link(
     Path(token): Path<String>,
     ApiJson(body): ApiJson<IntakeBody>,
 ) -> Result<StatusCode, Problem> {
-    body.form.validate().map_err(invalid)?;
+    body.form.validate().map_err(invalid_in("form"))?;
     let screening = screen(&body.screening).map_err(invalid)?;
     state
         .store
@@ -273,7 +283,9 @@ pub async fn update_assessment(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AssessmentUpdate>,
 ) -> Result<Json<Value>, Problem> {
-    body.record.validate(&ClinicalVocabulary).map_err(invalid)?;
+    body.record
+        .validate(&ClinicalVocabulary)
+        .map_err(invalid_in("record"))?;
     let scope = state.store.clinic(&actor);
     let assessment = scope.update_assessment(&id, body.version, &body.record).await?;
     let photos = scope.photos(&id).await?;
@@ -366,7 +378,7 @@ pub async fn create_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<Response, Problem> {
-    body.note.validate(&ClinicalVocabulary).map_err(invalid)?;
+    body.note.validate(&ClinicalVocabulary).map_err(invalid_in("note"))?;
     let note = state
         .store
         .clinic(&actor)
@@ -396,7 +408,7 @@ pub async fn update_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NoteUpdate>,
 ) -> Result<Json<Value>, Problem> {
-    body.note.validate(&ClinicalVocabulary).map_err(invalid)?;
+    body.note.validate(&ClinicalVocabulary).map_err(invalid_in("note"))?;
     Ok(Json(note_json(
         &state
             .store
@@ -440,7 +452,7 @@ pub async fn amend_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AmendBody>,
 ) -> Result<Response, Problem> {
-    body.note.validate(&ClinicalVocabulary).map_err(invalid)?;
+    body.note.validate(&ClinicalVocabulary).map_err(invalid_in("note"))?;
     Ok(created(note_json(
         &state
             .store

@@ -236,6 +236,7 @@ impl IntoResponse for PageError {
                         "There is no such record, or it belongs to another clinic.",
                     ),
                     StoreError::Forbidden(m) => error_page(StatusCode::FORBIDDEN, layout, "Not allowed", &m),
+                    StoreError::Gone(m) => error_page(StatusCode::GONE, layout, "No longer open", &m),
                     StoreError::Conflict(m) => error_page(StatusCode::CONFLICT, layout, "Changed meanwhile", &m),
                     StoreError::Unauthenticated | StoreError::SessionExpired => PageError::SignIn {
                         expired: true,
