@@ -151,4 +151,11 @@ pub struct WebArgs {
     /// Mark cookies Secure; set this when Myomap is served over HTTPS.
     #[arg(long, env = "MYOMAP_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// SMTP relay for emailing check-in links to clients, e.g. smtp://localhost:25
+    /// (plain SMTP to a relay you run; without it links are shown to send by hand).
+    #[arg(long, env = "MYOMAP_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of client emails.
+    #[arg(long, env = "MYOMAP_SMTP_FROM", default_value = "Myomap <no-reply@localhost>")]
+    pub smtp_from: String,
 }

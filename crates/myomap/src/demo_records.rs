@@ -22,11 +22,12 @@ use anyhow::{Context, anyhow, bail};
 use myomap_domain::record::{
     AssessmentRecord, CHECKIN_HOURS, CheckinAnswer, DiscomfortCheck, IntakeForm, PainMark, PainQuality,
     PostureObservation, Pressure, SessionNote, Tone, ToneEntry, TreatedPoint, TriggerPointActivity,
-    TriggerPointFinding, Vocabulary,
+    TriggerPointFinding,
 };
 use myomap_domain::{AreaSite, ClientId, PainEntry, Side};
 use myomap_screening::ScreeningAnswers;
 use myomap_store::{ClinicScope, ScreeningResult, Store};
+use myomap_web::clinical::{ClinicalVocabulary, screen};
 
 use crate::demo_data;
 
@@ -807,31 +808,6 @@ const STORIES: &[Story] = &[
     },
 ];
 
-// ----------------------------------------------------------- vocabulary
-
-/// Muscle, trigger-point and posture ids as the atlas and posture crates know them.
-struct ClinicalVocabulary;
-
-impl Vocabulary for ClinicalVocabulary {
-    fn has_muscle(&self, muscle: &str) -> bool {
-        myomap_atlas::atlas().muscle(muscle).is_some()
-    }
-
-    fn has_trigger_point(&self, muscle: &str, trigger_point: &str) -> bool {
-        myomap_atlas::atlas()
-            .muscle(muscle)
-            .is_some_and(|m| m.trigger_points.iter().any(|tp| tp.id == trigger_point))
-    }
-
-    fn is_paired(&self, muscle: &str) -> bool {
-        myomap_atlas::atlas().muscle(muscle).is_some_and(|m| m.paired)
-    }
-
-    fn posture_finding(&self, finding: &str) -> Option<bool> {
-        myomap_posture::finding(finding).map(|f| f.sided)
-    }
-}
-
 // -------------------------------------------------------------- parsing
 
 /// `ID[:SIDE]`
@@ -977,12 +953,7 @@ impl Intake {
     /// The verdict of the real screening rules, packed for storage.
     fn screening(&self) -> anyhow::Result<ScreeningResult> {
         let answers = ScreeningAnswers::new(self.screening.iter().map(|id| (*id, Vec::new()))).map_err(invalid)?;
-        let verdict = myomap_screening::screen(&answers);
-        Ok(ScreeningResult {
-            answers: serde_json::to_value(&answers)?,
-            outcome: verdict.outcome.as_str().to_owned(),
-            verdict: serde_json::to_value(&verdict)?,
-        })
+        screen(&answers).map_err(invalid)
     }
 }
 

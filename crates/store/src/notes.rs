@@ -426,16 +426,16 @@ impl ClinicScope<'_> {
         self.require_clinical()?;
         let now = jiff::Timestamp::now();
         let since = now.as_millisecond() - days * 24 * HOUR_MS;
-        let rows = sqlx::query(&format!(
+        // The check-in columns in CHECKIN_COLUMNS order, then the client's name.
+        let rows = sqlx::query(
             "SELECT k.id, k.note_id, k.client_id, k.due_hours, k.due_at, k.answer, k.answered_at, k.reviewed_at, \
              c.given_name, c.family_name FROM checkins k JOIN clients c ON c.id = k.client_id AND c.clinic_id = k.clinic_id \
-             WHERE k.clinic_id = $1 AND k.due_at > $2 AND k.reviewed_at IS NULL ORDER BY k.due_at DESC"
-        ))
+             WHERE k.clinic_id = $1 AND k.due_at > $2 AND k.reviewed_at IS NULL ORDER BY k.due_at DESC",
+        )
         .bind(&self.clinic_id)
         .bind(since)
         .fetch_all(&self.store.pool)
         .await?;
-        let _ = CHECKIN_COLUMNS;
         let mut flagged = Vec::new();
         for row in &rows {
             let checkin = checkin_from_row(row)?;

@@ -8,13 +8,27 @@ use myomap_domain::{FieldError, ValidationErrors};
 use myomap_store::StoreError;
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+/// A problem detail (RFC 9457), sent as `application/problem+json`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "status": 422,
+    "title": "Invalid input",
+    "detail": "date_of_birth: is in the future",
+    "errors": [{"field": "date_of_birth", "message": "is in the future"}]
+}))]
 pub struct Problem {
+    /// The HTTP status code, repeated.
     #[serde(serialize_with = "serialize_status")]
+    #[schema(value_type = u16, example = 422)]
     pub status: StatusCode,
+    /// A short summary of the kind of problem.
+    #[schema(value_type = String)]
     pub title: &'static str,
+    /// What went wrong this time, in one line.
     pub detail: String,
+    /// For input errors: every field at fault. Left out when empty.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<crate::api::schemas::FieldError>)]
     pub errors: Vec<FieldError>,
     #[serde(skip)]
     pub retry_after_secs: Option<u64>,

@@ -8,9 +8,10 @@
 mod api;
 mod auth;
 mod chart;
-mod clinical;
+pub mod clinical;
 mod error;
 mod json;
+pub mod mail;
 mod notes;
 mod pages;
 mod photos;
@@ -27,11 +28,13 @@ use tokio::net::TcpListener;
 /// Largest request body accepted anywhere (forms and JSON).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WebConfig {
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
     pub session_ttl: Duration,
+    /// Sends check-in links to clients when configured.
+    pub mailer: Option<mail::Mailer>,
 }
 
 impl Default for WebConfig {
@@ -39,6 +42,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             session_ttl: Duration::from_secs(12 * 60 * 60),
+            mailer: None,
         }
     }
 }

@@ -80,13 +80,18 @@ pub async fn image_response(state: &AppState, actor: &Actor, photo_id: &str) -> 
     Ok(([(header::CONTENT_TYPE, meta.content_type)], bytes).into_response())
 }
 
-/// Landmarks as placed, in image pixels.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Landmarks as placed, in image pixels. Each landmark once, of those the
+/// photo's view takes, inside the image; a side view with points needs
+/// `profile`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LandmarksBody {
+    /// `LandmarkPoint` objects: `{"landmark": "ear_left", "at": {"x": 120.5, "y": 80}}`.
+    #[schema(value_type = Vec<crate::api::schemas::LandmarkPoint>)]
     pub points: Vec<LandmarkPoint>,
     /// Side view: the client's side facing the camera.
     #[serde(default)]
+    #[schema(value_type = Option<crate::api::schemas::Side>)]
     pub profile: Option<Side>,
 }
 

@@ -16,6 +16,15 @@ pub async fn run(db: &DbArgs, web: &WebArgs) -> anyhow::Result<ExitCode> {
 /// Binds, prints the address (tests and scripts read this line), and serves
 /// until Ctrl-C or SIGTERM.
 pub async fn serve(store: Store, db: &DbArgs, web: &WebArgs, banner: &[String]) -> anyhow::Result<ExitCode> {
+    let mailer = match web
+        .smtp_url
+        .as_deref()
+        .map(|url| myomap_web::mail::Mailer::new(url, &web.smtp_from))
+        .transpose()
+    {
+        Ok(mailer) => mailer,
+        Err(e) => return Ok(super::bad_input(format!("--smtp-url/--smtp-from: {e}"))),
+    };
     let listener = tokio::net::TcpListener::bind(web.bind)
         .await
         .with_context(|| format!("cannot listen on {}", web.bind))?;
@@ -35,6 +44,7 @@ pub async fn serve(store: Store, db: &DbArgs, web: &WebArgs, banner: &[String]) 
         store: store.clone(),
         config: WebConfig {
             secure_cookies: web.secure_cookies,
+            mailer,
             ..WebConfig::default()
         },
     };

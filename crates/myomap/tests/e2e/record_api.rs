@@ -465,3 +465,95 @@ async fn the_clinical_record_api(db: &TestDb) {
             >= 1
     );
 }
+
+/// With a mail relay configured, signing emails the check-in links to the
+/// client. The relay is Python's own SMTP server, printing what it receives.
+#[tokio::test]
+async fn signing_emails_the_checkin_links_through_the_relay() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let received = tempfile::NamedTempFile::new().unwrap();
+    let mut relay = std::process::Command::new("python3")
+        .args([
+            "-u",
+            "-W",
+            "ignore",
+            "-m",
+            "smtpd",
+            "-n",
+            "-c",
+            "DebuggingServer",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(received.reopen().unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 with its smtpd module runs the test mail relay");
+    for _ in 0..50 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    let db = TestDb::sqlite();
+    add_user(&db, "North Clinic", "t@north.test", "therapist");
+    let mut args: Vec<String> = ["serve", "--bind", "127.0.0.1:0", "--smtp-url"]
+        .map(String::from)
+        .to_vec();
+    args.push(format!("smtp://127.0.0.1:{port}"));
+    args.extend(["--smtp-from".to_owned(), "North Clinic <clinic@north.test>".to_owned()]);
+    args.extend(db.cli_args());
+    let server = Server::spawn(&args, 1);
+    let api = Api::login(&server, "t@north.test", PASSWORD).await;
+    let (_, client) = api
+        .post("/api/v1/clients", json!({"given_name": "Ada", "family_name": "Byron", "date_of_birth": "1985-12-10", "email": "ada@example.org"}))
+        .await;
+    let id = client["id"].as_str().unwrap();
+    let note = json!({"note": {"date": "2026-11-20", "duration_minutes": 60}});
+    let (_, draft) = api.post(&format!("/api/v1/clients/{id}/sessions"), note).await;
+    let (status, signed) = api
+        .post(
+            &format!("/api/v1/sessions/{}/sign", draft["id"].as_str().unwrap()),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(signed["email"]["sent_to"], "ada@example.org", "{signed}");
+
+    let mut mail = String::new();
+    for _ in 0..50 {
+        mail = std::fs::read_to_string(received.path()).unwrap();
+        if mail.contains("END MESSAGE") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = relay.kill();
+    assert!(
+        mail.contains("To: ada@example.org") && mail.contains("North Clinic: how are you feeling"),
+        "{mail}"
+    );
+    let link48 = signed["checkin_links"][1]["url"].as_str().unwrap();
+    assert!(mail.contains(link48), "the email carries the 48-hour link");
+
+    // A client without an address: signed all the same, the links shown.
+    let other = api.create_client("Grace", "Hopper").await;
+    let (_, draft) = api
+        .post(
+            &format!("/api/v1/clients/{other}/sessions"),
+            json!({"note": {"date": "2026-11-20", "duration_minutes": 45}}),
+        )
+        .await;
+    let (_, signed) = api
+        .post(
+            &format!("/api/v1/sessions/{}/sign", draft["id"].as_str().unwrap()),
+            json!({"version": 1}),
+        )
+        .await;
+    assert!(signed["email"]["error"].as_str().unwrap().contains("no email address"));
+    assert_eq!(signed["checkin_links"].as_array().unwrap().len(), 2);
+}

@@ -240,3 +240,26 @@ async fn the_api_serves_suggestions_the_atlas_and_scores() {
     assert!(list.contains("/atlas/soleus"));
     assert_eq!(browser.get("/atlas/nope").await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_server_describes_its_api_in_openapi_without_sign_in() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db);
+    let response = http().get(server.url("/api/v1/openapi.json")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("application/json"), "{content_type}");
+    let doc: Value = response.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with('3'), "{}", doc["openapi"]);
+    assert_eq!(doc["info"]["title"], "Myomap API");
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/clients/{id}",
+        "/api/v1/sessions/{id}/sign",
+        "/api/v1/openapi.json",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not documented");
+    }
+    assert!(paths["/api/v1/clients/{id}"]["put"]["security"][0]["bearer"].is_array());
+    assert!(paths["/api/v1/suggest"]["post"].get("security").is_none());
+}

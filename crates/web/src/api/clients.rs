@@ -8,21 +8,27 @@ use myomap_store::{ClientPage, ClientQuery};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::schemas;
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::ApiJson;
 
-#[derive(Deserialize)]
+/// A client's fields, to create a client or to replace them in an update.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientBody {
     given_name: String,
     family_name: String,
+    /// Not in the future, not before 1900-01-01.
+    #[schema(format = Date, example = "1985-12-10")]
     date_of_birth: String,
     #[serde(default)]
     email: Option<String>,
     #[serde(default)]
     phone: Option<String>,
+    /// Clinical notes; only roles that write the clinical record may send
+    /// them (front desk gets a 403).
     #[serde(default)]
     notes: Option<String>,
     /// Updates only: the version the caller read; a stale one is a 409.
@@ -78,6 +84,27 @@ pub struct ListParams {
     archived: Option<String>,
 }
 
+/// Lists the clinic's clients.
+///
+/// 50 a page, in name order (family name first).
+#[utoipa::path(
+    get,
+    operation_id = "list_clients",
+    path = "/api/v1/clients",
+    tag = "clients",
+    security(("bearer" = [])),
+    params(
+        ("q" = Option<String>, Query, description = "Search words, matched against names, email and phone."),
+        ("page" = Option<i64>, Query, minimum = 1, description = "The page, from 1 (the default)."),
+        ("archived" = Option<bool>, Query, description = "Include archived clients (default false)."),
+    ),
+    responses(
+        (status = 200, description = "One page of clients.", body = schemas::ClientList),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -124,6 +151,27 @@ pub async fn list(
     ))
 }
 
+/// Creates a client.
+///
+/// `version` must not be sent.
+#[utoipa::path(
+    post,
+    operation_id = "create_client",
+    path = "/api/v1/clients",
+    tag = "clients",
+    security(("bearer" = [])),
+    request_body = ClientBody,
+    responses(
+        (status = 201, description = "The new client.", body = schemas::Client,
+            headers(("Location" = String, description = "The new client's address."))),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -147,6 +195,22 @@ pub async fn create(
     Ok(response)
 }
 
+/// Reads one client.
+///
+/// Reading a client record is audited.
+#[utoipa::path(
+    get,
+    operation_id = "read_client",
+    path = "/api/v1/clients/{id}",
+    tag = "clients",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    responses(
+        (status = 200, description = "The client.", body = schemas::Client),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn read(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -156,6 +220,30 @@ pub async fn read(
     Ok(Json(client_json(&client, actor.role)))
 }
 
+/// Replaces a client's fields.
+///
+/// `version` is required: the version read, so that concurrent edits are
+/// caught (a stale one is a 409).
+#[utoipa::path(
+    put,
+    operation_id = "update_client",
+    path = "/api/v1/clients/{id}",
+    tag = "clients",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    request_body = ClientBody,
+    responses(
+        (status = 200, description = "The updated client.", body = schemas::Client),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 409, response = schemas::Conflict),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -176,6 +264,23 @@ pub async fn update(
     Ok(Json(client_json(&client, actor.role)))
 }
 
+/// Archives a client.
+///
+/// The record is kept, but left out of lists unless asked for.
+#[utoipa::path(
+    post,
+    operation_id = "archive_client",
+    path = "/api/v1/clients/{id}/archive",
+    tag = "clients",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    responses(
+        (status = 200, description = "The archived client.", body = schemas::Client),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn archive(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -185,6 +290,21 @@ pub async fn archive(
     Ok(Json(client_json(&client, actor.role)))
 }
 
+/// Restores an archived client.
+#[utoipa::path(
+    post,
+    operation_id = "restore_client",
+    path = "/api/v1/clients/{id}/restore",
+    tag = "clients",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    responses(
+        (status = 200, description = "The restored client.", body = schemas::Client),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn restore(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,

@@ -3,7 +3,9 @@
 mod atlas;
 mod clients;
 mod health;
+mod openapi;
 pub(crate) mod record;
+pub(crate) mod schemas;
 mod score;
 mod session;
 
@@ -69,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/checkins/{id}/link", post(record::checkin_link))
         .route("/api/v1/atlas/muscles", get(atlas::muscles))
         .route("/api/v1/atlas/muscles/{id}", get(atlas::muscle))
+        .route("/api/v1/openapi.json", get(openapi::document))
         .fallback(fallback)
 }
 

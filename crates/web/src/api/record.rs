@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::clients::parse_id;
+use super::schemas;
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::clinical::{ClinicalVocabulary, assessment_suggestions, screen};
@@ -70,7 +71,7 @@ pub fn intake_json(intake: &Intake) -> Value {
     })
 }
 
-fn assessment_json(assessment: &Assessment, photos: &[PhotoMeta]) -> Value {
+pub(crate) fn assessment_json(assessment: &Assessment, photos: &[PhotoMeta]) -> Value {
     json!({
         "id": assessment.id,
         "client_id": assessment.client_id,
@@ -122,18 +123,46 @@ fn created(value: Value) -> Response {
 
 // ------------------------------------------------------------------ intake
 
-#[derive(Deserialize)]
+/// An intake's answers: the form and the screening questions answered yes.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntakeBody {
+    /// An `IntakeForm`.
+    #[schema(value_type = schemas::IntakeForm)]
     form: IntakeForm,
+    /// `ScreeningAnswers`; left out, every question was answered no.
     #[serde(default = "ScreeningAnswers::none")]
+    #[schema(value_type = schemas::ScreeningAnswers)]
     screening: ScreeningAnswers,
 }
 
+/// The screening questions an intake answers, in the order to ask them.
+#[utoipa::path(
+    get,
+    path = "/api/v1/screening/questions",
+    tag = "reference",
+    responses(
+        (status = 200, description = "The questions.", body = schemas::ScreeningQuestions),
+    )
+)]
 pub async fn screening_questions() -> Json<Value> {
     Json(json!({"questions": myomap_screening::questions()}))
 }
 
+/// The client's latest intake.
+#[utoipa::path(
+    get,
+    path = "/api/v1/clients/{id}/intake",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    responses(
+        (status = 200, description = "The intake.", body = schemas::Intake),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn get_intake(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -145,6 +174,25 @@ pub async fn get_intake(
         .ok_or_else(|| Problem::not_found("intake"))
 }
 
+/// Records an intake taken by staff, screened by the rules.
+#[utoipa::path(
+    post,
+    path = "/api/v1/clients/{id}/intake",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    request_body = IntakeBody,
+    responses(
+        (status = 201, description = "The intake, answered and waiting for signature.", body = schemas::Intake),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn submit_intake(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -162,6 +210,23 @@ pub async fn submit_intake(
     Ok(created(intake_json(&intake)))
 }
 
+/// Issues an intake link for the client.
+///
+/// The client fills the intake at home through it; it is valid for seven
+/// days. Front desk may send it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/clients/{id}/intake-link",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    responses(
+        (status = 201, description = "The link.", body = schemas::IssuedLink),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn intake_link(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -176,12 +241,36 @@ pub async fn intake_link(
     Ok(created(link_json(&headers, &link)))
 }
 
-#[derive(Deserialize)]
+/// The version of the record the caller read, so that a change made since
+/// is caught (409).
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VersionBody {
     version: i64,
 }
 
+/// Signs an answered intake.
+///
+/// The therapist's review, after which it is final.
+#[utoipa::path(
+    post,
+    path = "/api/v1/intakes/{id}/sign",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The intake's id.")),
+    request_body = VersionBody,
+    responses(
+        (status = 200, description = "The signed intake.", body = schemas::Intake),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 409, response = schemas::Conflict),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn sign_intake(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -194,6 +283,21 @@ pub async fn sign_intake(
 
 // ------------------------------------------------------------ client links
 
+/// What a client link opens.
+///
+/// Answers while the link can still be used; opening does not use it up.
+/// The token is the authorisation: no sign-in.
+#[utoipa::path(
+    get,
+    path = "/api/v1/links/{token}",
+    tag = "client links",
+    params(("token" = String, Path, description = "The token of the link (the last part of its address).")),
+    responses(
+        (status = 200, description = "The link's purpose and, for an intake, the screening questions.", body = schemas::LinkInfo),
+        (status = 404, response = schemas::NotFound),
+        (status = 410, response = schemas::Gone),
+    )
+)]
 pub async fn open_link(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<Value>, Problem> {
     let grant = state.store.open_link(&token).await?;
     let mut value = json!({
@@ -208,6 +312,25 @@ pub async fn open_link(State(state): State<AppState>, Path(token): Path<String>)
     Ok(Json(value))
 }
 
+/// Answers an intake through an intake link.
+///
+/// The client's own answers; uses the link up.
+#[utoipa::path(
+    post,
+    path = "/api/v1/links/{token}/intake",
+    tag = "client links",
+    params(("token" = String, Path, description = "The token of the link (the last part of its address).")),
+    request_body = IntakeBody,
+    responses(
+        (status = 204, description = "Answered."),
+        (status = 400, response = schemas::BadRequest),
+        (status = 404, response = schemas::NotFound),
+        (status = 410, response = schemas::Gone),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn answer_intake_link(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -222,6 +345,25 @@ pub async fn answer_intake_link(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Answers a soreness check-in through a check-in link.
+///
+/// Uses the link up.
+#[utoipa::path(
+    post,
+    path = "/api/v1/links/{token}/checkin",
+    tag = "client links",
+    params(("token" = String, Path, description = "The token of the link (the last part of its address).")),
+    request_body = schemas::CheckinAnswer,
+    responses(
+        (status = 204, description = "Answered."),
+        (status = 400, response = schemas::BadRequest),
+        (status = 404, response = schemas::NotFound),
+        (status = 410, response = schemas::Gone),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn answer_checkin_link(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -234,6 +376,20 @@ pub async fn answer_checkin_link(
 
 // ------------------------------------------------------------- assessments
 
+/// The client's assessments, newest first (without their photos).
+#[utoipa::path(
+    get,
+    path = "/api/v1/clients/{id}/assessments",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    responses(
+        (status = 200, description = "The assessments.", body = schemas::AssessmentList),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn list_assessments(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -244,6 +400,25 @@ pub async fn list_assessments(
     Ok(Json(json!({"assessments": list})))
 }
 
+/// Records an assessment of the client.
+#[utoipa::path(
+    post,
+    path = "/api/v1/clients/{id}/assessments",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    request_body = schemas::AssessmentRecord,
+    responses(
+        (status = 201, description = "The new assessment.", body = schemas::Assessment),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn create_assessment(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -259,6 +434,20 @@ pub async fn create_assessment(
     Ok(created(assessment_json(&assessment, &[])))
 }
 
+/// One assessment with its posture photos.
+#[utoipa::path(
+    get,
+    path = "/api/v1/assessments/{id}",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The assessment's id.")),
+    responses(
+        (status = 200, description = "The assessment.", body = schemas::Assessment),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn get_assessment(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -270,13 +459,36 @@ pub async fn get_assessment(
     Ok(Json(assessment_json(&assessment, &photos)))
 }
 
-#[derive(Deserialize)]
+/// An assessment's new observations and the version they replace.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentUpdate {
     version: i64,
+    /// An `AssessmentRecord`.
+    #[schema(value_type = schemas::AssessmentRecord)]
     record: AssessmentRecord,
 }
 
+/// Replaces an assessment's observations.
+#[utoipa::path(
+    put,
+    path = "/api/v1/assessments/{id}",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The assessment's id.")),
+    request_body = AssessmentUpdate,
+    responses(
+        (status = 200, description = "The updated assessment.", body = schemas::Assessment),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 409, response = schemas::Conflict),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn update_assessment(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -297,6 +509,30 @@ pub struct PhotoParams {
     view: Option<String>,
 }
 
+/// Adds a posture photo to an assessment.
+///
+/// The body is the image itself, at least 50 × 50 pixels, its type in
+/// `Content-Type`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments/{id}/photos",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The assessment's id."),
+        ("view" = schemas::PhotoView, Query, description = "Which view the photo shows."),
+    ),
+    request_body(description = "The image: JPEG, PNG or WebP, at most 8 MiB.", content((schemas::Image = "image/jpeg"), (schemas::Image = "image/png"), (schemas::Image = "image/webp"))),
+    responses(
+        (status = 201, description = "The photo's metadata.", body = schemas::Photo),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn upload_photo(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -321,6 +557,20 @@ pub async fn upload_photo(
     Ok(created(photos::photo_json(&photo)))
 }
 
+/// A posture photo's image, as uploaded.
+#[utoipa::path(
+    get,
+    path = "/api/v1/photos/{id}",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The photo's id.")),
+    responses(
+        (status = 200, description = "The image, with its type in `Content-Type`.", content((schemas::Image = "image/jpeg"), (schemas::Image = "image/png"), (schemas::Image = "image/webp"))),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn photo_image(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -329,6 +579,27 @@ pub async fn photo_image(
     photos::image_response(&state, &actor, &id).await
 }
 
+/// Saves the landmarks placed on a posture photo.
+///
+/// The answer carries the angles measured from them.
+#[utoipa::path(
+    put,
+    path = "/api/v1/photos/{id}/landmarks",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The photo's id.")),
+    request_body = crate::photos::LandmarksBody,
+    responses(
+        (status = 200, description = "The photo with its landmarks and measurements.", body = schemas::Photo),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn photo_landmarks(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -341,14 +612,32 @@ pub async fn photo_landmarks(
 
 // ----------------------------------------------------------- session notes
 
-#[derive(Deserialize)]
+/// A new draft session note, optionally tied to one of the client's
+/// assessments.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteBody {
     #[serde(default)]
     assessment_id: Option<String>,
+    /// A `SessionNote`.
+    #[schema(value_type = schemas::SessionNote)]
     note: SessionNote,
 }
 
+/// The client's session notes, latest session first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/clients/{id}/sessions",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    responses(
+        (status = 200, description = "The notes.", body = schemas::NoteList),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn list_notes(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -361,6 +650,21 @@ pub async fn list_notes(
 }
 
 /// A new note prefilled from the client's latest signed one.
+///
+/// To edit and then create; stores nothing.
+#[utoipa::path(
+    get,
+    path = "/api/v1/clients/{id}/sessions/carry-forward",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    responses(
+        (status = 200, description = "The prefilled note.", body = schemas::CarryForward),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn carry_forward(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -372,6 +676,25 @@ pub async fn carry_forward(
     Ok(Json(json!({"note": crate::notes::carried_forward(&notes, &today)})))
 }
 
+/// Creates a draft session note.
+#[utoipa::path(
+    post,
+    path = "/api/v1/clients/{id}/sessions",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    request_body = NoteBody,
+    responses(
+        (status = 201, description = "The draft note.", body = schemas::Note),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn create_note(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -387,6 +710,20 @@ pub async fn create_note(
     Ok(created(note_json(&note)))
 }
 
+/// One session note with its check-ins.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sessions/{id}",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The note's id.")),
+    responses(
+        (status = 200, description = "The note.", body = schemas::Note),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn get_note(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -395,13 +732,38 @@ pub async fn get_note(
     Ok(Json(note_json(&state.store.clinic(&actor).get_note(&id).await?)))
 }
 
-#[derive(Deserialize)]
+/// A draft note's new content and the version it replaces.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteUpdate {
     version: i64,
+    /// A `SessionNote`.
+    #[schema(value_type = schemas::SessionNote)]
     note: SessionNote,
 }
 
+/// Replaces a draft note's content.
+///
+/// A signed note is amended instead.
+#[utoipa::path(
+    put,
+    path = "/api/v1/sessions/{id}",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The note's id.")),
+    request_body = NoteUpdate,
+    responses(
+        (status = 200, description = "The updated note.", body = schemas::Note),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 409, response = schemas::Conflict),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn update_note(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -418,6 +780,29 @@ pub async fn update_note(
     )))
 }
 
+/// Signs a draft note.
+///
+/// Signing makes it final and schedules the client's soreness check-ins; the
+/// answer carries their links to give the client.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/sign",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The note's id.")),
+    request_body = VersionBody,
+    responses(
+        (status = 200, description = "The signed note and its check-in links.", body = schemas::SignedNote),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 409, response = schemas::Conflict),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn sign_note(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -426,7 +811,13 @@ pub async fn sign_note(
     ApiJson(body): ApiJson<VersionBody>,
 ) -> Result<Json<Value>, Problem> {
     let (note, links) = state.store.clinic(&actor).sign_note(&id, body.version).await?;
+    let email = crate::notes::email_checkin_links(&state, &actor, &note, &links, &headers).await;
     let mut value = note_json(&note);
+    value["email"] = match &email {
+        crate::notes::EmailOutcome::Sent(to) => json!({"sent_to": to}),
+        crate::notes::EmailOutcome::NotConfigured => Value::Null,
+        other => json!({"error": other.line()}),
+    };
     value["checkin_links"] = links
         .iter()
         .map(|(checkin, link)| {
@@ -439,13 +830,39 @@ pub async fn sign_note(
     Ok(Json(value))
 }
 
-#[derive(Deserialize)]
+/// An amendment of a signed note: the corrected note and why.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmendBody {
+    /// A `SessionNote`.
+    #[schema(value_type = schemas::SessionNote)]
     note: SessionNote,
     reason: String,
 }
 
+/// Amends a signed note.
+///
+/// The amendment is a new signed note that replaces the original, with the
+/// reason; the original is kept.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/amend",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The id of the note amended.")),
+    request_body = AmendBody,
+    responses(
+        (status = 201, description = "The amending note.", body = schemas::Note),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 409, response = schemas::Conflict),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
 pub async fn amend_note(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -464,6 +881,21 @@ pub async fn amend_note(
 
 // --------------------------------------------------- check-ins, dashboard
 
+/// Check-ins that need the therapist.
+///
+/// Those of the last 14 days that are flagged and not yet reviewed, latest
+/// due first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/dashboard",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The flagged check-ins.", body = schemas::Dashboard),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+    )
+)]
 pub async fn dashboard(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Value>, Problem> {
     let flagged = state
         .store
@@ -477,6 +909,22 @@ pub async fn dashboard(State(state): State<AppState>, ApiActor(actor): ApiActor)
     Ok(Json(json!({"flagged_checkins": list})))
 }
 
+/// Marks a check-in as reviewed.
+///
+/// Seen and acted on: it leaves the dashboard.
+#[utoipa::path(
+    post,
+    path = "/api/v1/checkins/{id}/review",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The check-in's id.")),
+    responses(
+        (status = 204, description = "Reviewed."),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
 pub async fn review_checkin(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -486,6 +934,23 @@ pub async fn review_checkin(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Issues a new link for an unanswered check-in.
+///
+/// The old link stops working.
+#[utoipa::path(
+    post,
+    path = "/api/v1/checkins/{id}/link",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The check-in's id.")),
+    responses(
+        (status = 201, description = "The new link.", body = schemas::IssuedLink),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+        (status = 409, response = schemas::Conflict),
+    )
+)]
 pub async fn checkin_link(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,

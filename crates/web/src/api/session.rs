@@ -7,18 +7,42 @@ use myomap_store::LoginAttempt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::schemas;
 use crate::AppState;
 use crate::auth::{ApiActor, SESSION_COOKIE, bearer_token, cookie};
 use crate::error::Problem;
 use crate::json::ApiJson;
 
-#[derive(Deserialize)]
+/// A staff member's credentials.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
+    #[schema(example = "therapist@demo.test")]
     email: String,
+    #[schema(format = Password)]
     password: String,
 }
 
+/// Signs in.
+///
+/// Returns a session token for `Authorization: Bearer TOKEN`. Repeated
+/// failures for an account or address are refused for a while (429 with
+/// `Retry-After`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/login",
+    tag = "session",
+    request_body = LoginBody,
+    responses(
+        (status = 200, description = "Signed in.", body = schemas::LoginGrant),
+        (status = 400, response = schemas::BadRequest),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 413, response = schemas::PayloadTooLarge),
+        (status = 415, response = schemas::UnsupportedMediaType),
+        (status = 422, response = schemas::InvalidInput),
+        (status = 429, response = schemas::TooManyRequests),
+    )
+)]
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(remote): ConnectInfo<SocketAddr>,
@@ -36,6 +60,18 @@ pub async fn login(
     ))
 }
 
+/// Signs out: the session's token stops working.
+#[utoipa::path(
+    post,
+    path = "/api/v1/logout",
+    tag = "session",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out."),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+    )
+)]
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -49,6 +85,17 @@ pub async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Who is signed in, with which role, in which clinic.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "session",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user.", body = schemas::Me),
+        (status = 401, response = schemas::Unauthorized),
+    )
+)]
 pub async fn me(ApiActor(actor): ApiActor) -> Json<Value> {
     Json(json!({
         "user_id": actor.user_id,

@@ -54,6 +54,7 @@ struct SessionPage {
     problem: Option<String>,
     warnings: Vec<String>,
     links: Vec<(String, String)>,
+    mail_note: Option<String>,
     editable: bool,
     amend: bool,
     action: String,
@@ -225,6 +226,7 @@ struct PageSpec<'a> {
     errors: &'a ValidationErrors,
     problem: Option<String>,
     links: Vec<(String, String)>,
+    mail_note: Option<String>,
     reason: String,
 }
 
@@ -297,6 +299,7 @@ fn session_page(spec: PageSpec<'_>) -> SessionPage {
         problem,
         warnings: warning_lines(&note),
         links: spec.links,
+        mail_note: spec.mail_note,
         editable: spec.editable,
         amend: spec.amend,
         action: spec.action,
@@ -432,6 +435,7 @@ pub async fn new_form(
         errors: &ValidationErrors::default(),
         problem: None,
         links: Vec::new(),
+        mail_note: None,
         reason: String::new(),
     });
     Ok(render(StatusCode::OK, &page))
@@ -473,16 +477,20 @@ pub async fn create(
         errors: &errors,
         problem: None,
         links: Vec::new(),
+        mail_note: None,
         reason: String::new(),
     });
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
+/// Links to show with the note and what happened to their email.
+type SignedLinks = (Vec<(String, String)>, Option<String>);
+
 async fn show_note(
     state: &AppState,
     actor: &Actor,
     record: &NoteRecord,
-    links: Vec<(String, String)>,
+    (links, mail_note): SignedLinks,
     errors: &ValidationErrors,
     note: Option<SessionNote>,
     problem: Option<String>,
@@ -513,6 +521,7 @@ async fn show_note(
         errors,
         problem,
         links,
+        mail_note,
         reason: String::new(),
     });
     Ok(render(status, &page))
@@ -533,7 +542,7 @@ pub async fn show(
         &state,
         &actor,
         &record,
-        Vec::new(),
+        (Vec::new(), None),
         &ValidationErrors::default(),
         None,
         None,
@@ -564,12 +573,21 @@ pub async fn save(
         errors.0.extend(more.0);
     }
     if !errors.is_empty() {
-        return show_note(&state, &actor, &current, Vec::new(), &errors, Some(note), None).await;
+        return show_note(&state, &actor, &current, (Vec::new(), None), &errors, Some(note), None).await;
     }
     let saved = match scope.update_note(&id, version, &note).await {
         Ok(saved) => saved,
         Err(StoreError::Conflict(m)) => {
-            return show_note(&state, &actor, &current, Vec::new(), &errors, Some(note), Some(m)).await;
+            return show_note(
+                &state,
+                &actor,
+                &current,
+                (Vec::new(), None),
+                &errors,
+                Some(note),
+                Some(m),
+            )
+            .await;
         }
         Err(e) => return Err(PageError::from((e, &actor))),
     };
@@ -577,11 +595,12 @@ pub async fn save(
         return Ok(Redirect::to(&format!("/sessions/{id}")).into_response());
     }
     let (signed, links) = scope.sign_note(&id, saved.version).await.map_err(store_err(&actor))?;
+    let email = crate::notes::email_checkin_links(&state, &actor, &signed, &links, &headers).await;
     show_note(
         &state,
         &actor,
         &signed,
-        link_rows(&headers, &links),
+        (link_rows(&headers, &links), Some(email.line())),
         &ValidationErrors::default(),
         None,
         None,
@@ -611,6 +630,7 @@ pub async fn amend_form(
         errors: &ValidationErrors::default(),
         problem: None,
         links: Vec::new(),
+        mail_note: None,
         reason: String::new(),
     });
     Ok(render(StatusCode::OK, &page))
@@ -656,6 +676,7 @@ pub async fn amend(
         errors: &errors,
         problem,
         links: Vec::new(),
+        mail_note: None,
         reason,
     });
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))

@@ -1,0 +1,924 @@
+//! The OpenAPI document of the JSON API, generated from the handlers'
+//! `#[utoipa::path]` annotations and served at `/api/v1/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{atlas, clients, health, record, schemas, score, session};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Myomap API",
+        description = "Myomap's JSON API: clients, the clinical record (intake and screening, \
+assessments with posture photos, session notes, check-ins), client links, and reference data \
+(the trigger-point atlas, the referred-pain engine, outcome scoring). Sign in with \
+`POST /api/v1/login` and send the token it returns as `Authorization: Bearer TOKEN`; endpoints \
+marked with the `bearer` scheme need it (a browser session cookie also works, with the \
+`X-CSRF-Token` header on changes). Reference endpoints need no sign-in, and client-link \
+endpoints are authorised by the token in their address. Every record is scoped to the caller's \
+clinic: another clinic's record answers 404, like a missing one. Errors are RFC 9457 problem \
+details (`application/problem+json`): `status`, `title`, a one-line `detail` and, for input \
+errors, `errors` naming each field at fault by its path in the body."
+    ),
+    paths(
+        health::healthz,
+        session::login,
+        session::logout,
+        session::me,
+        clients::list,
+        clients::create,
+        clients::read,
+        clients::update,
+        clients::archive,
+        clients::restore,
+        score::score,
+        atlas::suggest,
+        atlas::muscles,
+        atlas::muscle,
+        record::screening_questions,
+        record::get_intake,
+        record::submit_intake,
+        record::intake_link,
+        record::sign_intake,
+        record::open_link,
+        record::answer_intake_link,
+        record::answer_checkin_link,
+        record::list_assessments,
+        record::create_assessment,
+        record::get_assessment,
+        record::update_assessment,
+        record::upload_photo,
+        record::photo_image,
+        record::photo_landmarks,
+        record::list_notes,
+        record::carry_forward,
+        record::create_note,
+        record::get_note,
+        record::update_note,
+        record::sign_note,
+        record::amend_note,
+        record::dashboard,
+        record::review_checkin,
+        record::checkin_link,
+        document,
+    ),
+    components(
+        schemas(crate::error::Problem, schemas::FieldError),
+        responses(
+            schemas::BadRequest,
+            schemas::Unauthorized,
+            schemas::Forbidden,
+            schemas::NotFound,
+            schemas::Conflict,
+            schemas::Gone,
+            schemas::PayloadTooLarge,
+            schemas::UnsupportedMediaType,
+            schemas::InvalidInput,
+            schemas::TooManyRequests,
+        )
+    ),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "clients", description = "Client (patient) records of the caller's clinic."),
+        (name = "session", description = "Signing in and out, and who is signed in."),
+        (name = "clinical record", description = "Intake and screening, assessments with posture \
+photos, session notes, check-ins and the dashboard. Front desk may not read or write it (403), \
+except to send an intake link."),
+        (name = "client links", description = "What a client opens from a link the clinic gave them. \
+No sign-in: the token in the address is the authorisation; a used or expired link answers 410."),
+        (name = "reference", description = "The trigger-point atlas, the referred-pain engine, outcome \
+scoring, the screening questions and this document. They hold no client data and need no sign-in."),
+        (name = "health", description = "Liveness and database reachability, for load balancers and monitors."),
+    )
+)]
+pub struct ApiDoc;
+
+/// The `bearer` security scheme the signed-in endpoints name.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The token from `POST /api/v1/login`, as `Authorization: Bearer TOKEN`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    operation_id = "openapi",
+    path = "/api/v1/openapi.json",
+    tag = "reference",
+    responses((status = 200, description = "The OpenAPI document of this API.", body = Object))
+)]
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+    fn doc() -> Value {
+        serde_json::to_value(ApiDoc::openapi()).unwrap()
+    }
+
+    /// A route of `api/mod.rs`: its path and, per method, the handler.
+    #[derive(Debug)]
+    struct Route {
+        path: String,
+        handlers: BTreeMap<String, String>,
+    }
+
+    /// The routes registered in `api/mod.rs`, read from its source, so that a
+    /// route added without documentation fails these tests.
+    fn routes() -> Vec<Route> {
+        let source = include_str!("mod.rs");
+        let mut routes = Vec::new();
+        let mut rest = source;
+        while let Some(start) = rest.find(".route(") {
+            let call = &rest[start + ".route(".len()..];
+            let mut depth = 1;
+            let end = call
+                .char_indices()
+                .find(|&(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map(|(i, _)| i)
+                .expect("a .route( call closes");
+            let args = &call[..end];
+            rest = &call[end..];
+            let path = args.split('"').nth(1).expect("a route path").to_owned();
+            let mut handlers = BTreeMap::new();
+            for method in METHODS {
+                let needle = format!("{method}(");
+                let mut from = 0;
+                while let Some(at) = args[from..].find(&needle) {
+                    let at = from + at;
+                    from = at + needle.len();
+                    let before = args[..at].chars().next_back();
+                    if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                        continue;
+                    }
+                    let handler: String = args[from..]
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                        .collect();
+                    handlers.insert(method.to_owned(), handler);
+                }
+            }
+            assert!(!handlers.is_empty(), "no method found for route {path}");
+            routes.push(Route { path, handlers });
+        }
+        assert!(routes.len() > 30, "found only {} routes", routes.len());
+        routes
+    }
+
+    /// Whether a handler asks for a signed-in caller: its signature takes an
+    /// `ApiActor`.
+    fn needs_sign_in(handler: &str) -> bool {
+        let (module, name) = handler.split_once("::").unwrap_or(("mod", handler));
+        let source = match module {
+            "atlas" => include_str!("atlas.rs"),
+            "clients" => include_str!("clients.rs"),
+            "health" => include_str!("health.rs"),
+            "openapi" => include_str!("openapi.rs"),
+            "record" => include_str!("record.rs"),
+            "score" => include_str!("score.rs"),
+            "session" => include_str!("session.rs"),
+            other => panic!("handler module {other} is not known to the OpenAPI tests"),
+        };
+        let start = source
+            .find(&format!("pub async fn {name}("))
+            .unwrap_or_else(|| panic!("no handler {handler}"));
+        let signature = &source[start..];
+        let signature = &signature[..signature.find('{').unwrap_or(signature.len())];
+        signature.contains("ApiActor")
+    }
+
+    fn operations(doc: &Value, path: &str) -> BTreeMap<String, Value> {
+        let item = doc["paths"][path]
+            .as_object()
+            .unwrap_or_else(|| panic!("{path} is not documented"));
+        item.iter()
+            .filter(|(key, _)| METHODS.contains(&key.as_str()))
+            .map(|(key, op)| (key.clone(), op.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn the_document_is_openapi_3_with_info_and_bearer_scheme() {
+        let text = serde_json::to_string(&ApiDoc::openapi()).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{}", doc["openapi"]);
+        assert_eq!(doc["info"]["title"], "Myomap API");
+        assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+        assert!(doc["info"]["description"].as_str().unwrap().contains("Bearer"));
+        let scheme = &doc["components"]["securitySchemes"]["bearer"];
+        assert_eq!(
+            (scheme["type"].as_str(), scheme["scheme"].as_str()),
+            (Some("http"), Some("bearer"))
+        );
+        let problem = &doc["components"]["schemas"]["Problem"];
+        for field in ["status", "title", "detail", "errors"] {
+            assert!(problem["properties"][field].is_object(), "Problem.{field}");
+        }
+        let tags: BTreeSet<&str> = doc["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        let expected = [
+            "clients",
+            "session",
+            "clinical record",
+            "client links",
+            "reference",
+            "health",
+        ];
+        assert_eq!(tags, expected.into_iter().collect());
+    }
+
+    #[test]
+    fn every_route_is_documented_with_its_methods_and_nothing_else_is() {
+        let doc = doc();
+        let routes = routes();
+        for route in &routes {
+            let documented: BTreeSet<String> = operations(&doc, &route.path).into_keys().collect();
+            let routed: BTreeSet<String> = route.handlers.keys().cloned().collect();
+            assert_eq!(documented, routed, "methods of {}", route.path);
+        }
+        let routed: BTreeSet<&str> = routes.iter().map(|r| r.path.as_str()).collect();
+        let documented: BTreeSet<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(documented, routed, "documented paths that are not routes");
+    }
+
+    #[test]
+    fn every_operation_has_a_tag_a_success_and_problem_errors() {
+        let doc = doc();
+        let tags: Vec<&str> = doc["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        let mut operation_ids = BTreeSet::new();
+        for route in routes() {
+            for (method, op) in operations(&doc, &route.path) {
+                let at = format!("{method} {}", route.path);
+                let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+                assert!(operation_ids.insert(id.clone()), "{at}: operationId {id} is not unique");
+                let summary = op["summary"].as_str().unwrap_or_default();
+                assert!(
+                    !summary.is_empty() && !summary.contains('\n'),
+                    "{at}: summary {summary:?}"
+                );
+                let tag = op["tags"][0].as_str().unwrap_or_else(|| panic!("{at} has no tag"));
+                assert!(tags.contains(&tag), "{at}: tag {tag} is not declared");
+                let responses = op["responses"].as_object().unwrap();
+                assert!(
+                    responses.keys().any(|s| s.starts_with('2')),
+                    "{at} has no success response"
+                );
+                for (status, response) in responses {
+                    if status.starts_with('4') {
+                        let reference = response["$ref"].as_str().unwrap_or_default();
+                        assert!(
+                            reference.starts_with("#/components/responses/"),
+                            "{at} {status}: {response}"
+                        );
+                        let name = reference.rsplit('/').next().unwrap();
+                        let shared = &doc["components"]["responses"][name];
+                        let schema = &shared["content"]["application/problem+json"]["schema"]["$ref"];
+                        assert_eq!(schema, "#/components/schemas/Problem", "{at} {status}");
+                    }
+                }
+                let path_params: BTreeSet<&str> = route
+                    .path
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|p| p.split('}').next())
+                    .collect();
+                let documented: BTreeSet<&str> = op["parameters"]
+                    .as_array()
+                    .map(|ps| {
+                        ps.iter()
+                            .filter(|p| p["in"] == "path")
+                            .filter_map(|p| p["name"].as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                assert_eq!(documented, path_params, "{at}: path parameters");
+            }
+        }
+    }
+
+    #[test]
+    fn signed_in_endpoints_declare_the_bearer_scheme_and_public_ones_do_not() {
+        let doc = doc();
+        let mut public = BTreeSet::new();
+        for route in routes() {
+            let operations = operations(&doc, &route.path);
+            for (method, handler) in &route.handlers {
+                let op = &operations[method];
+                let secured = op["security"]
+                    .as_array()
+                    .is_some_and(|reqs| reqs.iter().any(|r| r.get("bearer").is_some()));
+                let at = format!("{method} {} ({handler})", route.path);
+                assert_eq!(secured, needs_sign_in(handler), "{at}: bearer scheme");
+                let statuses: Vec<&str> = op["responses"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .map(String::as_str)
+                    .collect();
+                if secured {
+                    assert!(statuses.contains(&"401"), "{at}: no 401 answer");
+                }
+                if !secured {
+                    public.insert(route.path.clone());
+                }
+            }
+        }
+        // The endpoints the architecture names as needing no sign-in.
+        for path in [
+            "/healthz",
+            "/api/v1/login",
+            "/api/v1/openapi.json",
+            "/api/v1/suggest",
+            "/api/v1/score/{instrument}",
+            "/api/v1/screening/questions",
+            "/api/v1/atlas/muscles",
+            "/api/v1/atlas/muscles/{id}",
+            "/api/v1/links/{token}",
+            "/api/v1/links/{token}/intake",
+            "/api/v1/links/{token}/checkin",
+        ] {
+            assert!(public.remove(path), "{path} should need no sign-in");
+        }
+        assert!(public.is_empty(), "unexpectedly public: {public:?}");
+    }
+
+    #[test]
+    fn the_size_limits_named_are_those_in_force() {
+        let doc = doc();
+        let too_large = doc["components"]["responses"]["PayloadTooLarge"]["description"]
+            .as_str()
+            .unwrap();
+        let json_limit = format!("{} KiB for JSON bodies", crate::MAX_BODY_BYTES / 1024);
+        let photo_limit = format!("{} MiB", myomap_store::MAX_PHOTO_BYTES / (1024 * 1024));
+        assert!(too_large.contains(&json_limit), "{too_large}");
+        assert!(too_large.contains(&photo_limit), "{too_large}");
+        let upload = &doc["paths"]["/api/v1/assessments/{id}/photos"]["post"]["requestBody"]["description"];
+        assert!(upload.as_str().unwrap().contains(&photo_limit), "{upload}");
+    }
+
+    #[test]
+    fn the_score_endpoint_names_every_instrument() {
+        let doc = doc();
+        let description = doc["paths"]["/api/v1/score/{instrument}"]["post"]["parameters"][0]["description"]
+            .as_str()
+            .unwrap();
+        for instrument in myomap_scoring::Instrument::ALL {
+            assert!(description.contains(&format!("`{instrument}`")), "{instrument}");
+        }
+    }
+
+    // ------------------------------------------ schemas against real output
+
+    /// Checks values against the document's schemas: object keys against the
+    /// properties (none unknown, every required one present), types and
+    /// enums, through `$ref`, `allOf`, `oneOf` and array items; free-form
+    /// objects accept anything. It also notes which keys each named schema
+    /// was seen with, so that a test can ask that every documented property
+    /// was seen in real output at least once.
+    struct Checker {
+        doc: Value,
+        errors: Vec<String>,
+        seen: BTreeMap<String, BTreeSet<String>>,
+    }
+
+    impl Checker {
+        fn new() -> Checker {
+            Checker {
+                doc: doc(),
+                errors: Vec::new(),
+                seen: BTreeMap::new(),
+            }
+        }
+
+        fn component(&self, reference: &str) -> (String, Value) {
+            let name = reference.rsplit('/').next().unwrap().to_owned();
+            let schema = self.doc["components"]["schemas"][&name].clone();
+            assert!(schema.is_object(), "dangling {reference}");
+            (name, schema)
+        }
+
+        /// `value` must fit the component schema `name`.
+        fn fits(&mut self, name: &str, value: &Value) {
+            let before = self.errors.len();
+            self.check(&json!({"$ref": format!("#/components/schemas/{name}")}), value, name);
+            if self.errors.len() > before {
+                self.errors.push(format!("    in {value:#}"));
+            }
+        }
+
+        fn check(&mut self, schema: &Value, value: &Value, at: &str) {
+            if let Some(reference) = schema["$ref"].as_str() {
+                let (name, target) = self.component(reference);
+                if let Some(object) = value.as_object() {
+                    self.seen.entry(name).or_default().extend(object.keys().cloned());
+                }
+                return self.check(&target, value, at);
+            }
+            if let Some(options) = schema["oneOf"].as_array().or(schema["anyOf"].as_array()) {
+                let before = self.errors.len();
+                let fits = options.iter().any(|option| {
+                    let mut trial = Checker {
+                        doc: Value::Null,
+                        errors: Vec::new(),
+                        seen: BTreeMap::new(),
+                    };
+                    std::mem::swap(&mut trial.doc, &mut self.doc);
+                    trial.check(option, value, at);
+                    std::mem::swap(&mut trial.doc, &mut self.doc);
+                    let fits = trial.errors.is_empty();
+                    if fits {
+                        for (name, keys) in trial.seen {
+                            self.seen.entry(name).or_default().extend(keys);
+                        }
+                    }
+                    fits
+                });
+                if !fits {
+                    self.errors.truncate(before);
+                    self.errors
+                        .push(format!("{at}: {value} fits none of {}", Value::Array(options.clone())));
+                }
+                return;
+            }
+            let mut properties = serde_json::Map::new();
+            let mut required = Vec::new();
+            let parts: Vec<Value> = match schema["allOf"].as_array() {
+                Some(parts) => parts.clone(),
+                None => vec![schema.clone()],
+            };
+            for part in parts {
+                let part = match part["$ref"].as_str() {
+                    Some(reference) => self.component(reference).1,
+                    None => part,
+                };
+                if let Some(props) = part["properties"].as_object() {
+                    properties.extend(props.clone());
+                }
+                if let Some(req) = part["required"].as_array() {
+                    required.extend(req.iter().filter_map(Value::as_str).map(str::to_owned));
+                }
+                self.check_type(&part, value, at);
+            }
+            if let Some(object) = value.as_object()
+                && !properties.is_empty()
+            {
+                for key in object.keys() {
+                    if !properties.contains_key(key) {
+                        self.errors.push(format!("{at}: undocumented key {key}"));
+                    }
+                }
+                for key in &required {
+                    if !object.contains_key(key) {
+                        self.errors.push(format!("{at}: required key {key} is missing"));
+                    }
+                }
+                for (key, property) in &properties {
+                    if let Some(inner) = object.get(key) {
+                        self.check(property, inner, &format!("{at}.{key}"));
+                    }
+                }
+            }
+            if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+                for (i, item) in array.iter().enumerate() {
+                    self.check(items, item, &format!("{at}[{i}]"));
+                }
+            }
+        }
+
+        fn check_type(&mut self, schema: &Value, value: &Value, at: &str) {
+            let types: Vec<&str> = match &schema["type"] {
+                Value::String(t) => vec![t.as_str()],
+                Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let fits = types.is_empty()
+                || types.iter().any(|t| match *t {
+                    "object" => value.is_object(),
+                    "array" => value.is_array(),
+                    "string" => value.is_string(),
+                    "integer" => value.is_i64() || value.is_u64(),
+                    "number" => value.is_number(),
+                    "boolean" => value.is_boolean(),
+                    "null" => value.is_null(),
+                    _ => true,
+                });
+            if !fits {
+                self.errors.push(format!("{at}: {value} is not {types:?}"));
+            }
+            if let Some(allowed) = schema["enum"].as_array()
+                && !value.is_null()
+                && !allowed.contains(value)
+            {
+                self.errors.push(format!("{at}: {value} is not one of {allowed:?}"));
+            }
+        }
+
+        /// Every value fitted, and every property of every named schema
+        /// met was seen at least once: no documented field that the code
+        /// never sends (or, for requests, never accepts).
+        fn finish(self) {
+            let mut errors = self.errors;
+            for (name, keys) in &self.seen {
+                let properties = self.doc["components"]["schemas"][name]["properties"].as_object();
+                for property in properties.into_iter().flat_map(|p| p.keys()) {
+                    if !keys.contains(property) {
+                        errors.push(format!("{name}.{property} never seen in the samples"));
+                    }
+                }
+            }
+            assert!(errors.is_empty(), "{}", errors.join("\n"));
+        }
+    }
+
+    fn value<T: serde::Serialize>(v: &T) -> Value {
+        serde_json::to_value(v).unwrap()
+    }
+
+    mod samples {
+        use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+        use jiff::Timestamp;
+        use myomap_domain::record::{AssessmentRecord, CheckinAnswer, IntakeForm, SessionNote};
+        use myomap_domain::{Client, ClientId};
+        use myomap_screening::ScreeningAnswers;
+        use myomap_store::{Assessment, Checkin, Intake, IntakeStatus, IssuedLink, NoteRecord, NoteStatus, PhotoMeta};
+        use serde_json::json;
+
+        pub fn client() -> Client {
+            Client {
+                id: ClientId::new(),
+                given_name: "Ada".into(),
+                family_name: "Byron".into(),
+                date_of_birth: jiff::civil::date(1985, 12, 10),
+                email: Some("ada@example.test".into()),
+                phone: None,
+                notes: None,
+                archived: false,
+                created_at: Timestamp::now(),
+                updated_at: Timestamp::now(),
+                version: 3,
+            }
+        }
+
+        pub fn intake_form() -> IntakeForm {
+            IntakeForm {
+                reason_for_visit: "neck pain".into(),
+                long_sitting: true,
+                ..IntakeForm::default()
+            }
+        }
+
+        pub fn screening_answers() -> ScreeningAnswers {
+            serde_json::from_value(json!({"answers": [
+                {"question": "recent_fracture_or_surgery", "sites": [{"area": "leg.calf", "side": "left"}]}
+            ]}))
+            .unwrap()
+        }
+
+        pub fn intake(answered: bool) -> Intake {
+            Intake {
+                id: "intake-1".into(),
+                client_id: ClientId::new(),
+                status: if answered {
+                    IntakeStatus::Signed
+                } else {
+                    IntakeStatus::Requested
+                },
+                form: if answered { intake_form() } else { IntakeForm::default() },
+                screening: answered.then(|| crate::clinical::screen(&screening_answers()).unwrap()),
+                submitted_via: answered.then(|| "client_link".into()),
+                submitted_at: answered.then(Timestamp::now),
+                signed_by: answered.then(|| "therapist@demo.test".into()),
+                signed_at: answered.then(Timestamp::now),
+                version: 2,
+            }
+        }
+
+        pub fn assessment_record() -> AssessmentRecord {
+            serde_json::from_value(json!({
+                "posture": [{"finding": "forward_head"}],
+                "tone": [{"muscle": "upper_trapezius", "side": "left", "tone": "hypertonic"}],
+                "pain_map": [
+                    {"area": "head.temple", "side": "right", "intensity": 7, "quality": "aching"},
+                    {"area": "chest.sternum", "intensity": 3, "quality": "sharp"}
+                ],
+                "findings": [{"muscle": "temporalis", "trigger_point": "tp1", "side": "right",
+                              "activity": "active", "referral_reproduced": true, "ppt_kg_cm2": 2.5}],
+                "notes": "tight"
+            }))
+            .unwrap()
+        }
+
+        pub fn assessment() -> Assessment {
+            Assessment {
+                id: "assessment-1".into(),
+                client_id: ClientId::new(),
+                record: assessment_record(),
+                created_by: "therapist@demo.test".into(),
+                created_at: Timestamp::now(),
+                updated_at: Timestamp::now(),
+                version: 1,
+            }
+        }
+
+        pub fn photo(landmarks: serde_json::Value) -> PhotoMeta {
+            PhotoMeta {
+                id: "photo-1".into(),
+                assessment_id: "assessment-1".into(),
+                view: "side".into(),
+                content_type: "image/png".into(),
+                width: 600,
+                height: 900,
+                landmarks,
+                created_at: Timestamp::now(),
+            }
+        }
+
+        pub fn session_note() -> SessionNote {
+            serde_json::from_value(json!({
+                "date": "2025-03-01",
+                "duration_minutes": 60,
+                "techniques": ["ischemic_compression"],
+                "pain_before": 6,
+                "treated": [{"muscle": "upper_trapezius", "side": "left", "pressure": "firm",
+                             "checks": [{"discomfort": 8}, {"discomfort": 4, "sharp": true}]},
+                            {"muscle": "temporalis", "side": "right", "trigger_point": "tp1", "pressure": "light"}]
+            }))
+            .unwrap()
+        }
+
+        pub fn checkin(answered: bool) -> Checkin {
+            Checkin {
+                id: "checkin-1".into(),
+                note_id: "note-1".into(),
+                client_id: ClientId::new(),
+                due_hours: 48,
+                due_at: Timestamp::now(),
+                answer: answered.then(|| CheckinAnswer {
+                    soreness: 5,
+                    areas: serde_json::from_value(
+                        json!([{"area": "neck.back", "side": "left"}, {"area": "chest.sternum"}]),
+                    )
+                    .unwrap(),
+                    numbness: true,
+                    ..CheckinAnswer::default()
+                }),
+                answered_at: answered.then(Timestamp::now),
+                reviewed_at: None,
+            }
+        }
+
+        pub fn note(signed: bool) -> NoteRecord {
+            NoteRecord {
+                id: "note-1".into(),
+                client_id: ClientId::new(),
+                assessment_id: signed.then(|| "assessment-1".into()),
+                note: session_note(),
+                status: if signed { NoteStatus::Signed } else { NoteStatus::Draft },
+                amends: None,
+                amendment_reason: None,
+                amended_by: None,
+                signed_by: signed.then(|| "therapist@demo.test".into()),
+                signed_at: signed.then(Timestamp::now),
+                created_by: "therapist@demo.test".into(),
+                created_at: Timestamp::now(),
+                version: 1,
+                checkins: if signed {
+                    vec![checkin(true), checkin(false)]
+                } else {
+                    Vec::new()
+                },
+            }
+        }
+
+        pub fn link() -> IssuedLink {
+            IssuedLink {
+                token: "tok".into(),
+                expires_at: Timestamp::now(),
+            }
+        }
+
+        pub fn headers() -> HeaderMap {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, HeaderValue::from_static("clinic.test"));
+            headers
+        }
+
+        pub fn problem() -> crate::error::Problem {
+            crate::error::Problem::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid input",
+                "areas[0].side",
+                "is sided",
+            )
+        }
+    }
+
+    #[test]
+    fn response_schemas_describe_what_the_handlers_send() {
+        use myomap_domain::Role;
+
+        use super::super::clients::client_json;
+        use super::super::record::{assessment_json, checkin_json, intake_json, link_json, note_json};
+
+        let mut checker = Checker::new();
+        let mut client = samples::client();
+        checker.fits("Client", &client_json(&client, Role::FrontDesk));
+        client.notes = Some("prefers light pressure".into());
+        checker.fits("Client", &client_json(&client, Role::Therapist));
+        client.notes = None;
+        checker.fits("Client", &client_json(&client, Role::Owner));
+
+        checker.fits("Intake", &intake_json(&samples::intake(false)));
+        checker.fits("Intake", &intake_json(&samples::intake(true)));
+        checker.fits("IssuedLink", &link_json(&samples::headers(), &samples::link()));
+
+        let landmarks = value(&crate::photos::LandmarksBody {
+            points: serde_json::from_value(json!([
+                {"landmark": "ear_left", "at": {"x": 300.0, "y": 100.0}},
+                {"landmark": "acromion_left", "at": {"x": 310.0, "y": 250.0}}
+            ]))
+            .unwrap(),
+            profile: Some(myomap_domain::Side::Left),
+        });
+        let photos = [samples::photo(json!({})), samples::photo(landmarks)];
+        for photo in &photos {
+            checker.fits("Photo", &crate::photos::photo_json(photo));
+        }
+        checker.fits("Assessment", &assessment_json(&samples::assessment(), &photos));
+
+        checker.fits("Checkin", &checkin_json(&samples::checkin(false)));
+        checker.fits("Checkin", &checkin_json(&samples::checkin(true)));
+        checker.fits("Note", &note_json(&samples::note(false)));
+        let signed = samples::note(true);
+        checker.fits("Note", &note_json(&signed));
+        // sign_note adds the check-in links to the note.
+        let mut signed_json = note_json(&signed);
+        signed_json["checkin_links"] = signed
+            .checkins
+            .iter()
+            .map(|checkin| {
+                let mut l = link_json(&samples::headers(), &samples::link());
+                l["checkin_id"] = json!(checkin.id);
+                l["due_hours"] = json!(checkin.due_hours);
+                l
+            })
+            .collect();
+        checker.fits("SignedNote", &signed_json);
+        let mut amending = samples::note(true);
+        amending.amends = Some("note-0".into());
+        amending.amendment_reason = Some("wrong side".into());
+        amending.amended_by = Some("note-2".into());
+        checker.fits("Note", &note_json(&amending));
+        checker.fits(
+            "CarryForward",
+            &json!({"note": crate::notes::carried_forward(&[signed], "2025-03-08")}),
+        );
+
+        checker.fits("Problem", &value(&samples::problem()));
+        checker.fits("Problem", &value(&crate::error::Problem::not_found("client")));
+        checker.finish();
+    }
+
+    #[test]
+    fn reference_schemas_describe_what_the_handlers_send() {
+        let mut checker = Checker::new();
+        let areas: Vec<myomap_domain::PainEntry> = serde_json::from_value(json!([
+            {"area": "head.temple", "side": "right", "intensity": 7},
+            {"area": "face.upper_teeth", "side": "right"},
+            {"area": "chest.sternum"}
+        ]))
+        .unwrap();
+        checker.fits("Suggestions", &json!(myomap_atlas::suggest(&areas, 10)));
+        checker.fits(
+            "ScreeningQuestions",
+            &json!({"questions": myomap_screening::questions()}),
+        );
+        checker.fits("MuscleList", &json!({"muscles": myomap_atlas::atlas().muscles()}));
+        checker.finish();
+    }
+
+    /// The request body accepted as `T` by the same parser the handlers use.
+    fn accepts<T: serde::de::DeserializeOwned>(body: &Value) -> Result<(), String> {
+        crate::json::parse::<T>(body.to_string().as_bytes())
+            .map(|_| ())
+            .map_err(|p| p.detail)
+    }
+
+    #[test]
+    fn request_schemas_describe_what_the_handlers_accept() {
+        use super::super::{atlas, clients, record, session};
+
+        let mut checker = Checker::new();
+        // The mirrors of domain types, against those types' own JSON.
+        checker.fits("IntakeForm", &value(&samples::intake_form()));
+        checker.fits("ScreeningAnswers", &value(&samples::screening_answers()));
+        checker.fits("AssessmentRecord", &value(&samples::assessment_record()));
+        checker.fits("SessionNote", &value(&samples::session_note()));
+        checker.fits("CheckinAnswer", &value(&samples::checkin(true).answer.unwrap()));
+        let entry: myomap_domain::PainEntry =
+            serde_json::from_value(json!({"area": "head.temple", "side": "right", "intensity": 7})).unwrap();
+        checker.fits("PainEntry", &value(&entry));
+
+        // Whole bodies: documented, and accepted by the handler's type.
+        let note = value(&samples::session_note());
+        let bodies: [(&str, Value, fn(&Value) -> Result<(), String>); 10] = [
+            (
+                "ClientBody",
+                json!({"given_name": "Ada", "family_name": "Byron", "date_of_birth": "1985-12-10",
+                       "email": "ada@example.test", "phone": "+44 20 7946 0000", "notes": "", "version": 2}),
+                accepts::<clients::ClientBody>,
+            ),
+            (
+                "LoginBody",
+                json!({"email": "a@b.test", "password": "x"}),
+                accepts::<session::LoginBody>,
+            ),
+            (
+                "SuggestBody",
+                json!({"areas": [{"area": "head.temple", "side": "right", "intensity": 4}], "top": 3}),
+                accepts::<atlas::SuggestBody>,
+            ),
+            (
+                "IntakeBody",
+                json!({"form": value(&samples::intake_form()), "screening": value(&samples::screening_answers())}),
+                accepts::<record::IntakeBody>,
+            ),
+            ("VersionBody", json!({"version": 2}), accepts::<record::VersionBody>),
+            (
+                "AssessmentUpdate",
+                json!({"version": 2, "record": value(&samples::assessment_record())}),
+                accepts::<record::AssessmentUpdate>,
+            ),
+            (
+                "NoteBody",
+                json!({"assessment_id": "assessment-1", "note": note}),
+                accepts::<record::NoteBody>,
+            ),
+            (
+                "NoteUpdate",
+                json!({"version": 1, "note": note}),
+                accepts::<record::NoteUpdate>,
+            ),
+            (
+                "AmendBody",
+                json!({"note": note, "reason": "typo"}),
+                accepts::<record::AmendBody>,
+            ),
+            (
+                "LandmarksBody",
+                json!({"points": [{"landmark": "ear_left", "at": {"x": 1.5, "y": 2}}], "profile": "left"}),
+                accepts::<crate::photos::LandmarksBody>,
+            ),
+        ];
+        for (name, body, accepts) in &bodies {
+            checker.fits(name, body);
+            if let Err(e) = accepts(body) {
+                panic!("{name} refuses its documented form {body}: {e}");
+            }
+        }
+        checker.finish();
+    }
+}
