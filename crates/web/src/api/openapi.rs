@@ -761,7 +761,10 @@ mod tests {
         use myomap_domain::Role;
 
         use super::super::clients::client_json;
-        use super::super::record::{assessment_json, checkin_json, intake_json, link_json, note_json};
+        use super::super::record::{
+            assessment_json, checkin_json, intake_json, link_json, note_json, signed_note_json,
+        };
+        use crate::notes::EmailOutcome;
 
         let mut checker = Checker::new();
         let mut client = samples::client();
@@ -794,19 +797,18 @@ mod tests {
         checker.fits("Note", &note_json(&samples::note(false)));
         let signed = samples::note(true);
         checker.fits("Note", &note_json(&signed));
-        // sign_note adds the check-in links to the note.
-        let mut signed_json = note_json(&signed);
-        signed_json["checkin_links"] = signed
-            .checkins
-            .iter()
-            .map(|checkin| {
-                let mut l = link_json(&samples::headers(), &samples::link());
-                l["checkin_id"] = json!(checkin.id);
-                l["due_hours"] = json!(checkin.due_hours);
-                l
-            })
-            .collect();
-        checker.fits("SignedNote", &signed_json);
+        let links: Vec<_> = signed.checkins.iter().map(|c| (c.clone(), samples::link())).collect();
+        for email in [
+            EmailOutcome::NotConfigured,
+            EmailOutcome::NoAddress,
+            EmailOutcome::Sent("ada@example.test".into()),
+            EmailOutcome::Failed("relay refused".into()),
+        ] {
+            checker.fits(
+                "SignedNote",
+                &signed_note_json(&samples::headers(), &signed, &links, &email),
+            );
+        }
         let mut amending = samples::note(true);
         amending.amends = Some("note-0".into());
         amending.amendment_reason = Some("wrong side".into());
@@ -864,7 +866,8 @@ mod tests {
 
         // Whole bodies: documented, and accepted by the handler's type.
         let note = value(&samples::session_note());
-        let bodies: [(&str, Value, fn(&Value) -> Result<(), String>); 10] = [
+        type Accepts = fn(&Value) -> Result<(), String>;
+        let bodies: [(&str, Value, Accepts); 10] = [
             (
                 "ClientBody",
                 json!({"given_name": "Ada", "family_name": "Byron", "date_of_birth": "1985-12-10",

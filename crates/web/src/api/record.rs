@@ -783,7 +783,8 @@ pub async fn update_note(
 /// Signs a draft note.
 ///
 /// Signing makes it final and schedules the client's soreness check-ins; the
-/// answer carries their links to give the client.
+/// answer carries their links to give the client and, when a mail relay is
+/// configured, whether they were emailed to the client.
 #[utoipa::path(
     post,
     path = "/api/v1/sessions/{id}/sign",
@@ -812,8 +813,19 @@ pub async fn sign_note(
 ) -> Result<Json<Value>, Problem> {
     let (note, links) = state.store.clinic(&actor).sign_note(&id, body.version).await?;
     let email = crate::notes::email_checkin_links(&state, &actor, &note, &links, &headers).await;
-    let mut value = note_json(&note);
-    value["email"] = match &email {
+    Ok(Json(signed_note_json(&headers, &note, &links, &email)))
+}
+
+/// A just-signed note with what became of the check-in email and the
+/// check-in links to give the client.
+pub(crate) fn signed_note_json(
+    headers: &HeaderMap,
+    note: &NoteRecord,
+    links: &[(Checkin, IssuedLink)],
+    email: &crate::notes::EmailOutcome,
+) -> Value {
+    let mut value = note_json(note);
+    value["email"] = match email {
         crate::notes::EmailOutcome::Sent(to) => json!({"sent_to": to}),
         crate::notes::EmailOutcome::NotConfigured => Value::Null,
         other => json!({"error": other.line()}),
@@ -821,13 +833,13 @@ pub async fn sign_note(
     value["checkin_links"] = links
         .iter()
         .map(|(checkin, link)| {
-            let mut l = link_json(&headers, link);
+            let mut l = link_json(headers, link);
             l["checkin_id"] = json!(checkin.id);
             l["due_hours"] = json!(checkin.due_hours);
             l
         })
         .collect();
-    Ok(Json(value))
+    value
 }
 
 /// An amendment of a signed note: the corrected note and why.

@@ -702,11 +702,31 @@ pub struct Note {
     checkins: Vec<Checkin>,
 }
 
+/// What became of the email with a signed note's check-in links.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum CheckinEmail {
+    /// The links were emailed to the client.
+    Sent {
+        /// The client's address.
+        sent_to: String,
+    },
+    /// No email was sent (no address on file, or the relay failed): send the
+    /// links another way.
+    NotSent {
+        /// Why, in one line.
+        error: String,
+    },
+}
+
 /// A note just signed, with the check-in links to give the client.
 #[derive(ToSchema)]
 pub struct SignedNote {
     #[serde(flatten)]
     note: Note,
+    /// Null when no mail relay is configured.
+    #[schema(required = true)]
+    email: Option<CheckinEmail>,
     checkin_links: Vec<CheckinLink>,
 }
 
