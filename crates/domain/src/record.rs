@@ -48,10 +48,26 @@ fn side_for_muscle(
 
 // ---------------------------------------------------------------- intake
 
+/// The presenting conditions an intake can name (the product brief's
+/// condition groups); they decide which outcome measures are suggested.
+pub const CONDITIONS: [(&str, &str); 9] = [
+    ("neck_pain", "Neck pain"),
+    ("back_pain", "Low back pain"),
+    ("sciatica", "Sciatica or nerve entrapment"),
+    ("shoulder_arm", "Shoulder or arm pain, repetitive strain"),
+    ("carpal_tunnel", "Carpal tunnel symptoms"),
+    ("tmj", "Jaw (TMJ) problems"),
+    ("fibromyalgia", "Fibromyalgia or widespread pain"),
+    ("sports_lower_limb", "Sports or lower-limb injury"),
+    ("headache", "Headaches"),
+];
+
 /// What a client tells about themselves before the first session.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct IntakeForm {
+    /// Condition ids from [`CONDITIONS`].
+    pub conditions: Vec<String>,
     pub reason_for_visit: String,
     pub complaint_history: String,
     pub surgeries_and_injuries: String,
@@ -68,6 +84,11 @@ impl IntakeForm {
         let mut errors = ValidationErrors::default();
         if self.reason_for_visit.trim().is_empty() {
             errors.add("reason_for_visit", "is required");
+        }
+        for (i, condition) in self.conditions.iter().enumerate() {
+            if !CONDITIONS.iter().any(|(id, _)| id == condition) {
+                errors.add(format!("conditions[{i}]"), format!("unknown condition \"{condition}\""));
+            }
         }
         for (field, value) in [
             ("reason_for_visit", &self.reason_for_visit),

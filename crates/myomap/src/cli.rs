@@ -80,6 +80,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a client's PDF progress report (outcomes, charts, treatment, plan).
+    Report {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The client's id (as shown in the client page's address).
+        client: String,
+        /// Where to write the PDF.
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// Act as this staff account (default: the clinic's first owner).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
+    },
+    /// Outcome questionnaires' official wording.
+    Instruments {
+        #[command(subcommand)]
+        command: InstrumentsCommand,
+    },
     /// Inspect the audit log.
     Audit {
         #[command(subcommand)]
@@ -121,6 +139,22 @@ pub enum AtlasCommand {
         /// Print exactly one JSON object.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum InstrumentsCommand {
+    /// Load a clinic's licensed wording of an instrument from a TOML or JSON file
+    /// ({instrument = "ndi", title = "...", items = [...], answers = [[...], ...]});
+    /// it is then shown instead of Myomap's short item labels.
+    Load {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The wording file.
+        file: std::path::PathBuf,
+        /// The clinic that holds the licence.
+        #[arg(long)]
+        clinic: String,
     },
 }
 

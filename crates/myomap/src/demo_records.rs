@@ -945,6 +945,7 @@ impl Intake {
             repetitive_tasks: self.repetitive,
             sport: self.sport.into(),
             goals: self.goals.into(),
+            conditions: Vec::new(),
         };
         form.validate().map_err(invalid)?;
         Ok(form)
@@ -1032,14 +1033,15 @@ pub struct Seeded {
     pub notes: usize,
     pub amendments: usize,
     pub checkin_answers: usize,
+    pub questionnaires: usize,
 }
 
 impl Seeded {
     pub fn describe(&self) -> Option<String> {
         (self.clients > 0).then(|| {
             format!(
-                "Clinical records for {} of them: {} intake(s), {} assessment(s), {} signed session note(s) ({} amended), {} check-in answer(s).",
-                self.clients, self.intakes, self.assessments, self.notes, self.amendments, self.checkin_answers
+                "Clinical records for {} of them: {} intake(s), {} assessment(s), {} signed session note(s) ({} amended), {} check-in answer(s), {} questionnaire(s).",
+                self.clients, self.intakes, self.assessments, self.notes, self.amendments, self.checkin_answers, self.questionnaires
             )
         })
     }
@@ -1085,14 +1087,15 @@ impl Story {
         if self.intake.stage == Stage::Requested {
             scope.request_intake_link(client, INTAKE_LINK_TTL).await?;
         } else {
-            let intake = scope
-                .submit_intake(client, &self.intake.form()?, &self.intake.screening()?)
-                .await?;
+            let mut form = self.intake.form()?;
+            form.conditions = crate::demo_outcomes::conditions(self.client);
+            let intake = scope.submit_intake(client, &form, &self.intake.screening()?).await?;
             if self.intake.stage == Stage::Signed {
                 scope.sign_intake(&intake.id, intake.version).await?;
             }
         }
         seeded.intakes += 1;
+        seeded.questionnaires += crate::demo_outcomes::seed(scope, client, self.client, today).await?;
 
         let Some(exam) = &self.exam else {
             return Ok(());

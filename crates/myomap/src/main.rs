@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod demo_data;
+mod demo_outcomes;
 mod demo_records;
 
 use std::process::ExitCode;

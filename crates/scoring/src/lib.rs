@@ -47,6 +47,7 @@ mod items;
 mod json;
 mod ppt;
 mod ratio;
+mod suggested;
 
 pub use acr::{AcrInput, AcrResult, AcrSymptoms, acr2016_fm};
 pub use catalog::{
@@ -63,6 +64,7 @@ pub use items::{
 pub use json::score_json;
 pub use ppt::{PptMean, PptUnit, ppt};
 pub use ratio::{ParseRatioError, Ratio};
+pub use suggested::suggested_for;
 
 /// The rounded-decimal type of the typed API, re-exported so that callers need
 /// no direct dependency on `rust_decimal`.

@@ -334,6 +334,20 @@ impl Store {
         tx.commit().await
     }
 
+    /// The first owner of the clinic a client belongs to: whom the command
+    /// line acts as when it reads that client's record.
+    pub async fn owner_of_client(&self, client: myomap_domain::ClientId) -> Result<Actor, StoreError> {
+        let email: String = sqlx::query_scalar(
+            "SELECT u.email FROM users u JOIN clients c ON c.clinic_id = u.clinic_id \
+             WHERE c.id = $1 AND u.role = 'owner' ORDER BY u.created_at, u.id LIMIT 1",
+        )
+        .bind(client.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("client (or its clinic has no owner account)"))?;
+        self.actor_for_email(&email).await
+    }
+
     /// Acts as a named account without a session: the command line and demo
     /// seeding, which run with the operator's authority over the database.
     pub async fn actor_for_email(&self, email: &str) -> Result<Actor, StoreError> {

@@ -177,6 +177,36 @@ impl ClinicScope<'_> {
         Ok(id)
     }
 
+    /// Each client's conditions from their newest answered intake, for the
+    /// clinic dashboard (one audited read).
+    pub async fn clinic_conditions(&self) -> Result<Vec<(ClientId, Vec<String>)>, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let rows = sqlx::query(
+            "SELECT client_id, form FROM intakes WHERE clinic_id = $1 AND status <> 'requested' ORDER BY client_id, created_at",
+        )
+        .bind(&self.clinic_id)
+        .fetch_all(&mut *tx.tx)
+        .await?;
+        self.audit(&mut tx, "intake.list", "clinic", &self.clinic_id.clone())
+            .await?;
+        tx.commit().await?;
+        let mut latest: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+        for row in &rows {
+            let form: IntakeForm = serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(json_err)?;
+            latest.insert(row.try_get(0)?, form.conditions);
+        }
+        latest
+            .into_iter()
+            .map(|(id, conditions)| {
+                let id = id
+                    .parse()
+                    .map_err(|_| StoreError::Internal("corrupt intake client id".into()))?;
+                Ok((id, conditions))
+            })
+            .collect()
+    }
+
     /// Intake answers entered in the clinic (typed by staff with the client).
     pub async fn submit_intake(
         &self,

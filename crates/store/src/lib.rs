@@ -22,6 +22,7 @@ mod intakes;
 mod links;
 mod migrate;
 mod notes;
+mod questionnaires;
 mod time;
 mod tx;
 
@@ -41,6 +42,7 @@ pub use error::StoreError;
 pub use intakes::{Intake, IntakeStatus, ScreeningResult};
 pub use links::{IssuedLink, LinkGrant, LinkPurpose};
 pub use notes::{Checkin, FlaggedCheckin, NoteRecord, NoteStatus};
+pub use questionnaires::{Questionnaire, ScoredAnswers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -17,6 +17,8 @@ use crate::{ClinicScope, Store, StoreError};
 pub enum LinkPurpose {
     Intake,
     Checkin,
+    /// An outcome questionnaire; the target is `CLIENT_ID:INSTRUMENT`.
+    Questionnaire,
 }
 
 impl LinkPurpose {
@@ -24,6 +26,7 @@ impl LinkPurpose {
         match self {
             LinkPurpose::Intake => "intake",
             LinkPurpose::Checkin => "checkin",
+            LinkPurpose::Questionnaire => "questionnaire",
         }
     }
 
@@ -31,6 +34,7 @@ impl LinkPurpose {
         match s {
             "intake" => Ok(LinkPurpose::Intake),
             "checkin" => Ok(LinkPurpose::Checkin),
+            "questionnaire" => Ok(LinkPurpose::Questionnaire),
             other => Err(StoreError::Internal(format!("unknown link purpose {other}"))),
         }
     }

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "clinical_record",
         include_str!("../migrations/0002_clinical_record.sql"),
     ),
+    (3, "outcomes", include_str!("../migrations/0003_outcomes.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.

@@ -10,7 +10,7 @@ use myomap_domain::record::{
 };
 use myomap_domain::{ClientFields, Role, Side, ValidClient};
 use myomap_store::{Actor, ClientQuery, LoginAttempt, Store, StoreError};
-use myomap_store::{IntakeStatus, LinkPurpose, NoteStatus, ScreeningResult};
+use myomap_store::{IntakeStatus, LinkPurpose, NoteStatus, ScoredAnswers, ScreeningResult};
 
 use myomap_testkit::{TestDb, on_both_backends};
 
@@ -27,6 +27,7 @@ on_both_backends!(
     intake_links_are_single_use_and_expire,
     session_notes_sign_amend_and_follow_up,
     the_clinical_record_is_isolated_and_clinical_only,
+    questionnaires_are_stored_linked_and_isolated,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -53,7 +54,7 @@ async fn migrations_apply_once(db: &TestDb) {
     store.close().await;
     let store = Store::open(&db.target()).await.unwrap();
     store.ping().await.unwrap();
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 2);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 3);
 }
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
@@ -668,4 +669,96 @@ async fn the_clinical_record_is_isolated_and_clinical_only(db: &TestDb) {
         front.flagged_checkins(14).await,
         Err(StoreError::Forbidden(_))
     ));
+}
+
+fn ndi(taken_on: &str, score: &str) -> ScoredAnswers {
+    ScoredAnswers {
+        instrument: "ndi".into(),
+        taken_on: taken_on.into(),
+        input: serde_json::json!({"items": [2, 2, 2, 2, 2, 2, 2, 2, 2, 2]}),
+        result: serde_json::json!({"valid": true, "score": 40.0, "raw": 20.0, "band": "moderate"}),
+        score: Some(score.into()),
+    }
+}
+
+async fn questionnaires_are_stored_linked_and_isolated(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    let north = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
+    let south = account(&store, "South Clinic", "t@south.test", Role::Therapist).await;
+    let desk = account(&store, "North Clinic", "desk@north.test", Role::FrontDesk).await;
+    let ada = store
+        .clinic(&north)
+        .create_client(&client("Ada", "Byron"))
+        .await
+        .unwrap();
+    let scope = store.clinic(&north);
+    scope
+        .record_questionnaire(ada.id, &ndi("2026-10-01", "40"), "clinic")
+        .await
+        .unwrap();
+    assert!(matches!(
+        scope
+            .record_questionnaire(ada.id, &ndi("2026-10-01", "40"), "fax")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    let link = scope
+        .request_questionnaire_link(ada.id, "ndi", Duration::from_secs(3600))
+        .await
+        .unwrap();
+    let grant = store.open_link(&link.token).await.unwrap();
+    assert_eq!(grant.purpose, LinkPurpose::Questionnaire);
+    assert_eq!(store.link_questionnaire(&grant).await.unwrap().0, "ndi");
+    // A link for one instrument cannot carry another's answers.
+    let mut odi = ndi("2026-11-01", "20");
+    odi.instrument = "odi".into();
+    assert!(matches!(
+        store.submit_questionnaire_via_link(&link.token, &odi).await,
+        Err(StoreError::NotFound(_))
+    ));
+    store
+        .submit_questionnaire_via_link(&link.token, &ndi("2026-11-01", "20"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .submit_questionnaire_via_link(&link.token, &ndi("2026-11-02", "10"))
+            .await,
+        Err(StoreError::Gone(_))
+    ));
+
+    let list = scope.questionnaires_for(ada.id).await.unwrap();
+    assert_eq!(
+        list.iter()
+            .map(|q| (q.taken_on.as_str(), q.source.as_str()))
+            .collect::<Vec<_>>(),
+        [("2026-10-01", "clinic"), ("2026-11-01", "client_link")]
+    );
+    assert_eq!(scope.clinic_questionnaires().await.unwrap().len(), 2);
+    assert!(matches!(
+        store.clinic(&south).questionnaires_for(ada.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(store.clinic(&south).clinic_questionnaires().await.unwrap().is_empty());
+    assert!(matches!(
+        store.clinic(&desk).questionnaires_for(ada.id).await,
+        Err(StoreError::Forbidden(_))
+    ));
+
+    // Licensed wording belongs to the clinic that loaded it.
+    let wording = serde_json::json!({"instrument": "ndi", "title": "Official NDI"});
+    store
+        .load_wording("North Clinic", "ndi", &wording, "test")
+        .await
+        .unwrap();
+    assert_eq!(scope.wording("ndi").await.unwrap(), Some(wording));
+    assert_eq!(store.clinic(&south).wording("ndi").await.unwrap(), None);
+    assert!(matches!(
+        store
+            .load_wording("Nowhere", "ndi", &serde_json::json!({}), "test")
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(store.verify_audit().await.unwrap().first_problem.is_none());
 }

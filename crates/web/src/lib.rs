@@ -13,8 +13,10 @@ mod error;
 mod json;
 pub mod mail;
 mod notes;
+pub mod outcomes;
 mod pages;
 mod photos;
+pub mod report_data;
 mod security;
 
 use std::net::SocketAddr;

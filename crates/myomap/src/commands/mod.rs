@@ -1,6 +1,7 @@
 mod atlas;
 mod audit;
 mod demo;
+mod outcomes;
 mod score;
 mod serve;
 mod user;
@@ -10,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use myomap_store::{DatabaseTarget, Store};
 
-use crate::cli::{AuditCommand, Cli, Command, DbArgs, UserCommand};
+use crate::cli::{AuditCommand, Cli, Command, DbArgs, InstrumentsCommand, UserCommand};
 
 /// Exit code for input the user must correct (as clap uses for usage errors).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -46,6 +47,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             command: AuditCommand::Verify { db },
         } => audit::verify(&db).await,
         Command::Score { instrument, json } => score::run(&instrument, json),
+        Command::Report {
+            db,
+            client,
+            out,
+            as_email,
+        } => outcomes::report(&db, &client, &out, as_email.as_deref()).await,
+        Command::Instruments {
+            command: InstrumentsCommand::Load { db, file, clinic },
+        } => outcomes::load_wording(&db, &file, &clinic).await,
         Command::Suggest { areas, top, json } => Ok(atlas::suggest(&areas, usize::from(top), json)),
         Command::Atlas {
             command,

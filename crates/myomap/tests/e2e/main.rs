@@ -12,5 +12,6 @@ mod cli;
 mod durability;
 mod harness;
 mod html;
+mod outcomes;
 mod record_api;
 mod reference;

@@ -533,6 +533,7 @@ async fn signing_emails_the_checkin_links_through_the_relay() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let _ = relay.kill();
+    let _ = relay.wait();
     assert!(
         mail.contains("To: ada@example.org") && mail.contains("North Clinic: how are you feeling"),
         "{mail}"

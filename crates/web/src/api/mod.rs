@@ -4,6 +4,7 @@ mod atlas;
 mod clients;
 mod health;
 mod openapi;
+pub(crate) mod outcomes;
 pub(crate) mod record;
 pub(crate) mod schemas;
 mod score;
@@ -67,6 +68,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sessions/{id}/sign", post(record::sign_note))
         .route("/api/v1/sessions/{id}/amend", post(record::amend_note))
         .route("/api/v1/dashboard", get(record::dashboard))
+        .route(
+            "/api/v1/clients/{id}/questionnaires",
+            get(outcomes::list).post(outcomes::record),
+        )
+        .route("/api/v1/clients/{id}/progress", get(outcomes::client_progress))
+        .route("/api/v1/clients/{id}/questionnaire-link", post(outcomes::link))
+        .route("/api/v1/links/{token}/questionnaire", post(outcomes::answer_link))
         .route("/api/v1/checkins/{id}/review", post(record::review_checkin))
         .route("/api/v1/checkins/{id}/link", post(record::checkin_link))
         .route("/api/v1/atlas/muscles", get(atlas::muscles))

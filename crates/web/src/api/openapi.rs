@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{atlas, clients, health, record, schemas, score, session};
+use super::{atlas, clients, health, outcomes, record, schemas, score, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,11 @@ details (`application/problem+json`): `status`, `title`, a one-line `detail` and
 errors, `errors` naming each field at fault by its path in the body."
     ),
     paths(
+        outcomes::list,
+        outcomes::record,
+        outcomes::client_progress,
+        outcomes::link,
+        outcomes::answer_link,
         health::healthz,
         session::login,
         session::logout,
@@ -208,6 +213,7 @@ mod tests {
             "clients" => include_str!("clients.rs"),
             "health" => include_str!("health.rs"),
             "openapi" => include_str!("openapi.rs"),
+            "outcomes" => include_str!("outcomes.rs"),
             "record" => include_str!("record.rs"),
             "score" => include_str!("score.rs"),
             "session" => include_str!("session.rs"),
@@ -379,6 +385,7 @@ mod tests {
             "/api/v1/links/{token}",
             "/api/v1/links/{token}/intake",
             "/api/v1/links/{token}/checkin",
+            "/api/v1/links/{token}/questionnaire",
         ] {
             assert!(public.remove(path), "{path} should need no sign-in");
         }

@@ -167,6 +167,11 @@ pub enum PhotoView {
 /// is limited to 4000 characters (200 for `occupation` and `sport`).
 #[derive(ToSchema)]
 pub struct IntakeForm {
+    /// Presenting conditions, from `neck_pain`, `back_pain`, `sciatica`,
+    /// `shoulder_arm`, `carpal_tunnel`, `tmj`, `fibromyalgia`,
+    /// `sports_lower_limb`, `headache`; they decide the suggested outcome measures.
+    #[serde(default)]
+    conditions: Vec<String>,
     /// Required: must not be blank.
     reason_for_visit: String,
     #[serde(default)]

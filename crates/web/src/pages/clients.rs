@@ -283,6 +283,8 @@ struct ClientPage {
     intake: Option<IntakeView>,
     assessments: Vec<(String, String, String)>,
     sessions: Vec<SessionRow>,
+    outcomes: Vec<OutcomeLine>,
+    all_instruments: Vec<(&'static str, String)>,
 }
 
 pub struct IntakeView {
@@ -315,6 +317,48 @@ struct RecordSections {
     intake: Option<IntakeView>,
     assessments: Vec<(String, String, String)>,
     sessions: Vec<SessionRow>,
+    outcomes: Vec<OutcomeLine>,
+}
+
+/// One instrument on the client page: suggested for the client's conditions,
+/// or already answered.
+struct OutcomeLine {
+    instrument: &'static str,
+    name: String,
+    suggested: bool,
+    latest: String,
+}
+
+fn outcome_lines(
+    intake: Option<&myomap_store::Intake>,
+    questionnaires: &[myomap_store::Questionnaire],
+) -> Vec<OutcomeLine> {
+    let conditions: Vec<String> = intake.map(|i| i.form.conditions.clone()).unwrap_or_default();
+    let suggested = myomap_scoring::suggested_for(&conditions);
+    let progress = crate::outcomes::progress(questionnaires);
+    crate::outcomes::RECORDED
+        .iter()
+        .filter(|i| suggested.contains(i) || progress.iter().any(|p| p.instrument == i.as_str()))
+        .map(|i| {
+            let latest = progress.iter().find(|p| p.instrument == i.as_str());
+            OutcomeLine {
+                instrument: i.as_str(),
+                name: i.definition().name.clone(),
+                suggested: suggested.contains(i),
+                latest: latest.map_or_else(
+                    || "not answered yet".to_owned(),
+                    |p| {
+                        format!(
+                            "{} (baseline {}; {})",
+                            crate::outcomes::MeasureProgress::shown(p.latest),
+                            crate::outcomes::MeasureProgress::shown(p.baseline),
+                            p.verdict_label()
+                        )
+                    },
+                ),
+            }
+        })
+        .collect()
 }
 
 fn intake_view(intake: &myomap_store::Intake) -> IntakeView {
@@ -429,7 +473,9 @@ async fn record_sections(state: &AppState, actor: &Actor, id: ClientId) -> Resul
     let intake = scope.latest_intake(id).await.map_err(err)?;
     let assessments = scope.assessments_for(id).await.map_err(err)?;
     let notes = scope.notes_for(id).await.map_err(err)?;
+    let questionnaires = scope.questionnaires_for(id).await.map_err(err)?;
     Ok(RecordSections {
+        outcomes: outcome_lines(intake.as_ref(), &questionnaires),
         intake: intake.as_ref().map(intake_view),
         assessments: assessments
             .iter()
@@ -487,6 +533,11 @@ fn show_client(
             intake: record.intake,
             assessments: record.assessments,
             sessions: record.sessions,
+            outcomes: record.outcomes,
+            all_instruments: crate::outcomes::RECORDED
+                .iter()
+                .map(|i| (i.as_str(), i.definition().name.clone()))
+                .collect(),
         },
     )
 }

@@ -4,7 +4,7 @@
 mod atlas;
 mod clients;
 mod login;
-mod record;
+pub(crate) mod record;
 
 use askama::Template;
 use axum::Router;
@@ -60,6 +60,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/assessments/{id}/photos/{photo}/landmarks",
             post(record::assessment::save_landmarks),
         )
+        .route("/clients/{id}/questionnaires/new", get(record::outcomes::new_form))
+        .route("/clients/{id}/questionnaires", post(record::outcomes::record))
+        .route("/clients/{id}/questionnaire-link", post(record::outcomes::create_link))
+        .route("/clients/{id}/progress", get(record::outcomes::show_progress))
+        .route("/clients/{id}/report.pdf", get(record::outcomes::report_pdf))
         .route("/clients/{id}/sessions/new", get(record::session::new_form))
         .route("/clients/{id}/sessions", post(record::session::create))
         .route("/sessions/{id}", get(record::session::show).post(record::session::save))

@@ -25,6 +25,44 @@ struct DashboardPage {
     layout: Layout,
     csrf: String,
     rows: Vec<Row>,
+    active_clients: i64,
+    sessions_this_month: i64,
+    improvement: Vec<(String, usize, usize, String)>,
+}
+
+/// Per condition: clients measured at least twice on a measure suggested for
+/// it, and how many of them improved meaningfully on one of those measures.
+fn improvement_by_condition(
+    conditions: &[(myomap_domain::ClientId, Vec<String>)],
+    questionnaires: &[myomap_store::Questionnaire],
+) -> Vec<(String, usize, usize, String)> {
+    let mut out = Vec::new();
+    for (id, label) in myomap_domain::record::CONDITIONS {
+        let measures: Vec<&str> = myomap_scoring::suggested_for(&[id])
+            .iter()
+            .map(|i| i.as_str())
+            .collect();
+        let (mut measured, mut improved) = (0, 0);
+        for (client, _) in conditions.iter().filter(|(_, c)| c.iter().any(|c| c == id)) {
+            let mine: Vec<myomap_store::Questionnaire> = questionnaires
+                .iter()
+                .filter(|q| q.client_id == *client && measures.contains(&q.instrument.as_str()))
+                .cloned()
+                .collect();
+            let progress = crate::outcomes::progress(&mine);
+            if progress.iter().any(|p| p.points.len() > 1) {
+                measured += 1;
+                if progress.iter().any(|p| p.verdict == "meaningful_improvement") {
+                    improved += 1;
+                }
+            }
+        }
+        if measured > 0 {
+            let share = format!("{:.0} %", 100.0 * improved as f64 / measured as f64);
+            out.push((label.to_owned(), improved, measured, share));
+        }
+    }
+    out
 }
 
 pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) -> Result<Response, PageError> {
@@ -54,12 +92,30 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
                 .map_or_else(|| "no answer".to_owned(), super::session::answer_summary),
         })
         .collect();
+    let scope = state.store.clinic(&actor);
+    let today = jiff::Zoned::now().date();
+    let month_start = jiff::civil::date(today.year(), today.month(), 1).to_string();
+    let (active_clients, sessions_this_month) = scope
+        .activity(90, &month_start)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
+    let conditions = scope
+        .clinic_conditions()
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
+    let questionnaires = scope
+        .clinic_questionnaires()
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
     Ok(render(
         StatusCode::OK,
         &DashboardPage {
             layout: Layout::signed_in(&actor, "dashboard"),
             csrf: actor.csrf_token.clone(),
             rows,
+            active_clients,
+            sessions_this_month,
+            improvement: improvement_by_condition(&conditions, &questionnaires),
         },
     ))
 }

@@ -50,6 +50,7 @@ pub struct IntakePage {
     pub texts: Vec<TextField>,
     pub long_sitting: bool,
     pub repetitive_tasks: bool,
+    pub conditions: Vec<(&'static str, &'static str, bool)>,
     pub questions: Vec<QuestionView>,
     pub sites: &'static [(String, String)],
     pub screening_error: Option<String>,
@@ -65,6 +66,7 @@ pub struct Typed {
 pub fn read_form(pairs: &Pairs) -> Typed {
     let text = |key: &str| value(pairs, key).to_owned();
     let form = IntakeForm {
+        conditions: values(pairs, "condition").into_iter().map(str::to_owned).collect(),
         reason_for_visit: text("reason_for_visit"),
         complaint_history: text("complaint_history"),
         surgeries_and_injuries: text("surgeries_and_injuries"),
@@ -207,6 +209,10 @@ pub fn intake_page(
         texts,
         long_sitting: f.long_sitting,
         repetitive_tasks: f.repetitive_tasks,
+        conditions: myomap_domain::record::CONDITIONS
+            .iter()
+            .map(|(id, label)| (*id, *label, f.conditions.iter().any(|c| c == id)))
+            .collect(),
         questions,
         sites: site_options(),
         screening_error,

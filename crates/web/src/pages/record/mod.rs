@@ -4,6 +4,7 @@
 pub mod assessment;
 pub mod dashboard;
 pub mod intake;
+pub mod outcomes;
 pub mod public;
 pub mod session;
 

@@ -114,6 +114,16 @@ pub async fn open(State(state): State<AppState>, Path(token): Path<String>) -> R
             let hours = state.store.checkin_hours(&grant).await.unwrap_or(24).to_string();
             render(StatusCode::OK, &checkin_page(&token, &grant, &hours, "", None))
         }
+        LinkPurpose::Questionnaire => match state.store.link_questionnaire(&grant).await {
+            Ok((instrument, wording)) => match instrument.parse() {
+                Ok(instrument) => render(
+                    StatusCode::OK,
+                    &super::outcomes::public_page(&token, &grant, instrument, wording.as_ref(), &Vec::new(), None),
+                ),
+                Err(_) => link_problem(StoreError::NotFound("link")),
+            },
+            Err(e) => link_problem(e),
+        },
     }
 }
 
@@ -142,6 +152,7 @@ pub async fn answer(State(state): State<AppState>, Path(token): Path<String>, Fo
                 ),
             }
         }
+        LinkPurpose::Questionnaire => super::outcomes::answer_public(&state, &token, &grant, &pairs).await,
         LinkPurpose::Checkin => {
             let hours = state.store.checkin_hours(&grant).await.unwrap_or(24).to_string();
             let soreness = value(&pairs, "soreness");

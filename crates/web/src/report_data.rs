@@ -1,0 +1,166 @@
+//! Everything a progress page or report shows about one client, gathered
+//! once from the store: outcomes since baseline, pain per session, pressure
+//! pain thresholds, what was treated most, the screening verdict and the plan.
+
+use std::collections::BTreeMap;
+
+use myomap_domain::{Client, ClientId};
+use myomap_report::{ChartPoint, ChartSeries, OutcomeRow, ReportData};
+use myomap_store::{Actor, Intake, NoteRecord, NoteStatus, Store, StoreError};
+
+use crate::outcomes::{MeasureProgress, SessionPain, chart, ppt_series, progress, session_pain, session_pain_chart};
+use crate::pages::record::muscle_label;
+
+pub struct ClientReport {
+    pub clinic: String,
+    pub client: Client,
+    pub intake: Option<Intake>,
+    pub notes: Vec<NoteRecord>,
+    pub measures: Vec<MeasureProgress>,
+    pub session_pain: Vec<SessionPain>,
+    pub ppt: Vec<(String, Vec<(String, f64)>)>,
+}
+
+pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<ClientReport, StoreError> {
+    let scope = store.clinic(actor);
+    let record = scope.get_client(client).await?;
+    let intake = scope.latest_intake(client).await?;
+    let notes = scope.notes_for(client).await?;
+    let assessments = scope.assessments_for(client).await?;
+    let questionnaires = scope.questionnaires_for(client).await?;
+    Ok(ClientReport {
+        clinic: actor.clinic_name.clone(),
+        client: record,
+        intake,
+        session_pain: session_pain(&notes),
+        measures: progress(&questionnaires),
+        ppt: ppt_series(&assessments),
+        notes,
+    })
+}
+
+fn signed(notes: &[NoteRecord]) -> impl Iterator<Item = &NoteRecord> {
+    notes
+        .iter()
+        .filter(|n| n.status == NoteStatus::Signed && n.amended_by.is_none())
+}
+
+impl ClientReport {
+    pub fn charts(&self) -> Vec<ChartSeries> {
+        let mut charts: Vec<ChartSeries> = self
+            .measures
+            .iter()
+            .filter(|m| m.instrument != "nprs" || self.session_pain.is_empty())
+            .map(chart)
+            .collect();
+        charts.extend(session_pain_chart(&self.session_pain));
+        for (label, points) in &self.ppt {
+            charts.push(ChartSeries {
+                title: format!("Pressure pain threshold: {label}"),
+                unit: "kg/cm²".into(),
+                points: points
+                    .iter()
+                    .map(|(d, v)| ChartPoint {
+                        label: d.clone(),
+                        value: *v,
+                    })
+                    .collect(),
+                min: 0.0,
+                max: points.iter().map(|p| p.1).fold(5.0, f64::max).ceil(),
+                higher_is_better: true,
+                second: None,
+                first_legend: None,
+            });
+        }
+        charts
+    }
+
+    fn suitability(&self) -> String {
+        let Some(screening) = self.intake.as_ref().and_then(|i| i.screening.as_ref()) else {
+            return "No screening recorded.".into();
+        };
+        let outcome = match screening.outcome.as_str() {
+            "suitable" => "Suitable",
+            "suitable_with_precautions" => "Suitable with precautions",
+            _ => "Refer to a physician first",
+        };
+        let precautions: Vec<&str> = screening.verdict["precautions"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|p| p.as_str()).collect())
+            .unwrap_or_default();
+        if precautions.is_empty() {
+            outcome.to_owned()
+        } else {
+            format!("{outcome}: {}", precautions.join(" "))
+        }
+    }
+
+    pub fn report(&self, prepared_by: &str) -> ReportData {
+        let sessions: Vec<&NoteRecord> = signed(&self.notes).collect();
+        let mut dates: Vec<&str> = sessions.iter().map(|n| n.note.date.as_str()).collect();
+        dates.sort_unstable();
+        let attended = match (dates.first(), dates.last()) {
+            (Some(first), Some(last)) => format!("{} session(s), {first} to {last}", dates.len()),
+            _ => "No signed session yet.".into(),
+        };
+        let mut treated: BTreeMap<String, u32> = BTreeMap::new();
+        for note in &sessions {
+            for point in &note.note.treated {
+                let tp = point
+                    .trigger_point
+                    .as_deref()
+                    .map(|t| format!(" {t}"))
+                    .unwrap_or_default();
+                *treated
+                    .entry(format!("{}{tp}", muscle_label(&point.muscle, point.side)))
+                    .or_default() += 1;
+            }
+        }
+        let mut trigger_points: Vec<(String, u32)> = treated.into_iter().collect();
+        trigger_points.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        trigger_points.truncate(10);
+        let latest_plan = sessions
+            .iter()
+            .max_by(|a, b| a.note.date.cmp(&b.note.date))
+            .map(|n| n.note.plan.clone())
+            .unwrap_or_default();
+        ReportData {
+            clinic: self.clinic.clone(),
+            title: "Progress report".into(),
+            prepared_on: jiff::Zoned::now().date().to_string(),
+            client_name: self.client.full_name(),
+            date_of_birth: self.client.date_of_birth.to_string(),
+            condition: self
+                .intake
+                .as_ref()
+                .map(|i| i.form.reason_for_visit.clone())
+                .filter(|r| !r.is_empty())
+                .unwrap_or_else(|| "Not recorded.".into()),
+            suitability: self.suitability(),
+            sessions_attended: attended,
+            outcomes: self
+                .measures
+                .iter()
+                .map(|m| OutcomeRow {
+                    measure: m.name.clone(),
+                    baseline: MeasureProgress::shown(m.baseline),
+                    latest: MeasureProgress::shown(m.latest),
+                    change: m.change.map_or_else(
+                        || "—".into(),
+                        |c| format!("{}{}", if c > 0.0 { "+" } else { "" }, MeasureProgress::shown(Some(c))),
+                    ),
+                    verdict: m.verdict_label().to_owned(),
+                })
+                .collect(),
+            charts: self.charts(),
+            trigger_points,
+            home_care: Vec::new(),
+            plan: if latest_plan.trim().is_empty() {
+                "No plan recorded.".into()
+            } else {
+                latest_plan
+            },
+            footer: format!("Prepared by {prepared_by} with Myomap"),
+        }
+    }
+}
