@@ -9,6 +9,8 @@ use serde_json::Value;
 
 struct Course {
     client: &'static str,
+    /// The protocol the client's treatment plan starts from, if they have one.
+    protocol: Option<&'static str>,
     /// Intake condition ids (they decide the suggested measures).
     conditions: &'static [&'static str],
     /// (instrument, days ago, scoring input as JSON)
@@ -18,6 +20,7 @@ struct Course {
 const COURSES: &[Course] = &[
     Course {
         client: "Maya Okafor",
+        protocol: Some("back_neck_shoulder"),
         conditions: &["neck_pain", "headache"],
         answers: &[
             ("ndi", 27, r#"{"items":[3,2,2,2,3,2,2,2,3,2]}"#),
@@ -31,6 +34,7 @@ const COURSES: &[Course] = &[
     },
     Course {
         client: "Tom Lindqvist",
+        protocol: Some("back_neck_shoulder"),
         conditions: &["back_pain"],
         answers: &[
             ("odi", 25, r#"{"items":[2,2,2,1,3,2,1,null,2,1]}"#),
@@ -41,6 +45,7 @@ const COURSES: &[Course] = &[
     },
     Course {
         client: "Grace Whitfield",
+        protocol: Some("sciatica_nerve_entrapment"),
         conditions: &["sciatica"],
         answers: &[
             ("odi", 20, r#"{"items":[2,1,1,1,2,1,1,null,1,2]}"#),
@@ -51,6 +56,7 @@ const COURSES: &[Course] = &[
     },
     Course {
         client: "Priya Raman",
+        protocol: None,
         conditions: &["tmj", "headache"],
         answers: &[
             ("jfls8", 21, r#"{"items":[3,2,1,2,1,2,1,1]}"#),
@@ -61,6 +67,7 @@ const COURSES: &[Course] = &[
     },
     Course {
         client: "Kwame Asante",
+        protocol: Some("sports_repetitive_strain"),
         conditions: &["shoulder_arm"],
         answers: &[
             ("quickdash", 24, r#"{"items":[4,3,3,3,3,4,2,3,4,2,3]}"#),
@@ -69,6 +76,7 @@ const COURSES: &[Course] = &[
     },
     Course {
         client: "Luis Ortega",
+        protocol: None,
         conditions: &["sports_lower_limb"],
         answers: &[
             ("lefs", 18, r#"{"items":[2,1,3,4,3,2,2,3,2,3,3,2,3,2,3,1,1,1,1,4]}"#),
@@ -77,6 +85,7 @@ const COURSES: &[Course] = &[
     },
     Course {
         client: "Aisha Bello",
+        protocol: None,
         conditions: &["shoulder_arm"],
         answers: &[
             ("quickdash", 16, r#"{"items":[3,3,2,3,2,3,2,3,3,2,2]}"#),
@@ -85,6 +94,7 @@ const COURSES: &[Course] = &[
     },
     Course {
         client: "Daniel Moreau",
+        protocol: None,
         conditions: &["carpal_tunnel"],
         answers: &[],
     },
@@ -115,6 +125,15 @@ pub async fn seed(
         let scored = myomap_web::outcomes::score(instrument, &taken_on, &input)
             .map_err(|p| anyhow!("{instrument}: {}", p.detail))?;
         scope.record_questionnaire(client, &scored, "clinic").await?;
+    }
+    if let (Some(protocol), Some(condition)) = (course.protocol, course.conditions.first()) {
+        let plan = myomap_plans::PlanDraft::from_protocol_for(protocol, condition)
+            .ok_or_else(|| anyhow!("no protocol {protocol}"))?;
+        plan.validate().map_err(|e| anyhow!("{protocol}: {e}"))?;
+        let starts_on = today.checked_sub(jiff::Span::new().days(28))?.to_string();
+        scope
+            .create_plan(client, &serde_json::to_value(&plan)?, &starts_on)
+            .await?;
     }
     Ok(course.answers.len())
 }

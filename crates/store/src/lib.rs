@@ -22,6 +22,7 @@ mod intakes;
 mod links;
 mod migrate;
 mod notes;
+mod plans;
 mod questionnaires;
 mod time;
 mod tx;
@@ -42,6 +43,7 @@ pub use error::StoreError;
 pub use intakes::{Intake, IntakeStatus, ScreeningResult};
 pub use links::{IssuedLink, LinkGrant, LinkPurpose};
 pub use notes::{Checkin, FlaggedCheckin, NoteRecord, NoteStatus};
+pub use plans::{PlanStatus, StoredPlan};
 pub use questionnaires::{Questionnaire, ScoredAnswers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

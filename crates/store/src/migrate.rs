@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_clinical_record.sql"),
     ),
     (3, "outcomes", include_str!("../migrations/0003_outcomes.sql")),
+    (4, "plans", include_str!("../migrations/0004_plans.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.

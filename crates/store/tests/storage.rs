@@ -10,7 +10,7 @@ use myomap_domain::record::{
 };
 use myomap_domain::{ClientFields, Role, Side, ValidClient};
 use myomap_store::{Actor, ClientQuery, LoginAttempt, Store, StoreError};
-use myomap_store::{IntakeStatus, LinkPurpose, NoteStatus, ScoredAnswers, ScreeningResult};
+use myomap_store::{IntakeStatus, LinkPurpose, NoteStatus, PlanStatus, ScoredAnswers, ScreeningResult};
 
 use myomap_testkit::{TestDb, on_both_backends};
 
@@ -28,6 +28,7 @@ on_both_backends!(
     session_notes_sign_amend_and_follow_up,
     the_clinical_record_is_isolated_and_clinical_only,
     questionnaires_are_stored_linked_and_isolated,
+    treatment_plans_edit_close_and_isolate,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -54,7 +55,7 @@ async fn migrations_apply_once(db: &TestDb) {
     store.close().await;
     let store = Store::open(&db.target()).await.unwrap();
     store.ping().await.unwrap();
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 3);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 4);
 }
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
@@ -761,4 +762,54 @@ async fn questionnaires_are_stored_linked_and_isolated(db: &TestDb) {
         Err(StoreError::NotFound(_))
     ));
     assert!(store.verify_audit().await.unwrap().first_problem.is_none());
+}
+
+async fn treatment_plans_edit_close_and_isolate(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    let north = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
+    let south = account(&store, "South Clinic", "t@south.test", Role::Therapist).await;
+    let desk = account(&store, "North Clinic", "desk@north.test", Role::FrontDesk).await;
+    let ada = store
+        .clinic(&north)
+        .create_client(&client("Ada", "Byron"))
+        .await
+        .unwrap();
+    let scope = store.clinic(&north);
+    let plan = serde_json::json!({"condition": "neck_pain", "sessions_planned": 6});
+    let created = scope.create_plan(ada.id, &plan, "2026-11-01").await.unwrap();
+    assert_eq!(
+        (created.status, created.starts_on.as_str(), created.version),
+        (PlanStatus::Active, "2026-11-01", 1)
+    );
+    let edited = scope
+        .update_plan(
+            &created.id,
+            1,
+            &serde_json::json!({"condition": "neck_pain", "sessions_planned": 8}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.plan["sessions_planned"], 8);
+    assert!(matches!(
+        scope.update_plan(&created.id, 1, &plan).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let closed = scope.close_plan(&created.id).await.unwrap();
+    assert_eq!(closed.status, PlanStatus::Closed);
+    assert!(
+        matches!(scope.update_plan(&created.id, closed.version, &plan).await, Err(StoreError::Conflict(m)) if m.contains("closed"))
+    );
+    assert_eq!(scope.plans_for(ada.id).await.unwrap().len(), 1);
+    assert!(matches!(
+        store.clinic(&south).get_plan(&created.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.clinic(&south).create_plan(ada.id, &plan, "2026-11-01").await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.clinic(&desk).plans_for(ada.id).await,
+        Err(StoreError::Forbidden(_))
+    ));
 }

@@ -16,8 +16,10 @@ mod notes;
 pub mod outcomes;
 mod pages;
 mod photos;
+pub mod plans;
 pub mod report_data;
 mod security;
+mod wpi;
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -462,3 +462,77 @@ async fn a_clinical_day_from_intake_to_follow_up() {
     screenshot(&browser, "14-client-record").await;
     browser.close().await.unwrap();
 }
+
+/// Building a treatment plan from a protocol, then the outcome progress
+/// page and the report button.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_from_a_protocol_and_the_progress_page() {
+    let db = TestDb::sqlite();
+    let data = db.data_dir().display().to_string();
+    let seeded = cli(&["demo", "--no-serve", "--data", &data], "");
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let server = Server::start(&db);
+    let (_driver, browser) = start_browser().await;
+    browser.goto(&server.url("/login")).await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("therapist@demo.test")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys("demo-therapist")
+        .await
+        .unwrap();
+    click(&browser, "main button[type=submit]").await;
+    browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
+
+    // Priya Raman: jaw pain. Her progress page charts her measures.
+    browser
+        .find(Locator::Css("#q"))
+        .await
+        .unwrap()
+        .send_keys("raman")
+        .await
+        .unwrap();
+    click(&browser, "form.search button").await;
+    click(&browser, "table.list a").await;
+    wait_for_text(&browser, "Outcome measures").await;
+    let client_url = browser.current_url().await.unwrap().to_string();
+    browser.goto(&format!("{client_url}/progress")).await.unwrap();
+    wait_for_text(&browser, "Jaw Functional Limitation Scale").await;
+    browser
+        .wait()
+        .for_element(Locator::Css("svg.progress-chart"))
+        .await
+        .unwrap();
+    screenshot(&browser, "15-progress").await;
+
+    // A plan from the TMJ protocol, prefilled, saved as it is.
+    browser.goto(&format!("{client_url}/plans/new")).await.unwrap();
+    select(&browser, "#protocol", "tmj").await;
+    click(&browser, "form.search button").await;
+    let page = wait_for_text(&browser, "Assess first").await;
+    assert!(
+        page.contains("Masseter"),
+        "the protocol names the muscles to assess first"
+    );
+    let sessions = input_value(&browser, "#sessions_planned").await;
+    assert!(sessions.parse::<u32>().unwrap() >= 1);
+    screenshot(&browser, "16-plan-from-protocol").await;
+    click(&browser, "main form[method=post] button.primary").await;
+    let page = wait_for_text(&browser, "Treatment plan ·").await;
+    assert!(
+        page.contains(&format!("0 of {sessions}")) || page.contains("of"),
+        "progress shown"
+    );
+    screenshot(&browser, "17-plan").await;
+    browser.goto(&client_url).await.unwrap();
+    wait_for_text(&browser, "Jaw (TMJ) problems from").await;
+    browser.close().await.unwrap();
+}

@@ -13,5 +13,6 @@ mod durability;
 mod harness;
 mod html;
 mod outcomes;
+mod plans;
 mod record_api;
 mod reference;

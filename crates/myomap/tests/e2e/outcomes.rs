@@ -230,6 +230,22 @@ async fn questionnaires_progress_wording_and_report() {
         .await;
     assert!(!odi_form.contains("Licensed question"), "wording is per instrument");
 
+    // The fibromyalgia criteria start from the latest pain map.
+    let map = json!({"pain_map": [{"area": "face.jaw", "side": "left", "intensity": 4, "quality": "aching"},
+                                  {"area": "back.lumbar", "side": "right", "intensity": 6, "quality": "aching"}]});
+    assert_eq!(
+        api.post(&format!("/api/v1/clients/{id}/assessments"), map).await.0,
+        StatusCode::CREATED
+    );
+    let (_, acr) = browser
+        .get(&format!("/clients/{id}/questionnaires/new?instrument=acr2016_fm"))
+        .await;
+    assert!(
+        acr.contains("value=\"jaw_left\" checked") && acr.contains("value=\"lower_back\" checked"),
+        "WPI pre-filled"
+    );
+    assert!(!acr.contains("value=\"jaw_right\" checked"));
+
     // The progress page charts the measures; the PDF report reads back as text.
     let (status, page) = browser.get(&format!("/clients/{id}/progress")).await;
     assert_eq!(status, StatusCode::OK);

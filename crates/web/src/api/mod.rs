@@ -5,6 +5,7 @@ mod clients;
 mod health;
 mod openapi;
 pub(crate) mod outcomes;
+mod plans;
 pub(crate) mod record;
 pub(crate) mod schemas;
 mod score;
@@ -73,6 +74,11 @@ pub fn routes() -> Router<AppState> {
             get(outcomes::list).post(outcomes::record),
         )
         .route("/api/v1/clients/{id}/progress", get(outcomes::client_progress))
+        .route("/api/v1/protocols", get(plans::protocols))
+        .route("/api/v1/protocols/{id}", get(plans::protocol))
+        .route("/api/v1/clients/{id}/plans", get(plans::list).post(plans::create))
+        .route("/api/v1/plans/{id}", get(plans::read).put(plans::update))
+        .route("/api/v1/plans/{id}/close", post(plans::close))
         .route("/api/v1/clients/{id}/questionnaire-link", post(outcomes::link))
         .route("/api/v1/links/{token}/questionnaire", post(outcomes::answer_link))
         .route("/api/v1/checkins/{id}/review", post(record::review_checkin))

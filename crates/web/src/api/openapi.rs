@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{atlas, clients, health, outcomes, record, schemas, score, session};
+use super::{atlas, clients, health, outcomes, plans, record, schemas, score, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,13 @@ details (`application/problem+json`): `status`, `title`, a one-line `detail` and
 errors, `errors` naming each field at fault by its path in the body."
     ),
     paths(
+        plans::protocols,
+        plans::protocol,
+        plans::list,
+        plans::create,
+        plans::read,
+        plans::update,
+        plans::close,
         outcomes::list,
         outcomes::record,
         outcomes::client_progress,
@@ -214,6 +221,7 @@ mod tests {
             "health" => include_str!("health.rs"),
             "openapi" => include_str!("openapi.rs"),
             "outcomes" => include_str!("outcomes.rs"),
+            "plans" => include_str!("plans.rs"),
             "record" => include_str!("record.rs"),
             "score" => include_str!("score.rs"),
             "session" => include_str!("session.rs"),
@@ -386,6 +394,8 @@ mod tests {
             "/api/v1/links/{token}/intake",
             "/api/v1/links/{token}/checkin",
             "/api/v1/links/{token}/questionnaire",
+            "/api/v1/protocols",
+            "/api/v1/protocols/{id}",
         ] {
             assert!(public.remove(path), "{path} should need no sign-in");
         }

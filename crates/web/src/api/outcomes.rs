@@ -57,6 +57,7 @@ pub fn today() -> String {
 
 /// The client's outcome questionnaires.
 #[utoipa::path(
+    operation_id = "list_questionnaires",
     get,
     path = "/api/v1/clients/{id}/questionnaires",
     tag = "clinical record",
@@ -82,6 +83,7 @@ pub async fn list(
 
 /// Record and score one questionnaire answered in the clinic or on paper.
 #[utoipa::path(
+    operation_id = "record_questionnaire",
     post,
     path = "/api/v1/clients/{id}/questionnaires",
     tag = "clinical record",
@@ -122,6 +124,7 @@ pub async fn record(
 
 /// The client's progress since baseline, with MCID verdicts.
 #[utoipa::path(
+    operation_id = "client_progress",
     get,
     path = "/api/v1/clients/{id}/progress",
     tag = "clinical record",
@@ -162,6 +165,7 @@ pub struct QuestionnaireLinkBody {
 
 /// A link for the client to answer a questionnaire at home.
 #[utoipa::path(
+    operation_id = "questionnaire_link",
     post,
     path = "/api/v1/clients/{id}/questionnaire-link",
     tag = "client links",
@@ -202,6 +206,7 @@ pub async fn link(
 
 /// The client's answers through a questionnaire link.
 #[utoipa::path(
+    operation_id = "answer_questionnaire_link",
     post,
     path = "/api/v1/links/{token}/questionnaire",
     tag = "client links",

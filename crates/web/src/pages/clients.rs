@@ -284,6 +284,7 @@ struct ClientPage {
     assessments: Vec<(String, String, String)>,
     sessions: Vec<SessionRow>,
     outcomes: Vec<OutcomeLine>,
+    plans: Vec<PlanLine>,
     all_instruments: Vec<(&'static str, String)>,
 }
 
@@ -318,6 +319,15 @@ struct RecordSections {
     assessments: Vec<(String, String, String)>,
     sessions: Vec<SessionRow>,
     outcomes: Vec<OutcomeLine>,
+    plans: Vec<PlanLine>,
+}
+
+/// A treatment plan on the client page.
+struct PlanLine {
+    id: String,
+    title: String,
+    progress: String,
+    alerts: Vec<&'static str>,
 }
 
 /// One instrument on the client page: suggested for the client's conditions,
@@ -474,7 +484,34 @@ async fn record_sections(state: &AppState, actor: &Actor, id: ClientId) -> Resul
     let assessments = scope.assessments_for(id).await.map_err(err)?;
     let notes = scope.notes_for(id).await.map_err(err)?;
     let questionnaires = scope.questionnaires_for(id).await.map_err(err)?;
+    let plans = scope.plans_for(id).await.map_err(err)?;
     Ok(RecordSections {
+        plans: plans
+            .iter()
+            .filter_map(|stored| {
+                let draft: myomap_plans::PlanDraft = serde_json::from_value(stored.plan.clone()).ok()?;
+                let progress = crate::plans::plan_progress(stored, &draft, &notes, &assessments, &questionnaires);
+                let condition = myomap_domain::record::CONDITIONS
+                    .iter()
+                    .find(|(c, _)| *c == draft.condition)
+                    .map_or("", |(_, l)| l);
+                let closed = if stored.status == myomap_store::PlanStatus::Closed {
+                    " (closed)"
+                } else {
+                    ""
+                };
+                Some(PlanLine {
+                    id: stored.id.clone(),
+                    title: format!("{condition} from {}{closed}", stored.starts_on),
+                    progress: format!("{} of {} sessions", progress.sessions_done, progress.sessions_planned),
+                    alerts: if closed.is_empty() {
+                        progress.alerts.iter().map(|a| a.message()).collect()
+                    } else {
+                        Vec::new()
+                    },
+                })
+            })
+            .collect(),
         outcomes: outcome_lines(intake.as_ref(), &questionnaires),
         intake: intake.as_ref().map(intake_view),
         assessments: assessments
@@ -534,6 +571,7 @@ fn show_client(
             assessments: record.assessments,
             sessions: record.sessions,
             outcomes: record.outcomes,
+            plans: record.plans,
             all_instruments: crate::outcomes::RECORDED
                 .iter()
                 .map(|i| (i.as_str(), i.definition().name.clone()))

@@ -5,6 +5,7 @@ pub mod assessment;
 pub mod dashboard;
 pub mod intake;
 pub mod outcomes;
+pub mod plans;
 pub mod public;
 pub mod session;
 

@@ -287,13 +287,38 @@ async fn staff_page(
         .await
         .map_err(|e| PageError::from((e, actor)))?;
     let def = instrument.definition();
+    // A new ACR 2016 form starts with the WPI areas of the latest pain map ticked.
+    let prefilled: Pairs;
+    let typed = if instrument == Instrument::Acr2016Fm && typed.is_empty() {
+        let latest = scope
+            .assessments_for(id)
+            .await
+            .map_err(|e| PageError::from((e, actor)))?
+            .into_iter()
+            .next();
+        prefilled = latest
+            .map(|a| {
+                crate::wpi::wpi_areas(&a.record.pain_map)
+                    .into_iter()
+                    .map(|area| ("region".to_owned(), area))
+                    .collect()
+            })
+            .unwrap_or_default();
+        &prefilled
+    } else {
+        typed
+    };
     Ok(QuestionnairePage {
         layout: Layout::signed_in(actor, "clients"),
         title: format!("{} · {}", def.name, client.full_name()),
-        intro: if wording.is_some() {
-            "Official wording loaded by the clinic.".into()
-        } else {
-            "Short item labels of our own; a clinic holding a licence can load the official wording.".into()
+        intro: match (instrument, wording.is_some()) {
+            (Instrument::Acr2016Fm, _) => {
+                "Painful areas of the latest pain map are ticked; check them with the client.".into()
+            }
+            (_, true) => "Official wording loaded by the clinic.".into(),
+            (_, false) => {
+                "Short item labels of our own; a clinic holding a licence can load the official wording.".into()
+            }
         },
         action: format!("/clients/{client_id}/questionnaires"),
         cancel: format!("/clients/{client_id}"),
