@@ -152,9 +152,9 @@ pub enum InstrumentsCommand {
         db: DbArgs,
         /// The wording file.
         file: std::path::PathBuf,
-        /// The clinic that holds the licence.
+        /// The clinic that holds the licence (may be left out when the installation has one clinic).
         #[arg(long)]
-        clinic: String,
+        clinic: Option<String>,
     },
 }
 

@@ -234,19 +234,37 @@ impl Store {
 
     /// Loads licensed wording for a clinic (the command line; the operator
     /// holds the licence). Replaces earlier wording of the instrument.
+    /// Without a clinic name: the installation's only clinic.
     pub async fn load_wording(
         &self,
-        clinic_name: &str,
+        clinic_name: Option<&str>,
         instrument: &str,
         wording: &Value,
         performed_by: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        let clinic: String = sqlx::query_scalar("SELECT id FROM clinics WHERE name = $1")
-            .bind(clinic_name.trim())
-            .fetch_optional(&mut *tx.tx)
-            .await?
-            .ok_or(StoreError::NotFound("clinic"))?;
+        let clinic: String = match clinic_name {
+            Some(name) => sqlx::query_scalar("SELECT id FROM clinics WHERE name = $1")
+                .bind(name.trim())
+                .fetch_optional(&mut *tx.tx)
+                .await?
+                .ok_or(StoreError::NotFound("clinic"))?,
+            None => {
+                let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM clinics ORDER BY name LIMIT 2")
+                    .fetch_all(&mut *tx.tx)
+                    .await?;
+                match ids.as_slice() {
+                    [only] => only.clone(),
+                    [] => return Err(StoreError::NotFound("clinic")),
+                    _ => {
+                        return Err(StoreError::Invalid(myomap_domain::ValidationErrors::single(
+                            "clinic",
+                            "there are several clinics: name one with --clinic",
+                        )));
+                    }
+                }
+            }
+        };
         sqlx::query("DELETE FROM instrument_wording WHERE clinic_id = $1 AND instrument = $2")
             .bind(&clinic)
             .bind(instrument)

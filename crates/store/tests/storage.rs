@@ -750,16 +750,21 @@ async fn questionnaires_are_stored_linked_and_isolated(db: &TestDb) {
     // Licensed wording belongs to the clinic that loaded it.
     let wording = serde_json::json!({"instrument": "ndi", "title": "Official NDI"});
     store
-        .load_wording("North Clinic", "ndi", &wording, "test")
+        .load_wording(Some("North Clinic"), "ndi", &wording, "test")
         .await
         .unwrap();
     assert_eq!(scope.wording("ndi").await.unwrap(), Some(wording));
     assert_eq!(store.clinic(&south).wording("ndi").await.unwrap(), None);
     assert!(matches!(
         store
-            .load_wording("Nowhere", "ndi", &serde_json::json!({}), "test")
+            .load_wording(Some("Nowhere"), "ndi", &serde_json::json!({}), "test")
             .await,
         Err(StoreError::NotFound(_))
+    ));
+    // Without a name, only an installation with one clinic knows which.
+    assert!(matches!(
+        store.load_wording(None, "ndi", &serde_json::json!({}), "test").await,
+        Err(StoreError::Invalid(_))
     ));
     assert!(store.verify_audit().await.unwrap().first_problem.is_none());
 }

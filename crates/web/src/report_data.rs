@@ -19,6 +19,8 @@ pub struct ClientReport {
     pub measures: Vec<MeasureProgress>,
     pub session_pain: Vec<SessionPain>,
     pub ppt: Vec<(String, Vec<(String, f64)>)>,
+    /// The active treatment plans with their progress.
+    pub plans: Vec<(myomap_plans::PlanDraft, crate::plans::PlanProgress)>,
 }
 
 pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<ClientReport, StoreError> {
@@ -28,7 +30,19 @@ pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<Cl
     let notes = scope.notes_for(client).await?;
     let assessments = scope.assessments_for(client).await?;
     let questionnaires = scope.questionnaires_for(client).await?;
+    let plans = scope
+        .plans_for(client)
+        .await?
+        .into_iter()
+        .filter(|p| p.status == myomap_store::PlanStatus::Active)
+        .filter_map(|stored| {
+            let draft: myomap_plans::PlanDraft = serde_json::from_value(stored.plan.clone()).ok()?;
+            let progress = crate::plans::plan_progress(&stored, &draft, &notes, &assessments, &questionnaires);
+            Some((draft, progress))
+        })
+        .collect();
     Ok(ClientReport {
+        plans,
         clinic: actor.clinic_name.clone(),
         client: record,
         intake,
@@ -124,6 +138,14 @@ impl ClientReport {
             .max_by(|a, b| a.note.date.cmp(&b.note.date))
             .map(|n| n.note.plan.clone())
             .unwrap_or_default();
+        let mut plan_lines: Vec<String> = self
+            .plans
+            .iter()
+            .map(|(draft, progress)| plan_line(draft, progress))
+            .collect();
+        if !latest_plan.trim().is_empty() {
+            plan_lines.push(format!("Next steps (latest session note): {latest_plan}"));
+        }
         ReportData {
             clinic: self.clinic.clone(),
             title: "Progress report".into(),
@@ -155,12 +177,37 @@ impl ClientReport {
             charts: self.charts(),
             trigger_points,
             home_care: Vec::new(),
-            plan: if latest_plan.trim().is_empty() {
+            plan: if plan_lines.is_empty() {
                 "No plan recorded.".into()
             } else {
-                latest_plan
+                plan_lines.join(" ")
             },
             footer: format!("Prepared by {prepared_by} with Myomap"),
         }
     }
+}
+
+/// One active treatment plan in a sentence or two.
+fn plan_line(draft: &myomap_plans::PlanDraft, progress: &crate::plans::PlanProgress) -> String {
+    let goals: Vec<String> = progress
+        .goals
+        .iter()
+        .map(|g| {
+            let status = match g.status {
+                myomap_plans::GoalStatus::Met => "met",
+                myomap_plans::GoalStatus::NotMet => "not yet met",
+                myomap_plans::GoalStatus::NoData => "no score yet",
+            };
+            format!("{} {} ({status})", g.instrument.to_uppercase(), g.target)
+        })
+        .collect();
+    format!(
+        "Treatment plan: {} of {} sessions done, one every {} days, {} minutes each, re-assessing every {} sessions. Goals: {}.",
+        progress.sessions_done,
+        progress.sessions_planned,
+        draft.interval_days,
+        draft.session_minutes,
+        draft.reassess_every,
+        goals.join("; ")
+    )
 }

@@ -55,7 +55,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => outcomes::report(&db, &client, &out, as_email.as_deref()).await,
         Command::Instruments {
             command: InstrumentsCommand::Load { db, file, clinic },
-        } => outcomes::load_wording(&db, &file, &clinic).await,
+        } => outcomes::load_wording(&db, &file, clinic.as_deref()).await,
         Command::Suggest { areas, top, json } => Ok(atlas::suggest(&areas, usize::from(top), json)),
         Command::Atlas {
             command,

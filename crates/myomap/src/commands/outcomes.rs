@@ -96,7 +96,7 @@ fn check_wording(wording: &Value) -> Result<Instrument, String> {
     Ok(instrument)
 }
 
-pub async fn load_wording(db: &DbArgs, file: &Path, clinic: &str) -> anyhow::Result<ExitCode> {
+pub async fn load_wording(db: &DbArgs, file: &Path, clinic: Option<&str>) -> anyhow::Result<ExitCode> {
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
         Err(e) => return Ok(bad_input(format!("{}: {e}", file.display()))),
@@ -119,13 +119,18 @@ pub async fn load_wording(db: &DbArgs, file: &Path, clinic: &str) -> anyhow::Res
     let store = super::open(db).await?;
     match store.load_wording(clinic, instrument.as_str(), &wording, "cli").await {
         Ok(()) => {
+            let whose = clinic.map_or_else(|| "the clinic".to_owned(), |c| format!("\"{c}\""));
             println!(
-                "loaded the official wording of {} for \"{clinic}\"",
+                "loaded the official wording of {} for {whose}",
                 instrument.definition().name
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err(StoreError::NotFound(_)) => Ok(bad_input(format!("--clinic: no clinic named \"{clinic}\""))),
+        Err(StoreError::NotFound(_)) => Ok(bad_input(match clinic {
+            Some(name) => format!("--clinic: no clinic named \"{name}\""),
+            None => "--clinic: there is no clinic yet (add one with `myomap user add`)".to_owned(),
+        })),
+        Err(StoreError::Invalid(errors)) => Ok(bad_input(format!("--{errors}"))),
         Err(e) => Err(e.into()),
     }
 }

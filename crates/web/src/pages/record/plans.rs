@@ -90,11 +90,7 @@ struct FormSpec<'a> {
     errors: &'a ValidationErrors,
 }
 
-fn plan_form(
-    spec: FormSpec<'_>,
-    draft: &PlanDraft,
-    typed_goals: Option<Vec<GoalRow>>,
-) -> PlanForm {
+fn plan_form(spec: FormSpec<'_>, draft: &PlanDraft, typed_goals: Option<Vec<GoalRow>>) -> PlanForm {
     let protocol = draft.protocol.clone().unwrap_or_default();
     let mut goals = typed_goals.unwrap_or_else(|| draft.goals.iter().map(goal_row).collect());
     while goals.len() < GOAL_ROWS.max(draft.goals.len() + 1) {
