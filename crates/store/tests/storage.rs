@@ -55,7 +55,7 @@ async fn migrations_apply_once(db: &TestDb) {
     store.close().await;
     let store = Store::open(&db.target()).await.unwrap();
     store.ping().await.unwrap();
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 4);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 5);
 }
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
