@@ -160,7 +160,17 @@ impl ClinicScope<'_> {
     pub async fn assessments_for(&self, client: ClientId) -> Result<Vec<Assessment>, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        self.require_client(&mut tx, client).await?;
+        let result = self.assessments_for_in(&mut tx, client).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    pub(crate) async fn assessments_for_in(
+        &self,
+        tx: &mut WriteTx<'_>,
+        client: ClientId,
+    ) -> Result<Vec<Assessment>, StoreError> {
+        self.require_client(tx, client).await?;
         let sql = format!(
             "SELECT {ASSESSMENT_COLUMNS} FROM assessments a LEFT JOIN users u ON u.id = a.created_by \
              WHERE a.clinic_id = $1 AND a.client_id = $2 ORDER BY a.created_at DESC, a.id DESC"
@@ -170,9 +180,7 @@ impl ClinicScope<'_> {
             .bind(client.to_string())
             .fetch_all(&mut *tx.tx)
             .await?;
-        self.audit(&mut tx, "assessment.list", "client", &client.to_string())
-            .await?;
-        tx.commit().await?;
+        self.audit(tx, "assessment.list", "client", &client.to_string()).await?;
         rows.iter().map(assessment_from_row).collect()
     }
 

@@ -208,9 +208,14 @@ impl<'a> ClinicScope<'a> {
     /// Reads one client's record; the read itself is audited.
     pub async fn get_client(&self, id: ClientId) -> Result<Client, StoreError> {
         let mut tx = self.store.write_tx().await?;
-        let client = self.fetch(&mut tx, id).await?;
-        self.audit(&mut tx, "client.read", "client", &id.to_string()).await?;
+        let client = self.get_client_in(&mut tx, id).await?;
         tx.commit().await?;
+        Ok(client)
+    }
+
+    pub(crate) async fn get_client_in(&self, tx: &mut WriteTx<'_>, id: ClientId) -> Result<Client, StoreError> {
+        let client = self.fetch(tx, id).await?;
+        self.audit(tx, "client.read", "client", &id.to_string()).await?;
         Ok(client)
     }
 

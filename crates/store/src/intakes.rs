@@ -144,12 +144,21 @@ impl ClinicScope<'_> {
     pub async fn latest_intake(&self, client: ClientId) -> Result<Option<Intake>, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        self.require_client(&mut tx, client).await?;
-        let intake = fetch_intake(&mut tx, &self.clinic_id, "i.client_id = $2", &client.to_string()).await?;
-        if let Some(intake) = &intake {
-            self.audit(&mut tx, "intake.read", "intake", &intake.id).await?;
-        }
+        let result = self.latest_intake_in(&mut tx, client).await?;
         tx.commit().await?;
+        Ok(result)
+    }
+
+    pub(crate) async fn latest_intake_in(
+        &self,
+        tx: &mut WriteTx<'_>,
+        client: ClientId,
+    ) -> Result<Option<Intake>, StoreError> {
+        self.require_client(tx, client).await?;
+        let intake = fetch_intake(tx, &self.clinic_id, "i.client_id = $2", &client.to_string()).await?;
+        if let Some(intake) = &intake {
+            self.audit(tx, "intake.read", "intake", &intake.id).await?;
+        }
         Ok(intake)
     }
 

@@ -24,6 +24,7 @@ mod migrate;
 mod notes;
 mod plans;
 mod questionnaires;
+mod record;
 mod time;
 mod tx;
 
@@ -45,6 +46,7 @@ pub use links::{IssuedLink, LinkGrant, LinkPurpose};
 pub use notes::{Checkin, FlaggedCheckin, NoteRecord, NoteStatus};
 pub use plans::{PlanStatus, StoredPlan};
 pub use questionnaires::{Questionnaire, ScoredAnswers};
+pub use record::ClientRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -19,7 +19,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (3, "outcomes", include_str!("../migrations/0003_outcomes.sql")),
     (4, "plans", include_str!("../migrations/0004_plans.sql")),
-    (5, "client_list_index", include_str!("../migrations/0005_client_list_index.sql")),
+    (
+        5,
+        "client_list_index",
+        include_str!("../migrations/0005_client_list_index.sql"),
+    ),
 ];
 
 /// Arbitrary constant naming the migration lock.

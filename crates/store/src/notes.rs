@@ -368,7 +368,17 @@ impl ClinicScope<'_> {
     pub async fn notes_for(&self, client: ClientId) -> Result<Vec<NoteRecord>, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        self.require_client(&mut tx, client).await?;
+        let result = self.notes_for_in(&mut tx, client).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    pub(crate) async fn notes_for_in(
+        &self,
+        tx: &mut WriteTx<'_>,
+        client: ClientId,
+    ) -> Result<Vec<NoteRecord>, StoreError> {
+        self.require_client(tx, client).await?;
         let rows = sqlx::query(&format!(
             "SELECT {NOTE_COLUMNS} FROM {NOTE_FROM} WHERE n.clinic_id = $1 AND n.client_id = $2 ORDER BY n.session_date DESC, n.created_at DESC"
         ))
@@ -390,8 +400,7 @@ impl ClinicScope<'_> {
                 note.checkins.push(checkin);
             }
         }
-        self.audit(&mut tx, "note.list", "client", &client.to_string()).await?;
-        tx.commit().await?;
+        self.audit(tx, "note.list", "client", &client.to_string()).await?;
         Ok(notes)
     }
 

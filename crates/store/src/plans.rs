@@ -154,7 +154,17 @@ impl ClinicScope<'_> {
     pub async fn plans_for(&self, client: ClientId) -> Result<Vec<StoredPlan>, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        self.require_client(&mut tx, client).await?;
+        let result = self.plans_for_in(&mut tx, client).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    pub(crate) async fn plans_for_in(
+        &self,
+        tx: &mut WriteTx<'_>,
+        client: ClientId,
+    ) -> Result<Vec<StoredPlan>, StoreError> {
+        self.require_client(tx, client).await?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM treatment_plans p LEFT JOIN users u ON u.id = p.created_by \
              WHERE p.clinic_id = $1 AND p.client_id = $2 ORDER BY p.created_at DESC, p.id DESC"
@@ -163,8 +173,7 @@ impl ClinicScope<'_> {
         .bind(client.to_string())
         .fetch_all(&mut *tx.tx)
         .await?;
-        self.audit(&mut tx, "plan.list", "client", &client.to_string()).await?;
-        tx.commit().await?;
+        self.audit(tx, "plan.list", "client", &client.to_string()).await?;
         rows.iter().map(from_row).collect()
     }
 }

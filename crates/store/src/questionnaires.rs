@@ -138,7 +138,17 @@ impl ClinicScope<'_> {
     pub async fn questionnaires_for(&self, client: ClientId) -> Result<Vec<Questionnaire>, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        self.require_client(&mut tx, client).await?;
+        let result = self.questionnaires_for_in(&mut tx, client).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    pub(crate) async fn questionnaires_for_in(
+        &self,
+        tx: &mut WriteTx<'_>,
+        client: ClientId,
+    ) -> Result<Vec<Questionnaire>, StoreError> {
+        self.require_client(tx, client).await?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM questionnaires q LEFT JOIN users u ON u.id = q.entered_by \
              WHERE q.clinic_id = $1 AND q.client_id = $2 ORDER BY q.taken_on, q.created_at"
@@ -147,9 +157,8 @@ impl ClinicScope<'_> {
         .bind(client.to_string())
         .fetch_all(&mut *tx.tx)
         .await?;
-        self.audit(&mut tx, "questionnaire.list", "client", &client.to_string())
+        self.audit(tx, "questionnaire.list", "client", &client.to_string())
             .await?;
-        tx.commit().await?;
         rows.iter().map(from_row).collect()
     }
 

@@ -24,32 +24,32 @@ pub struct ClientReport {
 }
 
 pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<ClientReport, StoreError> {
-    let scope = store.clinic(actor);
-    let record = scope.get_client(client).await?;
-    let intake = scope.latest_intake(client).await?;
-    let notes = scope.notes_for(client).await?;
-    let assessments = scope.assessments_for(client).await?;
-    let questionnaires = scope.questionnaires_for(client).await?;
-    let plans = scope
-        .plans_for(client)
-        .await?
-        .into_iter()
+    let record = store.clinic(actor).client_record(client).await?;
+    let plans = record
+        .plans
+        .iter()
         .filter(|p| p.status == myomap_store::PlanStatus::Active)
         .filter_map(|stored| {
             let draft: myomap_plans::PlanDraft = serde_json::from_value(stored.plan.clone()).ok()?;
-            let progress = crate::plans::plan_progress(&stored, &draft, &notes, &assessments, &questionnaires);
+            let progress = crate::plans::plan_progress(
+                stored,
+                &draft,
+                &record.notes,
+                &record.assessments,
+                &record.questionnaires,
+            );
             Some((draft, progress))
         })
         .collect();
     Ok(ClientReport {
         plans,
         clinic: actor.clinic_name.clone(),
-        client: record,
-        intake,
-        session_pain: session_pain(&notes),
-        measures: progress(&questionnaires),
-        ppt: ppt_series(&assessments),
-        notes,
+        session_pain: session_pain(&record.notes),
+        measures: progress(&record.questionnaires),
+        ppt: ppt_series(&record.assessments),
+        client: record.client,
+        intake: record.intake,
+        notes: record.notes,
     })
 }
 

@@ -474,18 +474,16 @@ fn session_row(note: &myomap_store::NoteRecord) -> SessionRow {
     }
 }
 
-async fn record_sections(state: &AppState, actor: &Actor, id: ClientId) -> Result<RecordSections, PageError> {
-    if !actor.role.reads_clinical_record() {
-        return Ok(RecordSections::default());
-    }
-    let scope = state.store.clinic(actor);
-    let err = |e| PageError::from((e, actor));
-    let intake = scope.latest_intake(id).await.map_err(err)?;
-    let assessments = scope.assessments_for(id).await.map_err(err)?;
-    let notes = scope.notes_for(id).await.map_err(err)?;
-    let questionnaires = scope.questionnaires_for(id).await.map_err(err)?;
-    let plans = scope.plans_for(id).await.map_err(err)?;
-    Ok(RecordSections {
+fn record_sections(record: myomap_store::ClientRecord) -> RecordSections {
+    let myomap_store::ClientRecord {
+        intake,
+        assessments,
+        notes,
+        questionnaires,
+        plans,
+        ..
+    } = record;
+    RecordSections {
         plans: plans
             .iter()
             .filter_map(|stored| {
@@ -531,7 +529,7 @@ async fn record_sections(state: &AppState, actor: &Actor, id: ClientId) -> Resul
             })
             .collect(),
         sessions: notes.iter().map(session_row).collect(),
-    })
+    }
 }
 
 struct HistoryRow {
@@ -594,7 +592,17 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id, &actor)?;
     let scope = state.store.clinic(&actor);
-    let client = scope.get_client(id).await.map_err(|e| PageError::from((e, &actor)))?;
+    // Clinical staff read the whole record in one audited transaction.
+    let (client, record) = if actor.role.reads_clinical_record() {
+        let record = scope
+            .client_record(id)
+            .await
+            .map_err(|e| PageError::from((e, &actor)))?;
+        (record.client.clone(), record_sections(record))
+    } else {
+        let client = scope.get_client(id).await.map_err(|e| PageError::from((e, &actor)))?;
+        (client, RecordSections::default())
+    };
     let history = if actor.role.reads_clinical_record() {
         scope
             .client_history(id, 20)
@@ -611,7 +619,6 @@ pub async fn show(
         Vec::new()
     };
     let notice = params.saved.map(|_| "Saved.".to_owned());
-    let record = record_sections(&state, &actor, id).await?;
     Ok(show_client(&actor, &client, history, notice, record))
 }
 

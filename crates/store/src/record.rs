@@ -1,0 +1,35 @@
+//! A client's whole clinical record in one read: the client page and the
+//! progress report need every part at once, and one transaction appends all
+//! the read entries to the audit log with a single commit instead of six.
+
+use myomap_domain::{Client, ClientId};
+
+use crate::{Assessment, ClinicScope, Intake, NoteRecord, Questionnaire, StoreError, StoredPlan};
+
+#[derive(Debug, Clone)]
+pub struct ClientRecord {
+    pub client: Client,
+    pub intake: Option<Intake>,
+    pub assessments: Vec<Assessment>,
+    pub notes: Vec<NoteRecord>,
+    pub questionnaires: Vec<Questionnaire>,
+    pub plans: Vec<StoredPlan>,
+}
+
+impl ClinicScope<'_> {
+    /// Every part of a client's record, each read audited, in one transaction.
+    pub async fn client_record(&self, client: ClientId) -> Result<ClientRecord, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let record = ClientRecord {
+            client: self.get_client_in(&mut tx, client).await?,
+            intake: self.latest_intake_in(&mut tx, client).await?,
+            assessments: self.assessments_for_in(&mut tx, client).await?,
+            notes: self.notes_for_in(&mut tx, client).await?,
+            questionnaires: self.questionnaires_for_in(&mut tx, client).await?,
+            plans: self.plans_for_in(&mut tx, client).await?,
+        };
+        tx.commit().await?;
+        Ok(record)
+    }
+}
