@@ -57,6 +57,17 @@ impl Problem {
         }
     }
 
+    /// Validation errors of a nested object, named by their path in the
+    /// request body (`plan.goals[0].instrument`).
+    pub fn invalid_in(object: &str) -> impl Fn(ValidationErrors) -> Problem + '_ {
+        move |mut errors| {
+            for e in &mut errors.0 {
+                e.field = format!("{object}.{}", e.field);
+            }
+            Problem::invalid(errors)
+        }
+    }
+
     pub fn field(status: StatusCode, title: &'static str, field: &str, message: impl Into<String>) -> Self {
         let errors = ValidationErrors::single(field, message);
         Problem {

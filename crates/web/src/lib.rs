@@ -29,6 +29,11 @@ use axum::extract::DefaultBodyLimit;
 use myomap_store::Store;
 use tokio::net::TcpListener;
 
+/// Today's date where the server runs; clinics keep local time on their server.
+pub(crate) fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
 /// Largest request body accepted anywhere (forms and JSON).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 

@@ -68,6 +68,32 @@ async fn start_browser() -> (ChromeDriver, Client) {
     panic!("could not start Chromium through chromedriver: {last_error:?}");
 }
 
+/// Fills and sends the sign-in form the browser is on.
+async fn sign_in(browser: &Client, email: &str, password: &str) {
+    browser
+        .wait()
+        .for_element(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
@@ -98,27 +124,7 @@ async fn a_therapist_signs_in_finds_a_client_and_adds_one() {
     // Not signed in yet: the sign-in form.
     browser.wait().for_element(Locator::Css("input#email")).await.unwrap();
     screenshot(&browser, "01-sign-in").await;
-    browser
-        .find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys("therapist@demo.test")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys("demo-therapist")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_in(&browser, "therapist@demo.test", "demo-therapist").await;
 
     browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
     let page = browser.source().await.unwrap();
@@ -287,22 +293,7 @@ async fn a_clinical_day_from_intake_to_follow_up() {
     let (_driver, browser) = start_browser().await;
 
     browser.goto(&server.url("/login")).await.unwrap();
-    browser
-        .wait()
-        .for_element(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys("therapist@harbour.test")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    click(&browser, "main button[type=submit]").await;
+    sign_in(&browser, "therapist@harbour.test", PASSWORD).await;
     browser
         .wait()
         .for_element(Locator::Css("a.button.primary[href='/clients/new']"))
@@ -474,22 +465,7 @@ async fn a_plan_from_a_protocol_and_the_progress_page() {
     let server = Server::start(&db);
     let (_driver, browser) = start_browser().await;
     browser.goto(&server.url("/login")).await.unwrap();
-    browser
-        .wait()
-        .for_element(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys("therapist@demo.test")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys("demo-therapist")
-        .await
-        .unwrap();
-    click(&browser, "main button[type=submit]").await;
+    sign_in(&browser, "therapist@demo.test", "demo-therapist").await;
     browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
 
     // Priya Raman: jaw pain. Her progress page charts her measures.

@@ -73,10 +73,6 @@ pub fn parse_id(id: &str) -> Result<ClientId, Problem> {
     id.parse().map_err(|_| Problem::not_found("client"))
 }
 
-fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
-}
-
 #[derive(Deserialize)]
 pub struct ListParams {
     q: Option<String>,
@@ -185,7 +181,7 @@ pub async fn create(
             "is only sent when updating a client",
         ));
     }
-    let valid = body.fields().validate(today()).map_err(Problem::invalid)?;
+    let valid = body.fields().validate(crate::today()).map_err(Problem::invalid)?;
     let client = state.store.clinic(&actor).create_client(&valid).await?;
     let location = HeaderValue::from_str(&format!("/api/v1/clients/{}", client.id)).ok();
     let mut response = (StatusCode::CREATED, Json(client_json(&client, actor.role))).into_response();
@@ -259,7 +255,7 @@ pub async fn update(
             "is required: send the version you read, so concurrent edits are caught",
         )
     })?;
-    let valid = body.fields().validate(today()).map_err(Problem::invalid)?;
+    let valid = body.fields().validate(crate::today()).map_err(Problem::invalid)?;
     let client = state.store.clinic(&actor).update_client(id, version, &valid).await?;
     Ok(Json(client_json(&client, actor.role)))
 }

@@ -52,7 +52,7 @@ pub struct QuestionnaireBody {
 }
 
 pub fn today() -> String {
-    jiff::Zoned::now().date().to_string()
+    crate::today().to_string()
 }
 
 /// The client's outcome questionnaires.

@@ -47,15 +47,6 @@ pub async fn protocol(Path(id): Path<String>) -> Result<Json<Value>, Problem> {
         .ok_or_else(|| Problem::not_found(&format!("protocol \"{id}\"")))
 }
 
-fn invalid_in(object: &'static str) -> impl Fn(myomap_domain::ValidationErrors) -> Problem {
-    move |mut errors| {
-        for e in &mut errors.0 {
-            e.field = format!("{object}.{}", e.field);
-        }
-        Problem::invalid(errors)
-    }
-}
-
 fn draft_of(stored: &StoredPlan) -> Result<PlanDraft, Problem> {
     serde_json::from_value(stored.plan.clone())
         .map_err(|e| Problem::from(StoreError::Internal(format!("stored plan does not parse: {e}"))))
@@ -157,7 +148,7 @@ pub async fn create(
     ApiJson(body): ApiJson<NewPlanBody>,
 ) -> Result<Response, Problem> {
     let client = parse_id(&id)?;
-    body.plan.validate().map_err(invalid_in("plan"))?;
+    body.plan.validate().map_err(Problem::invalid_in("plan"))?;
     let starts_on = body.starts_on.unwrap_or_else(|| jiff::Zoned::now().date().to_string());
     if starts_on.len() != 10 || starts_on.parse::<jiff::civil::Date>().is_err() {
         return Err(Problem::field(
@@ -226,7 +217,7 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PlanUpdateBody>,
 ) -> Result<Json<Value>, Problem> {
-    body.plan.validate().map_err(invalid_in("plan"))?;
+    body.plan.validate().map_err(Problem::invalid_in("plan"))?;
     let json = serde_json::to_value(&body.plan).map_err(|e| Problem::from(StoreError::Internal(e.to_string())))?;
     let stored = state.store.clinic(&actor).update_plan(&id, body.version, &json).await?;
     Ok(Json(plan_json(&state, &actor, &stored).await?))

@@ -30,15 +30,6 @@ fn invalid(errors: myomap_domain::ValidationErrors) -> Problem {
 }
 
 /// Validation errors named by their path in the request body.
-fn invalid_in(object: &str) -> impl Fn(myomap_domain::ValidationErrors) -> Problem + '_ {
-    move |mut errors| {
-        for e in &mut errors.0 {
-            e.field = format!("{object}.{}", e.field);
-        }
-        Problem::invalid(errors)
-    }
-}
-
 pub fn link_json(headers: &HeaderMap, link: &IssuedLink) -> Value {
     json!({"url": link_url(headers, &link.token), "token": link.token, "expires_at": link.expires_at.to_string()})
 }
@@ -200,7 +191,7 @@ pub async fn submit_intake(
     ApiJson(body): ApiJson<IntakeBody>,
 ) -> Result<Response, Problem> {
     let client = parse_id(&id)?;
-    body.form.validate().map_err(invalid_in("form"))?;
+    body.form.validate().map_err(Problem::invalid_in("form"))?;
     let screening = screen(&body.screening).map_err(invalid)?;
     let intake = state
         .store
@@ -336,7 +327,7 @@ pub async fn answer_intake_link(
     Path(token): Path<String>,
     ApiJson(body): ApiJson<IntakeBody>,
 ) -> Result<StatusCode, Problem> {
-    body.form.validate().map_err(invalid_in("form"))?;
+    body.form.validate().map_err(Problem::invalid_in("form"))?;
     let screening = screen(&body.screening).map_err(invalid)?;
     state
         .store
@@ -497,7 +488,7 @@ pub async fn update_assessment(
 ) -> Result<Json<Value>, Problem> {
     body.record
         .validate(&ClinicalVocabulary)
-        .map_err(invalid_in("record"))?;
+        .map_err(Problem::invalid_in("record"))?;
     let scope = state.store.clinic(&actor);
     let assessment = scope.update_assessment(&id, body.version, &body.record).await?;
     let photos = scope.photos(&id).await?;
@@ -701,7 +692,9 @@ pub async fn create_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<Response, Problem> {
-    body.note.validate(&ClinicalVocabulary).map_err(invalid_in("note"))?;
+    body.note
+        .validate(&ClinicalVocabulary)
+        .map_err(Problem::invalid_in("note"))?;
     let note = state
         .store
         .clinic(&actor)
@@ -770,7 +763,9 @@ pub async fn update_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NoteUpdate>,
 ) -> Result<Json<Value>, Problem> {
-    body.note.validate(&ClinicalVocabulary).map_err(invalid_in("note"))?;
+    body.note
+        .validate(&ClinicalVocabulary)
+        .map_err(Problem::invalid_in("note"))?;
     Ok(Json(note_json(
         &state
             .store
@@ -881,7 +876,9 @@ pub async fn amend_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AmendBody>,
 ) -> Result<Response, Problem> {
-    body.note.validate(&ClinicalVocabulary).map_err(invalid_in("note"))?;
+    body.note
+        .validate(&ClinicalVocabulary)
+        .map_err(Problem::invalid_in("note"))?;
     Ok(created(note_json(
         &state
             .store

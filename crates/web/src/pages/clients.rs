@@ -10,10 +10,6 @@ use serde::Deserialize;
 use super::{Layout, PageActor, PageError, render};
 use crate::AppState;
 
-fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
-}
-
 fn parse_id(id: &str, actor: &Actor) -> Result<ClientId, PageError> {
     id.parse()
         .map_err(|_| PageError::store(StoreError::NotFound("client"), Some(actor)))
@@ -73,7 +69,7 @@ pub async fn list(
         .list_clients(&query)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
-    let today = today();
+    let today = crate::today();
     let href = |page: i64| {
         let mut pairs = vec![("page", page.to_string())];
         if !query.search.is_empty() {
@@ -249,7 +245,7 @@ pub async fn create(
             },
         )
     };
-    let valid = match values.validate(today()) {
+    let valid = match values.validate(crate::today()) {
         Ok(valid) => valid,
         Err(errors) => {
             return Ok(refused(
@@ -555,7 +551,7 @@ fn show_client(
             name: client.full_name(),
             archived: client.archived,
             date_of_birth: client.date_of_birth.to_string(),
-            age: client.age_on(today()),
+            age: client.age_on(crate::today()),
             phone: client.phone.clone().unwrap_or_default(),
             email: client.email.clone().unwrap_or_default(),
             notes: actor
@@ -679,7 +675,7 @@ pub async fn update(
             "The form lost track of which version it edits. Reload the client and edit again.".into(),
         ));
     };
-    let valid = match values.validate(today()) {
+    let valid = match values.validate(crate::today()) {
         Ok(valid) => valid,
         Err(errors) => {
             return Ok(refused(

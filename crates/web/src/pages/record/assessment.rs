@@ -20,7 +20,7 @@ use myomap_store::{Actor, Assessment, PhotoMeta, StoreError};
 
 use super::{
     Pairs, TRIGGER_POINT_IDS, muscle_label, muscle_options, muscle_value, parse_muscle, parse_site, site_options,
-    value, values,
+    store_err, value, values,
 };
 use crate::AppState;
 use crate::chart::body_chart;
@@ -321,10 +321,6 @@ async fn page(
         tp_options: TRIGGER_POINT_IDS,
     };
     Ok(render(status, &page))
-}
-
-fn store_err(actor: &Actor) -> impl Fn(StoreError) -> PageError + '_ {
-    move |e| PageError::from((e, actor))
 }
 
 pub async fn create(

@@ -13,7 +13,7 @@ use myomap_domain::{AreaSite, ValidationErrors};
 use myomap_screening::ScreeningAnswers;
 use myomap_store::{Actor, Intake, IntakeStatus};
 
-use super::{Pairs, checked, parse_site, site_options, value, values};
+use super::{Pairs, checked, client_id, parse_site, site_options, value, values};
 use crate::AppState;
 use crate::api::record::{INTAKE_LINK_TTL, link_url};
 use crate::clinical::screen;
@@ -255,11 +255,6 @@ fn staff_spec(actor: &Actor, client: &str, name: &str) -> IntakeSpec {
         csrf: actor.csrf_token.clone(),
         submit_label: "Save and screen",
     }
-}
-
-fn client_id(id: &str, actor: &Actor) -> Result<myomap_domain::ClientId, PageError> {
-    id.parse()
-        .map_err(|_| PageError::store(myomap_store::StoreError::NotFound("client"), Some(actor)))
 }
 
 pub async fn form(

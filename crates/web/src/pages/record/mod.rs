@@ -14,6 +14,17 @@ use std::sync::LazyLock;
 use myomap_atlas::atlas;
 use myomap_domain::{AreaSite, Side, body_areas};
 
+/// A client id from the address; a malformed one names no client.
+pub fn client_id(id: &str, actor: &myomap_store::Actor) -> Result<myomap_domain::ClientId, crate::pages::PageError> {
+    id.parse()
+        .map_err(|_| crate::pages::PageError::store(myomap_store::StoreError::NotFound("client"), Some(actor)))
+}
+
+/// Turns a store error into the page that explains it, for this actor.
+pub fn store_err(actor: &myomap_store::Actor) -> impl Fn(myomap_store::StoreError) -> crate::pages::PageError + '_ {
+    move |e| crate::pages::PageError::from((e, actor))
+}
+
 /// Form posts arrive as ordered pairs so repeated fields (table rows) keep
 /// their order.
 pub type Pairs = Vec<(String, String)>;

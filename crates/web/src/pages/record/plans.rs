@@ -12,7 +12,7 @@ use myomap_plans::{Goal, PlanDraft, Target};
 use myomap_store::{Actor, PlanStatus, StoreError, StoredPlan};
 use serde::Deserialize;
 
-use super::{Pairs, value, values};
+use super::{Pairs, client_id, store_err, value, values};
 use crate::AppState;
 use crate::pages::{Layout, PageActor, PageError, render};
 use crate::plans::plan_progress;
@@ -250,15 +250,6 @@ fn blank_draft(condition: &str) -> PlanDraft {
     }
 }
 
-fn err(actor: &Actor) -> impl Fn(StoreError) -> PageError + '_ {
-    move |e| PageError::from((e, actor))
-}
-
-fn client_id(id: &str, actor: &Actor) -> Result<myomap_domain::ClientId, PageError> {
-    id.parse()
-        .map_err(|_| PageError::store(StoreError::NotFound("client"), Some(actor)))
-}
-
 #[derive(Deserialize)]
 pub struct NewParams {
     #[serde(default)]
@@ -273,11 +264,11 @@ pub async fn new_form(
 ) -> Result<Response, PageError> {
     let client = client_id(&id, &actor)?;
     let scope = state.store.clinic(&actor);
-    let record = scope.get_client(client).await.map_err(err(&actor))?;
+    let record = scope.get_client(client).await.map_err(store_err(&actor))?;
     let conditions = scope
         .latest_intake(client)
         .await
-        .map_err(err(&actor))?
+        .map_err(store_err(&actor))?
         .map(|i| i.form.conditions)
         .unwrap_or_default();
     let condition = conditions.first().cloned().unwrap_or_else(|| "neck_pain".into());
@@ -325,10 +316,13 @@ pub async fn create(
     if errors.is_empty() {
         let json = serde_json::to_value(&draft)
             .map_err(|e| PageError::store(StoreError::Internal(e.to_string()), Some(&actor)))?;
-        let plan = scope.create_plan(client, &json, &start).await.map_err(err(&actor))?;
+        let plan = scope
+            .create_plan(client, &json, &start)
+            .await
+            .map_err(store_err(&actor))?;
         return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
     }
-    let record = scope.get_client(client).await.map_err(err(&actor))?;
+    let record = scope.get_client(client).await.map_err(store_err(&actor))?;
     let page = plan_form(
         FormSpec {
             actor: &actor,
@@ -389,12 +383,18 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let scope = state.store.clinic(&actor);
-    let stored = scope.get_plan(&id).await.map_err(err(&actor))?;
+    let stored = scope.get_plan(&id).await.map_err(store_err(&actor))?;
     let draft = parse_draft(&stored, &actor)?;
-    let client = scope.get_client(stored.client_id).await.map_err(err(&actor))?;
-    let notes = scope.notes_for(stored.client_id).await.map_err(err(&actor))?;
-    let assessments = scope.assessments_for(stored.client_id).await.map_err(err(&actor))?;
-    let questionnaires = scope.questionnaires_for(stored.client_id).await.map_err(err(&actor))?;
+    let client = scope.get_client(stored.client_id).await.map_err(store_err(&actor))?;
+    let notes = scope.notes_for(stored.client_id).await.map_err(store_err(&actor))?;
+    let assessments = scope
+        .assessments_for(stored.client_id)
+        .await
+        .map_err(store_err(&actor))?;
+    let questionnaires = scope
+        .questionnaires_for(stored.client_id)
+        .await
+        .map_err(store_err(&actor))?;
     let progress = plan_progress(&stored, &draft, &notes, &assessments, &questionnaires);
     let page = PlanPage {
         layout: Layout::signed_in(&actor, "clients"),
@@ -464,7 +464,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let scope = state.store.clinic(&actor);
-    let stored = scope.get_plan(&id).await.map_err(err(&actor))?;
+    let stored = scope.get_plan(&id).await.map_err(store_err(&actor))?;
     let draft = parse_draft(&stored, &actor)?;
     let client_id = stored.client_id.to_string();
     let page = plan_form(
@@ -494,7 +494,7 @@ pub async fn update(
     Form(form): Form<Pairs>,
 ) -> Result<Response, PageError> {
     let scope = state.store.clinic(&actor);
-    let stored = scope.get_plan(&id).await.map_err(err(&actor))?;
+    let stored = scope.get_plan(&id).await.map_err(store_err(&actor))?;
     let version = value(&form, "version").parse::<i64>().unwrap_or(-1);
     let (draft, typed, errors) = read_plan(&form);
     let problem = if errors.is_empty() {
@@ -534,6 +534,11 @@ pub async fn close(
     PageActor(actor): PageActor,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    state.store.clinic(&actor).close_plan(&id).await.map_err(err(&actor))?;
+    state
+        .store
+        .clinic(&actor)
+        .close_plan(&id)
+        .await
+        .map_err(store_err(&actor))?;
     Ok(Redirect::to(&format!("/plans/{id}")).into_response())
 }

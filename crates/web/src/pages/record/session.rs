@@ -14,7 +14,8 @@ use myomap_domain::record::{CheckinAnswer, DiscomfortCheck, Pressure, SessionNot
 use myomap_store::{Actor, Checkin, IssuedLink, NoteRecord, NoteStatus, StoreError};
 
 use super::{
-    Pairs, TRIGGER_POINT_IDS, checked, muscle_label, muscle_options, muscle_value, parse_muscle, value, values,
+    Pairs, TRIGGER_POINT_IDS, checked, client_id, muscle_label, muscle_options, muscle_value, parse_muscle, store_err,
+    value, values,
 };
 use crate::AppState;
 use crate::api::record::link_url;
@@ -393,15 +394,6 @@ fn session_page(spec: PageSpec<'_>) -> SessionPage {
         can_amend: record.is_some_and(|r| r.status == NoteStatus::Signed && r.amended_by.is_none()),
         note,
     }
-}
-
-fn store_err(actor: &Actor) -> impl Fn(StoreError) -> PageError + '_ {
-    move |e| PageError::from((e, actor))
-}
-
-fn client_id(id: &str, actor: &Actor) -> Result<myomap_domain::ClientId, PageError> {
-    id.parse()
-        .map_err(|_| PageError::store(StoreError::NotFound("client"), Some(actor)))
 }
 
 pub async fn new_form(
