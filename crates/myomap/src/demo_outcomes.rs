@@ -137,3 +137,32 @@ pub async fn seed(
     }
     Ok(course.answers.len())
 }
+
+/// A home-care handout from the client's last session for the clients with a
+/// plan, and a few days of ticks through their link, so adherence shows.
+pub async fn seed_home_care(
+    store: &myomap_store::Store,
+    scope: &ClinicScope<'_>,
+    client: ClientId,
+    name: &str,
+    today: jiff::civil::Date,
+) -> anyhow::Result<()> {
+    if !COURSES.iter().any(|c| c.client == name && c.protocol.is_some()) {
+        return Ok(());
+    }
+    let record = scope.client_record(client).await?;
+    let plan = myomap_web::plans::home_care_plan(&record);
+    let handout = scope.create_home_care(client, &serde_json::to_value(&plan)?).await?;
+    let link = scope
+        .home_care_link(&handout.id, std::time::Duration::from_secs(90 * 24 * 60 * 60))
+        .await?;
+    let items: Vec<String> = plan.daily_items().into_iter().map(|(id, _)| id).collect();
+    // Most items on most days, fewer as the week goes on: a believable habit.
+    for (days_ago, take) in [(4, items.len()), (3, items.len()), (2, items.len() / 2), (0, 1)] {
+        let day = today.checked_sub(jiff::Span::new().days(days_ago))?.to_string();
+        store
+            .tick_home_care_via_link(&link.token, &day, &items[..take.min(items.len())])
+            .await?;
+    }
+    Ok(())
+}

@@ -1070,6 +1070,9 @@ pub async fn seed(store: &Store, therapist: &str, new_clients: &[(usize, ClientI
             .write(store, &scope, client, today, &mut seeded)
             .await
             .with_context(|| format!("demo records of {}", story.client))?;
+        crate::demo_outcomes::seed_home_care(store, &scope, client, story.client, today)
+            .await
+            .with_context(|| format!("demo home care of {}", story.client))?;
         seeded.clients += 1;
     }
     Ok(seeded)

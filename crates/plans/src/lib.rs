@@ -58,15 +58,32 @@
 //!   [`PlanAlert::PlannedSessionsDone`]. More sessions never remove an alert
 //!   until a re-assessment resets the count (property-tested).
 //!
+//! # Home care
+//!
+//! [`build_home_care`] turns the muscles treated (atlas ids with their side)
+//! and the intake's [`Habits`] into a [`HomeCarePlan`]: one [`StretchItem`]
+//! per muscle and side (the atlas's self-care stretch, at most
+//! [`MAX_STRETCHES`]) with the dose and "how it should feel" lines of
+//! `data/home-care.toml`, and the [`AdviceItem`]s that apply (hydration,
+//! movement and what to expect after a session always; workstation,
+//! repetitive-work and sport advice by habit). [`HomeCarePlan::daily_items`]
+//! is what the client can tick off each day. The data file keeps an honest
+//! evidence note and sources for every entry ([`home_care_library`]).
+//!
 //! The library supports clinical judgement; it never replaces it. A protocol
 //! is a starting point the therapist edits freely.
 
 pub mod goal;
+pub mod home_care;
 pub mod plan;
 pub mod protocol;
 
 pub use goal::{
     Comparison, Goal, GoalStatus, LABEL_MAX_CHARS, Target, TargetShapeError, Threshold, goal_status, score_range,
+};
+pub use home_care::{
+    AdviceEntry, AdviceItem, Applies, Habits, HomeCareLibrary, HomeCarePlan, MAX_STRETCHES, StretchException,
+    StretchItem, StretchRules, TOPICS, build_home_care, home_care_library,
 };
 pub use plan::{
     INTERVAL_DAYS, MAX_GOALS, MAX_PRECAUTIONS, NOTES_MAX_CHARS, PRECAUTION_MAX_CHARS, PlanAlert, PlanDraft,

@@ -188,7 +188,7 @@ pub fn protocols_for(condition: &str) -> Vec<&'static Protocol> {
 
 /// Parses and checks a protocol library; every problem is reported as
 /// `protocol_id: problem`. Muscle ids are checked against the atlas by the
-/// tests (the atlas is not a dependency of this crate).
+/// tests.
 pub(crate) fn parse(text: &str) -> Result<Vec<Protocol>, Vec<String>> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]

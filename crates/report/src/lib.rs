@@ -1,6 +1,7 @@
 //! Myomap's progress-report rendering: an SVG line chart for the web pages
-//! ([`svg_chart`]) and a PDF progress report for a client or a referring
-//! physician ([`render_pdf`]).
+//! ([`svg_chart`]), a PDF progress report for a client or a referring
+//! physician ([`render_pdf`]) and the client's home-care handout
+//! ([`render_handout_pdf`]).
 //!
 //! # What it does
 //!
@@ -20,6 +21,11 @@
 //!   drawn natively as vector lines (the same geometry as the SVG), page
 //!   breaks wherever content overflows (table headers repeat), and
 //!   "Page n of m" in every footer.
+//! - [`render_handout_pdf`] gives the A4 home-care handout in the same style:
+//!   who it is for and from, the stretches (each with its instructions, dose
+//!   and how it should feel, beside a row of seven tick boxes, one per day
+//!   of the week), the advice, and how to reach the clinic; "Page n of m" in
+//!   every footer.
 //!
 //! # What it must not do
 //!
@@ -47,6 +53,7 @@ mod scale;
 mod svg;
 mod text;
 
+pub use pdf::handout::render_handout_pdf;
 pub use pdf::render_pdf;
 pub use svg::svg_chart;
 
@@ -118,6 +125,36 @@ pub struct ReportData {
     pub plan: String,
     /// E.g. `"Prepared by therapist@… with Myomap"`; on every page.
     pub footer: String,
+}
+
+/// Everything the home-care handout shows, already prepared.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HandoutData {
+    pub clinic: String,
+    pub client_name: String,
+    /// The handout's date.
+    pub prepared_on: String,
+    /// The therapist, e.g. `"Julie Moreau, NMT"`.
+    pub prepared_by: String,
+    /// In the order to do them.
+    pub stretches: Vec<HandoutStretch>,
+    /// Title and text of each piece of advice, in order.
+    pub advice: Vec<(String, String)>,
+    /// How to reach the clinic; line breaks start new lines. The section is
+    /// left out when empty.
+    pub contact: String,
+}
+
+/// One stretch of the handout, already worded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HandoutStretch {
+    /// E.g. `"Upper trapezius (right)"`.
+    pub title: String,
+    pub instructions: String,
+    /// E.g. `"Hold 30 s · 3 times · twice a day"`.
+    pub dose: String,
+    /// What it should and should not feel like.
+    pub feel: String,
 }
 
 /// Why a report could not be rendered.

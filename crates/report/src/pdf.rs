@@ -17,6 +17,8 @@ use crate::scale::{Geometry, PlacedPoint, PlotBox, direction, format_number, tic
 use crate::text::{Font, ascii_fold, to_winansi, truncate, width, wrap};
 use crate::{ChartSeries, OutcomeRow, ReportData, ReportError};
 
+pub(crate) mod handout;
+
 // A4 in points.
 const PAGE_W: f32 = 595.28;
 const PAGE_H: f32 = 841.89;
@@ -107,10 +109,19 @@ struct Layout {
 
 impl Layout {
     fn new(data: &ReportData) -> Self {
-        let title = clean(&data.title, "Progress report");
-        let client = to_winansi(data.client_name.trim());
+        Layout::start(
+            &clean(&data.title, "Progress report"),
+            &data.client_name,
+            &data.prepared_on,
+        )
+    }
+
+    /// A layout whose following pages are headed "`title` · `client`" and
+    /// "Prepared on `prepared_on`" (`title` already cleaned).
+    fn start(title: &str, client: &str, prepared_on: &str) -> Self {
+        let client = to_winansi(client.trim());
         let running_header = if client.is_empty() {
-            title
+            title.to_string()
         } else {
             format!("{title} · {client}")
         };
@@ -118,7 +129,7 @@ impl Layout {
             pages: vec![Vec::new()],
             y: FIRST_PAGE_TOP,
             running_header,
-            prepared_on: to_winansi(data.prepared_on.trim()),
+            prepared_on: to_winansi(prepared_on.trim()),
         }
     }
 
@@ -334,7 +345,14 @@ fn layout(data: &ReportData) -> Vec<Vec<Op>> {
 }
 
 fn title_block(l: &mut Layout, data: &ReportData) {
-    let clinic = clean(&data.clinic, "");
+    let title = clean(&data.title, "Progress report");
+    title_block_of(l, &data.clinic, &title, &data.prepared_on);
+}
+
+/// The first page's title block: the clinic, a large title (already
+/// cleaned) with the date on the right, and a rule.
+fn title_block_of(l: &mut Layout, clinic: &str, title: &str, prepared_on: &str) {
+    let clinic = clean(clinic, "");
     l.text(
         LEFT,
         56.0,
@@ -343,15 +361,14 @@ fn title_block(l: &mut Layout, data: &ReportData) {
         ACCENT,
         &truncate(&clinic, Font::Bold, 10.0, CONTENT_W),
     );
-    let title = clean(&data.title, "Progress report");
-    let prepared = clean(&data.prepared_on, "");
+    let prepared = clean(prepared_on, "");
     let prepared = if prepared.is_empty() {
         prepared
     } else {
         format!("Prepared on {prepared}")
     };
     let prepared_w = width(&prepared, Font::Regular, 9.0);
-    let title = truncate(&title, Font::Bold, 22.0, CONTENT_W - prepared_w - 16.0);
+    let title = truncate(title, Font::Bold, 22.0, CONTENT_W - prepared_w - 16.0);
     l.text(LEFT, 84.0, 22.0, Font::Bold, INK, &title);
     l.text_right(RIGHT, 84.0, 9.0, Font::Regular, MUTED, &prepared);
     l.hline(LEFT, RIGHT, 95.0, 1.6, ACCENT);
@@ -861,14 +878,16 @@ fn point(x: f32, y: f32) -> Point {
 }
 
 fn emit(data: &ReportData, pages: &[Vec<Op>]) -> Result<Vec<u8>, ReportError> {
+    let title = clean(&data.title, "Progress report");
+    emit_document(&title, &data.client_name, pages)
+}
+
+/// Writes the pages as a PDF whose metadata title is "`title` - `client`".
+fn emit_document(title: &str, client: &str, pages: &[Vec<Op>]) -> Result<Vec<u8>, ReportError> {
     let pdf_err = |e: printpdf::Error| ReportError::Pdf(e.to_string());
     // printpdf writes the document title as UTF-8 bytes in a string that
     // readers take for PDFDocEncoding: keep it ASCII.
-    let title = format!(
-        "{} - {}",
-        clean(&data.title, "Progress report"),
-        clean(&data.client_name, "")
-    );
+    let title = format!("{title} - {}", clean(client, ""));
     let title = ascii_fold(title.trim_end_matches([' ', '-']));
     let (doc, first_page, first_layer) = PdfDocument::new(title, Mm::from(Pt(PAGE_W)), Mm::from(Pt(PAGE_H)), "Report");
     let regular = doc.add_builtin_font(BuiltinFont::Helvetica).map_err(pdf_err)?;

@@ -4,9 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod fixture;
+mod poppler;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
+
+use poppler::{Scratch, first_page_png, page_count, poppler, squeeze, text_of, text_of_page, write};
 
 use myomap_report::{ChartPoint, ChartSeries, ReportData, render_pdf};
 
@@ -21,80 +23,8 @@ const HEADINGS: [&str; 8] = [
     "Plan",
 ];
 
-/// A fresh directory for one test's files, removed when the test passes
-/// (kept for a look when it fails).
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("myomap-report-{}-{test}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("files kept in {}", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-/// Runs a poppler tool on `pdf` and returns what it printed; a missing tool
-/// or a failure fails the test.
-fn poppler(tool: &str, args: &[&str], pdf: &Path, after: &[&str]) -> String {
-    let output = Command::new(tool)
-        .args(args)
-        .arg(pdf)
-        .args(after)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run `{tool}` ({e}): the PDF tests need poppler-utils (apt-get install poppler-utils)")
-        });
-    assert!(
-        output.status.success(),
-        "`{tool}` failed on {}: {}",
-        pdf.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
 fn write_pdf(data: &ReportData, test: &str) -> (Scratch, PathBuf) {
-    let bytes = render_pdf(data).expect("render the report");
-    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
-    let dir = Scratch::new(test);
-    let path = dir.0.join("report.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    (dir, path)
-}
-
-fn text_of(pdf: &Path) -> String {
-    poppler("pdftotext", &["-layout"], pdf, &["-"]).replace('\u{c}', "\n")
-}
-
-fn text_of_page(pdf: &Path, page: usize) -> String {
-    let p = page.to_string();
-    poppler("pdftotext", &["-layout", "-f", &p, "-l", &p], pdf, &["-"])
-}
-
-fn page_count(pdf: &Path) -> usize {
-    let info = poppler("pdfinfo", &[], pdf, &[]);
-    info.lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap_or_else(|| panic!("pdfinfo gave no page count:\n{info}"))
-        .trim()
-        .parse()
-        .unwrap()
-}
-
-/// Collapses runs of spaces so that phrases can be found in `-layout` text.
-fn squeeze(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    write(&render_pdf(data).expect("render the report"), test)
 }
 
 #[test]
@@ -159,27 +89,7 @@ fn every_page_is_numbered() {
 #[test]
 fn the_first_page_renders_to_png() {
     let (dir, pdf) = write_pdf(&fixture::sample_report(), "png");
-    let prefix = dir.0.join("page");
-    let status = Command::new("pdftoppm")
-        .args(["-png", "-r", "60", "-f", "1", "-l", "1"])
-        .arg(&pdf)
-        .arg(&prefix)
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run `pdftoppm` ({e}): install poppler-utils"));
-    assert!(status.success(), "pdftoppm failed");
-    let png = std::fs::read_dir(&dir.0)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "png"))
-        .unwrap_or_else(|| panic!("pdftoppm wrote no PNG in {}", dir.0.display()));
-    let bytes = std::fs::read(&png).unwrap();
-    assert!(
-        bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "{} is not a PNG",
-        png.display()
-    );
-    assert!(bytes.len() > 5_000, "suspiciously small page image");
+    first_page_png(&pdf, &dir.0);
 }
 
 #[test]

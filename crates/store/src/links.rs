@@ -19,6 +19,8 @@ pub enum LinkPurpose {
     Checkin,
     /// An outcome questionnaire; the target is `CLIENT_ID:INSTRUMENT`.
     Questionnaire,
+    /// A home-care handout: viewed and ticked off many times until it expires.
+    HomeCare,
 }
 
 impl LinkPurpose {
@@ -27,14 +29,16 @@ impl LinkPurpose {
             LinkPurpose::Intake => "intake",
             LinkPurpose::Checkin => "checkin",
             LinkPurpose::Questionnaire => "questionnaire",
+            LinkPurpose::HomeCare => "home_care",
         }
     }
 
-    fn parse(s: &str) -> Result<Self, StoreError> {
+    pub(crate) fn parse(s: &str) -> Result<Self, StoreError> {
         match s {
             "intake" => Ok(LinkPurpose::Intake),
             "checkin" => Ok(LinkPurpose::Checkin),
             "questionnaire" => Ok(LinkPurpose::Questionnaire),
+            "home_care" => Ok(LinkPurpose::HomeCare),
             other => Err(StoreError::Internal(format!("unknown link purpose {other}"))),
         }
     }

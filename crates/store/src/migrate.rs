@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "client_list_index",
         include_str!("../migrations/0005_client_list_index.sql"),
     ),
+    (6, "home_care", include_str!("../migrations/0006_home_care.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.

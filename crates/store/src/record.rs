@@ -4,7 +4,7 @@
 
 use myomap_domain::{Client, ClientId};
 
-use crate::{Assessment, ClinicScope, Intake, NoteRecord, Questionnaire, StoreError, StoredPlan};
+use crate::{Assessment, ClinicScope, HomeCare, Intake, NoteRecord, Questionnaire, StoreError, StoredPlan};
 
 #[derive(Debug, Clone)]
 pub struct ClientRecord {
@@ -14,6 +14,7 @@ pub struct ClientRecord {
     pub notes: Vec<NoteRecord>,
     pub questionnaires: Vec<Questionnaire>,
     pub plans: Vec<StoredPlan>,
+    pub home_care: Vec<HomeCare>,
 }
 
 impl ClinicScope<'_> {
@@ -28,6 +29,7 @@ impl ClinicScope<'_> {
             notes: self.notes_for_in(&mut tx, client).await?,
             questionnaires: self.questionnaires_for_in(&mut tx, client).await?,
             plans: self.plans_for_in(&mut tx, client).await?,
+            home_care: self.home_care_for_in(&mut tx, client).await?,
         };
         tx.commit().await?;
         Ok(record)

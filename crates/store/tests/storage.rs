@@ -29,6 +29,7 @@ on_both_backends!(
     the_clinical_record_is_isolated_and_clinical_only,
     questionnaires_are_stored_linked_and_isolated,
     treatment_plans_edit_close_and_isolate,
+    home_care_links_stay_open_and_record_daily_ticks,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -55,7 +56,7 @@ async fn migrations_apply_once(db: &TestDb) {
     store.close().await;
     let store = Store::open(&db.target()).await.unwrap();
     store.ping().await.unwrap();
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 5);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 6);
 }
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
@@ -817,4 +818,72 @@ async fn treatment_plans_edit_close_and_isolate(db: &TestDb) {
         store.clinic(&desk).plans_for(ada.id).await,
         Err(StoreError::Forbidden(_))
     ));
+}
+
+async fn home_care_links_stay_open_and_record_daily_ticks(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    let north = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
+    let south = account(&store, "South Clinic", "t@south.test", Role::Therapist).await;
+    let ada = store
+        .clinic(&north)
+        .create_client(&client("Ada", "Byron"))
+        .await
+        .unwrap();
+    let scope = store.clinic(&north);
+    let handout = scope
+        .create_home_care(ada.id, &serde_json::json!({"stretches": [], "advice": []}))
+        .await
+        .unwrap();
+    let link = scope
+        .home_care_link(&handout.id, Duration::from_secs(3600))
+        .await
+        .unwrap();
+    store
+        .tick_home_care_via_link(
+            &link.token,
+            "2026-11-20",
+            &["hydration".to_owned(), "movement".to_owned()],
+        )
+        .await
+        .unwrap();
+    // The same link again, the same day: the day's ticks are replaced, not added.
+    store
+        .tick_home_care_via_link(&link.token, "2026-11-20", &["hydration".to_owned()])
+        .await
+        .unwrap();
+    store
+        .tick_home_care_via_link(&link.token, "2026-11-21", &["movement".to_owned()])
+        .await
+        .unwrap();
+    let (grant, seen) = store.home_care_by_link(&link.token).await.unwrap();
+    assert_eq!(grant.purpose, LinkPurpose::HomeCare);
+    assert_eq!(
+        seen.ticks,
+        [
+            ("2026-11-20".to_owned(), "hydration".to_owned()),
+            ("2026-11-21".to_owned(), "movement".to_owned())
+        ]
+    );
+    assert_eq!(scope.home_care_for(ada.id).await.unwrap()[0].ticks.len(), 2);
+    assert!(matches!(
+        store.clinic(&south).get_home_care(&handout.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store
+            .clinic(&south)
+            .home_care_link(&handout.id, Duration::from_secs(60))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    // An intake link does not open a handout.
+    let intake = scope
+        .request_intake_link(ada.id, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.home_care_by_link(&intake.token).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(store.verify_audit().await.unwrap().first_problem.is_none());
 }

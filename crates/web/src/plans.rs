@@ -1,8 +1,10 @@
 //! A treatment plan's progress: sessions done against planned, goals met by
 //! the latest outcome scores, and the alerts the plans crate raises.
 
-use myomap_plans::{GoalStatus, PlanAlert, PlanDraft, goal_status, plan_alerts};
-use myomap_store::{Assessment, NoteRecord, NoteStatus, Questionnaire, StoredPlan};
+use std::collections::BTreeMap;
+
+use myomap_plans::{GoalStatus, Habits, HomeCarePlan, PlanAlert, PlanDraft, build_home_care, goal_status, plan_alerts};
+use myomap_store::{Assessment, HomeCare, NoteRecord, NoteStatus, Questionnaire, StoredPlan};
 use serde::Serialize;
 
 use crate::outcomes::{progress, to_f64};
@@ -118,4 +120,56 @@ pub fn plan_progress(
         alerts: plan_alerts(plan, done, since, improved_meaningfully),
         next_session_due,
     }
+}
+
+/// The window home-care adherence is reported over.
+const ADHERENCE_DAYS: i64 = 14;
+
+pub fn plan_of(handout: &HomeCare) -> HomeCarePlan {
+    serde_json::from_value(handout.content.clone()).unwrap_or_default()
+}
+
+/// "Ticked on 5 of the last 14 days (23 of 84 items)".
+pub fn adherence(handout: &HomeCare, today: jiff::civil::Date) -> (String, Vec<(String, String)>) {
+    let plan = plan_of(handout);
+    let items = plan.daily_items().len();
+    let since = today
+        .checked_sub(jiff::Span::new().days(ADHERENCE_DAYS - 1))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let mut per_day: BTreeMap<&str, usize> = BTreeMap::new();
+    for (day, _) in handout.ticks.iter().filter(|(day, _)| day.as_str() >= since.as_str()) {
+        *per_day.entry(day.as_str()).or_default() += 1;
+    }
+    let ticked: usize = per_day.values().sum();
+    let summary = format!(
+        "Ticked on {} of the last {ADHERENCE_DAYS} days ({ticked} of {} items).",
+        per_day.len(),
+        items * usize::try_from(ADHERENCE_DAYS).unwrap_or(14)
+    );
+    let days = per_day
+        .iter()
+        .rev()
+        .map(|(day, n)| ((*day).to_owned(), format!("{n} of {items}")))
+        .collect();
+    (summary, days)
+}
+
+/// A handout from the last signed session's treated muscles and the habits
+/// the intake recorded.
+pub fn home_care_plan(record: &myomap_store::ClientRecord) -> HomeCarePlan {
+    let last = record
+        .notes
+        .iter()
+        .filter(|n| n.status == NoteStatus::Signed && n.amended_by.is_none())
+        .max_by(|a, b| a.note.date.cmp(&b.note.date));
+    let treated: Vec<(String, Option<myomap_domain::Side>)> = last
+        .map(|n| n.note.treated.iter().map(|p| (p.muscle.clone(), p.side)).collect())
+        .unwrap_or_default();
+    let habits = record.intake.as_ref().map_or_else(Habits::default, |i| Habits {
+        long_sitting: i.form.long_sitting,
+        repetitive_tasks: i.form.repetitive_tasks,
+        sport: !i.form.sport.trim().is_empty(),
+    });
+    build_home_care(&treated, habits)
 }

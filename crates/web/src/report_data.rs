@@ -21,6 +21,8 @@ pub struct ClientReport {
     pub ppt: Vec<(String, Vec<(String, f64)>)>,
     /// The active treatment plans with their progress.
     pub plans: Vec<(myomap_plans::PlanDraft, crate::plans::PlanProgress)>,
+    /// The latest home-care handout's items.
+    pub home_care: Vec<String>,
 }
 
 pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<ClientReport, StoreError> {
@@ -41,7 +43,20 @@ pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<Cl
             Some((draft, progress))
         })
         .collect();
+    let home_care = record
+        .home_care
+        .first()
+        .map(|h| {
+            let plan = crate::plans::plan_of(h);
+            plan.stretches
+                .iter()
+                .map(|s| format!("Stretch: {}", s.title))
+                .chain(plan.advice.iter().map(|a| a.title.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(ClientReport {
+        home_care,
         plans,
         clinic: actor.clinic_name.clone(),
         session_pain: session_pain(&record.notes),
@@ -176,7 +191,7 @@ impl ClientReport {
                 .collect(),
             charts: self.charts(),
             trigger_points,
-            home_care: Vec::new(),
+            home_care: self.home_care.clone(),
             plan: if plan_lines.is_empty() {
                 "No plan recorded.".into()
             } else {

@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod durability;
 mod harness;
+mod home_care;
 mod html;
 mod outcomes;
 mod plans;

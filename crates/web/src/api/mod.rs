@@ -3,6 +3,7 @@
 mod atlas;
 mod clients;
 mod health;
+mod home_care;
 mod openapi;
 pub(crate) mod outcomes;
 mod plans;
@@ -74,6 +75,13 @@ pub fn routes() -> Router<AppState> {
             get(outcomes::list).post(outcomes::record),
         )
         .route("/api/v1/clients/{id}/progress", get(outcomes::client_progress))
+        .route(
+            "/api/v1/clients/{id}/home-care",
+            get(home_care::list).post(home_care::create),
+        )
+        .route("/api/v1/home-care/{id}", get(home_care::read))
+        .route("/api/v1/home-care/{id}/link", post(home_care::link))
+        .route("/api/v1/links/{token}/home-care", post(home_care::tick))
         .route("/api/v1/protocols", get(plans::protocols))
         .route("/api/v1/protocols/{id}", get(plans::protocol))
         .route("/api/v1/clients/{id}/plans", get(plans::list).post(plans::create))

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{atlas, clients, health, outcomes, plans, record, schemas, score, session};
+use super::{atlas, clients, health, home_care, outcomes, plans, record, schemas, score, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,11 @@ details (`application/problem+json`): `status`, `title`, a one-line `detail` and
 errors, `errors` naming each field at fault by its path in the body."
     ),
     paths(
+        home_care::create,
+        home_care::list,
+        home_care::read,
+        home_care::link,
+        home_care::tick,
         plans::protocols,
         plans::protocol,
         plans::list,
@@ -222,6 +227,7 @@ mod tests {
             "openapi" => include_str!("openapi.rs"),
             "outcomes" => include_str!("outcomes.rs"),
             "plans" => include_str!("plans.rs"),
+            "home_care" => include_str!("home_care.rs"),
             "record" => include_str!("record.rs"),
             "score" => include_str!("score.rs"),
             "session" => include_str!("session.rs"),
@@ -396,6 +402,7 @@ mod tests {
             "/api/v1/links/{token}/questionnaire",
             "/api/v1/protocols",
             "/api/v1/protocols/{id}",
+            "/api/v1/links/{token}/home-care",
         ] {
             assert!(public.remove(path), "{path} should need no sign-in");
         }

@@ -281,6 +281,7 @@ struct ClientPage {
     sessions: Vec<SessionRow>,
     outcomes: Vec<OutcomeLine>,
     plans: Vec<PlanLine>,
+    home_care: Option<(String, String, String)>,
     all_instruments: Vec<(&'static str, String)>,
 }
 
@@ -316,6 +317,8 @@ struct RecordSections {
     sessions: Vec<SessionRow>,
     outcomes: Vec<OutcomeLine>,
     plans: Vec<PlanLine>,
+    /// The latest handout: id, date, adherence.
+    home_care: Option<(String, String, String)>,
 }
 
 /// A treatment plan on the client page.
@@ -477,9 +480,14 @@ fn record_sections(record: myomap_store::ClientRecord) -> RecordSections {
         notes,
         questionnaires,
         plans,
+        home_care,
         ..
     } = record;
     RecordSections {
+        home_care: home_care.first().map(|h| {
+            let (summary, _) = crate::plans::adherence(h, crate::today());
+            (h.id.clone(), h.created_at.strftime("%Y-%m-%d").to_string(), summary)
+        }),
         plans: plans
             .iter()
             .filter_map(|stored| {
@@ -566,6 +574,7 @@ fn show_client(
             sessions: record.sessions,
             outcomes: record.outcomes,
             plans: record.plans,
+            home_care: record.home_care,
             all_instruments: crate::outcomes::RECORDED
                 .iter()
                 .map(|i| (i.as_str(), i.definition().name.clone()))

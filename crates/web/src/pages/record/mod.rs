@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod dashboard;
+pub mod home_care;
 pub mod intake;
 pub mod outcomes;
 pub mod plans;

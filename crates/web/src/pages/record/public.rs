@@ -94,7 +94,11 @@ fn checkin_page(token: &str, grant: &LinkGrant, hours: &str, soreness: &str, pro
     }
 }
 
-pub async fn open(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn open(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    axum::extract::Query(params): axum::extract::Query<super::home_care::PublicParams>,
+) -> Response {
     let grant = match state.store.open_link(&token).await {
         Ok(grant) => grant,
         Err(e) => return link_problem(e),
@@ -114,6 +118,9 @@ pub async fn open(State(state): State<AppState>, Path(token): Path<String>) -> R
             let hours = state.store.checkin_hours(&grant).await.unwrap_or(24).to_string();
             render(StatusCode::OK, &checkin_page(&token, &grant, &hours, "", None))
         }
+        LinkPurpose::HomeCare => super::home_care::public_open(&state, &token, params.saved.is_some())
+            .await
+            .unwrap_or_else(link_problem),
         LinkPurpose::Questionnaire => match state.store.link_questionnaire(&grant).await {
             Ok((instrument, wording)) => match instrument.parse() {
                 Ok(instrument) => render(
@@ -152,6 +159,9 @@ pub async fn answer(State(state): State<AppState>, Path(token): Path<String>, Fo
                 ),
             }
         }
+        LinkPurpose::HomeCare => super::home_care::public_tick(&state, &token, &pairs)
+            .await
+            .unwrap_or_else(link_problem),
         LinkPurpose::Questionnaire => super::outcomes::answer_public(&state, &token, &grant, &pairs).await,
         LinkPurpose::Checkin => {
             let hours = state.store.checkin_hours(&grant).await.unwrap_or(24).to_string();

@@ -1,0 +1,224 @@
+//! Home care: a handout built from the muscles treated and the client's
+//! habits, printable and as a PDF, and a link the client opens on a phone to
+//! tick off what they did each day; adherence shows to the therapist.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use myomap_plans::{AdviceItem, StretchItem};
+use myomap_store::{Actor, HomeCare, LinkGrant, MAX_TICKS_PER_DAY, StoreError};
+
+use crate::plans::{adherence, plan_of};
+use serde::Deserialize;
+
+use super::{Pairs, client_id, store_err, values};
+use crate::AppState;
+use crate::api::record::link_url;
+use crate::pages::{Layout, MessagePage, PageActor, PageError, error_page, render};
+
+/// How long a client's home-care link stays open.
+pub const HOME_CARE_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 60 * 60);
+
+/// Builds a handout from the last signed session's treated muscles and the
+/// habits the intake recorded.
+pub async fn create(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let client = client_id(&id, &actor)?;
+    let scope = state.store.clinic(&actor);
+    let record = scope.client_record(client).await.map_err(store_err(&actor))?;
+    let plan = crate::plans::home_care_plan(&record);
+    let content =
+        serde_json::to_value(&plan).map_err(|e| PageError::store(StoreError::Internal(e.to_string()), Some(&actor)))?;
+    let handout = scope
+        .create_home_care(client, &content)
+        .await
+        .map_err(store_err(&actor))?;
+    Ok(Redirect::to(&format!("/home-care/{}", handout.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "handout.html")]
+struct HandoutPage {
+    layout: Layout,
+    id: String,
+    client_id: String,
+    client_name: String,
+    prepared_on: String,
+    prepared_by: String,
+    csrf: String,
+    stretches: Vec<StretchItem>,
+    advice: Vec<AdviceItem>,
+    adherence: String,
+    days: Vec<(String, String)>,
+}
+
+async fn handout_and_client(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+) -> Result<(HomeCare, myomap_domain::Client), PageError> {
+    let scope = state.store.clinic(actor);
+    let handout = scope.get_home_care(id).await.map_err(store_err(actor))?;
+    let client = scope.get_client(handout.client_id).await.map_err(store_err(actor))?;
+    Ok((handout, client))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (handout, client) = handout_and_client(&state, &actor, &id).await?;
+    let plan = plan_of(&handout);
+    let (adherence, days) = adherence(&handout, crate::today());
+    let page = HandoutPage {
+        layout: Layout::signed_in(&actor, "clients"),
+        id: handout.id.clone(),
+        client_id: client.id.to_string(),
+        client_name: client.full_name(),
+        prepared_on: handout.created_at.strftime("%Y-%m-%d").to_string(),
+        prepared_by: handout.created_by.clone(),
+        csrf: actor.csrf_token.clone(),
+        stretches: plan.stretches,
+        advice: plan.advice,
+        adherence,
+        days,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn pdf(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (handout, client) = handout_and_client(&state, &actor, &id).await?;
+    let plan = plan_of(&handout);
+    let data = myomap_report::HandoutData {
+        clinic: actor.clinic_name.clone(),
+        client_name: client.full_name(),
+        prepared_on: handout.created_at.strftime("%Y-%m-%d").to_string(),
+        prepared_by: handout.created_by.clone(),
+        stretches: plan
+            .stretches
+            .iter()
+            .map(|s| myomap_report::HandoutStretch {
+                title: s.title.clone(),
+                instructions: s.instructions.clone(),
+                dose: s.dose(),
+                feel: s.feel(),
+            })
+            .collect(),
+        advice: plan.advice.iter().map(|a| (a.title.clone(), a.text.clone())).collect(),
+        contact: format!("Questions or worries: contact {}.", actor.clinic_name),
+    };
+    match myomap_report::render_handout_pdf(&data) {
+        Ok(bytes) => Ok(([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response()),
+        Err(e) => Ok(error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Layout::signed_in(&actor, "clients"),
+            "Handout failed",
+            &e.to_string(),
+        )),
+    }
+}
+
+pub async fn create_link(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let link = state
+        .store
+        .clinic(&actor)
+        .home_care_link(&id, HOME_CARE_LINK_TTL)
+        .await
+        .map_err(store_err(&actor))?;
+    let page = MessagePage {
+        layout: Layout::signed_in(&actor, "clients"),
+        title: "Home-care link".into(),
+        lines: vec!["Send this link to the client. It opens the handout on their phone, where they tick off what they did each day; it works for 90 days.".into()],
+        links: vec![("Home-care link".into(), link_url(&headers, &link.token))],
+        back: format!("/home-care/{id}"),
+        back_label: "Back to the handout".into(),
+    };
+    Ok(render(StatusCode::CREATED, &page))
+}
+
+#[derive(Template)]
+#[template(path = "handout_public.html")]
+struct PublicHandout {
+    layout: Layout,
+    given_name: String,
+    clinic: String,
+    token: String,
+    today: String,
+    saved: bool,
+    items: Vec<(String, String, bool)>,
+    stretches: Vec<StretchItem>,
+    advice: Vec<AdviceItem>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PublicParams {
+    #[serde(default)]
+    pub saved: Option<String>,
+}
+
+pub fn public_page(token: &str, grant: &LinkGrant, handout: &HomeCare, saved: bool) -> Response {
+    let plan = plan_of(handout);
+    let today = crate::today().to_string();
+    let done: Vec<&str> = handout
+        .ticks
+        .iter()
+        .filter(|(day, _)| *day == today)
+        .map(|(_, item)| item.as_str())
+        .collect();
+    let items = plan.daily_items().into_iter().map(|(id, title)| {
+        let ticked = done.contains(&id.as_str());
+        (id, title, ticked)
+    });
+    render(
+        StatusCode::OK,
+        &PublicHandout {
+            layout: Layout::anonymous(),
+            given_name: grant.client_given_name.clone(),
+            clinic: grant.clinic_name.clone(),
+            token: token.to_owned(),
+            today,
+            saved,
+            items: items.collect(),
+            stretches: plan.stretches,
+            advice: plan.advice,
+        },
+    )
+}
+
+pub async fn public_open(state: &AppState, token: &str, saved: bool) -> Result<Response, StoreError> {
+    let (grant, handout) = state.store.home_care_by_link(token).await?;
+    Ok(public_page(token, &grant, &handout, saved))
+}
+
+/// Saves today's ticks; only items of this handout count.
+pub async fn public_tick(state: &AppState, token: &str, form: &Pairs) -> Result<Response, StoreError> {
+    let (_, handout) = state.store.home_care_by_link(token).await?;
+    let known: Vec<String> = plan_of(&handout).daily_items().into_iter().map(|(id, _)| id).collect();
+    let mut done: Vec<String> = values(form, "done")
+        .into_iter()
+        .filter(|d| known.iter().any(|k| k == d))
+        .map(str::to_owned)
+        .collect();
+    done.sort();
+    done.dedup();
+    done.truncate(MAX_TICKS_PER_DAY);
+    state
+        .store
+        .tick_home_care_via_link(token, &crate::today().to_string(), &done)
+        .await?;
+    Ok(Redirect::to(&format!("/c/{token}?saved=1")).into_response())
+}
