@@ -142,8 +142,8 @@ impl ClinicScope<'_> {
 }
 
 impl Store {
-    /// The handout behind a home-care link (the link stays usable).
-    pub async fn home_care_by_link(&self, token: &str) -> Result<(LinkGrant, HomeCare), StoreError> {
+    /// The grant and the handout's clinic behind a home-care link.
+    async fn home_care_target(&self, token: &str) -> Result<(LinkGrant, String), StoreError> {
         let grant = self.open_link(token).await?;
         if grant.purpose != LinkPurpose::HomeCare {
             return Err(StoreError::NotFound("link"));
@@ -153,6 +153,12 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound("link"))?;
+        Ok((grant, clinic))
+    }
+
+    /// The handout behind a home-care link (the link stays usable).
+    pub async fn home_care_by_link(&self, token: &str) -> Result<(LinkGrant, HomeCare), StoreError> {
+        let (grant, clinic) = self.home_care_target(token).await?;
         let mut tx = self.write_tx().await?;
         let handout = fetch(&mut tx, &clinic, &grant.target_id).await?;
         tx.commit().await?;
@@ -161,21 +167,23 @@ impl Store {
 
     /// Replaces the client's ticks of one day (they tick and untick freely).
     pub async fn tick_home_care_via_link(&self, token: &str, day: &str, items: &[String]) -> Result<(), StoreError> {
-        let (_, handout) = self.home_care_by_link(token).await?;
+        let (grant, clinic) = self.home_care_target(token).await?;
+        let handout = &grant.target_id;
         let mut tx = self.write_tx().await?;
-        let clinic: String = sqlx::query_scalar("SELECT clinic_id FROM home_care WHERE id = $1")
-            .bind(&handout.id)
+        let client: String = sqlx::query_scalar("SELECT client_id FROM home_care WHERE id = $1 AND clinic_id = $2")
+            .bind(handout)
+            .bind(&clinic)
             .fetch_one(&mut *tx.tx)
             .await?;
         sqlx::query("DELETE FROM home_care_ticks WHERE home_care_id = $1 AND day = $2")
-            .bind(&handout.id)
+            .bind(handout)
             .bind(day)
             .execute(&mut *tx.tx)
             .await?;
         let now = now_ms();
         for item in items {
             sqlx::query("INSERT INTO home_care_ticks (home_care_id, clinic_id, day, item, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&handout.id)
+                .bind(handout)
                 .bind(&clinic)
                 .bind(day)
                 .bind(item)
@@ -187,10 +195,10 @@ impl Store {
             &mut tx,
             AuditEvent {
                 clinic_id: &clinic,
-                actor: &format!("client:{}", handout.client_id),
+                actor: &format!("client:{client}"),
                 action: "homecare.tick",
                 record_type: "home_care",
-                record_id: &handout.id,
+                record_id: handout,
             },
         )
         .await?;

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use myomap_plans::PlanDraft;
-use myomap_store::{Actor, PlanStatus, StoreError, StoredPlan};
+use myomap_store::{Actor, ClientRecord, PlanStatus, StoreError, StoredPlan};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -52,24 +52,28 @@ fn draft_of(stored: &StoredPlan) -> Result<PlanDraft, Problem> {
         .map_err(|e| Problem::from(StoreError::Internal(format!("stored plan does not parse: {e}"))))
 }
 
-async fn plan_json(state: &AppState, actor: &Actor, stored: &StoredPlan) -> Result<Value, Problem> {
+/// A plan with its progress, judged on the client's record (read once by the caller).
+fn plan_json(stored: &StoredPlan, record: &ClientRecord) -> Result<Value, Problem> {
     let draft = draft_of(stored)?;
-    let scope = state.store.clinic(actor);
-    let notes = scope.notes_for(stored.client_id).await?;
-    let assessments = scope.assessments_for(stored.client_id).await?;
-    let questionnaires = scope.questionnaires_for(stored.client_id).await?;
+    let (notes, assessments, questionnaires) = (&record.notes, &record.assessments, &record.questionnaires);
     Ok(json!({
         "id": stored.id,
         "client_id": stored.client_id,
         "plan": draft,
         "starts_on": stored.starts_on,
         "status": if stored.status == PlanStatus::Active { "active" } else { "closed" },
-        "progress": plan_progress(stored, &draft, &notes, &assessments, &questionnaires),
+        "progress": plan_progress(stored, &draft, notes, assessments, questionnaires),
         "created_by": stored.created_by,
         "created_at": stored.created_at.to_string(),
         "closed_at": stored.closed_at.map(|t| t.to_string()),
         "version": stored.version,
     }))
+}
+
+/// A plan just read or changed, with its progress.
+async fn with_progress(state: &AppState, actor: &Actor, stored: &StoredPlan) -> Result<Value, Problem> {
+    let record = state.store.clinic(actor).client_record(stored.client_id).await?;
+    plan_json(stored, &record)
 }
 
 /// A plan to start.
@@ -114,12 +118,13 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
-    let plans = state.store.clinic(&actor).plans_for(parse_id(&id)?).await?;
-    let mut out = Vec::with_capacity(plans.len());
-    for plan in &plans {
-        out.push(plan_json(&state, &actor, plan).await?);
-    }
-    Ok(Json(json!({"plans": out})))
+    let record = state.store.clinic(&actor).client_record(parse_id(&id)?).await?;
+    let plans = record
+        .plans
+        .iter()
+        .map(|plan| plan_json(plan, &record))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(json!({"plans": plans})))
 }
 
 /// Start a treatment plan (e.g. prefilled from a protocol's `plan` defaults).
@@ -164,7 +169,7 @@ pub async fn create(
         .clinic(&actor)
         .create_plan(client, &json, &starts_on)
         .await?;
-    Ok((StatusCode::CREATED, Json(plan_json(&state, &actor, &stored).await?)).into_response())
+    Ok((StatusCode::CREATED, Json(with_progress(&state, &actor, &stored).await?)).into_response())
 }
 
 /// One treatment plan with its progress.
@@ -188,7 +193,7 @@ pub async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
     let stored = state.store.clinic(&actor).get_plan(&id).await?;
-    Ok(Json(plan_json(&state, &actor, &stored).await?))
+    Ok(Json(with_progress(&state, &actor, &stored).await?))
 }
 
 /// Replace an active plan's content; a stale version is a conflict.
@@ -220,7 +225,7 @@ pub async fn update(
     body.plan.validate().map_err(Problem::invalid_in("plan"))?;
     let json = serde_json::to_value(&body.plan).map_err(|e| Problem::from(StoreError::Internal(e.to_string())))?;
     let stored = state.store.clinic(&actor).update_plan(&id, body.version, &json).await?;
-    Ok(Json(plan_json(&state, &actor, &stored).await?))
+    Ok(Json(with_progress(&state, &actor, &stored).await?))
 }
 
 /// Close a plan (finished or abandoned); it stays on record.
@@ -245,5 +250,5 @@ pub async fn close(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
     let stored = state.store.clinic(&actor).close_plan(&id).await?;
-    Ok(Json(plan_json(&state, &actor, &stored).await?))
+    Ok(Json(with_progress(&state, &actor, &stored).await?))
 }

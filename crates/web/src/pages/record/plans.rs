@@ -385,17 +385,16 @@ pub async fn show(
     let scope = state.store.clinic(&actor);
     let stored = scope.get_plan(&id).await.map_err(store_err(&actor))?;
     let draft = parse_draft(&stored, &actor)?;
-    let client = scope.get_client(stored.client_id).await.map_err(store_err(&actor))?;
-    let notes = scope.notes_for(stored.client_id).await.map_err(store_err(&actor))?;
-    let assessments = scope
-        .assessments_for(stored.client_id)
-        .await
-        .map_err(store_err(&actor))?;
-    let questionnaires = scope
-        .questionnaires_for(stored.client_id)
-        .await
-        .map_err(store_err(&actor))?;
-    let progress = plan_progress(&stored, &draft, &notes, &assessments, &questionnaires);
+    // The whole record in one audited read: client, sessions, re-assessments, scores.
+    let record = scope.client_record(stored.client_id).await.map_err(store_err(&actor))?;
+    let client = &record.client;
+    let progress = plan_progress(
+        &stored,
+        &draft,
+        &record.notes,
+        &record.assessments,
+        &record.questionnaires,
+    );
     let page = PlanPage {
         layout: Layout::signed_in(&actor, "clients"),
         id: stored.id.clone(),
