@@ -39,6 +39,8 @@ pub struct Actor {
     pub role: Role,
     /// The session's anti-forgery token (empty for command-line actors).
     pub csrf_token: String,
+    /// The clinic's IANA time zone: the calendar's wall clock.
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -310,7 +312,7 @@ impl Store {
     /// The actor behind a session token.
     pub async fn authenticate(&self, token: &str) -> Result<Actor, StoreError> {
         let row = sqlx::query(
-            "SELECT u.id, u.clinic_id, c.name, u.email, u.role, s.csrf_token, s.expires_at \
+            "SELECT u.id, u.clinic_id, c.name, u.email, u.role, s.csrf_token, c.time_zone, s.expires_at \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN clinics c ON c.id = u.clinic_id \
              WHERE s.token_hash = $1",
         )
@@ -318,7 +320,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::Unauthenticated)?;
-        let expires_at: i64 = row.try_get(6)?;
+        let expires_at: i64 = row.try_get(7)?;
         if expires_at <= now_ms() {
             return Err(StoreError::SessionExpired);
         }
@@ -352,7 +354,7 @@ impl Store {
     /// seeding, which run with the operator's authority over the database.
     pub async fn actor_for_email(&self, email: &str) -> Result<Actor, StoreError> {
         let row = sqlx::query(
-            "SELECT u.id, u.clinic_id, c.name, u.email, u.role, '' \
+            "SELECT u.id, u.clinic_id, c.name, u.email, u.role, '', c.time_zone \
              FROM users u JOIN clinics c ON c.id = u.clinic_id WHERE u.email = $1",
         )
         .bind(normalize_email(email))
@@ -375,6 +377,7 @@ fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<Actor, StoreError> {
         email: row.try_get(3)?,
         role: row.try_get::<String, _>(4)?.parse().map_err(|_| parse_err("role"))?,
         csrf_token: row.try_get(5)?,
+        time_zone: row.try_get(6)?,
     })
 }
 

@@ -23,9 +23,11 @@ mod intakes;
 mod links;
 mod migrate;
 mod notes;
+mod outbox;
 mod plans;
 mod questionnaires;
 mod record;
+mod schedule;
 mod time;
 mod tx;
 
@@ -48,7 +50,12 @@ pub use links::{IssuedLink, LinkGrant, LinkPurpose};
 pub use notes::{Checkin, FlaggedCheckin, NoteRecord, NoteStatus};
 pub use plans::{PlanStatus, StoredPlan};
 pub use questionnaires::{Questionnaire, ScoredAnswers};
+pub use outbox::{ClaimedMessage, Delivery, MAX_ATTEMPTS, OutboxDraft, OutboxMessage, OutboxStatus, redact_links};
 pub use record::ClientRecord;
+pub use schedule::{
+    Appointment, AppointmentStatus, BookingContext, CalendarFeed, HoursRow, NewAppointment, NewTime, Room,
+    StaffMember,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

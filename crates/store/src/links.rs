@@ -21,6 +21,8 @@ pub enum LinkPurpose {
     Questionnaire,
     /// A home-care handout: viewed and ticked off many times until it expires.
     HomeCare,
+    /// Booking one appointment online; the target is `CLIENT_ID:THERAPIST_ID`.
+    Booking,
 }
 
 impl LinkPurpose {
@@ -30,6 +32,7 @@ impl LinkPurpose {
             LinkPurpose::Checkin => "checkin",
             LinkPurpose::Questionnaire => "questionnaire",
             LinkPurpose::HomeCare => "home_care",
+            LinkPurpose::Booking => "booking",
         }
     }
 
@@ -39,6 +42,7 @@ impl LinkPurpose {
             "checkin" => Ok(LinkPurpose::Checkin),
             "questionnaire" => Ok(LinkPurpose::Questionnaire),
             "home_care" => Ok(LinkPurpose::HomeCare),
+            "booking" => Ok(LinkPurpose::Booking),
             other => Err(StoreError::Internal(format!("unknown link purpose {other}"))),
         }
     }

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0005_client_list_index.sql"),
     ),
     (6, "home_care", include_str!("../migrations/0006_home_care.sql")),
+    (7, "scheduling", include_str!("../migrations/0007_scheduling.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.

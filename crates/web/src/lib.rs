@@ -17,6 +17,8 @@ pub mod outcomes;
 mod pages;
 mod photos;
 pub mod plans;
+pub mod scheduling;
+mod sender;
 pub mod report_data;
 mod security;
 mod wpi;
@@ -42,7 +44,8 @@ pub struct WebConfig {
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
     pub session_ttl: Duration,
-    /// Sends check-in links to clients when configured.
+    /// Sends the outbox (reminders, check-in links) when configured;
+    /// without it messages wait for the front desk to send by hand.
     pub mailer: Option<mail::Mailer>,
 }
 
@@ -77,6 +80,17 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let (stop_sender, stopped) = tokio::sync::watch::channel(false);
+    let sender = state
+        .config
+        .mailer
+        .clone()
+        .map(|mailer| tokio::spawn(sender::run(state.store.clone(), mailer, stopped)));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let _ = stop_sender.send(true);
+    if let Some(sender) = sender {
+        let _ = sender.await;
+    }
+    served
 }

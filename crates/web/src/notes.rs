@@ -2,7 +2,7 @@
 
 use axum::http::HeaderMap;
 use myomap_domain::record::SessionNote;
-use myomap_store::{Actor, Checkin, IssuedLink, NoteRecord, NoteStatus};
+use myomap_store::{Actor, Checkin, Delivery, IssuedLink, NoteRecord, NoteStatus, OutboxDraft};
 
 use crate::AppState;
 use crate::api::record::link_url;
@@ -51,28 +51,32 @@ pub fn carried_forward(notes: &[NoteRecord], today: &str) -> SessionNote {
     note
 }
 
-/// What happened to the check-in email after signing.
+/// What became of the check-in message after signing. The message always
+/// goes into the outbox first; the relay sends it, or the front desk does.
 pub enum EmailOutcome {
-    /// No relay configured: the therapist sends the links.
-    NotConfigured,
-    NoAddress,
-    Sent(String),
+    /// Queued for the mail relay, to this address.
+    Queued { to: String, message_id: String },
+    /// Listed under Messages for the front desk to send by hand.
+    ByHand { reason: String, message_id: String },
+    /// The message could not even be queued (the links are still shown).
     Failed(String),
 }
 
 impl EmailOutcome {
     pub fn line(&self) -> String {
         match self {
-            EmailOutcome::NotConfigured => "Email is not set up; send the links to the client yourself.".into(),
-            EmailOutcome::NoAddress => "The client has no email address on file; send the links another way.".into(),
-            EmailOutcome::Sent(to) => format!("The links were emailed to {to}."),
-            EmailOutcome::Failed(e) => format!("The email could not be sent ({e}); send the links by hand."),
+            EmailOutcome::Queued { to, .. } => {
+                format!("The links are queued to be emailed to {to}; Messages shows when they have gone.")
+            }
+            EmailOutcome::ByHand { reason, .. } => {
+                format!("{reason} The message is waiting under Messages for someone to send it by hand.")
+            }
+            EmailOutcome::Failed(e) => format!("The message could not be queued ({e}); send the links by hand."),
         }
     }
 }
 
-/// Emails a just-signed note's check-in links to the client, when a relay is
-/// configured and the client has an address.
+/// Queues a just-signed note's check-in links for the client in the outbox.
 pub async fn email_checkin_links(
     state: &AppState,
     actor: &Actor,
@@ -80,26 +84,38 @@ pub async fn email_checkin_links(
     links: &[(Checkin, IssuedLink)],
     headers: &HeaderMap,
 ) -> EmailOutcome {
-    let Some(mailer) = &state.config.mailer else {
-        return EmailOutcome::NotConfigured;
-    };
-    let client = match state.store.clinic(actor).get_client(note.client_id).await {
+    let scope = state.store.clinic(actor);
+    let client = match scope.get_client(note.client_id).await {
         Ok(client) => client,
         Err(e) => return EmailOutcome::Failed(e.to_string()),
-    };
-    let Some(to) = client.email.clone() else {
-        return EmailOutcome::NoAddress;
     };
     let urls: Vec<(u16, String)> = links
         .iter()
         .map(|(c, l)| (c.due_hours, link_url(headers, &l.token)))
         .collect();
-    let (subject, body) = crate::mail::checkin_email(&client.given_name, &actor.clinic_name, &urls);
-    match mailer.send(&to, &subject, body).await {
-        Ok(()) => EmailOutcome::Sent(to),
-        Err(e) => {
-            tracing::warn!(error = %e, "check-in email failed");
-            EmailOutcome::Failed(e.to_string())
-        }
+    let (title, body) = crate::mail::checkin_email(&client.given_name, &actor.clinic_name, &urls);
+    let relay = state.config.mailer.is_some();
+    let reason = match (&client.email, relay) {
+        (Some(_), true) => None,
+        (None, _) => Some("The client has no email address on file."),
+        (Some(_), false) => Some("Email is not set up on this server."),
+    };
+    let draft = OutboxDraft {
+        kind: "checkin".into(),
+        recipient: client.email.clone(),
+        title,
+        body,
+        send_after: jiff::Timestamp::now(),
+        delivery: if relay { Delivery::Relay } else { Delivery::ByHand },
+    };
+    match scope.enqueue_message(note.client_id, &note.id, &draft).await {
+        Ok(message_id) => match (reason, client.email) {
+            (None, Some(to)) => EmailOutcome::Queued { to, message_id },
+            (reason, _) => EmailOutcome::ByHand {
+                reason: reason.unwrap_or_default().to_owned(),
+                message_id,
+            },
+        },
+        Err(e) => EmailOutcome::Failed(e.to_string()),
     }
 }

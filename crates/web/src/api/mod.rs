@@ -9,6 +9,7 @@ pub(crate) mod outcomes;
 mod plans;
 pub(crate) mod record;
 pub(crate) mod schemas;
+pub(crate) mod schedule;
 mod score;
 mod session;
 
@@ -93,6 +94,24 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/checkins/{id}/link", post(record::checkin_link))
         .route("/api/v1/atlas/muscles", get(atlas::muscles))
         .route("/api/v1/atlas/muscles/{id}", get(atlas::muscle))
+        .route("/api/v1/staff", get(schedule::staff))
+        .route("/api/v1/rooms", post(schedule::add_room))
+        .route(
+            "/api/v1/therapists/{id}/hours",
+            get(schedule::hours).put(schedule::set_hours),
+        )
+        .route("/api/v1/therapists/{id}/slots", get(schedule::slots))
+        .route("/api/v1/therapists/{id}/calendar-feed", post(schedule::renew_feed))
+        .route("/calendar/{token}", get(schedule::feed))
+        .route("/api/v1/appointments", get(schedule::list).post(schedule::book))
+        .route("/api/v1/appointments/{id}", get(schedule::read))
+        .route("/api/v1/appointments/{id}/reschedule", post(schedule::reschedule))
+        .route("/api/v1/appointments/{id}/status", post(schedule::set_status))
+        .route("/api/v1/clients/{id}/booking-link", post(schedule::booking_link))
+        .route("/api/v1/clients/{id}/appointments", get(schedule::client_appointments))
+        .route("/api/v1/outbox", get(schedule::outbox))
+        .route("/api/v1/outbox/{id}/sent", post(schedule::outbox_sent))
+        .route("/api/v1/outbox/{id}/retry", post(schedule::outbox_retry))
         .route("/api/v1/openapi.json", get(openapi::document))
         .fallback(fallback)
 }

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{atlas, clients, health, home_care, outcomes, plans, record, schemas, score, session};
+use super::{atlas, clients, health, home_care, outcomes, plans, record, schedule, schemas, score, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,23 @@ details (`application/problem+json`): `status`, `title`, a one-line `detail` and
 errors, `errors` naming each field at fault by its path in the body."
     ),
     paths(
+        schedule::staff,
+        schedule::add_room,
+        schedule::hours,
+        schedule::set_hours,
+        schedule::slots,
+        schedule::renew_feed,
+        schedule::feed,
+        schedule::list,
+        schedule::book,
+        schedule::read,
+        schedule::reschedule,
+        schedule::set_status,
+        schedule::booking_link,
+        schedule::client_appointments,
+        schedule::outbox,
+        schedule::outbox_sent,
+        schedule::outbox_retry,
         home_care::create,
         home_care::list,
         home_care::read,
@@ -107,6 +124,10 @@ except to send an intake link."),
 No sign-in: the token in the address is the authorisation; a used or expired link answers 410."),
         (name = "reference", description = "The trigger-point atlas, the referred-pain engine, outcome \
 scoring, the screening questions and this document. They hold no client data and need no sign-in."),
+        (name = "scheduling", description = "Rooms, therapists' working hours, appointments (booking, \
+moving, cancelling, no-shows) with double bookings refused, free slots, calendar feeds, booking links \
+for clients, and the outbox of messages to clients. Every role may use it; times are absolute \
+(RFC 3339) in answers, with `local_start` in the clinic's time zone."),
         (name = "health", description = "Liveness and database reachability, for load balancers and monitors."),
     )
 )]
@@ -280,6 +301,7 @@ mod tests {
             "clinical record",
             "client links",
             "reference",
+            "scheduling",
             "health",
         ];
         assert_eq!(tags, expected.into_iter().collect());
@@ -823,10 +845,15 @@ mod tests {
         checker.fits("Note", &note_json(&signed));
         let links: Vec<_> = signed.checkins.iter().map(|c| (c.clone(), samples::link())).collect();
         for email in [
-            EmailOutcome::NotConfigured,
-            EmailOutcome::NoAddress,
-            EmailOutcome::Sent("ada@example.test".into()),
-            EmailOutcome::Failed("relay refused".into()),
+            EmailOutcome::Queued {
+                to: "ada@example.test".into(),
+                message_id: "message-1".into(),
+            },
+            EmailOutcome::ByHand {
+                reason: "Email is not set up on this server.".into(),
+                message_id: "message-1".into(),
+            },
+            EmailOutcome::Failed("database unavailable".into()),
         ] {
             checker.fits(
                 "SignedNote",

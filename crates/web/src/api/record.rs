@@ -821,9 +821,13 @@ pub(crate) fn signed_note_json(
 ) -> Value {
     let mut value = note_json(note);
     value["email"] = match email {
-        crate::notes::EmailOutcome::Sent(to) => json!({"sent_to": to}),
-        crate::notes::EmailOutcome::NotConfigured => Value::Null,
-        other => json!({"error": other.line()}),
+        crate::notes::EmailOutcome::Queued { to, message_id } => {
+            json!({"status": "queued", "to": to, "message_id": message_id})
+        }
+        crate::notes::EmailOutcome::ByHand { message_id, .. } => {
+            json!({"status": "by_hand", "detail": email.line(), "message_id": message_id})
+        }
+        crate::notes::EmailOutcome::Failed(_) => json!({"status": "failed", "detail": email.line()}),
     };
     value["checkin_links"] = links
         .iter()

@@ -707,21 +707,21 @@ pub struct Note {
     checkins: Vec<Checkin>,
 }
 
-/// What became of the email with a signed note's check-in links.
+/// What became of the message with a signed note's check-in links. It is
+/// always queued in the outbox first (see `/api/v1/outbox`).
 #[derive(ToSchema)]
-#[serde(untagged)]
+#[serde(tag = "status", rename_all = "snake_case")]
 pub enum CheckinEmail {
-    /// The links were emailed to the client.
-    Sent {
+    /// Queued for the mail relay.
+    Queued {
         /// The client's address.
-        sent_to: String,
+        to: String,
+        message_id: String,
     },
-    /// No email was sent (no address on file, or the relay failed): send the
-    /// links another way.
-    NotSent {
-        /// Why, in one line.
-        error: String,
-    },
+    /// No relay or no address: waiting for the front desk to send it by hand.
+    ByHand { detail: String, message_id: String },
+    /// Could not be queued: send the links another way.
+    Failed { detail: String },
 }
 
 /// A note just signed, with the check-in links to give the client.
@@ -729,9 +729,7 @@ pub enum CheckinEmail {
 pub struct SignedNote {
     #[serde(flatten)]
     note: Note,
-    /// Null when no mail relay is configured.
-    #[schema(required = true)]
-    email: Option<CheckinEmail>,
+    email: CheckinEmail,
     checkin_links: Vec<CheckinLink>,
 }
 

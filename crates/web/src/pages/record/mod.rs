@@ -2,6 +2,7 @@
 //! client-facing link pages and the follow-up dashboard.
 
 pub mod assessment;
+pub mod booking;
 pub mod dashboard;
 pub mod home_care;
 pub mod intake;

@@ -118,6 +118,7 @@ pub async fn open(
             let hours = state.store.checkin_hours(&grant).await.unwrap_or(24).to_string();
             render(StatusCode::OK, &checkin_page(&token, &grant, &hours, "", None))
         }
+        LinkPurpose::Booking => super::booking::public_open(&state, &token, None).await,
         LinkPurpose::HomeCare => super::home_care::public_open(&state, &token, params.saved.is_some())
             .await
             .unwrap_or_else(link_problem),
@@ -163,6 +164,7 @@ pub async fn answer(State(state): State<AppState>, Path(token): Path<String>, Fo
             .await
             .unwrap_or_else(link_problem),
         LinkPurpose::Questionnaire => super::outcomes::answer_public(&state, &token, &grant, &pairs).await,
+        LinkPurpose::Booking => super::booking::public_book(&state, &token, &pairs).await,
         LinkPurpose::Checkin => {
             let hours = state.store.checkin_hours(&grant).await.unwrap_or(24).to_string();
             let soreness = value(&pairs, "soreness");

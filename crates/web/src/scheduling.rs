@@ -1,0 +1,482 @@
+//! The calendar's glue between HTTP and the rules: the clinic's zone, a
+//! therapist's stored hours as a validated template, reading a requested
+//! start time, checking it against the hours, the reminder each booking
+//! queues, and the iCalendar feed. The API and the pages share all of it.
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, Zoned};
+use myomap_domain::ValidationErrors;
+use myomap_schedule::{
+    AppointmentLength, BlockKind, HoursBlock, IcsEvent, Interval, ScheduleError, SlotRequest, WeeklyHours,
+};
+use myomap_store::{Actor, Appointment, AppointmentStatus, CalendarFeed, ClinicScope, Delivery, HoursRow, OutboxDraft};
+
+/// How far ahead reminders go out.
+const REMINDER_LEAD: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+pub fn zone_named(name: &str) -> TimeZone {
+    TimeZone::get(name).unwrap_or(TimeZone::UTC)
+}
+
+pub fn zone_of(actor: &Actor) -> TimeZone {
+    zone_named(&actor.time_zone)
+}
+
+/// Today in the clinic's zone.
+pub fn today_in(zone: &TimeZone) -> Date {
+    Timestamp::now().to_zoned(zone.clone()).date()
+}
+
+pub fn invalid(e: &ScheduleError) -> ValidationErrors {
+    ValidationErrors::single(e.field(), e.to_string())
+}
+
+fn kind_str(kind: BlockKind) -> &'static str {
+    match kind {
+        BlockKind::Work => "work",
+        BlockKind::Break => "break",
+    }
+}
+
+/// A template from its stored rows (validated again: rows are data).
+pub fn weekly_hours(rows: &[HoursRow]) -> Result<WeeklyHours, ValidationErrors> {
+    let mut blocks = Vec::with_capacity(rows.len());
+    let mut errors = ValidationErrors::default();
+    for (i, row) in rows.iter().enumerate() {
+        let at = |part: &str| format!("hours[{i}].{part}");
+        let weekday = myomap_schedule::parse_weekday(&at("weekday"), &row.weekday);
+        let starts = myomap_schedule::parse_time(&at("starts"), &row.starts);
+        let ends = myomap_schedule::parse_time(&at("ends"), &row.ends);
+        let kind = match row.kind.as_str() {
+            "work" => Some(BlockKind::Work),
+            "break" => Some(BlockKind::Break),
+            other => {
+                errors.add(at("kind"), format!("must be work or break, not \"{other}\""));
+                None
+            }
+        };
+        match (weekday, starts, ends, kind) {
+            (Ok(weekday), Ok(starts), Ok(ends), Some(kind)) => blocks.push(HoursBlock {
+                weekday,
+                starts,
+                ends,
+                kind,
+            }),
+            (w, s, e, _) => {
+                for err in [w.err(), s.err(), e.err()].into_iter().flatten() {
+                    errors.add(err.field(), err.to_string());
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    WeeklyHours::new(blocks).map_err(|e| invalid(&e))
+}
+
+pub fn hours_rows(hours: &WeeklyHours) -> Vec<HoursRow> {
+    hours
+        .blocks()
+        .iter()
+        .map(|b| HoursRow {
+            weekday: myomap_schedule::weekday_name(b.weekday).to_lowercase(),
+            starts: b.starts.strftime("%H:%M").to_string(),
+            ends: b.ends.strftime("%H:%M").to_string(),
+            kind: kind_str(b.kind).to_owned(),
+        })
+        .collect()
+}
+
+/// A therapist's template; none stored yet means no open hours.
+pub async fn hours_of(scope: &ClinicScope<'_>, therapist_id: &str) -> Result<WeeklyHours, myomap_store::StoreError> {
+    let rows = scope.working_hours(therapist_id).await?;
+    weekly_hours(&rows).map_err(myomap_store::StoreError::Invalid)
+}
+
+/// A start time as RFC 3339 with an offset (`2026-03-29T09:00:00+01:00`,
+/// `...Z`) or as the clinic's wall clock (`2026-03-29T09:00`). A wall-clock
+/// time that the clocks skip is refused rather than guessed.
+pub fn parse_start(field: &str, text: &str, zone: &TimeZone) -> Result<Timestamp, ValidationErrors> {
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    let civil: DateTime = text.parse().map_err(|_| {
+        ValidationErrors::single(
+            field,
+            format!("must be a date and time like 2026-03-29T09:00 (clinic time) or with an offset, not \"{text}\""),
+        )
+    })?;
+    let ambiguous = zone.to_ambiguous_zoned(civil);
+    if matches!(ambiguous.offset(), jiff::tz::AmbiguousOffset::Gap { .. }) {
+        return Err(ValidationErrors::single(
+            field,
+            format!("{text} does not exist in {} (the clocks go forward then)", zone.iana_name().unwrap_or("the clinic's zone")),
+        ));
+    }
+    ambiguous
+        .compatible()
+        .map(|z| z.timestamp())
+        .map_err(|e| ValidationErrors::single(field, e.to_string()))
+}
+
+pub fn length(field: &str, minutes: u16) -> Result<AppointmentLength, ValidationErrors> {
+    AppointmentLength::try_from(minutes).map_err(|e| ValidationErrors::single(field, e.to_string()))
+}
+
+/// "Tue 3 Mar 2026, 10:00" in the clinic's zone.
+pub fn local_text(ts: Timestamp, zone: &TimeZone) -> String {
+    ts.to_zoned(zone.clone()).strftime("%a %-d %b %Y, %H:%M").to_string()
+}
+
+pub fn local_time(ts: Timestamp, zone: &TimeZone) -> String {
+    ts.to_zoned(zone.clone()).strftime("%H:%M").to_string()
+}
+
+pub fn local_date(ts: Timestamp, zone: &TimeZone) -> Date {
+    ts.to_zoned(zone.clone()).date()
+}
+
+/// The absolute span of one local day (23 or 25 hours across a change).
+pub fn day_span(day: Date, zone: &TimeZone) -> (Timestamp, Timestamp) {
+    let start = day.to_zoned(zone.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH);
+    let end = day
+        .tomorrow()
+        .ok()
+        .and_then(|d| d.to_zoned(zone.clone()).ok())
+        .map_or(start, |z: Zoned| z.timestamp());
+    (start, end)
+}
+
+/// Refuses a time outside the therapist's open hours, naming them.
+pub fn check_within_hours(
+    field: &str,
+    hours: &WeeklyHours,
+    zone: &TimeZone,
+    interval: &Interval,
+) -> Result<(), ValidationErrors> {
+    let day = local_date(interval.start, zone);
+    let open = hours.open_on(day, zone);
+    if open.iter().any(|span| span.contains(interval)) {
+        return Ok(());
+    }
+    let spans = open
+        .iter()
+        .map(|s| format!("{}–{}", local_time(s.start, zone), local_time(s.end, zone)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let weekday = myomap_schedule::weekday_name(day.weekday());
+    Err(ValidationErrors::single(
+        field,
+        if spans.is_empty() {
+            format!("the therapist does not work on {weekday}s; choose another day")
+        } else {
+            format!("outside the therapist's hours on {weekday} ({spans}); choose a time inside them")
+        },
+    ))
+}
+
+/// Free slots of a therapist over some days, from the stored appointments.
+pub fn free_slots(
+    hours: &WeeklyHours,
+    zone: &TimeZone,
+    busy: &[(Timestamp, Timestamp)],
+    first_day: Date,
+    days: u16,
+    length: AppointmentLength,
+    not_before: Timestamp,
+) -> Result<Vec<Interval>, ValidationErrors> {
+    let busy: Vec<Interval> = busy.iter().filter_map(|(s, e)| Interval::new(*s, *e).ok()).collect();
+    let request = SlotRequest {
+        first_day,
+        days,
+        length,
+        step_minutes: 15,
+        not_before,
+    };
+    myomap_schedule::free_slots(&request, hours, zone, &busy).map_err(|e| invalid(&e))
+}
+
+pub fn busy_of(appointments: &[Appointment]) -> Vec<(Timestamp, Timestamp)> {
+    appointments
+        .iter()
+        .filter(|a| a.status.occupies_time())
+        .map(|a| (a.starts_at, a.ends_at))
+        .collect()
+}
+
+/// The reminder a booking queues: a day before (or at once when the
+/// appointment is closer than that), by the relay when there is one.
+pub struct ReminderFacts<'a> {
+    pub clinic_name: &'a str,
+    pub client_given_name: &'a str,
+    pub recipient: Option<String>,
+    pub starts_at: Timestamp,
+    pub length: AppointmentLength,
+    pub therapist_name: &'a str,
+}
+
+pub fn reminder(facts: ReminderFacts<'_>, zone: &TimeZone, relay: bool) -> Option<OutboxDraft> {
+    let ReminderFacts {
+        clinic_name,
+        client_given_name,
+        recipient,
+        starts_at: appointment_start,
+        length,
+        therapist_name,
+    } = facts;
+    let now = Timestamp::now();
+    if appointment_start <= now {
+        return None;
+    }
+    let send_after = appointment_start
+        .checked_sub(REMINDER_LEAD)
+        .ok()
+        .filter(|t| *t > now)
+        .unwrap_or(now);
+    let when = local_text(appointment_start, zone);
+    Some(OutboxDraft {
+        kind: "reminder".into(),
+        recipient,
+        title: format!("{clinic_name}: your appointment on {when}"),
+        body: format!(
+            "Hello {client_given_name},\n\n\
+             This is a reminder of your appointment at {clinic_name}:\n\
+             {when}, {} with {therapist_name}.\n\n\
+             Please wear comfortable clothing and drink some water beforehand.\n\
+             If you cannot come, let the clinic know as early as you can so\n\
+             someone else can have the time.\n",
+            length.label()
+        ),
+        send_after,
+        delivery: if relay { Delivery::Relay } else { Delivery::ByHand },
+    })
+}
+
+/// Initials only: a calendar feed leaves the clinic's system (phones,
+/// cloud calendars), so it names clients as little as possible.
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .map(|c| format!("{}.", c.to_uppercase()))
+        .collect()
+}
+
+pub fn ics_feed(feed: &CalendarFeed) -> String {
+    let events: Vec<IcsEvent> = feed
+        .appointments
+        .iter()
+        .filter_map(|a| {
+            Some(IcsEvent {
+                uid: format!("{}@myomap", a.id),
+                interval: Interval::new(a.starts_at, a.ends_at).ok()?,
+                summary: format!("{} – {} min", initials(&a.client_name), a.minutes),
+                location: a.room_name.clone(),
+                description: match a.status {
+                    AppointmentStatus::NoShow => Some("No-show".into()),
+                    AppointmentStatus::Attended => Some("Attended".into()),
+                    _ => None,
+                },
+                cancelled: a.status == AppointmentStatus::Cancelled,
+                updated: a.starts_at,
+            })
+        })
+        .collect();
+    myomap_schedule::calendar(&format!("{} · {}", feed.therapist_name, feed.clinic_name), &events)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn starts_read_as_clinic_time_or_with_an_offset() {
+        let london = zone_named("Europe/London");
+        let summer = parse_start("starts_at", "2026-07-01T09:00", &london).unwrap();
+        assert_eq!(summer.to_string(), "2026-07-01T08:00:00Z");
+        let explicit = parse_start("starts_at", "2026-07-01T09:00:00Z", &london).unwrap();
+        assert_eq!(explicit.to_string(), "2026-07-01T09:00:00Z");
+        let gap = parse_start("starts_at", "2026-03-29T01:30", &london).unwrap_err();
+        assert!(gap.to_string().contains("does not exist"), "{gap}");
+        let junk = parse_start("starts_at", "tomorrow", &london).unwrap_err();
+        assert_eq!(junk.0[0].field, "starts_at");
+    }
+
+    #[test]
+    fn a_day_across_the_clock_change_is_23_or_25_hours() {
+        let london = zone_named("Europe/London");
+        let (s, e) = day_span("2026-03-29".parse().unwrap(), &london);
+        assert_eq!(e.duration_since(s).as_hours(), 23);
+        let (s, e) = day_span("2026-10-25".parse().unwrap(), &london);
+        assert_eq!(e.duration_since(s).as_hours(), 25);
+    }
+
+    #[test]
+    fn feeds_name_clients_by_initials() {
+        assert_eq!(initials("Ada Byron"), "A.B.");
+        assert_eq!(initials("maya  okafor"), "M.O.");
+    }
+
+    #[test]
+    fn stored_rows_are_validated_with_their_row_number() {
+        let rows = vec![HoursRow {
+            weekday: "funday".into(),
+            starts: "09:00".into(),
+            ends: "17:00".into(),
+            kind: "work".into(),
+        }];
+        let err = weekly_hours(&rows).unwrap_err();
+        assert_eq!(err.0[0].field, "hours[0].weekday", "{err}");
+    }
+}
+
+/// A booking or a move as typed by staff (API or form), before checking.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BookingRequest {
+    /// The client's id (not needed when moving an appointment).
+    #[serde(default)]
+    pub client_id: String,
+    pub therapist_id: String,
+    #[serde(default)]
+    pub room_id: Option<String>,
+    /// `2026-03-29T09:00` in the clinic's time zone, or RFC 3339 with an offset.
+    pub starts_at: String,
+    /// 30, 45, 60, 75 or 90.
+    pub minutes: u16,
+    #[serde(default)]
+    pub note: String,
+    /// Book even outside the therapist's working hours.
+    #[serde(default)]
+    pub outside_hours: bool,
+}
+
+/// The checked time of a booking request; store errors (double bookings)
+/// come later, from the booking's own transaction.
+pub async fn checked_time(
+    scope: &ClinicScope<'_>,
+    zone: &TimeZone,
+    request: &BookingRequest,
+) -> Result<(myomap_store::NewTime, AppointmentLength), myomap_store::StoreError> {
+    let mut errors = ValidationErrors::default();
+    let length = length("minutes", request.minutes).map_err(|e| errors.0.extend(e.0)).ok();
+    let start = parse_start("starts_at", &request.starts_at, zone)
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
+    if request.note.chars().count() > 500 {
+        errors.add("note", "at most 500 characters");
+    }
+    let therapist = scope
+        .therapists()
+        .await?
+        .into_iter()
+        .find(|t| t.id == request.therapist_id);
+    if therapist.is_none() {
+        errors.add("therapist_id", "no therapist of this clinic has this id");
+    }
+    let room_id = request.room_id.clone().filter(|r| !r.is_empty());
+    if let Some(room) = &room_id
+        && !scope.rooms().await?.iter().any(|r| &r.id == room)
+    {
+        errors.add("room_id", "no room of this clinic has this id");
+    }
+    let (Some(length), Some(start), Some(therapist)) = (length, start, therapist) else {
+        return Err(myomap_store::StoreError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(myomap_store::StoreError::Invalid(errors));
+    }
+    let interval = Interval::starting_at(start, length);
+    if !request.outside_hours {
+        let hours = hours_of(scope, &therapist.id).await?;
+        check_within_hours("starts_at", &hours, zone, &interval).map_err(myomap_store::StoreError::Invalid)?;
+    }
+    Ok((
+        myomap_store::NewTime {
+            therapist_id: therapist.id,
+            room_id,
+            starts_at: interval.start,
+            ends_at: interval.end,
+            minutes: length.minutes(),
+        },
+        length,
+    ))
+}
+
+/// The reminder for an appointment at this time, to the client's address.
+pub async fn reminder_for(
+    state: &crate::AppState,
+    actor: &Actor,
+    client: myomap_domain::ClientId,
+    time: &myomap_store::NewTime,
+    length: AppointmentLength,
+) -> Result<Option<OutboxDraft>, myomap_store::StoreError> {
+    let scope = state.store.clinic(actor);
+    let client = scope.get_client(client).await?;
+    let therapist = scope
+        .therapists()
+        .await?
+        .into_iter()
+        .find(|t| t.id == time.therapist_id)
+        .map(|t| t.name)
+        .unwrap_or_default();
+    Ok(reminder(
+        ReminderFacts {
+            clinic_name: &actor.clinic_name,
+            client_given_name: &client.given_name,
+            recipient: client.email.clone(),
+            starts_at: time.starts_at,
+            length,
+            therapist_name: &therapist,
+        },
+        &zone_of(actor),
+        state.config.mailer.is_some(),
+    ))
+}
+
+/// Books for staff: checks, then books with its reminder in one transaction.
+pub async fn book(
+    state: &crate::AppState,
+    actor: &Actor,
+    request: &BookingRequest,
+) -> Result<Appointment, myomap_store::StoreError> {
+    let scope = state.store.clinic(actor);
+    let zone = zone_of(actor);
+    let client: myomap_domain::ClientId = request.client_id.parse().map_err(|_| {
+        myomap_store::StoreError::Invalid(ValidationErrors::single("client_id", "must be a client's id (a UUID)"))
+    })?;
+    let (time, length) = checked_time(&scope, &zone, request).await?;
+    let reminder = reminder_for(state, actor, client, &time, length).await?;
+    scope
+        .book(
+            &myomap_store::NewAppointment {
+                client,
+                therapist_id: time.therapist_id,
+                room_id: time.room_id,
+                starts_at: time.starts_at,
+                ends_at: time.ends_at,
+                minutes: time.minutes,
+                note: request.note.trim().to_owned(),
+            },
+            reminder,
+        )
+        .await
+}
+
+/// Moves an appointment for staff, replacing its reminder.
+pub async fn reschedule(
+    state: &crate::AppState,
+    actor: &Actor,
+    id: &str,
+    version: i64,
+    request: &BookingRequest,
+) -> Result<Appointment, myomap_store::StoreError> {
+    let scope = state.store.clinic(actor);
+    let current = scope.appointment(id).await?;
+    let (time, length) = checked_time(&scope, &zone_of(actor), request).await?;
+    let reminder = reminder_for(state, actor, current.client_id, &time, length).await?;
+    scope.reschedule(id, version, &time, reminder).await
+}
