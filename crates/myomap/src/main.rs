@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod demo_calendar;
 mod demo_data;
 mod demo_outcomes;
 mod demo_records;

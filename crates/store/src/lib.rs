@@ -48,13 +48,12 @@ pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};
 pub use intakes::{Intake, IntakeStatus, ScreeningResult};
 pub use links::{IssuedLink, LinkGrant, LinkPurpose};
 pub use notes::{Checkin, FlaggedCheckin, NoteRecord, NoteStatus};
+pub use outbox::{ClaimedMessage, Delivery, MAX_ATTEMPTS, OutboxDraft, OutboxMessage, OutboxStatus, redact_links};
 pub use plans::{PlanStatus, StoredPlan};
 pub use questionnaires::{Questionnaire, ScoredAnswers};
-pub use outbox::{ClaimedMessage, Delivery, MAX_ATTEMPTS, OutboxDraft, OutboxMessage, OutboxStatus, redact_links};
 pub use record::ClientRecord;
 pub use schedule::{
-    Appointment, AppointmentStatus, BookingContext, CalendarFeed, HoursRow, NewAppointment, NewTime, Room,
-    StaffMember,
+    Appointment, AppointmentStatus, BookingContext, CalendarFeed, HoursRow, NewAppointment, NewTime, Room, StaffMember,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -185,7 +185,11 @@ pub(crate) async fn enqueue(
 
 /// Withdraws the messages about something (a moved or cancelled
 /// appointment) that have not gone out yet.
-pub(crate) async fn cancel_pending_for(tx: &mut WriteTx<'_>, clinic_id: &str, subject_id: &str) -> Result<(), StoreError> {
+pub(crate) async fn cancel_pending_for(
+    tx: &mut WriteTx<'_>,
+    clinic_id: &str,
+    subject_id: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE outbox SET status = 'cancelled' WHERE clinic_id = $1 AND subject_id = $2 \
          AND status IN ('queued', 'by_hand', 'failed')",

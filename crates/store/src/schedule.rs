@@ -209,7 +209,12 @@ impl ClinicScope<'_> {
 
     /// Owners and therapists: the people with calendars.
     pub async fn therapists(&self) -> Result<Vec<StaffMember>, StoreError> {
-        Ok(self.staff().await?.into_iter().filter(StaffMember::treats_clients).collect())
+        Ok(self
+            .staff()
+            .await?
+            .into_iter()
+            .filter(StaffMember::treats_clients)
+            .collect())
     }
 
     /// Owners manage anyone's settings; a therapist manages their own.
@@ -242,7 +247,9 @@ impl ClinicScope<'_> {
     /// Sets the clinic's IANA time zone (owner only); the caller validated it.
     pub async fn set_time_zone(&self, zone: &str) -> Result<(), StoreError> {
         if self.actor.role != Role::Owner {
-            return Err(StoreError::Forbidden("only the clinic owner can change the time zone".into()));
+            return Err(StoreError::Forbidden(
+                "only the clinic owner can change the time zone".into(),
+            ));
         }
         let mut tx = self.store.write_tx().await?;
         sqlx::query("UPDATE clinics SET time_zone = $1 WHERE id = $2")
@@ -250,7 +257,8 @@ impl ClinicScope<'_> {
             .bind(&self.clinic_id)
             .execute(&mut *tx.tx)
             .await?;
-        self.audit(&mut tx, "clinic.time_zone", "clinic", &self.clinic_id).await?;
+        self.audit(&mut tx, "clinic.time_zone", "clinic", &self.clinic_id)
+            .await?;
         tx.commit().await
     }
 
@@ -272,7 +280,9 @@ impl ClinicScope<'_> {
     /// Adds a treatment room (owner and front desk set up the clinic's rooms).
     pub async fn add_room(&self, name: &str) -> Result<Room, StoreError> {
         if self.actor.role == Role::Therapist {
-            return Err(StoreError::Forbidden("only the owner or the front desk can add rooms".into()));
+            return Err(StoreError::Forbidden(
+                "only the owner or the front desk can add rooms".into(),
+            ));
         }
         let mut tx = self.store.write_tx().await?;
         let id = uuid::Uuid::now_v7().to_string();
@@ -285,7 +295,9 @@ impl ClinicScope<'_> {
             .await;
         match inserted {
             Err(e) if StoreError::is_unique_violation(&e) => {
-                return Err(StoreError::Conflict(format!("there is already a room called \"{name}\"")));
+                return Err(StoreError::Conflict(format!(
+                    "there is already a room called \"{name}\""
+                )));
             }
             other => other?,
         };
@@ -402,7 +414,15 @@ impl ClinicScope<'_> {
             ends_at: new.ends_at,
             minutes: new.minutes,
         };
-        claim_time(&mut tx, &self.clinic_id, &self.zone(), &time, &id).await?;
+        claim_time(
+            &mut tx,
+            &self.clinic_id,
+            &self.zone(),
+            &time,
+            &new.client.to_string(),
+            &id,
+        )
+        .await?;
         let now = now_ms();
         sqlx::query(
             "INSERT INTO appointments (id, clinic_id, client_id, therapist_id, room_id, starts_at, ends_at, minutes, status, note, booked_by, created_at, updated_at) \
@@ -448,7 +468,15 @@ impl ClinicScope<'_> {
                 current.status.label().to_lowercase()
             )));
         }
-        claim_time(&mut tx, &self.clinic_id, &self.zone(), time, id).await?;
+        claim_time(
+            &mut tx,
+            &self.clinic_id,
+            &self.zone(),
+            time,
+            &current.client_id.to_string(),
+            id,
+        )
+        .await?;
         sqlx::query(
             "UPDATE appointments SET therapist_id = $1, room_id = $2, starts_at = $3, ends_at = $4, minutes = $5, \
              updated_at = $6, version = version + 1 WHERE id = $7 AND clinic_id = $8",
@@ -527,13 +555,15 @@ impl ClinicScope<'_> {
 }
 
 /// Serialises bookings of the therapist and the room, then refuses any
-/// overlap with another appointment of either (`own_id` is skipped so
-/// an appointment can move within its own time).
+/// overlap with another appointment of the therapist, the client or the
+/// room (`own_id` is skipped so an appointment can move within its own
+/// time).
 pub(crate) async fn claim_time(
     tx: &mut WriteTx<'_>,
     clinic_id: &str,
     zone: &TimeZone,
     time: &NewTime,
+    client_id: &str,
     own_id: &str,
 ) -> Result<(), StoreError> {
     if time.ends_at <= time.starts_at {
@@ -551,7 +581,7 @@ pub(crate) async fn claim_time(
             return Err(StoreError::NotFound("room"));
         }
     }
-            let clash = |who: &str, row: &sqlx::any::AnyRow| -> Result<StoreError, StoreError> {
+    let clash = |who: &str, row: &sqlx::any::AnyRow| -> Result<StoreError, StoreError> {
         let client: String = row.try_get(0)?;
         Ok(StoreError::Conflict(format!(
             "{who} is already booked {} ({client}); choose another time",
@@ -572,6 +602,26 @@ pub(crate) async fn claim_time(
     .await?;
     if let Some(row) = therapist_clash {
         return Err(clash(&therapist.name, &row)?);
+    }
+    // A client cannot be in two treatment rooms at once either.
+    let client_clash = sqlx::query(&format!(
+        "SELECT COALESCE(u.display_name, u.email), a.starts_at, a.ends_at FROM appointments a \
+         JOIN users u ON u.id = a.therapist_id \
+         WHERE a.clinic_id = $1 AND a.client_id = $2 AND {OVERLAPS} ORDER BY a.starts_at LIMIT 1"
+    ))
+    .bind(clinic_id)
+    .bind(client_id)
+    .bind(time.ends_at.as_millisecond())
+    .bind(time.starts_at.as_millisecond())
+    .bind(own_id)
+    .fetch_optional(&mut *tx.tx)
+    .await?;
+    if let Some(row) = client_clash {
+        let with: String = row.try_get(0)?;
+        return Err(StoreError::Conflict(format!(
+            "the client already has an appointment {} with {with}; choose another time",
+            local_span(zone, row.try_get(1)?, row.try_get(2)?)
+        )));
     }
     if let Some(room) = &time.room_id {
         let room_clash = sqlx::query(&format!(
@@ -623,11 +673,13 @@ fn check_version(current: &Appointment, expected: i64) -> Result<(), StoreError>
 /// Makes sure the therapist's calendar row exists and bumps it: the row
 /// lock (PostgreSQL) that serialises their bookings until commit.
 async fn lock_calendar(tx: &mut WriteTx<'_>, clinic_id: &str, therapist_id: &str) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO calendars (therapist_id, clinic_id) VALUES ($1, $2) ON CONFLICT (therapist_id) DO NOTHING")
-        .bind(therapist_id)
-        .bind(clinic_id)
-        .execute(&mut *tx.tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO calendars (therapist_id, clinic_id) VALUES ($1, $2) ON CONFLICT (therapist_id) DO NOTHING",
+    )
+    .bind(therapist_id)
+    .bind(clinic_id)
+    .execute(&mut *tx.tx)
+    .await?;
     sqlx::query("UPDATE calendars SET booking_seq = booking_seq + 1 WHERE therapist_id = $1 AND clinic_id = $2")
         .bind(therapist_id)
         .bind(clinic_id)
@@ -724,12 +776,23 @@ fn split_booking_target(target: &str) -> Result<(String, String), StoreError> {
 impl ClinicScope<'_> {
     /// A single-use link through which the client books one appointment
     /// with the therapist, choosing among free slots.
-    pub async fn booking_link(&self, client: ClientId, therapist_id: &str, ttl: Duration) -> Result<IssuedLink, StoreError> {
+    pub async fn booking_link(
+        &self,
+        client: ClientId,
+        therapist_id: &str,
+        ttl: Duration,
+    ) -> Result<IssuedLink, StoreError> {
         let mut tx = self.store.write_tx().await?;
         self.require_client(&mut tx, client).await?;
         therapist_in(&mut tx, &self.clinic_id, therapist_id).await?;
         let link = self
-            .issue_link(&mut tx, client, LinkPurpose::Booking, &format!("{client}:{therapist_id}"), ttl)
+            .issue_link(
+                &mut tx,
+                client,
+                LinkPurpose::Booking,
+                &format!("{client}:{therapist_id}"),
+                ttl,
+            )
             .await?;
         tx.commit().await?;
         Ok(link)
@@ -869,7 +932,7 @@ impl Store {
             ends_at,
             minutes,
         };
-        claim_time(&mut tx, &link.clinic_id, &zone, &time, &id).await?;
+        claim_time(&mut tx, &link.clinic_id, &zone, &time, &link.client_id, &id).await?;
         let now = now_ms();
         let actor = format!("client:{}", link.client_id);
         sqlx::query(

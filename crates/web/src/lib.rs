@@ -17,10 +17,10 @@ pub mod outcomes;
 mod pages;
 mod photos;
 pub mod plans;
-pub mod scheduling;
-mod sender;
 pub mod report_data;
+pub mod scheduling;
 mod security;
+mod sender;
 mod wpi;
 
 use std::net::SocketAddr;

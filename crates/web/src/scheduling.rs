@@ -113,7 +113,10 @@ pub fn parse_start(field: &str, text: &str, zone: &TimeZone) -> Result<Timestamp
     if matches!(ambiguous.offset(), jiff::tz::AmbiguousOffset::Gap { .. }) {
         return Err(ValidationErrors::single(
             field,
-            format!("{text} does not exist in {} (the clocks go forward then)", zone.iana_name().unwrap_or("the clinic's zone")),
+            format!(
+                "{text} does not exist in {} (the clocks go forward then)",
+                zone.iana_name().unwrap_or("the clinic's zone")
+            ),
         ));
     }
     ambiguous
@@ -141,7 +144,10 @@ pub fn local_date(ts: Timestamp, zone: &TimeZone) -> Date {
 
 /// The absolute span of one local day (23 or 25 hours across a change).
 pub fn day_span(day: Date, zone: &TimeZone) -> (Timestamp, Timestamp) {
-    let start = day.to_zoned(zone.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH);
+    let start = day
+        .to_zoned(zone.clone())
+        .map(|z| z.timestamp())
+        .unwrap_or(Timestamp::UNIX_EPOCH);
     let end = day
         .tomorrow()
         .ok()
@@ -362,7 +368,9 @@ pub async fn checked_time(
     request: &BookingRequest,
 ) -> Result<(myomap_store::NewTime, AppointmentLength), myomap_store::StoreError> {
     let mut errors = ValidationErrors::default();
-    let length = length("minutes", request.minutes).map_err(|e| errors.0.extend(e.0)).ok();
+    let length = length("minutes", request.minutes)
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
     let start = parse_start("starts_at", &request.starts_at, zone)
         .map_err(|e| errors.0.extend(e.0))
         .ok();

@@ -76,5 +76,9 @@ pub async fn seed(store: &Store, clients: usize) -> anyhow::Result<(usize, demo_
     let records = demo_records::seed(store, DEMO_ACCOUNTS[1].0, &new_clients)
         .await
         .context("seeding the demo clinical records")?;
+    let ids: Vec<_> = new_clients.iter().map(|(_, id)| *id).collect();
+    crate::demo_calendar::seed(store, &ids)
+        .await
+        .context("seeding the demo calendar")?;
     Ok((added, records))
 }

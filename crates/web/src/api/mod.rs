@@ -8,8 +8,8 @@ mod openapi;
 pub(crate) mod outcomes;
 mod plans;
 pub(crate) mod record;
-pub(crate) mod schemas;
 pub(crate) mod schedule;
+pub(crate) mod schemas;
 mod score;
 mod session;
 

@@ -268,14 +268,18 @@ fn range(params: &RangeParams, zone: &jiff::tz::TimeZone) -> Result<(Date, u16),
         None => scheduling::today_in(zone),
     };
     let days = match params.days.as_deref().filter(|d| !d.is_empty()) {
-        Some(text) => text.parse::<u16>().ok().filter(|d| (1..=62).contains(d)).ok_or_else(|| {
-            Problem::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid input",
-                "days",
-                format!("must be a whole number of days from 1 to 62, not \"{text}\""),
-            )
-        })?,
+        Some(text) => text
+            .parse::<u16>()
+            .ok()
+            .filter(|d| (1..=62).contains(d))
+            .ok_or_else(|| {
+                Problem::field(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Invalid input",
+                    "days",
+                    format!("must be a whole number of days from 1 to 62, not \"{text}\""),
+                )
+            })?,
         None => 7,
     };
     Ok((from, days))
@@ -408,7 +412,10 @@ pub async fn set_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Invalid input",
             "status",
-            format!("must be booked, cancelled, no_show or attended, not \"{}\"", body.status),
+            format!(
+                "must be booked, cancelled, no_show or attended, not \"{}\"",
+                body.status
+            ),
         )
     })?;
     let changed = state
@@ -530,7 +537,9 @@ pub fn feed_url(headers: &HeaderMap, token: &str) -> String {
     )
 )]
 pub async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, Problem> {
-    let token = token.strip_suffix(".ics").ok_or_else(|| Problem::not_found("calendar"))?;
+    let token = token
+        .strip_suffix(".ics")
+        .ok_or_else(|| Problem::not_found("calendar"))?;
     let from = jiff::Timestamp::now()
         .checked_sub(jiff::SignedDuration::from_hours(30 * 24))
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH);

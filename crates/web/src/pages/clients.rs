@@ -283,6 +283,9 @@ struct ClientPage {
     plans: Vec<PlanLine>,
     home_care: Option<(String, String, String)>,
     all_instruments: Vec<(&'static str, String)>,
+    /// (appointment id, when, therapist, status label), latest first.
+    appointments: Vec<(String, String, String, &'static str)>,
+    therapists: Vec<(String, String)>,
 }
 
 pub struct IntakeView {
@@ -542,12 +545,20 @@ struct HistoryRow {
     actor: String,
 }
 
+/// The client's appointments and who can be booked, for the client page.
+#[derive(Default)]
+struct ClientSchedule {
+    appointments: Vec<(String, String, String, &'static str)>,
+    therapists: Vec<(String, String)>,
+}
+
 fn show_client(
     actor: &Actor,
     client: &Client,
     history: Vec<HistoryRow>,
     notice: Option<String>,
     record: RecordSections,
+    schedule: ClientSchedule,
 ) -> Response {
     let mut layout = Layout::signed_in(actor, "clients");
     layout.notice = notice;
@@ -579,6 +590,8 @@ fn show_client(
                 .iter()
                 .map(|i| (i.as_str(), i.definition().name.clone()))
                 .collect(),
+            appointments: schedule.appointments,
+            therapists: schedule.therapists,
         },
     )
 }
@@ -624,7 +637,32 @@ pub async fn show(
         Vec::new()
     };
     let notice = params.saved.map(|_| "Saved.".to_owned());
-    Ok(show_client(&actor, &client, history, notice, record))
+    let zone = crate::scheduling::zone_of(&actor);
+    let schedule = ClientSchedule {
+        appointments: scope
+            .client_appointments(id)
+            .await
+            .map_err(|e| PageError::from((e, &actor)))?
+            .iter()
+            .take(12)
+            .map(|a| {
+                (
+                    a.id.clone(),
+                    crate::scheduling::local_text(a.starts_at, &zone),
+                    a.therapist_name.clone(),
+                    a.status.label(),
+                )
+            })
+            .collect(),
+        therapists: scope
+            .therapists()
+            .await
+            .map_err(|e| PageError::from((e, &actor)))?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect(),
+    };
+    Ok(show_client(&actor, &client, history, notice, record, schedule))
 }
 
 pub async fn edit_form(

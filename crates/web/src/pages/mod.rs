@@ -5,6 +5,7 @@ mod atlas;
 mod clients;
 mod login;
 pub(crate) mod record;
+mod schedule;
 
 use askama::Template;
 use axum::Router;
@@ -103,6 +104,21 @@ pub fn routes(state: AppState) -> Router<AppState> {
                 )
             }),
         )
+        .route("/schedule", get(schedule::day))
+        .route("/schedule/week", get(schedule::week))
+        .route("/schedule/book", get(schedule::book_form).post(schedule::book))
+        .route("/schedule/settings", get(schedule::settings))
+        .route("/schedule/hours", post(schedule::save_hours))
+        .route("/schedule/rooms", post(schedule::add_room))
+        .route("/schedule/time-zone", post(schedule::set_time_zone))
+        .route("/schedule/feed", post(schedule::renew_feed))
+        .route("/appointments/{id}", get(schedule::show_appointment))
+        .route("/appointments/{id}/status", post(schedule::set_status))
+        .route("/appointments/{id}/move", post(schedule::move_appointment))
+        .route("/clients/{id}/booking-link", post(schedule::booking_link))
+        .route("/messages", get(schedule::outbox))
+        .route("/messages/{id}/sent", post(schedule::message_sent))
+        .route("/messages/{id}/retry", post(schedule::message_retry))
         .route("/atlas", get(atlas::list))
         .route("/atlas/{id}", get(atlas::show))
         .route("/static/app.css", get(stylesheet))
@@ -272,7 +288,7 @@ impl IntoResponse for PageError {
     }
 }
 
-fn percent_encode(s: &str) -> String {
+pub(crate) fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
