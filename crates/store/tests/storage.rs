@@ -10,6 +10,9 @@ use myomap_domain::record::{
 };
 use myomap_domain::{ClientFields, Role, Side, ValidClient};
 use myomap_store::{Actor, ClientQuery, LoginAttempt, Store, StoreError};
+use myomap_store::{
+    AppointmentStatus, Delivery, HoursRow, MAX_ATTEMPTS, NewAppointment, NewTime, OutboxDraft, OutboxStatus,
+};
 use myomap_store::{IntakeStatus, LinkPurpose, NoteStatus, PlanStatus, ScoredAnswers, ScreeningResult};
 
 use myomap_testkit::{TestDb, on_both_backends};
@@ -30,6 +33,8 @@ on_both_backends!(
     questionnaires_are_stored_linked_and_isolated,
     treatment_plans_edit_close_and_isolate,
     home_care_links_stay_open_and_record_daily_ticks,
+    double_bookings_are_refused_even_when_racing,
+    the_outbox_keeps_every_message_until_it_is_sent,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -56,7 +61,7 @@ async fn migrations_apply_once(db: &TestDb) {
     store.close().await;
     let store = Store::open(&db.target()).await.unwrap();
     store.ping().await.unwrap();
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 6);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 7);
 }
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
@@ -886,4 +891,253 @@ async fn home_care_links_stay_open_and_record_daily_ticks(db: &TestDb) {
         Err(StoreError::NotFound(_))
     ));
     assert!(store.verify_audit().await.unwrap().first_problem.is_none());
+}
+
+fn at(text: &str) -> jiff::Timestamp {
+    text.parse().unwrap()
+}
+
+fn slot(therapist: &str, room: Option<&str>, start: &str, end: &str) -> NewTime {
+    NewTime {
+        therapist_id: therapist.to_owned(),
+        room_id: room.map(str::to_owned),
+        starts_at: at(start),
+        ends_at: at(end),
+        minutes: 60,
+    }
+}
+
+fn booking(client: myomap_domain::ClientId, time: &NewTime) -> NewAppointment {
+    NewAppointment {
+        client,
+        therapist_id: time.therapist_id.clone(),
+        room_id: time.room_id.clone(),
+        starts_at: time.starts_at,
+        ends_at: time.ends_at,
+        minutes: time.minutes,
+        note: String::new(),
+    }
+}
+
+async fn double_bookings_are_refused_even_when_racing(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    let owner = account(&store, "North", "o@north.test", Role::Owner).await;
+    let therapist = account(&store, "North", "t@north.test", Role::Therapist).await;
+    let desk = account(&store, "North", "d@north.test", Role::FrontDesk).await;
+    let scope = store.clinic(&desk);
+    let room = scope.add_room("Room 1").await.unwrap();
+    assert!(matches!(scope.add_room("Room 1").await, Err(StoreError::Conflict(_))));
+    let ada = store.clinic(&owner).create_client(&client("Ada", "Byron")).await.unwrap().id;
+    let grace = store.clinic(&owner).create_client(&client("Grace", "Hopper")).await.unwrap().id;
+    let alan = store.clinic(&owner).create_client(&client("Alan", "Turing")).await.unwrap().id;
+    let t = therapist.user_id.to_string();
+    let o = owner.user_id.to_string();
+
+    let ten = slot(&t, Some(&room.id), "2026-03-30T09:00:00Z", "2026-03-30T10:00:00Z");
+    let first = scope.book(&booking(ada, &ten), None).await.unwrap();
+    // The therapist, the room and the client are each taken at 09:30.
+    let overlapping = [
+        (
+            grace,
+            slot(&t, None, "2026-03-30T09:30:00Z", "2026-03-30T10:30:00Z"),
+            "already booked",
+        ),
+        (
+            grace,
+            slot(&o, Some(&room.id), "2026-03-30T09:30:00Z", "2026-03-30T10:30:00Z"),
+            "Room \"Room 1\"",
+        ),
+        (
+            ada,
+            slot(&o, None, "2026-03-30T09:30:00Z", "2026-03-30T10:30:00Z"),
+            "the client already has",
+        ),
+    ];
+    for (who, time, expected) in overlapping {
+        match scope.book(&booking(who, &time), None).await {
+            Err(StoreError::Conflict(message)) => assert!(message.contains(expected), "{message}"),
+            other => panic!("expected a refusal naming {expected}, got {other:?}"),
+        }
+    }
+    // Touching ends do not clash; a cancellation frees the time.
+    let next = slot(&t, Some(&room.id), "2026-03-30T10:00:00Z", "2026-03-30T11:00:00Z");
+    scope.book(&booking(grace, &next), None).await.unwrap();
+    let cancelled = scope
+        .set_appointment_status(&first.id, first.version, AppointmentStatus::Cancelled)
+        .await
+        .unwrap();
+    assert!(matches!(
+        scope
+            .set_appointment_status(&first.id, first.version, AppointmentStatus::NoShow)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(cancelled.status, AppointmentStatus::Cancelled);
+    let retaken = scope.book(&booking(alan, &ten), None).await.unwrap();
+    // Moving onto another appointment is refused; moving within its own time is not.
+    let onto_next = slot(&t, None, "2026-03-30T10:30:00Z", "2026-03-30T11:30:00Z");
+    assert!(matches!(
+        scope.reschedule(&retaken.id, retaken.version, &onto_next, None).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let shorter = slot(&t, Some(&room.id), "2026-03-30T09:15:00Z", "2026-03-30T10:00:00Z");
+    let moved = scope
+        .reschedule(&retaken.id, retaken.version, &shorter, None)
+        .await
+        .unwrap();
+    assert_eq!(moved.starts_at, at("2026-03-30T09:15:00Z"));
+
+    // Eight bookings race for one free hour: exactly one wins.
+    let contested = slot(&t, None, "2026-03-30T14:00:00Z", "2026-03-30T15:00:00Z");
+    let mut racers = Vec::new();
+    for n in 0..8 {
+        let store = store.clone();
+        let desk = desk.clone();
+        let contested = contested.clone();
+        let who = store
+            .clinic(&owner)
+            .create_client(&client("Racer", &format!("Number{n}")))
+            .await
+            .unwrap()
+            .id;
+        racers.push(tokio::spawn(async move {
+            store.clinic(&desk).book(&booking(who, &contested), None).await
+        }));
+    }
+    let mut won = 0;
+    for racer in racers {
+        match racer.await.unwrap() {
+            Ok(_) => won += 1,
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(won, 1);
+    let day = scope
+        .appointments_between(Some(&t), at("2026-03-30T00:00:00Z"), at("2026-03-31T00:00:00Z"))
+        .await
+        .unwrap();
+    let held: Vec<_> = day.iter().filter(|a| a.status.occupies_time()).collect();
+    for (i, a) in held.iter().enumerate() {
+        for b in &held[i + 1..] {
+            assert!(
+                a.ends_at <= b.starts_at || b.ends_at <= a.starts_at,
+                "{a:?} overlaps {b:?}"
+            );
+        }
+    }
+
+    // Another clinic sees none of it and cannot book this therapist.
+    let other = account(&store, "South", "o@south.test", Role::Owner).await;
+    let theirs = store
+        .clinic(&other)
+        .create_client(&client("Eve", "Other"))
+        .await
+        .unwrap()
+        .id;
+    assert!(matches!(
+        store.clinic(&other).appointment(&first.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.clinic(&other).book(&booking(theirs, &contested), None).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // Hours: only the owner or the therapist themselves.
+    let rows = vec![HoursRow {
+        weekday: "monday".into(),
+        starts: "09:00".into(),
+        ends: "17:00".into(),
+        kind: "work".into(),
+    }];
+    assert!(matches!(
+        scope.set_working_hours(&t, &rows).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    store.clinic(&therapist).set_working_hours(&t, &rows).await.unwrap();
+    assert_eq!(scope.working_hours(&t).await.unwrap(), rows);
+}
+
+async fn the_outbox_keeps_every_message_until_it_is_sent(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    let therapist = account(&store, "North", "t@north.test", Role::Therapist).await;
+    let scope = store.clinic(&therapist);
+    let ada = scope.create_client(&client("Ada", "Byron")).await.unwrap().id;
+    let t = therapist.user_id.to_string();
+    let draft = |delivery, to: Option<&str>| OutboxDraft {
+        kind: "reminder".into(),
+        recipient: to.map(str::to_owned),
+        title: "Your appointment".into(),
+        body: "See you soon.\nhttps://clinic.test/c/secret-token\n".into(),
+        send_after: jiff::Timestamp::now(),
+        delivery,
+    };
+    let time = slot(&t, None, "2030-01-07T09:00:00Z", "2030-01-07T10:00:00Z");
+    let booked = scope
+        .book(
+            &booking(ada, &time),
+            Some(draft(Delivery::Relay, Some("ada@example.org"))),
+        )
+        .await
+        .unwrap();
+    scope
+        .enqueue_message(ada, "note-1", &draft(Delivery::ByHand, Some("ada@example.org")))
+        .await
+        .unwrap();
+    scope
+        .enqueue_message(ada, "note-2", &draft(Delivery::Relay, None))
+        .await
+        .unwrap();
+    let waiting = scope.outbox(true, 50).await.unwrap();
+    assert_eq!(waiting.len(), 2, "by hand, and relay without an address");
+    assert!(waiting.iter().all(|m| m.status == OutboxStatus::ByHand));
+
+    // Two senders: each message is claimed once.
+    let first = store.claim_due_messages(10, 60_000).await.unwrap();
+    let second = store.claim_due_messages(10, 60_000).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert!(second.is_empty());
+    // A failure is kept with its error and retried later, up to the limit.
+    let mut message = first[0].clone();
+    for attempt in 1..=MAX_ATTEMPTS {
+        store.message_failed(&message, "relay refused: 451").await.unwrap();
+        message.attempts = attempt;
+    }
+    let failed = scope.outbox(true, 50).await.unwrap();
+    let failed = failed.iter().find(|m| m.id == message.id).unwrap();
+    assert_eq!(failed.status, OutboxStatus::Failed);
+    assert_eq!(failed.attempts, MAX_ATTEMPTS);
+    assert_eq!(failed.last_error.as_deref(), Some("relay refused: 451"));
+    // Retried by a person, sent, and the kept copy loses the link.
+    scope.retry_message(&message.id).await.unwrap();
+    let again = store.claim_due_messages(10, 60_000).await.unwrap();
+    assert_eq!(again.len(), 1);
+    store.message_sent(&again[0]).await.unwrap();
+    let all = scope.outbox(false, 50).await.unwrap();
+    let sent = all.iter().find(|m| m.id == message.id).unwrap();
+    assert_eq!(sent.status, OutboxStatus::Sent);
+    assert!(!sent.body.contains("secret-token"), "{}", sent.body);
+    // By hand: marked sent by the front desk.
+    let by_hand = all.iter().find(|m| m.status == OutboxStatus::ByHand).unwrap();
+    scope.mark_sent_by_hand(&by_hand.id).await.unwrap();
+    assert_eq!(scope.outbox(true, 50).await.unwrap().len(), 1);
+    // Cancelling an appointment withdraws its unsent reminder.
+    let reminder = scope
+        .book(
+            &booking(ada, &slot(&t, None, "2030-01-08T09:00:00Z", "2030-01-08T10:00:00Z")),
+            Some(OutboxDraft {
+                send_after: at("2029-12-31T00:00:00Z"),
+                ..draft(Delivery::Relay, Some("ada@example.org"))
+            }),
+        )
+        .await
+        .unwrap();
+    scope
+        .set_appointment_status(&reminder.id, reminder.version, AppointmentStatus::Cancelled)
+        .await
+        .unwrap();
+    let all = scope.outbox(false, 50).await.unwrap();
+    assert!(all.iter().any(|m| m.status == OutboxStatus::Cancelled));
+    assert!(store.claim_due_messages(10, 60_000).await.unwrap().is_empty());
+    let _ = booked;
 }
