@@ -927,9 +927,24 @@ async fn double_bookings_are_refused_even_when_racing(db: &TestDb) {
     let scope = store.clinic(&desk);
     let room = scope.add_room("Room 1").await.unwrap();
     assert!(matches!(scope.add_room("Room 1").await, Err(StoreError::Conflict(_))));
-    let ada = store.clinic(&owner).create_client(&client("Ada", "Byron")).await.unwrap().id;
-    let grace = store.clinic(&owner).create_client(&client("Grace", "Hopper")).await.unwrap().id;
-    let alan = store.clinic(&owner).create_client(&client("Alan", "Turing")).await.unwrap().id;
+    let ada = store
+        .clinic(&owner)
+        .create_client(&client("Ada", "Byron"))
+        .await
+        .unwrap()
+        .id;
+    let grace = store
+        .clinic(&owner)
+        .create_client(&client("Grace", "Hopper"))
+        .await
+        .unwrap()
+        .id;
+    let alan = store
+        .clinic(&owner)
+        .create_client(&client("Alan", "Turing"))
+        .await
+        .unwrap()
+        .id;
     let t = therapist.user_id.to_string();
     let o = owner.user_id.to_string();
 

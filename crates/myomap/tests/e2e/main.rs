@@ -17,3 +17,4 @@ mod outcomes;
 mod plans;
 mod record_api;
 mod reference;
+mod schedule;

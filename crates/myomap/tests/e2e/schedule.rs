@@ -1,0 +1,274 @@
+//! The calendar through the real server: hours, booking with refusals,
+//! daylight saving, moving and cancelling, free slots, the iCalendar feed,
+//! online booking through a client's link honouring the plan's cadence,
+//! and reminders through the outbox (a relay that fails, then works).
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::{Api, Browser, PASSWORD, Server, add_user};
+use myomap_testkit::{TestDb, on_both_backends};
+
+on_both_backends!(the_calendar_api);
+
+fn week_hours() -> Value {
+    let mut rows = Vec::new();
+    for day in ["monday", "tuesday", "wednesday", "thursday", "friday"] {
+        rows.push(json!({"weekday": day, "starts": "09:00", "ends": "17:00", "kind": "work"}));
+        rows.push(json!({"weekday": day, "starts": "12:30", "ends": "13:15", "kind": "break"}));
+    }
+    json!({"hours": rows})
+}
+
+async fn the_calendar_api(db: &TestDb) {
+    add_user(db, "Harbour Clinic", "owner@harbour.test", "owner");
+    add_user(db, "Harbour Clinic", "desk@harbour.test", "front_desk");
+    let server = Server::start(db);
+    // The clinic keeps London time (set on the settings page).
+    let owner_page = Browser::new(&server);
+    owner_page.sign_in("owner@harbour.test", PASSWORD).await;
+    let csrf = owner_page.csrf().await;
+    let (status, body, _) = owner_page
+        .post_form("/schedule/time-zone", &[("csrf", &csrf), ("time_zone", "Mars/Olympus")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("is not a time zone name"));
+    let (status, _, _) = owner_page
+        .post_form(
+            "/schedule/time-zone",
+            &[("csrf", &csrf), ("time_zone", "Europe/London")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let owner = Api::login(&server, "owner@harbour.test", PASSWORD).await;
+    let desk = Api::login(&server, "desk@harbour.test", PASSWORD).await;
+    let (_, staff) = desk.get("/api/v1/staff").await;
+    assert_eq!(staff["time_zone"], "Europe/London");
+    let therapist = staff["therapists"][0]["id"].as_str().unwrap().to_owned();
+
+    // Hours: validated with the row named; the front desk may not set them.
+    let (status, problem) = owner
+        .put(
+            &format!("/api/v1/therapists/{therapist}/hours"),
+            json!({"hours": [{"weekday": "monday", "starts": "17:00", "ends": "09:00", "kind": "work"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "hours[0].ends", "{problem}");
+    let (status, _) = desk
+        .put(&format!("/api/v1/therapists/{therapist}/hours"), week_hours())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = owner
+        .put(&format!("/api/v1/therapists/{therapist}/hours"), week_hours())
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, room) = desk.post("/api/v1/rooms", json!({"name": "Room 1"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let room = room["id"].as_str().unwrap().to_owned();
+
+    let ada = owner.create_client("Ada", "Byron").await;
+    let grace = owner.create_client("Grace", "Hopper").await;
+    // Monday 1 April 2030, the day after the clocks went forward: 09:00
+    // London is 08:00 UTC.
+    let (status, booked) = desk
+        .post(
+            "/api/v1/appointments",
+            json!({"client_id": ada, "therapist_id": therapist, "room_id": room, "starts_at": "2030-04-01T09:00", "minutes": 60}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    assert_eq!(booked["starts_at"], "2030-04-01T08:00:00Z");
+    assert_eq!(booked["local_start"], "2030-04-01T09:00");
+
+    // Refusals, each naming what is wrong.
+    let refusals = [
+        (
+            json!({"client_id": grace, "therapist_id": therapist, "starts_at": "2030-04-01T09:30", "minutes": 60}),
+            StatusCode::CONFLICT,
+            "already booked",
+        ),
+        (
+            json!({"client_id": grace, "therapist_id": therapist, "starts_at": "2030-04-01T09:30", "minutes": 50}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "30, 45, 60, 75 or 90",
+        ),
+        (
+            json!({"client_id": grace, "therapist_id": therapist, "starts_at": "2030-04-01T12:45", "minutes": 30}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "outside the therapist's hours",
+        ),
+        (
+            json!({"client_id": grace, "therapist_id": therapist, "starts_at": "2030-04-06T10:00", "minutes": 30}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "does not work on Saturdays",
+        ),
+        (
+            json!({"client_id": grace, "therapist_id": therapist, "starts_at": "2030-03-31T01:30", "minutes": 30, "outside_hours": true}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "does not exist",
+        ),
+        (
+            json!({"client_id": grace, "therapist_id": therapist, "starts_at": "next week", "minutes": 30}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "must be a date and time",
+        ),
+        (
+            json!({"client_id": grace, "therapist_id": "nobody", "starts_at": "2030-04-01T14:00", "minutes": 30}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no therapist",
+        ),
+    ];
+    for (body, expected, words) in refusals {
+        let (status, problem) = desk.post("/api/v1/appointments", body.clone()).await;
+        assert_eq!(status, expected, "{body} → {problem}");
+        assert!(problem.to_string().contains(words), "{body} → {problem}");
+    }
+    let (status, _) = desk
+        .post(
+            "/api/v1/appointments",
+            json!({"client_id": grace, "therapist_id": therapist, "starts_at": "2030-04-06T10:00", "minutes": 30, "outside_hours": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "outside hours when asked");
+
+    // Free slots skip the booked hour and the break.
+    let (status, slots) = desk
+        .get(&format!(
+            "/api/v1/therapists/{therapist}/slots?from=2030-04-01&days=1&minutes=60"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let starts: Vec<&str> = slots["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["local_start"].as_str().unwrap())
+        .collect();
+    assert_eq!(starts.first(), Some(&"2030-04-01T10:00"));
+    assert!(
+        !starts.contains(&"2030-04-01T12:00") && starts.contains(&"2030-04-01T11:30"),
+        "{starts:?}"
+    );
+    assert!(starts.contains(&"2030-04-01T13:15") && starts.last() == Some(&"2030-04-01T16:00"));
+
+    // Move with a stale version: refused; with the right one: moved.
+    let id = booked["id"].as_str().unwrap();
+    let (status, _) = desk
+        .post(
+            &format!("/api/v1/appointments/{id}/reschedule"),
+            json!({"version": 0, "therapist_id": therapist, "starts_at": "2030-04-02T10:00", "minutes": 45}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, moved) = desk
+        .post(
+            &format!("/api/v1/appointments/{id}/reschedule"),
+            json!({"version": 1, "therapist_id": therapist, "starts_at": "2030-04-02T10:00", "minutes": 45}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["minutes"], 45);
+    let (status, problem) = desk
+        .post(
+            &format!("/api/v1/appointments/{id}/status"),
+            json!({"status": "gone", "version": 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "status");
+    let (status, cancelled) = desk
+        .post(
+            &format!("/api/v1/appointments/{id}/status"),
+            json!({"status": "cancelled", "version": 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cancelled["status"], "cancelled");
+    let (_, listed) = desk.get("/api/v1/appointments?from=2030-04-01&days=7").await;
+    assert_eq!(listed["appointments"].as_array().unwrap().len(), 2);
+    let (status, _) = desk.get("/api/v1/appointments?from=2030-04-01&days=99").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The iCalendar feed: secret address, initials only, UTC times.
+    let (status, feed) = owner
+        .post(&format!("/api/v1/therapists/{therapist}/calendar-feed"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let url = feed["url"].as_str().unwrap();
+    let ics = reqwest::get(url).await.unwrap();
+    assert_eq!(ics.headers()["content-type"], "text/calendar; charset=utf-8");
+    let ics = ics.text().await.unwrap();
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains("SUMMARY:G.H. – 30 min"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("DTSTART:20300406T090000Z") && ics.contains("STATUS:CANCELLED"),
+        "{ics}"
+    );
+    assert!(!ics.contains("Hopper"), "no full names leave the clinic");
+    assert_eq!(
+        reqwest::get(url.replace(".ics", "x.ics")).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Reminders wait for the front desk (no relay on this server).
+    let (_, outbox) = desk.get("/api/v1/outbox?attention=true").await;
+    let reminders = outbox["messages"].as_array().unwrap();
+    assert!(
+        reminders
+            .iter()
+            .all(|m| m["status"] == "by_hand" && m["kind"] == "reminder"),
+        "{outbox}"
+    );
+    let first = reminders[0]["id"].as_str().unwrap();
+    let (status, _) = desk.post(&format!("/api/v1/outbox/{first}/sent"), json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = desk.post(&format!("/api/v1/outbox/{first}/sent"), json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "already sent");
+
+    // Online booking through the client's link: only free slots, once.
+    let (status, link) = desk
+        .post(
+            &format!("/api/v1/clients/{grace}/booking-link"),
+            json!({"therapist_id": therapist}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let url = link["url"].as_str().unwrap();
+    let page = reqwest::get(url).await.unwrap().text().await.unwrap();
+    assert!(page.contains("Book your next appointment, Grace"), "{page}");
+    let slot = page
+        .split("name=\"slot\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let client = reqwest::Client::new();
+    let taken = client
+        .post(url)
+        .form(&[("slot", "2030-04-02T09:00:00Z")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY, "a time not offered");
+    let booked = client.post(url).form(&[("slot", slot.as_str())]).send().await.unwrap();
+    assert_eq!(booked.status(), StatusCode::OK);
+    assert!(booked.text().await.unwrap().contains("You are booked, Grace"));
+    let again = client.post(url).form(&[("slot", slot.as_str())]).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::GONE);
+    let (_, theirs) = desk.get(&format!("/api/v1/clients/{grace}/appointments")).await;
+    assert_eq!(theirs["appointments"].as_array().unwrap().len(), 2);
+
+    // Another clinic sees nothing of it.
+    add_user(db, "Other Clinic", "o@other.test", "owner");
+    let other = Api::login(&server, "o@other.test", PASSWORD).await;
+    let (status, _) = other.get(&format!("/api/v1/appointments/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, none) = other.get("/api/v1/appointments?from=2030-04-01&days=7").await;
+    assert_eq!(none["appointments"].as_array().unwrap().len(), 0);
+}
