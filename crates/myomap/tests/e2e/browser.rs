@@ -521,3 +521,105 @@ async fn a_plan_from_a_protocol_and_the_progress_page() {
     wait_for_text(&browser, "Jaw (TMJ) problems from").await;
     browser.close().await.unwrap();
 }
+
+/// The front desk books from the calendar and a double booking is refused
+/// on the form; the client books online through a link, and ticks off home
+/// care on their phone while the therapist sees the adherence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn booking_with_a_refused_double_booking_and_home_care_by_link() {
+    let db = TestDb::sqlite();
+    let data = db.data_dir().display().to_string();
+    let seeded = cli(&["demo", "--no-serve", "--data", &data], "");
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let server = Server::start(&db);
+    let (_driver, browser) = start_browser().await;
+    browser.goto(&server.url("/login")).await.unwrap();
+    sign_in(&browser, "frontdesk@demo.test", "demo-frontdesk").await;
+    browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
+
+    // The demo week is populated.
+    browser.goto(&server.url("/schedule/week")).await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css(".week .appointment"))
+        .await
+        .unwrap();
+    screenshot(&browser, "18-schedule-week").await;
+
+    // Book Maya Okafor on a future Monday at 10:00.
+    browser.goto(&server.url("/schedule/book?q=okafor")).await.unwrap();
+    click_and_load(&browser, ".client-matches a").await;
+    browser.wait().for_element(Locator::Css("#start")).await.unwrap();
+    set_value(&browser, "start", "2030-04-01T10:00").await;
+    select(&browser, "#minutes", "60").await;
+    click_and_load(&browser, "main button.primary").await;
+    let page = wait_for_text(&browser, "Appointment booked").await;
+    assert!(page.contains("Okafor"), "the day shows the booking");
+    screenshot(&browser, "19-schedule-day").await;
+
+    // Priya Raman at the same time with the same therapist: refused on the form.
+    browser.goto(&server.url("/schedule/book?q=raman")).await.unwrap();
+    click_and_load(&browser, ".client-matches a").await;
+    browser.wait().for_element(Locator::Css("#start")).await.unwrap();
+    set_value(&browser, "start", "2030-04-01T10:30").await;
+    click_and_load(&browser, "main button.primary").await;
+    let error = browser
+        .wait()
+        .for_element(Locator::Css("#starts_at-error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        error.contains("already booked") && error.contains("Maya Okafor"),
+        "{error}"
+    );
+    assert_eq!(
+        input_value(&browser, "#start").await,
+        "2030-04-01T10:30",
+        "what was typed is kept"
+    );
+    screenshot(&browser, "20-double-booking-refused").await;
+
+    // The client page issues an online booking link; the client books a slot.
+    let client_url = {
+        browser.goto(&server.url("/clients?q=raman")).await.unwrap();
+        click(&browser, "table.list a").await;
+        wait_for_text(&browser, "Online booking link").await;
+        browser.current_url().await.unwrap().to_string()
+    };
+    click_and_load(&browser, "form[action$='/booking-link'] button").await;
+    let link = input_value(&browser, ".link-box input").await;
+    browser.goto(&link).await.unwrap();
+    wait_for_text(&browser, "Book your next appointment, Priya").await;
+    screenshot(&browser, "21-online-booking").await;
+    click(&browser, "label.slot input").await;
+    click_and_load(&browser, "main button.primary").await;
+    wait_for_text(&browser, "You are booked, Priya").await;
+
+    // Home care: the therapist makes a handout and its link…
+    browser.delete_all_cookies().await.unwrap();
+    browser.goto(&server.url("/login")).await.unwrap();
+    sign_in(&browser, "therapist@demo.test", "demo-therapist").await;
+    browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
+    browser.goto(&client_url).await.unwrap();
+    click_and_load(&browser, "form[action$='/home-care'] button").await;
+    wait_for_text(&browser, "Client link").await;
+    let handout_url = browser.current_url().await.unwrap().to_string();
+    click_and_load(&browser, "form[action$='/link'] button").await;
+    let link = input_value(&browser, ".link-box input").await;
+    // …the client ticks off today's stretches on a phone…
+    browser.set_window_size(390, 844).await.unwrap();
+    browser.goto(&link).await.unwrap();
+    wait_for_text(&browser, "Your home care, Priya").await;
+    click(&browser, "input[name=done]").await;
+    click_and_load(&browser, "main button.primary").await;
+    wait_for_text(&browser, "Saved for today").await;
+    screenshot(&browser, "22-home-care-ticked-on-a-phone").await;
+    // …and the therapist sees it.
+    browser.set_window_size(1280, 900).await.unwrap();
+    browser.goto(&handout_url).await.unwrap();
+    wait_for_text(&browser, "Ticked on 1 of the last 14 days").await;
+    browser.close().await.unwrap();
+}
