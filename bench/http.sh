@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HTTP load benchmark, loopback only: the client list and the client page (API
-# and HTML) on a demo database of 10,000 clients, next to /healthz on the same
-# server. Needs wrk (Debian package `wrk`; installed here if missing).
+# and HTML), and the calendar (appointments, free slots, day and week pages)
+# on a demo database of 10,000 clients, next to /healthz on the same server. Needs wrk (Debian package `wrk`; installed here if missing).
 #
 #   bench/http.sh                 # SQLite in a temporary data directory
 #   bench/http.sh postgres://...  # the same against a PostgreSQL database
@@ -46,3 +46,9 @@ run "GET /api/v1/clients?q=walsh" "/api/v1/clients?q=walsh" -H "Authorization: B
 run "GET /api/v1/clients/{id}" "/api/v1/clients/$ID" -H "Authorization: Bearer $TOKEN"
 run "GET /clients (HTML)" /clients -H "Cookie: myomap_session=$TOKEN"
 run "GET /clients/{id} (HTML)" "/clients/$ID" -H "Cookie: myomap_session=$TOKEN"
+THERAPIST=$(curl -fs "http://127.0.0.1:$PORT/api/v1/staff" -H "Authorization: Bearer $TOKEN" \
+  | grep -o '"id":"[^"]*","name":"Sam Rivera"' | sed -E 's/"id":"([^"]+)".*/\1/')
+run "GET /api/v1/appointments" "/api/v1/appointments?days=7" -H "Authorization: Bearer $TOKEN"
+run "GET /api/v1/therapists/{id}/slots" "/api/v1/therapists/$THERAPIST/slots?days=14" -H "Authorization: Bearer $TOKEN"
+run "GET /schedule (HTML, flags)" "/schedule?therapist=$THERAPIST" -H "Cookie: myomap_session=$TOKEN"
+run "GET /schedule/week (HTML)" "/schedule/week?therapist=$THERAPIST" -H "Cookie: myomap_session=$TOKEN"
