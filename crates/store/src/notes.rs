@@ -10,6 +10,7 @@ use sqlx::Row;
 
 use crate::audit::{self, AuditEvent};
 use crate::links::{IssuedLink, LinkPurpose};
+use crate::outbox::{self, OutboxDraft};
 use crate::time::{from_ms, now_ms};
 use crate::tx::WriteTx;
 use crate::{ClinicScope, Store, StoreError};
@@ -65,6 +66,13 @@ pub struct NoteRecord {
     pub created_at: Timestamp,
     pub version: i64,
     pub checkins: Vec<Checkin>,
+}
+
+/// Whom a message about a note goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub given_name: String,
+    pub email: Option<String>,
 }
 
 /// A check-in that needs the therapist, for the dashboard.
@@ -270,6 +278,19 @@ impl ClinicScope<'_> {
         id: &str,
         expected_version: i64,
     ) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>), StoreError> {
+        let (signed, links, _) = self.sign_note_and_notify(id, expected_version, |_, _| None).await?;
+        Ok((signed, links))
+    }
+
+    /// Signs like [`Self::sign_note`] and, in the same transaction, queues
+    /// the message `compose` writes from the client and the new links, so a
+    /// signed note never lacks its check-in message. Returns the message id.
+    pub async fn sign_note_and_notify(
+        &self,
+        id: &str,
+        expected_version: i64,
+        compose: impl FnOnce(&Recipient, &[(Checkin, IssuedLink)]) -> Option<OutboxDraft>,
+    ) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>, Option<String>), StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
         let current = self.fetch_note(&mut tx, id).await?;
@@ -314,8 +335,7 @@ impl ClinicScope<'_> {
             links.push((checkin_id, link));
         }
         let signed = self.fetch_note(&mut tx, id).await?;
-        tx.commit().await?;
-        let issued = links
+        let issued: Vec<(Checkin, IssuedLink)> = links
             .into_iter()
             .filter_map(|(checkin_id, link)| {
                 signed
@@ -325,7 +345,25 @@ impl ClinicScope<'_> {
                     .map(|c| (c.clone(), link))
             })
             .collect();
-        Ok((signed, issued))
+        let row = sqlx::query("SELECT given_name, email FROM clients WHERE id = $1 AND clinic_id = $2")
+            .bind(current.client_id.to_string())
+            .bind(&self.clinic_id)
+            .fetch_one(&mut *tx.tx)
+            .await?;
+        let recipient = Recipient {
+            given_name: row.try_get(0)?,
+            email: row.try_get(1)?,
+        };
+        let message = match compose(&recipient, &issued) {
+            Some(draft) => {
+                let message = outbox::enqueue(&mut tx, &self.clinic_id, current.client_id, id, &draft).await?;
+                self.audit(&mut tx, "outbox.queue.checkin", "outbox", &message).await?;
+                Some(message)
+            }
+            None => None,
+        };
+        tx.commit().await?;
+        Ok((signed, issued, message))
     }
 
     /// Corrects a signed note: the amendment is a new signed note that points

@@ -1,5 +1,10 @@
 //! Write transactions. On SQLite, writers take turns through an in-process
-//! gate before `BEGIN`; on PostgreSQL row locks do the serialising.
+//! gate, and each starts with `BEGIN IMMEDIATE`: the write lock is taken at
+//! the start, waiting out the busy timeout, instead of on the first write,
+//! where SQLite refuses at once ("database is locked") if another connection
+//! still holds it. That happens when a failed transaction's rollback has not
+//! yet been flushed by the pool as the gate passes to the next writer. On
+//! PostgreSQL row locks do the serialising.
 
 use sqlx::{Any, Transaction};
 use tokio::sync::MutexGuard;
@@ -13,11 +18,13 @@ pub(crate) struct WriteTx<'a> {
 
 impl Store {
     pub(crate) async fn write_tx(&self) -> Result<WriteTx<'_>, StoreError> {
-        let gate = match self.backend {
-            Backend::Sqlite => Some(self.sqlite_writer.lock().await),
-            Backend::Postgres => None,
+        let (gate, tx) = match self.backend {
+            Backend::Sqlite => {
+                let gate = self.sqlite_writer.lock().await;
+                (Some(gate), self.pool.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Backend::Postgres => (None, self.pool.begin().await?),
         };
-        let tx = self.pool.begin().await?;
         Ok(WriteTx { tx, _gate: gate })
     }
 }

@@ -2,7 +2,7 @@
 
 use axum::http::HeaderMap;
 use myomap_domain::record::SessionNote;
-use myomap_store::{Actor, Checkin, Delivery, IssuedLink, NoteRecord, NoteStatus, OutboxDraft};
+use myomap_store::{Actor, Checkin, Delivery, IssuedLink, NoteRecord, NoteStatus, OutboxDraft, Recipient, StoreError};
 
 use crate::AppState;
 use crate::api::record::link_url;
@@ -58,7 +58,7 @@ pub enum EmailOutcome {
     Queued { to: String, message_id: String },
     /// Listed under Messages for the front desk to send by hand.
     ByHand { reason: String, message_id: String },
-    /// The message could not even be queued (the links are still shown).
+    /// Nothing was queued (the links are still shown).
     Failed(String),
 }
 
@@ -71,51 +71,61 @@ impl EmailOutcome {
             EmailOutcome::ByHand { reason, .. } => {
                 format!("{reason} The message is waiting under Messages for someone to send it by hand.")
             }
-            EmailOutcome::Failed(e) => format!("The message could not be queued ({e}); send the links by hand."),
+            EmailOutcome::Failed(e) => format!("No message was queued ({e}); send the links by hand."),
         }
     }
 }
 
-/// Queues a just-signed note's check-in links for the client in the outbox.
-pub async fn email_checkin_links(
+/// Signs a note and, in the same transaction, queues its check-in links
+/// for the client in the outbox: by the relay when there is one and the
+/// client has an address, otherwise for the front desk to send by hand.
+pub async fn sign_and_queue_checkins(
     state: &AppState,
     actor: &Actor,
-    note: &NoteRecord,
-    links: &[(Checkin, IssuedLink)],
+    id: &str,
+    version: i64,
     headers: &HeaderMap,
-) -> EmailOutcome {
-    let scope = state.store.clinic(actor);
-    let client = match scope.get_client(note.client_id).await {
-        Ok(client) => client,
-        Err(e) => return EmailOutcome::Failed(e.to_string()),
-    };
-    let urls: Vec<(u16, String)> = links
-        .iter()
-        .map(|(c, l)| (c.due_hours, link_url(headers, &l.token)))
-        .collect();
-    let (title, body) = crate::mail::checkin_email(&client.given_name, &actor.clinic_name, &urls);
+) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>, EmailOutcome), StoreError> {
     let relay = state.config.mailer.is_some();
-    let reason = match (&client.email, relay) {
-        (Some(_), true) => None,
-        (None, _) => Some("The client has no email address on file."),
-        (Some(_), false) => Some("Email is not set up on this server."),
-    };
-    let draft = OutboxDraft {
-        kind: "checkin".into(),
-        recipient: client.email.clone(),
-        title,
-        body,
-        send_after: jiff::Timestamp::now(),
-        delivery: if relay { Delivery::Relay } else { Delivery::ByHand },
-    };
-    match scope.enqueue_message(note.client_id, &note.id, &draft).await {
-        Ok(message_id) => match (reason, client.email) {
-            (None, Some(to)) => EmailOutcome::Queued { to, message_id },
-            (reason, _) => EmailOutcome::ByHand {
-                reason: reason.unwrap_or_default().to_owned(),
-                message_id,
+    let mut outcome = EmailOutcome::Failed("nothing was queued".into());
+    let compose = |recipient: &Recipient, links: &[(Checkin, IssuedLink)]| {
+        let urls: Vec<(u16, String)> = links
+            .iter()
+            .map(|(c, l)| (c.due_hours, link_url(headers, &l.token)))
+            .collect();
+        let (title, body) = crate::mail::checkin_email(&recipient.given_name, &actor.clinic_name, &urls);
+        outcome = match (&recipient.email, relay) {
+            (Some(to), true) => EmailOutcome::Queued {
+                to: to.clone(),
+                message_id: String::new(),
             },
-        },
-        Err(e) => EmailOutcome::Failed(e.to_string()),
+            (None, _) => EmailOutcome::ByHand {
+                reason: "The client has no email address on file.".into(),
+                message_id: String::new(),
+            },
+            (Some(_), false) => EmailOutcome::ByHand {
+                reason: "Email is not set up on this server.".into(),
+                message_id: String::new(),
+            },
+        };
+        Some(OutboxDraft {
+            kind: "checkin".into(),
+            recipient: recipient.email.clone(),
+            title,
+            body,
+            send_after: jiff::Timestamp::now(),
+            delivery: if relay { Delivery::Relay } else { Delivery::ByHand },
+        })
+    };
+    let (note, links, message) = state
+        .store
+        .clinic(actor)
+        .sign_note_and_notify(id, version, compose)
+        .await?;
+    if let (EmailOutcome::Queued { message_id, .. } | EmailOutcome::ByHand { message_id, .. }, Some(id)) =
+        (&mut outcome, message)
+    {
+        *message_id = id;
     }
+    Ok((note, links, outcome))
 }

@@ -252,6 +252,7 @@ mod tests {
             "record" => include_str!("record.rs"),
             "score" => include_str!("score.rs"),
             "session" => include_str!("session.rs"),
+            "schedule" => include_str!("schedule.rs"),
             other => panic!("handler module {other} is not known to the OpenAPI tests"),
         };
         let start = source
@@ -425,6 +426,7 @@ mod tests {
             "/api/v1/protocols",
             "/api/v1/protocols/{id}",
             "/api/v1/links/{token}/home-care",
+            "/calendar/{token}",
         ] {
             assert!(public.remove(path), "{path} should need no sign-in");
         }

@@ -806,8 +806,8 @@ pub async fn sign_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<VersionBody>,
 ) -> Result<Json<Value>, Problem> {
-    let (note, links) = state.store.clinic(&actor).sign_note(&id, body.version).await?;
-    let email = crate::notes::email_checkin_links(&state, &actor, &note, &links, &headers).await;
+    let (note, links, email) =
+        crate::notes::sign_and_queue_checkins(&state, &actor, &id, body.version, &headers).await?;
     Ok(Json(signed_note_json(&headers, &note, &links, &email)))
 }
 

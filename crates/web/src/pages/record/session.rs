@@ -586,8 +586,9 @@ pub async fn save(
     if value(&pairs, "action") != "sign" {
         return Ok(Redirect::to(&format!("/sessions/{id}")).into_response());
     }
-    let (signed, links) = scope.sign_note(&id, saved.version).await.map_err(store_err(&actor))?;
-    let email = crate::notes::email_checkin_links(&state, &actor, &signed, &links, &headers).await;
+    let (signed, links, email) = crate::notes::sign_and_queue_checkins(&state, &actor, &id, saved.version, &headers)
+        .await
+        .map_err(store_err(&actor))?;
     show_note(
         &state,
         &actor,
