@@ -621,5 +621,15 @@ async fn booking_with_a_refused_double_booking_and_home_care_by_link() {
     browser.set_window_size(1280, 900).await.unwrap();
     browser.goto(&handout_url).await.unwrap();
     wait_for_text(&browser, "Ticked on 1 of the last 14 days").await;
+    // The handout's PDF, fetched with the therapist's session.
+    let pdf = browser
+        .execute(
+            "return fetch(arguments[0]).then(async r => [r.status, r.headers.get('content-type'), \
+             new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5))]);",
+            vec![format!("{}/handout.pdf", handout_url.trim_end_matches('/')).into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(pdf, serde_json::json!([200, "application/pdf", "%PDF-"]), "{pdf}");
     browser.close().await.unwrap();
 }

@@ -350,3 +350,32 @@ pub fn test_png(width: u32, height: u32) -> Vec<u8> {
     chunk(&mut png, b"IEND", &[]);
     png
 }
+
+/// A mail relay for the tests: Python's own SMTP server on `port`, printing
+/// every message it receives into the returned file.
+pub fn start_mail_relay(port: u16) -> (std::process::Child, tempfile::NamedTempFile) {
+    let received = tempfile::NamedTempFile::new().unwrap();
+    let relay = std::process::Command::new("python3")
+        .args([
+            "-u",
+            "-W",
+            "ignore",
+            "-m",
+            "smtpd",
+            "-n",
+            "-c",
+            "DebuggingServer",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(received.reopen().unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 with its smtpd module runs the test mail relay");
+    for _ in 0..50 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    (relay, received)
+}

@@ -475,30 +475,7 @@ async fn signing_emails_the_checkin_links_through_the_relay() {
         .local_addr()
         .unwrap()
         .port();
-    let received = tempfile::NamedTempFile::new().unwrap();
-    let mut relay = std::process::Command::new("python3")
-        .args([
-            "-u",
-            "-W",
-            "ignore",
-            "-m",
-            "smtpd",
-            "-n",
-            "-c",
-            "DebuggingServer",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .stdout(received.reopen().unwrap())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("python3 with its smtpd module runs the test mail relay");
-    for _ in 0..50 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-
+    let (mut relay, received) = crate::harness::start_mail_relay(port);
     let db = TestDb::sqlite();
     add_user(&db, "North Clinic", "t@north.test", "therapist");
     let mut args: Vec<String> = ["serve", "--bind", "127.0.0.1:0", "--smtp-url"]

@@ -272,3 +272,80 @@ async fn the_calendar_api(db: &TestDb) {
     let (_, none) = other.get("/api/v1/appointments?from=2030-04-01&days=7").await;
     assert_eq!(none["appointments"].as_array().unwrap().len(), 0);
 }
+
+/// A reminder due now while the relay is down: the failure is recorded
+/// with its error and the message stays queued; once the relay is back,
+/// "try again now" sends it and the copy kept loses nothing but links.
+#[tokio::test]
+async fn reminders_survive_a_relay_that_is_down() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let db = TestDb::sqlite();
+    add_user(&db, "North Clinic", "t@north.test", "therapist");
+    let mut args: Vec<String> = ["serve", "--bind", "127.0.0.1:0", "--smtp-url"]
+        .map(String::from)
+        .to_vec();
+    args.push(format!("smtp://127.0.0.1:{port}"));
+    args.extend(["--smtp-from".to_owned(), "North Clinic <clinic@north.test>".to_owned()]);
+    args.extend(db.cli_args());
+    let server = Server::spawn(&args, 1);
+    let api = Api::login(&server, "t@north.test", PASSWORD).await;
+    let (_, client) = api
+        .post(
+            "/api/v1/clients",
+            json!({"given_name": "Ada", "family_name": "Byron", "date_of_birth": "1985-12-10", "email": "ada@example.org"}),
+        )
+        .await;
+    let (_, staff) = api.get("/api/v1/staff").await;
+    let therapist = staff["therapists"][0]["id"].as_str().unwrap();
+    // Within 24 hours: the reminder is due at once.
+    let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(3)).to_string();
+    let (status, booked) = api
+        .post(
+            "/api/v1/appointments",
+            json!({"client_id": client["id"], "therapist_id": therapist, "starts_at": soon, "minutes": 45, "outside_hours": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+
+    let mut message = Value::Null;
+    for _ in 0..100 {
+        let (_, outbox) = api.get("/api/v1/outbox").await;
+        message = outbox["messages"][0].clone();
+        if message["attempts"].as_i64().unwrap_or(0) >= 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(message["status"], "queued", "retried later, not dropped: {message}");
+    assert_eq!(message["attempts"], 1, "{message}");
+    assert!(
+        !message["last_error"].as_str().unwrap_or_default().is_empty(),
+        "{message}"
+    );
+
+    let (mut relay, received) = crate::harness::start_mail_relay(port);
+    let id = message["id"].as_str().unwrap();
+    let (status, _) = api.post(&format!("/api/v1/outbox/{id}/retry"), json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let mut sent = Value::Null;
+    for _ in 0..100 {
+        let (_, outbox) = api.get("/api/v1/outbox").await;
+        sent = outbox["messages"][0].clone();
+        if sent["status"] == "sent" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mail = std::fs::read_to_string(received.path()).unwrap();
+    let _ = relay.kill();
+    let _ = relay.wait();
+    assert_eq!(sent["status"], "sent", "{sent}");
+    assert!(
+        mail.contains("To: ada@example.org") && mail.contains("North Clinic: your appointment"),
+        "{mail}"
+    );
+}
