@@ -270,7 +270,9 @@ fn initials(name: &str) -> String {
         .collect()
 }
 
-pub fn ics_feed(feed: &CalendarFeed) -> String {
+/// The feed as of `generated` (its DTSTAMP: with METHOD:PUBLISH that is
+/// when this copy of the calendar was made).
+pub fn ics_feed(feed: &CalendarFeed, generated: Timestamp) -> String {
     let events: Vec<IcsEvent> = feed
         .appointments
         .iter()
@@ -286,7 +288,7 @@ pub fn ics_feed(feed: &CalendarFeed) -> String {
                     _ => None,
                 },
                 cancelled: a.status == AppointmentStatus::Cancelled,
-                updated: a.starts_at,
+                updated: generated,
             })
         })
         .collect();
@@ -336,6 +338,48 @@ mod tests {
         }];
         let err = weekly_hours(&rows).unwrap_err();
         assert_eq!(err.0[0].field, "hours[0].weekday", "{err}");
+    }
+
+    #[test]
+    fn the_feed_as_a_calendar_app_reads_it() {
+        let appointment = |id: &str, start: &str, status, room: Option<&str>| Appointment {
+            id: id.into(),
+            client_id: "0195f6a0-0000-7000-8000-000000000001".parse().unwrap(),
+            client_name: "Ada Lovelace-Byron".into(),
+            therapist_id: "t1".into(),
+            therapist_name: "Sam Rivera".into(),
+            room_id: room.map(|_| "r1".into()),
+            room_name: room.map(str::to_owned),
+            starts_at: start.parse().unwrap(),
+            ends_at: start.parse::<Timestamp>().unwrap() + jiff::SignedDuration::from_mins(60),
+            minutes: 60,
+            status,
+            note: String::new(),
+            version: 1,
+        };
+        let feed = CalendarFeed {
+            therapist_name: "Sam Rivera".into(),
+            clinic_name: "Harbour Street Clinic, Bristol".into(),
+            time_zone: "Europe/London".into(),
+            appointments: vec![
+                appointment(
+                    "a1",
+                    "2026-03-27T09:00:00Z",
+                    AppointmentStatus::Attended,
+                    Some("Room 1"),
+                ),
+                appointment("a2", "2026-03-30T08:00:00Z", AppointmentStatus::Booked, None),
+                appointment(
+                    "a3",
+                    "2026-03-31T08:00:00Z",
+                    AppointmentStatus::Cancelled,
+                    Some("Room 2; upstairs"),
+                ),
+            ],
+        };
+        let ics = ics_feed(&feed, "2026-03-26T12:00:00Z".parse().unwrap());
+        assert!(ics.lines().all(|l| l.len() <= 75), "folded");
+        insta::assert_snapshot!(ics.replace("\r\n", "\n"));
     }
 }
 

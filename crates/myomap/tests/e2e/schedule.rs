@@ -43,6 +43,15 @@ async fn the_calendar_api(db: &TestDb) {
 
     let owner = Api::login(&server, "owner@harbour.test", PASSWORD).await;
     let desk = Api::login(&server, "desk@harbour.test", PASSWORD).await;
+    let (_, clinic) = desk.get("/api/v1/clinic").await;
+    assert_eq!(clinic["time_zone"], "Europe/London");
+    let (status, _) = desk.put("/api/v1/clinic", json!({"time_zone": "UTC"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, problem) = owner.put("/api/v1/clinic", json!({"time_zone": "Europe/Lndon"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "time_zone", "{problem}");
+    let (status, _) = owner.put("/api/v1/clinic", json!({"time_zone": "Europe/London"})).await;
+    assert_eq!(status, StatusCode::OK);
     let (_, staff) = desk.get("/api/v1/staff").await;
     assert_eq!(staff["time_zone"], "Europe/London");
     let therapist = staff["therapists"][0]["id"].as_str().unwrap().to_owned();

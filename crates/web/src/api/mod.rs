@@ -94,6 +94,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/checkins/{id}/link", post(record::checkin_link))
         .route("/api/v1/atlas/muscles", get(atlas::muscles))
         .route("/api/v1/atlas/muscles/{id}", get(atlas::muscle))
+        .route("/api/v1/clinic", get(schedule::clinic).put(schedule::set_clinic))
         .route("/api/v1/staff", get(schedule::staff))
         .route("/api/v1/rooms", post(schedule::add_room))
         .route(

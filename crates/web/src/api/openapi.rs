@@ -23,6 +23,8 @@ details (`application/problem+json`): `status`, `title`, a one-line `detail` and
 errors, `errors` naming each field at fault by its path in the body."
     ),
     paths(
+        schedule::clinic,
+        schedule::set_clinic,
         schedule::staff,
         schedule::add_room,
         schedule::hours,

@@ -546,7 +546,7 @@ pub async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> R
     let calendar = state.store.calendar_feed(token, from).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-        scheduling::ics_feed(&calendar),
+        scheduling::ics_feed(&calendar, jiff::Timestamp::now()),
     )
         .into_response())
 }
@@ -691,4 +691,60 @@ pub async fn outbox_retry(
 ) -> Result<StatusCode, Problem> {
     state.store.clinic(&actor).retry_message(&id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClinicSettings {
+    /// An IANA time zone name, e.g. `Europe/London`: the calendar's wall clock.
+    time_zone: String,
+}
+
+/// The caller's clinic: its name and time zone.
+#[utoipa::path(
+    get,
+    path = "/api/v1/clinic",
+    operation_id = "get_clinic",
+    tag = "scheduling",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "`{\"name\", \"time_zone\"}`.", body = Object),
+        (status = 401, response = schemas::Unauthorized),
+    )
+)]
+pub async fn clinic(ApiActor(actor): ApiActor) -> Json<Value> {
+    Json(json!({"name": actor.clinic_name, "time_zone": actor.time_zone}))
+}
+
+/// Set the clinic's time zone (owner only). Stored appointments keep their instants; working hours are read in the new zone.
+#[utoipa::path(
+    put,
+    path = "/api/v1/clinic",
+    operation_id = "set_clinic",
+    tag = "scheduling",
+    security(("bearer" = [])),
+    request_body = ClinicSettings,
+    responses(
+        (status = 200, description = "`{\"name\", \"time_zone\"}`.", body = Object),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 422, response = schemas::InvalidInput),
+    )
+)]
+pub async fn set_clinic(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<ClinicSettings>,
+) -> Result<Json<Value>, Problem> {
+    let zone = body.time_zone.trim();
+    if jiff::tz::TimeZone::get(zone).is_err() {
+        return Err(Problem::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid input",
+            "time_zone",
+            format!("\"{zone}\" is not a time zone name; use one like Europe/London or America/New_York"),
+        ));
+    }
+    state.store.clinic(&actor).set_time_zone(zone).await?;
+    Ok(Json(json!({"name": actor.clinic_name, "time_zone": zone})))
 }
