@@ -59,13 +59,15 @@ pub fn free_slots(
     let mut day = request.first_day;
     for _ in 0..request.days {
         for span in hours.open_spans(day, zone) {
+            // Only the busy times that touch this span can block its slots.
+            let in_span: Vec<&Interval> = busy.iter().filter(|b| b.overlaps(&span.interval)).collect();
             let grid = (span.from..span.to).step_by(usize::from(request.step_minutes));
             for time in grid.filter_map(minute_time) {
                 for start in occurrences(day.to_datetime(time), zone) {
                     let slot = Interval::starting_at(start, request.length);
                     if start >= request.not_before
                         && span.interval.contains(&slot)
-                        && !busy.iter().any(|b| b.overlaps(&slot))
+                        && !in_span.iter().any(|b| b.overlaps(&slot))
                     {
                         slots.push(slot);
                     }
