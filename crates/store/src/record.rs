@@ -4,6 +4,7 @@
 
 use myomap_domain::{Client, ClientId};
 
+use crate::tx::WriteTx;
 use crate::{Assessment, ClinicScope, HomeCare, Intake, NoteRecord, Questionnaire, StoreError, StoredPlan};
 
 #[derive(Debug, Clone)]
@@ -22,16 +23,33 @@ impl ClinicScope<'_> {
     pub async fn client_record(&self, client: ClientId) -> Result<ClientRecord, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        let record = ClientRecord {
-            client: self.get_client_in(&mut tx, client).await?,
-            intake: self.latest_intake_in(&mut tx, client).await?,
-            assessments: self.assessments_for_in(&mut tx, client).await?,
-            notes: self.notes_for_in(&mut tx, client).await?,
-            questionnaires: self.questionnaires_for_in(&mut tx, client).await?,
-            plans: self.plans_for_in(&mut tx, client).await?,
-            home_care: self.home_care_for_in(&mut tx, client).await?,
-        };
+        let record = self.client_record_in(&mut tx, client).await?;
         tx.commit().await?;
         Ok(record)
+    }
+
+    /// Several clients' records (a day's agenda) in one transaction: one
+    /// commit instead of one per client, every read still audited.
+    pub async fn client_records(&self, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        let mut records = Vec::with_capacity(clients.len());
+        for client in clients {
+            records.push(self.client_record_in(&mut tx, *client).await?);
+        }
+        tx.commit().await?;
+        Ok(records)
+    }
+
+    async fn client_record_in(&self, tx: &mut WriteTx<'_>, client: ClientId) -> Result<ClientRecord, StoreError> {
+        Ok(ClientRecord {
+            client: self.get_client_in(tx, client).await?,
+            intake: self.latest_intake_in(tx, client).await?,
+            assessments: self.assessments_for_in(tx, client).await?,
+            notes: self.notes_for_in(tx, client).await?,
+            questionnaires: self.questionnaires_for_in(tx, client).await?,
+            plans: self.plans_for_in(tx, client).await?,
+            home_care: self.home_care_for_in(tx, client).await?,
+        })
     }
 }

@@ -96,12 +96,12 @@ async fn agenda_flags(
     clients: &[ClientId],
 ) -> Result<HashMap<ClientId, Vec<(&'static str, String)>>, StoreError> {
     let flagged = scope.flagged_checkins(crate::notes::DASHBOARD_DAYS).await?;
+    let mut unique: Vec<ClientId> = clients.to_vec();
+    unique.sort_unstable_by_key(ToString::to_string);
+    unique.dedup();
     let mut out = HashMap::new();
-    for client in clients {
-        if out.contains_key(client) {
-            continue;
-        }
-        let record = scope.client_record(*client).await?;
+    for record in scope.client_records(&unique).await? {
+        let client = &record.client.id;
         let mut flags: Vec<(&'static str, String)> = Vec::new();
         match record
             .intake
