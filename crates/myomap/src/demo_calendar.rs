@@ -52,6 +52,20 @@ pub async fn seed(store: &Store, clients: &[ClientId]) -> anyhow::Result<usize> 
     let this_week = week_of(today);
     let next_week = week_of(this_week[0].checked_add(jiff::Span::new().days(7))?);
     let days: Vec<Date> = this_week.iter().chain(next_week.iter()).take(12).copied().collect();
+    // Sam is on a course next Thursday afternoon: the week view shows it
+    // and no appointment lands in it.
+    if let Some(sam) = therapists.iter().find(|t| t.email == NAMES[1].0) {
+        let thursday = next_week[3];
+        let from = thursday
+            .to_datetime(Time::new(13, 0, 0, 0)?)
+            .to_zoned(zone.clone())?
+            .timestamp();
+        let to = thursday
+            .to_datetime(Time::new(17, 0, 0, 0)?)
+            .to_zoned(zone.clone())?
+            .timestamp();
+        scope.add_time_off(&sam.id, from, to, "training course").await?;
+    }
     let mut booked = 0;
     let mut next_client = clients.iter().cycle();
     let now = jiff::Timestamp::now();

@@ -54,6 +54,7 @@ pub use questionnaires::{Questionnaire, ScoredAnswers};
 pub use record::ClientRecord;
 pub use schedule::{
     Appointment, AppointmentStatus, BookingContext, CalendarFeed, HoursRow, NewAppointment, NewTime, Room, StaffMember,
+    TimeOff,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -122,6 +122,31 @@ pub struct Appointment {
     pub version: i64,
 }
 
+/// A therapist away: holiday, training, a sick day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeOff {
+    pub id: String,
+    pub therapist_id: String,
+    pub therapist_name: String,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub reason: String,
+}
+
+const TIME_OFF_COLUMNS: &str =
+    "o.id, o.therapist_id, COALESCE(u.display_name, u.email), o.starts_at, o.ends_at, o.reason";
+
+fn time_off_from_row(row: &sqlx::any::AnyRow) -> Result<TimeOff, StoreError> {
+    Ok(TimeOff {
+        id: row.try_get(0)?,
+        therapist_id: row.try_get(1)?,
+        therapist_name: row.try_get(2)?,
+        starts_at: from_ms(row.try_get(3)?),
+        ends_at: from_ms(row.try_get(4)?),
+        reason: row.try_get(5)?,
+    })
+}
+
 /// What to book; the web layer has checked the length and the hours.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAppointment {
@@ -534,6 +559,124 @@ impl ClinicScope<'_> {
         Ok(changed)
     }
 
+    /// Time off of one therapist or all that overlaps [from, to).
+    pub async fn time_off_between(
+        &self,
+        therapist_id: Option<&str>,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<TimeOff>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {TIME_OFF_COLUMNS} FROM time_off o JOIN users u ON u.id = o.therapist_id \
+             WHERE o.clinic_id = $1 AND ($2 = '' OR o.therapist_id = $2) AND o.starts_at < $3 AND o.ends_at > $4 \
+             ORDER BY o.starts_at, o.id"
+        ))
+        .bind(&self.clinic_id)
+        .bind(therapist_id.unwrap_or_default())
+        .bind(to.as_millisecond())
+        .bind(from.as_millisecond())
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter().map(time_off_from_row).collect()
+    }
+
+    /// Records time off. Booked appointments in that time are not moved
+    /// silently: the request is refused, naming the first of them.
+    pub async fn add_time_off(
+        &self,
+        therapist_id: &str,
+        starts_at: Timestamp,
+        ends_at: Timestamp,
+        reason: &str,
+    ) -> Result<TimeOff, StoreError> {
+        if self.actor.role == Role::Therapist && self.actor_id != therapist_id {
+            return Err(StoreError::Forbidden(
+                "a therapist records only their own time off; the owner or the front desk can record anyone's".into(),
+            ));
+        }
+        if ends_at <= starts_at {
+            return Err(StoreError::Invalid(myomap_domain::ValidationErrors::single(
+                "ends_at",
+                "must be after the start",
+            )));
+        }
+        let mut tx = self.store.write_tx().await?;
+        therapist_in(&mut tx, &self.clinic_id, therapist_id).await?;
+        lock_calendar(&mut tx, &self.clinic_id, therapist_id).await?;
+        let booked = sqlx::query(
+            "SELECT c.given_name || ' ' || c.family_name, a.starts_at, a.ends_at, \
+             (SELECT COUNT(*) FROM appointments b WHERE b.clinic_id = $1 AND b.therapist_id = $2 \
+              AND b.status = 'booked' AND b.starts_at < $3 AND b.ends_at > $4) \
+             FROM appointments a JOIN clients c ON c.id = a.client_id \
+             WHERE a.clinic_id = $1 AND a.therapist_id = $2 AND a.status = 'booked' AND a.starts_at < $3 AND a.ends_at > $4 \
+             ORDER BY a.starts_at LIMIT 1",
+        )
+        .bind(&self.clinic_id)
+        .bind(therapist_id)
+        .bind(ends_at.as_millisecond())
+        .bind(starts_at.as_millisecond())
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+        if let Some(row) = booked {
+            let count: i64 = row.try_get(3)?;
+            let client: String = row.try_get(0)?;
+            return Err(StoreError::Conflict(format!(
+                "{count} booked appointment{} in this time (the first: {}, {client}); move or cancel {} first",
+                if count == 1 { " falls" } else { "s fall" },
+                local_span(&self.zone(), row.try_get(1)?, row.try_get(2)?),
+                if count == 1 { "it" } else { "them" },
+            )));
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        sqlx::query(
+            "INSERT INTO time_off (id, clinic_id, therapist_id, starts_at, ends_at, reason, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&id)
+        .bind(&self.clinic_id)
+        .bind(therapist_id)
+        .bind(starts_at.as_millisecond())
+        .bind(ends_at.as_millisecond())
+        .bind(reason)
+        .bind(&self.actor_id)
+        .bind(now_ms())
+        .execute(&mut *tx.tx)
+        .await?;
+        self.audit(&mut tx, "time_off.add", "time_off", &id).await?;
+        let row = sqlx::query(&format!(
+            "SELECT {TIME_OFF_COLUMNS} FROM time_off o JOIN users u ON u.id = o.therapist_id WHERE o.id = $1"
+        ))
+        .bind(&id)
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        let added = time_off_from_row(&row)?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    pub async fn remove_time_off(&self, id: &str) -> Result<(), StoreError> {
+        let mut tx = self.store.write_tx().await?;
+        let therapist: String =
+            sqlx::query_scalar("SELECT therapist_id FROM time_off WHERE id = $1 AND clinic_id = $2")
+                .bind(id)
+                .bind(&self.clinic_id)
+                .fetch_optional(&mut *tx.tx)
+                .await?
+                .ok_or(StoreError::NotFound("time off"))?;
+        if self.actor.role == Role::Therapist && self.actor_id != therapist {
+            return Err(StoreError::Forbidden(
+                "a therapist changes only their own time off".into(),
+            ));
+        }
+        sqlx::query("DELETE FROM time_off WHERE id = $1 AND clinic_id = $2")
+            .bind(id)
+            .bind(&self.clinic_id)
+            .execute(&mut *tx.tx)
+            .await?;
+        self.audit(&mut tx, "time_off.remove", "time_off", id).await?;
+        tx.commit().await
+    }
+
     /// A new secret address for a therapist's iCalendar feed; the old one
     /// stops working. The token is returned once and only its hash is kept.
     pub async fn renew_calendar_feed(&self, therapist_id: &str) -> Result<String, StoreError> {
@@ -602,6 +745,29 @@ pub(crate) async fn claim_time(
     .await?;
     if let Some(row) = therapist_clash {
         return Err(clash(&therapist.name, &row)?);
+    }
+    let away = sqlx::query(
+        "SELECT reason, starts_at, ends_at FROM time_off WHERE clinic_id = $1 AND therapist_id = $2 \
+         AND starts_at < $3 AND ends_at > $4 ORDER BY starts_at LIMIT 1",
+    )
+    .bind(clinic_id)
+    .bind(&therapist.id)
+    .bind(time.ends_at.as_millisecond())
+    .bind(time.starts_at.as_millisecond())
+    .fetch_optional(&mut *tx.tx)
+    .await?;
+    if let Some(row) = away {
+        let reason: String = row.try_get(0)?;
+        return Err(StoreError::Conflict(format!(
+            "{} is away {}{}; choose another time",
+            therapist.name,
+            local_span(zone, row.try_get(1)?, row.try_get(2)?),
+            if reason.is_empty() {
+                String::new()
+            } else {
+                format!(" ({reason})")
+            }
+        )));
     }
     // A client cannot be in two treatment rooms at once either.
     let client_clash = sqlx::query(&format!(
@@ -847,6 +1013,20 @@ impl Store {
         .iter()
         .map(|r| Ok((from_ms(r.try_get(0)?), from_ms(r.try_get(1)?))))
         .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut busy = busy;
+        for r in sqlx::query(
+            "SELECT starts_at, ends_at FROM time_off WHERE clinic_id = $1 AND therapist_id = $2 \
+             AND ends_at > $3 AND starts_at < $4",
+        )
+        .bind(&clinic_id)
+        .bind(&therapist_id)
+        .bind(now)
+        .bind(until.as_millisecond())
+        .fetch_all(&mut *tx.tx)
+        .await?
+        {
+            busy.push((from_ms(r.try_get(0)?), from_ms(r.try_get(1)?)));
+        }
         let last_note: Option<String> = sqlx::query_scalar(
             "SELECT MAX(session_date) FROM session_notes WHERE clinic_id = $1 AND client_id = $2 AND status = 'signed'",
         )

@@ -61,7 +61,7 @@ async fn migrations_apply_once(db: &TestDb) {
     store.close().await;
     let store = Store::open(&db.target()).await.unwrap();
     store.ping().await.unwrap();
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 7);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 8);
 }
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
@@ -1058,6 +1058,46 @@ async fn double_bookings_are_refused_even_when_racing(db: &TestDb) {
         store.clinic(&other).book(&booking(theirs, &contested), None).await,
         Err(StoreError::NotFound(_))
     ));
+    // Time off: refused over a booked appointment, then blocks bookings.
+    match scope
+        .add_time_off(&t, at("2026-03-30T08:00:00Z"), at("2026-03-30T18:00:00Z"), "training")
+        .await
+    {
+        Err(StoreError::Conflict(message)) => assert!(message.contains("booked appointments fall"), "{message}"),
+        other => panic!("time off over bookings must be refused: {other:?}"),
+    }
+    let off = scope
+        .add_time_off(&t, at("2026-04-06T00:00:00Z"), at("2026-04-11T00:00:00Z"), "holiday")
+        .await
+        .unwrap();
+    let during = slot(&t, None, "2026-04-07T09:00:00Z", "2026-04-07T10:00:00Z");
+    match scope.book(&booking(grace, &during), None).await {
+        Err(StoreError::Conflict(message)) => {
+            assert!(message.contains("is away") && message.contains("holiday"), "{message}")
+        }
+        other => panic!("booking in time off must be refused: {other:?}"),
+    }
+    assert!(matches!(
+        store
+            .clinic(&therapist)
+            .add_time_off(&o, at("2026-05-01T00:00:00Z"), at("2026-05-02T00:00:00Z"), "")
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert_eq!(
+        scope
+            .time_off_between(Some(&t), at("2026-04-01T00:00:00Z"), at("2026-05-01T00:00:00Z"))
+            .await
+            .unwrap(),
+        vec![off.clone()]
+    );
+    assert!(matches!(
+        store.clinic(&other).remove_time_off(&off.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    scope.remove_time_off(&off.id).await.unwrap();
+    scope.book(&booking(grace, &during), None).await.unwrap();
+
     // Hours: only the owner or the therapist themselves.
     let rows = vec![HoursRow {
         weekday: "monday".into(),

@@ -205,11 +205,14 @@ pub fn free_slots(
     myomap_schedule::free_slots(&request, hours, zone, &busy).map_err(|e| invalid(&e))
 }
 
-pub fn busy_of(appointments: &[Appointment]) -> Vec<(Timestamp, Timestamp)> {
+/// The times a therapist cannot be booked: appointments that hold their
+/// time, and time off.
+pub fn busy_of(appointments: &[Appointment], time_off: &[myomap_store::TimeOff]) -> Vec<(Timestamp, Timestamp)> {
     appointments
         .iter()
         .filter(|a| a.status.occupies_time())
         .map(|a| (a.starts_at, a.ends_at))
+        .chain(time_off.iter().map(|t| (t.starts_at, t.ends_at)))
         .collect()
 }
 
@@ -380,6 +383,39 @@ mod tests {
         let ics = ics_feed(&feed, "2026-03-26T12:00:00Z".parse().unwrap());
         assert!(ics.lines().all(|l| l.len() <= 75), "folded");
         insta::assert_snapshot!(ics.replace("\r\n", "\n"));
+    }
+}
+
+/// Reads and records time off typed by staff (API or form).
+pub async fn add_time_off(
+    scope: &ClinicScope<'_>,
+    zone: &TimeZone,
+    therapist_id: &str,
+    starts_at: &str,
+    ends_at: &str,
+    reason: &str,
+) -> Result<myomap_store::TimeOff, myomap_store::StoreError> {
+    let mut errors = ValidationErrors::default();
+    let start = parse_start("starts_at", starts_at, zone)
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
+    let end = parse_start("ends_at", ends_at, zone)
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
+    let reason = reason.trim();
+    if reason.chars().count() > 200 {
+        errors.add("reason", "at most 200 characters");
+    }
+    if let (Some(start), Some(end)) = (start, end) {
+        if end <= start {
+            errors.add("ends_at", "must be after the start");
+        } else if end.duration_since(start) > jiff::SignedDuration::from_hours(24 * 366) {
+            errors.add("ends_at", "time off is at most a year at a time");
+        }
+    }
+    match (start, end) {
+        (Some(start), Some(end)) if errors.is_empty() => scope.add_time_off(therapist_id, start, end, reason).await,
+        _ => Err(myomap_store::StoreError::Invalid(errors)),
     }
 }
 

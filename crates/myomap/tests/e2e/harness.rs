@@ -185,6 +185,10 @@ impl Api {
             .await
     }
 
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.send(self.http.delete(format!("{}{path}", self.base))).await
+    }
+
     pub async fn post_raw(
         &self,
         path: &str,

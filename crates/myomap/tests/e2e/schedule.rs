@@ -200,6 +200,50 @@ async fn the_calendar_api(db: &TestDb) {
     let (status, _) = desk.get("/api/v1/appointments?from=2030-04-01&days=99").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // Time off: refused over the booking on 6 April, then blocks its days.
+    let (status, problem) = desk
+        .post(
+            &format!("/api/v1/therapists/{therapist}/time-off"),
+            json!({"starts_at": "2030-04-06T00:00", "ends_at": "2030-04-08T00:00", "reason": "holiday"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    let (status, problem) = desk
+        .post(
+            &format!("/api/v1/therapists/{therapist}/time-off"),
+            json!({"starts_at": "2030-04-10T00:00", "ends_at": "2030-04-09T00:00"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "ends_at", "{problem}");
+    let (status, off) = desk
+        .post(
+            &format!("/api/v1/therapists/{therapist}/time-off"),
+            json!({"starts_at": "2030-04-09T00:00", "ends_at": "2030-04-11T00:00", "reason": "course"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{off}");
+    let (status, problem) = desk
+        .post(
+            "/api/v1/appointments",
+            json!({"client_id": grace, "therapist_id": therapist, "starts_at": "2030-04-10T10:00", "minutes": 30}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(problem["detail"].as_str().unwrap().contains("is away"), "{problem}");
+    let (_, slots) = desk
+        .get(&format!("/api/v1/therapists/{therapist}/slots?from=2030-04-09&days=2"))
+        .await;
+    assert_eq!(slots["slots"].as_array().unwrap().len(), 0, "no slots while away");
+    let (_, listed) = desk
+        .get(&format!("/api/v1/therapists/{therapist}/time-off?from=2030-04-01"))
+        .await;
+    assert_eq!(listed["time_off"][0]["local_start"], "2030-04-09T00:00", "{listed}");
+    let (status, _) = desk
+        .delete(&format!("/api/v1/time-off/{}", off["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
     // The iCalendar feed: secret address, initials only, UTC times.
     let (status, feed) = owner
         .post(&format!("/api/v1/therapists/{therapist}/calendar-feed"), json!({}))

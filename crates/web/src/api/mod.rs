@@ -14,7 +14,7 @@ mod score;
 mod session;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::AppState;
 
@@ -102,6 +102,11 @@ pub fn routes() -> Router<AppState> {
             get(schedule::hours).put(schedule::set_hours),
         )
         .route("/api/v1/therapists/{id}/slots", get(schedule::slots))
+        .route(
+            "/api/v1/therapists/{id}/time-off",
+            get(schedule::time_off).post(schedule::add_time_off),
+        )
+        .route("/api/v1/time-off/{id}", delete(schedule::remove_time_off))
         .route("/api/v1/therapists/{id}/calendar-feed", post(schedule::renew_feed))
         .route("/calendar/{token}", get(schedule::feed))
         .route("/api/v1/appointments", get(schedule::list).post(schedule::book))

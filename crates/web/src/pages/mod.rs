@@ -112,6 +112,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/schedule/rooms", post(schedule::add_room))
         .route("/schedule/time-zone", post(schedule::set_time_zone))
         .route("/schedule/feed", post(schedule::renew_feed))
+        .route("/schedule/time-off", post(schedule::add_time_off))
+        .route("/time-off/{id}/remove", post(schedule::remove_time_off))
         .route("/appointments/{id}", get(schedule::show_appointment))
         .route("/appointments/{id}/status", post(schedule::set_status))
         .route("/appointments/{id}/move", post(schedule::move_appointment))

@@ -56,6 +56,7 @@ struct DayPage {
     therapist_name: String,
     therapists: Vec<(String, String)>,
     agenda: Vec<AgendaRow>,
+    away: Vec<String>,
     free: Vec<(String, String)>,
     open_hours: String,
     zone: String,
@@ -159,6 +160,31 @@ fn agenda_row(a: &Appointment, zone: &TimeZone, flags: Vec<(&'static str, String
     }
 }
 
+/// "Away 09:00–17:00 (holiday)" for the part of the time off on `day`.
+fn away_line(t: &myomap_store::TimeOff, day: Date, zone: &TimeZone) -> String {
+    let (start, end) = day_span(day, zone);
+    let from = if t.starts_at <= start {
+        "start of day".to_owned()
+    } else {
+        local_time(t.starts_at, zone)
+    };
+    let to = if t.ends_at >= end {
+        "end of day".to_owned()
+    } else {
+        local_time(t.ends_at, zone)
+    };
+    let span = if t.starts_at <= start && t.ends_at >= end {
+        "all day".to_owned()
+    } else {
+        format!("{from}–{to}")
+    };
+    if t.reason.is_empty() {
+        format!("Away {span}")
+    } else {
+        format!("Away {span} ({})", t.reason)
+    }
+}
+
 fn hours_text(hours: &WeeklyHours, day: Date, zone: &TimeZone) -> String {
     let spans: Vec<String> = hours
         .open_on(day, zone)
@@ -188,6 +214,11 @@ pub async fn day(
         .appointments_between(Some(&therapist.id), start, end)
         .await
         .map_err(store_err(&actor))?;
+    let time_off = scope
+        .time_off_between(Some(&therapist.id), start, end)
+        .await
+        .map_err(store_err(&actor))?;
+    let away = time_off.iter().map(|t| away_line(t, day, &zone)).collect();
     let clinical = actor.role.reads_clinical_record();
     let shown: Vec<&Appointment> = appointments
         .iter()
@@ -210,7 +241,7 @@ pub async fn day(
     let free = scheduling::free_slots(
         &hours,
         &zone,
-        &scheduling::busy_of(&appointments),
+        &scheduling::busy_of(&appointments, &time_off),
         day,
         1,
         length,
@@ -238,6 +269,7 @@ pub async fn day(
         therapist_name: therapist.name.clone(),
         therapists: options(&therapists),
         agenda,
+        away,
         free,
         open_hours: hours_text(&hours, day, &zone),
         zone: actor.time_zone.clone(),
@@ -250,6 +282,7 @@ pub struct WeekDay {
     pub date: String,
     pub label: String,
     pub hours: String,
+    pub away: Vec<String>,
     pub rows: Vec<AgendaRow>,
 }
 
@@ -287,6 +320,10 @@ pub async fn week(
     let hours = scheduling::hours_of(&scope, &therapist.id)
         .await
         .map_err(store_err(&actor))?;
+    let time_off = scope
+        .time_off_between(Some(&therapist.id), start, end)
+        .await
+        .map_err(store_err(&actor))?;
     let shown: Vec<&Appointment> = appointments
         .iter()
         .filter(|a| a.status != AppointmentStatus::Cancelled)
@@ -298,6 +335,14 @@ pub async fn week(
             date: d.to_string(),
             label: d.strftime("%a %-d %b").to_string(),
             hours: hours_text(&hours, *d, &zone),
+            away: time_off
+                .iter()
+                .filter(|t| {
+                    let (s, e) = day_span(*d, &zone);
+                    t.starts_at < e && t.ends_at > s
+                })
+                .map(|t| away_line(t, *d, &zone))
+                .collect(),
             rows: shown
                 .iter()
                 .filter(|a| scheduling::local_date(a.starts_at, &zone) == *d)
@@ -643,6 +688,9 @@ struct SettingsPage {
     owner: bool,
     errors: ValidationErrors,
     csrf: String,
+    /// (id, span, reason) of upcoming time off.
+    time_off: Vec<(String, String, String)>,
+    typed_off: (String, String, String),
 }
 
 const WEEKDAYS: [&str; 7] = [
@@ -711,6 +759,31 @@ async fn settings_page(
         owner: actor.role == myomap_domain::Role::Owner,
         errors,
         csrf: actor.csrf_token.clone(),
+        time_off: {
+            let zone = zone_of(actor);
+            let now = jiff::Timestamp::now();
+            let until = now
+                .checked_add(jiff::SignedDuration::from_hours(24 * 400))
+                .unwrap_or(now);
+            scope
+                .time_off_between(Some(&chosen.id), now, until)
+                .await
+                .map_err(store_err(actor))?
+                .iter()
+                .map(|t| {
+                    (
+                        t.id.clone(),
+                        format!(
+                            "{} – {}",
+                            scheduling::local_text(t.starts_at, &zone),
+                            scheduling::local_text(t.ends_at, &zone)
+                        ),
+                        t.reason.clone(),
+                    )
+                })
+                .collect()
+        },
+        typed_off: Default::default(),
     })
 }
 
@@ -1024,4 +1097,59 @@ pub async fn message_retry(
         .await
         .map_err(store_err(&actor))?;
     Ok(Redirect::to("/messages?notice=Queued+again").into_response())
+}
+
+pub async fn add_time_off(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, PageError> {
+    let therapist = value(&pairs, "therapist").to_owned();
+    let (starts, ends, reason) = (
+        value(&pairs, "off_starts"),
+        value(&pairs, "off_ends"),
+        value(&pairs, "off_reason"),
+    );
+    let scope = state.store.clinic(&actor);
+    match scheduling::add_time_off(&scope, &zone_of(&actor), &therapist, starts, ends, reason).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/schedule/settings?therapist={therapist}&notice=Time+off+saved"
+        ))
+        .into_response()),
+        Err(e) => {
+            let errors = match e {
+                StoreError::Invalid(errors) => {
+                    let mut named = ValidationErrors::default();
+                    for e in errors.0 {
+                        named.add("time_off", e.message);
+                    }
+                    named
+                }
+                StoreError::Conflict(m) | StoreError::Forbidden(m) => ValidationErrors::single("time_off", m),
+                other => return Err(store_err(&actor)(other)),
+            };
+            let mut page = settings_page(&state, &actor, Some(&therapist), None, errors).await?;
+            page.typed_off = (starts.to_owned(), ends.to_owned(), reason.to_owned());
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+pub async fn remove_time_off(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, PageError> {
+    state
+        .store
+        .clinic(&actor)
+        .remove_time_off(&id)
+        .await
+        .map_err(store_err(&actor))?;
+    Ok(Redirect::to(&format!(
+        "/schedule/settings?therapist={}&notice=Time+off+removed",
+        value(&pairs, "therapist")
+    ))
+    .into_response())
 }
