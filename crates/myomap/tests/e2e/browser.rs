@@ -603,6 +603,15 @@ async fn booking_with_a_refused_double_booking_and_home_care_by_link() {
     browser.goto(&server.url("/login")).await.unwrap();
     sign_in(&browser, "therapist@demo.test", "demo-therapist").await;
     browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
+    // The therapist's own day carries each client's flags.
+    browser.goto(&server.url("/schedule")).await.unwrap();
+    let page = wait_for_text(&browser, "Sam Rivera").await;
+    assert!(page.contains("class=\"flags\""), "clinical roles see the flags column");
+    screenshot(&browser, "23-therapist-day-with-flags").await;
+    browser.goto(&server.url("/schedule/week")).await.unwrap();
+    click_and_load(&browser, "a[rel=next]").await;
+    wait_for_text(&browser, "training course").await;
+    screenshot(&browser, "24-therapist-next-week-with-time-off").await;
     browser.goto(&client_url).await.unwrap();
     click_and_load(&browser, "form[action$='/home-care'] button").await;
     wait_for_text(&browser, "Client link").await;
