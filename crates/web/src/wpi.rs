@@ -10,16 +10,26 @@ use myomap_domain::record::PainMark;
 
 /// `"face.jaw" -> "jaw"`: WPI ids without the side suffix for sided areas.
 fn table() -> &'static HashMap<String, String> {
-    static TABLE: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
-        #[derive(serde::Deserialize)]
-        struct File {
-            areas: HashMap<String, String>,
-        }
-        toml::from_str::<File>(include_str!("../assets/wpi-areas.toml"))
-            .map(|f| f.areas)
-            .unwrap_or_default()
-    });
+    static TABLE: LazyLock<HashMap<String, String>> = LazyLock::new(load);
     &TABLE
+}
+
+/// Like the other compiled-in clinical data (the plans crate's protocols),
+/// a broken file is a build defect caught by the unit tests, not a state to
+/// run in: an empty table would silently pre-fill nothing.
+#[expect(
+    clippy::panic,
+    reason = "the file is compiled in and a unit test parses it: a broken file is a build defect"
+)]
+fn load() -> HashMap<String, String> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        areas: HashMap<String, String>,
+    }
+    match toml::from_str::<File>(include_str!("../assets/wpi-areas.toml")) {
+        Ok(file) => file.areas,
+        Err(e) => panic!("compiled-in wpi-areas.toml is invalid: {e}"),
+    }
 }
 
 /// Every WPI area id of the criteria.
