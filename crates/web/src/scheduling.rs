@@ -316,6 +316,41 @@ mod tests {
         assert_eq!(junk.0[0].field, "starts_at");
     }
 
+    proptest::proptest! {
+        /// Any wall-clock minute of 2026 in London reads back as itself,
+        /// except the skipped hour, which is refused naming the field; an
+        /// RFC 3339 instant reads back exactly.
+        #[test]
+        fn start_times_read_back_as_typed(minute in 0i64..(365 * 24 * 60), zone_name in proptest::sample::select(vec!["Europe/London", "America/New_York", "UTC"])) {
+            let zone = zone_named(zone_name);
+            let civil = jiff::civil::date(2026, 1, 1)
+                .to_datetime(jiff::civil::Time::midnight())
+                .checked_add(jiff::Span::new().minutes(minute))
+                .unwrap();
+            let typed = civil.strftime("%Y-%m-%dT%H:%M").to_string();
+            let in_gap = matches!(zone.to_ambiguous_zoned(civil).offset(), jiff::tz::AmbiguousOffset::Gap { .. });
+            match parse_start("starts_at", &typed, &zone) {
+                Ok(ts) => {
+                    proptest::prop_assert!(!in_gap, "{typed} is skipped by the clocks");
+                    proptest::prop_assert_eq!(ts.to_zoned(zone.clone()).datetime(), civil);
+                    proptest::prop_assert_eq!(parse_start("starts_at", &ts.to_string(), &zone).unwrap(), ts);
+                }
+                Err(errors) => {
+                    proptest::prop_assert!(in_gap, "{typed}: {errors}");
+                    proptest::prop_assert_eq!(errors.0[0].field.as_str(), "starts_at");
+                }
+            }
+        }
+
+        /// Nothing typed makes the reader panic, and every refusal names the field.
+        #[test]
+        fn any_text_is_read_or_refused_by_name(text in ".{0,40}") {
+            if let Err(errors) = parse_start("starts_at", &text, &zone_named("Europe/London")) {
+                proptest::prop_assert_eq!(errors.0[0].field.as_str(), "starts_at");
+            }
+        }
+    }
+
     #[test]
     fn a_day_across_the_clock_change_is_23_or_25_hours() {
         let london = zone_named("Europe/London");
