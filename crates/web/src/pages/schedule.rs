@@ -564,6 +564,7 @@ struct AppointmentPage {
     booked: bool,
     day_link: String,
     form: BookingForm,
+    clinical: bool,
 }
 
 async fn appointment_page(
@@ -601,6 +602,7 @@ async fn appointment_page(
         booked: appointment.status == AppointmentStatus::Booked,
         day_link: day_link(appointment, &zone, ""),
         form,
+        clinical: actor.role.writes_clinical_record(),
     })
 }
 
