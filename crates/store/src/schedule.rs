@@ -429,8 +429,45 @@ impl ClinicScope<'_> {
     /// Books an appointment, refusing a double booking of the therapist or
     /// the room, and queues its reminder in the same transaction.
     pub async fn book(&self, new: &NewAppointment, reminder: Option<OutboxDraft>) -> Result<Appointment, StoreError> {
+        let mut booked = self.book_series(&[(new.clone(), reminder)]).await?;
+        booked
+            .pop()
+            .ok_or_else(|| StoreError::Internal("a booking returned nothing".into()))
+    }
+
+    /// Books a series (a plan's sessions) all or nothing, in one
+    /// transaction: a clash of any one refuses the lot, naming which.
+    pub async fn book_series(
+        &self,
+        series: &[(NewAppointment, Option<OutboxDraft>)],
+    ) -> Result<Vec<Appointment>, StoreError> {
         let mut tx = self.store.write_tx().await?;
-        self.require_client(&mut tx, new.client).await?;
+        let mut booked = Vec::with_capacity(series.len());
+        for (n, (new, reminder)) in series.iter().enumerate() {
+            let id = self
+                .book_in(&mut tx, new, reminder.as_ref())
+                .await
+                .map_err(|e| match e {
+                    StoreError::Conflict(m) if series.len() > 1 => StoreError::Conflict(format!(
+                        "appointment {} of {}: {m}; nothing was booked",
+                        n + 1,
+                        series.len()
+                    )),
+                    other => other,
+                })?;
+            booked.push(fetch_appointment(&mut tx, &self.clinic_id, &id).await?);
+        }
+        tx.commit().await?;
+        Ok(booked)
+    }
+
+    async fn book_in(
+        &self,
+        tx: &mut WriteTx<'_>,
+        new: &NewAppointment,
+        reminder: Option<&OutboxDraft>,
+    ) -> Result<String, StoreError> {
+        self.require_client(tx, new.client).await?;
         let id = uuid::Uuid::now_v7().to_string();
         let time = NewTime {
             therapist_id: new.therapist_id.clone(),
@@ -439,15 +476,7 @@ impl ClinicScope<'_> {
             ends_at: new.ends_at,
             minutes: new.minutes,
         };
-        claim_time(
-            &mut tx,
-            &self.clinic_id,
-            &self.zone(),
-            &time,
-            &new.client.to_string(),
-            &id,
-        )
-        .await?;
+        claim_time(tx, &self.clinic_id, &self.zone(), &time, &new.client.to_string(), &id).await?;
         let now = now_ms();
         sqlx::query(
             "INSERT INTO appointments (id, clinic_id, client_id, therapist_id, room_id, starts_at, ends_at, minutes, status, note, booked_by, created_at, updated_at) \
@@ -467,12 +496,10 @@ impl ClinicScope<'_> {
         .execute(&mut *tx.tx)
         .await?;
         if let Some(reminder) = reminder {
-            outbox::enqueue(&mut tx, &self.clinic_id, new.client, &id, &reminder).await?;
+            outbox::enqueue(tx, &self.clinic_id, new.client, &id, reminder).await?;
         }
-        self.audit(&mut tx, "appointment.book", "appointment", &id).await?;
-        let booked = fetch_appointment(&mut tx, &self.clinic_id, &id).await?;
-        tx.commit().await?;
-        Ok(booked)
+        self.audit(tx, "appointment.book", "appointment", &id).await?;
+        Ok(id)
     }
 
     /// Moves an appointment (time, therapist or room), with the same

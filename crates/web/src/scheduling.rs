@@ -473,7 +473,18 @@ pub struct BookingRequest {
     /// Book even outside the therapist's working hours.
     #[serde(default)]
     pub outside_hours: bool,
+    /// Book this many appointments in a series (1–20; default 1), all or
+    /// nothing: a plan's sessions in one go.
+    #[serde(default)]
+    pub repeat: Option<u16>,
+    /// Days between the appointments of a series (1–60; default 7), at the
+    /// same wall-clock time.
+    #[serde(default)]
+    pub every_days: Option<u16>,
 }
+
+/// Most appointments booked in one series.
+pub const MAX_SERIES: u16 = 20;
 
 /// The checked time of a booking request; store errors (double bookings)
 /// come later, from the booking's own transaction.
@@ -561,21 +572,77 @@ pub async fn reminder_for(
 }
 
 /// Books for staff: checks, then books with its reminder in one transaction.
+/// The starts of a series: the same wall-clock time every `every` days.
+fn series_requests(
+    first: &BookingRequest,
+    first_start: Timestamp,
+    zone: &TimeZone,
+) -> Result<Vec<BookingRequest>, ValidationErrors> {
+    let repeat = first.repeat.unwrap_or(1);
+    let every = first.every_days.unwrap_or(7);
+    let mut errors = ValidationErrors::default();
+    if !(1..=MAX_SERIES).contains(&repeat) {
+        errors.add(
+            "repeat",
+            format!("must be from 1 to {MAX_SERIES} appointments, not {repeat}"),
+        );
+    }
+    if !(1..=60).contains(&every) {
+        errors.add("every_days", format!("must be from 1 to 60 days, not {every}"));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let wall = first_start.to_zoned(zone.clone()).datetime();
+    (0..i64::from(repeat))
+        .map(|k| {
+            let at = wall
+                .checked_add(jiff::Span::new().days(k * i64::from(every)))
+                .map_err(|e| ValidationErrors::single("every_days", e.to_string()))?;
+            Ok(BookingRequest {
+                starts_at: at.strftime("%Y-%m-%dT%H:%M").to_string(),
+                repeat: None,
+                every_days: None,
+                ..first.clone()
+            })
+        })
+        .collect()
+}
+
+/// Books for staff: checks every appointment of the request (a series
+/// when `repeat` > 1), then books them with their reminders in one
+/// transaction.
 pub async fn book(
     state: &crate::AppState,
     actor: &Actor,
     request: &BookingRequest,
-) -> Result<Appointment, myomap_store::StoreError> {
+) -> Result<Vec<Appointment>, myomap_store::StoreError> {
     let scope = state.store.clinic(actor);
     let zone = zone_of(actor);
     let client: myomap_domain::ClientId = request.client_id.parse().map_err(|_| {
         myomap_store::StoreError::Invalid(ValidationErrors::single("client_id", "must be a client's id (a UUID)"))
     })?;
-    let (time, length) = checked_time(&scope, &zone, request).await?;
-    let reminder = reminder_for(state, actor, client, &time, length).await?;
-    scope
-        .book(
-            &myomap_store::NewAppointment {
+    let (first, _) = checked_time(&scope, &zone, request).await?;
+    let requests = series_requests(request, first.starts_at, &zone).map_err(myomap_store::StoreError::Invalid)?;
+    let count = requests.len();
+    let mut series = Vec::with_capacity(count);
+    for (n, one) in requests.iter().enumerate() {
+        let (time, length) = checked_time(&scope, &zone, one).await.map_err(|e| match e {
+            myomap_store::StoreError::Invalid(errors) if count > 1 => {
+                let mut named = ValidationErrors::default();
+                for e in errors.0 {
+                    named.add(
+                        e.field,
+                        format!("appointment {} of {count} ({}): {}", n + 1, one.starts_at, e.message),
+                    );
+                }
+                myomap_store::StoreError::Invalid(named)
+            }
+            other => other,
+        })?;
+        let reminder = reminder_for(state, actor, client, &time, length).await?;
+        series.push((
+            myomap_store::NewAppointment {
                 client,
                 therapist_id: time.therapist_id,
                 room_id: time.room_id,
@@ -585,8 +652,9 @@ pub async fn book(
                 note: request.note.trim().to_owned(),
             },
             reminder,
-        )
-        .await
+        ));
+    }
+    scope.book_series(&series).await
 }
 
 /// Moves an appointment for staff, replacing its reminder.

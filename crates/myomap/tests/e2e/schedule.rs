@@ -317,6 +317,52 @@ async fn the_calendar_api(db: &TestDb) {
     let (_, theirs) = desk.get(&format!("/api/v1/clients/{grace}/appointments")).await;
     assert_eq!(theirs["appointments"].as_array().unwrap().len(), 2);
 
+    // A series of a plan's sessions: same wall-clock time across the clock
+    // change, all or nothing.
+    let alan = owner.create_client("Alan", "Turing").await;
+    let (status, series) = desk
+        .post(
+            "/api/v1/appointments",
+            json!({"client_id": alan, "therapist_id": therapist, "starts_at": "2030-03-19T11:00", "minutes": 60, "repeat": 3, "every_days": 7}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{series}");
+    let starts: Vec<&str> = series["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["starts_at"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        starts,
+        ["2030-03-19T11:00:00Z", "2030-03-26T11:00:00Z", "2030-04-02T10:00:00Z"]
+    );
+    let (status, problem) = desk
+        .post(
+            "/api/v1/appointments",
+            json!({"client_id": grace, "therapist_id": therapist, "starts_at": "2030-03-12T11:00", "minutes": 60, "repeat": 3, "every_days": 7}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("appointment 2 of 3"),
+        "{problem}"
+    );
+    let (_, march) = desk.get("/api/v1/appointments?from=2030-03-12&days=1").await;
+    assert_eq!(
+        march["appointments"].as_array().unwrap().len(),
+        0,
+        "nothing of a refused series is kept"
+    );
+    let (status, problem) = desk
+        .post(
+            "/api/v1/appointments",
+            json!({"client_id": grace, "therapist_id": therapist, "starts_at": "2030-05-07T11:00", "minutes": 60, "repeat": 50}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "repeat", "{problem}");
+
     // Another clinic sees nothing of it.
     add_user(db, "Other Clinic", "o@other.test", "owner");
     let other = Api::login(&server, "o@other.test", PASSWORD).await;

@@ -285,7 +285,7 @@ fn range(params: &RangeParams, zone: &jiff::tz::TimeZone) -> Result<(Date, u16),
     Ok((from, days))
 }
 
-/// Book an appointment. A double booking of the therapist or the room is refused (409) naming the appointment in the way.
+/// Book an appointment, or a series with `repeat` and `every_days` (all or nothing). A double booking of the therapist, the room or the client is refused (409) naming the appointment in the way.
 #[utoipa::path(
     post,
     path = "/api/v1/appointments",
@@ -294,7 +294,7 @@ fn range(params: &RangeParams, zone: &jiff::tz::TimeZone) -> Result<(Date, u16),
     security(("bearer" = [])),
     request_body = BookingRequest,
     responses(
-        (status = 201, description = "The appointment; its reminder is queued in the outbox.", body = Object),
+        (status = 201, description = "The appointment (the first of a series, with `series` listing them all); reminders are queued in the outbox.", body = Object),
         (status = 401, response = schemas::Unauthorized),
         (status = 404, response = schemas::NotFound),
         (status = 409, response = schemas::Conflict),
@@ -306,8 +306,14 @@ pub async fn book(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<BookingRequest>,
 ) -> Result<Response, Problem> {
+    let zone = zone_of(&actor);
     let booked = scheduling::book(&state, &actor, &body).await?;
-    Ok((StatusCode::CREATED, Json(appointment_json(&booked, &zone_of(&actor)))).into_response())
+    let first = booked.first().ok_or_else(|| Problem::not_found("appointment"))?;
+    let mut answer = appointment_json(first, &zone);
+    if booked.len() > 1 {
+        answer["series"] = booked.iter().map(|a| appointment_json(a, &zone)).collect();
+    }
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 /// One appointment.

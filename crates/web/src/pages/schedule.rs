@@ -402,6 +402,8 @@ struct BookingForm {
     errors: ValidationErrors,
     zone: String,
     csrf: String,
+    repeat: String,
+    every_days: String,
 }
 
 impl BookingForm {
@@ -480,6 +482,8 @@ async fn booking_form(
         errors,
         zone: actor.time_zone.clone(),
         csrf: actor.csrf_token.clone(),
+        repeat: request.repeat.unwrap_or(1).to_string(),
+        every_days: request.every_days.unwrap_or(7).to_string(),
     })
 }
 
@@ -515,6 +519,12 @@ fn request_from(pairs: &Pairs) -> BookingRequest {
         minutes: value(pairs, "minutes").parse().unwrap_or(0),
         note: value(pairs, "note").to_owned(),
         outside_hours: super::record::checked(pairs, "outside_hours"),
+        repeat: Some(value(pairs, "repeat"))
+            .filter(|r| !r.is_empty())
+            .map(|r| r.parse().unwrap_or(0)),
+        every_days: Some(value(pairs, "every_days"))
+            .filter(|r| !r.is_empty())
+            .map(|r| r.parse().unwrap_or(0)),
     }
 }
 
@@ -543,7 +553,17 @@ pub async fn book(
 ) -> Result<Response, PageError> {
     let request = request_from(&pairs);
     match scheduling::book(&state, &actor, &request).await {
-        Ok(booked) => Ok(Redirect::to(&day_link(&booked, &zone_of(&actor), "Appointment booked")).into_response()),
+        Ok(booked) => {
+            let notice = if booked.len() > 1 {
+                format!("{} appointments booked", booked.len())
+            } else {
+                "Appointment booked".to_owned()
+            };
+            match booked.first() {
+                Some(first) => Ok(Redirect::to(&day_link(first, &zone_of(&actor), &notice)).into_response()),
+                None => Err(store_err(&actor)(StoreError::NotFound("appointment"))),
+            }
+        }
         Err(e) => {
             let errors = form_errors(e).map_err(store_err(&actor))?;
             let form = booking_form(&state, &actor, &request, "", errors).await?;
@@ -587,6 +607,8 @@ async fn appointment_page(
         minutes: appointment.minutes,
         note: appointment.note.clone(),
         outside_hours: false,
+        repeat: None,
+        every_days: None,
     });
     let mut form = booking_form(state, actor, &request, "", errors).await?;
     form.heading = "Move this appointment".into();
