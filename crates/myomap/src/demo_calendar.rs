@@ -92,6 +92,8 @@ pub async fn seed(store: &Store, clients: &[ClientId]) -> anyhow::Result<usize> 
                 let details = scope.get_client(client).await?;
                 let reminder = scheduling::reminder(
                     ReminderFacts {
+                        // Seeding has no address to link to.
+                        link_base: None,
                         clinic_name: &owner.clinic_name,
                         client_given_name: &details.given_name,
                         recipient: details.email.clone(),

@@ -48,7 +48,10 @@ pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};
 pub use intakes::{Intake, IntakeStatus, ScreeningResult};
 pub use links::{IssuedLink, LinkGrant, LinkPurpose};
 pub use notes::{Checkin, FlaggedCheckin, NoteRecord, NoteStatus, Recipient};
-pub use outbox::{ClaimedMessage, Delivery, MAX_ATTEMPTS, OutboxDraft, OutboxMessage, OutboxStatus, redact_links};
+pub use outbox::{
+    APPOINTMENT_LINK_MARKER, ClaimedMessage, Delivery, MAX_ATTEMPTS, OutboxDraft, OutboxMessage, OutboxStatus,
+    redact_links,
+};
 pub use plans::{PlanStatus, StoredPlan};
 pub use questionnaires::{Questionnaire, ScoredAnswers};
 pub use record::ClientRecord;

@@ -23,6 +23,8 @@ pub enum LinkPurpose {
     HomeCare,
     /// Booking one appointment online; the target is `CLIENT_ID:THERAPIST_ID`.
     Booking,
+    /// One booked appointment, to see or cancel it; open until it starts.
+    Appointment,
 }
 
 impl LinkPurpose {
@@ -33,6 +35,7 @@ impl LinkPurpose {
             LinkPurpose::Questionnaire => "questionnaire",
             LinkPurpose::HomeCare => "home_care",
             LinkPurpose::Booking => "booking",
+            LinkPurpose::Appointment => "appointment",
         }
     }
 
@@ -43,6 +46,7 @@ impl LinkPurpose {
             "questionnaire" => Ok(LinkPurpose::Questionnaire),
             "home_care" => Ok(LinkPurpose::HomeCare),
             "booking" => Ok(LinkPurpose::Booking),
+            "appointment" => Ok(LinkPurpose::Appointment),
             other => Err(StoreError::Internal(format!("unknown link purpose {other}"))),
         }
     }
@@ -71,6 +75,44 @@ pub(crate) struct ConsumedLink {
     pub target_id: String,
 }
 
+/// Issues a link inside a transaction for any actor (a staff member or, for
+/// online booking, the client's own link): the token is returned once.
+pub(crate) async fn issue_link_in(
+    tx: &mut WriteTx<'_>,
+    clinic_id: &str,
+    client_id: &str,
+    created_by: &str,
+    purpose: LinkPurpose,
+    target_id: &str,
+    expires_at: i64,
+) -> Result<IssuedLink, StoreError> {
+    let token = random_token();
+    // A new link for the same target replaces the old one.
+    sqlx::query("DELETE FROM client_links WHERE clinic_id = $1 AND target_id = $2 AND used_at IS NULL")
+        .bind(clinic_id)
+        .bind(target_id)
+        .execute(&mut *tx.tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO client_links (token_hash, clinic_id, client_id, purpose, target_id, created_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(token_hash(&token))
+    .bind(clinic_id)
+    .bind(client_id)
+    .bind(purpose.as_str())
+    .bind(target_id)
+    .bind(created_by)
+    .bind(now_ms())
+    .bind(expires_at)
+    .execute(&mut *tx.tx)
+    .await?;
+    Ok(IssuedLink {
+        token,
+        expires_at: from_ms(expires_at),
+    })
+}
+
 impl ClinicScope<'_> {
     pub(crate) async fn issue_link(
         &self,
@@ -80,28 +122,16 @@ impl ClinicScope<'_> {
         target_id: &str,
         ttl: Duration,
     ) -> Result<IssuedLink, StoreError> {
-        let token = random_token();
-        let now = now_ms();
-        let expires_at = now.saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX / 2));
-        // A new link for the same target replaces the old one.
-        sqlx::query("DELETE FROM client_links WHERE clinic_id = $1 AND target_id = $2 AND used_at IS NULL")
-            .bind(&self.clinic_id)
-            .bind(target_id)
-            .execute(&mut *tx.tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO client_links (token_hash, clinic_id, client_id, purpose, target_id, created_by, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        let expires_at = now_ms().saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX / 2));
+        let link = issue_link_in(
+            tx,
+            &self.clinic_id,
+            &client.to_string(),
+            &self.actor_id,
+            purpose,
+            target_id,
+            expires_at,
         )
-        .bind(token_hash(&token))
-        .bind(&self.clinic_id)
-        .bind(client.to_string())
-        .bind(purpose.as_str())
-        .bind(target_id)
-        .bind(&self.actor_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx.tx)
         .await?;
         self.audit(
             tx,
@@ -110,10 +140,7 @@ impl ClinicScope<'_> {
             target_id,
         )
         .await?;
-        Ok(IssuedLink {
-            token,
-            expires_at: from_ms(expires_at),
-        })
+        Ok(link)
     }
 }
 

@@ -26,6 +26,12 @@ pub enum Delivery {
     ByHand,
 }
 
+/// Written into a draft about an appointment where its client link goes:
+/// storage issues the link in the transaction that books the appointment
+/// and puts its token in place of the marker (the web layer writes the
+/// address around it, e.g. `https://clinic.example/c/{appointment-link}`).
+pub const APPOINTMENT_LINK_MARKER: &str = "{appointment-link}";
+
 /// A message to queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxDraft {

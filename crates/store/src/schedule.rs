@@ -21,8 +21,8 @@ use sqlx::Row;
 
 use crate::accounts::{random_token, token_hash};
 use crate::audit::{self, AuditEvent};
-use crate::links::{IssuedLink, LinkGrant, LinkPurpose};
-use crate::outbox::{self, OutboxDraft};
+use crate::links::{IssuedLink, LinkGrant, LinkPurpose, issue_link_in};
+use crate::outbox::{self, APPOINTMENT_LINK_MARKER, OutboxDraft};
 use crate::time::{from_ms, now_ms};
 use crate::tx::WriteTx;
 use crate::{ClinicScope, Store, StoreError};
@@ -496,7 +496,16 @@ impl ClinicScope<'_> {
         .execute(&mut *tx.tx)
         .await?;
         if let Some(reminder) = reminder {
-            outbox::enqueue(tx, &self.clinic_id, new.client, &id, reminder).await?;
+            enqueue_about_appointment(
+                tx,
+                &self.clinic_id,
+                new.client,
+                &id,
+                new.starts_at,
+                &self.actor_id,
+                reminder,
+            )
+            .await?;
         }
         self.audit(tx, "appointment.book", "appointment", &id).await?;
         Ok(id)
@@ -545,7 +554,16 @@ impl ClinicScope<'_> {
         .await?;
         outbox::cancel_pending_for(&mut tx, &self.clinic_id, id).await?;
         if let Some(reminder) = reminder {
-            outbox::enqueue(&mut tx, &self.clinic_id, current.client_id, id, &reminder).await?;
+            enqueue_about_appointment(
+                &mut tx,
+                &self.clinic_id,
+                current.client_id,
+                id,
+                time.starts_at,
+                &self.actor_id,
+                &reminder,
+            )
+            .await?;
         }
         self.audit(&mut tx, "appointment.reschedule", "appointment", id).await?;
         let moved = fetch_appointment(&mut tx, &self.clinic_id, id).await?;
@@ -851,6 +869,36 @@ async fn therapist_in(tx: &mut WriteTx<'_>, clinic_id: &str, id: &str) -> Result
         return Err(StoreError::NotFound("therapist"));
     }
     Ok(member)
+}
+
+/// Queues a message about an appointment; a draft carrying
+/// [`APPOINTMENT_LINK_MARKER`] gets the appointment's client link, issued
+/// here, open until the appointment starts.
+async fn enqueue_about_appointment(
+    tx: &mut WriteTx<'_>,
+    clinic_id: &str,
+    client: ClientId,
+    appointment_id: &str,
+    starts_at: Timestamp,
+    actor: &str,
+    draft: &OutboxDraft,
+) -> Result<(), StoreError> {
+    let mut draft = draft.clone();
+    if draft.body.contains(APPOINTMENT_LINK_MARKER) {
+        let link = issue_link_in(
+            tx,
+            clinic_id,
+            &client.to_string(),
+            actor,
+            LinkPurpose::Appointment,
+            appointment_id,
+            starts_at.as_millisecond(),
+        )
+        .await?;
+        draft.body = draft.body.replace(APPOINTMENT_LINK_MARKER, &link.token);
+    }
+    outbox::enqueue(tx, clinic_id, client, appointment_id, &draft).await?;
+    Ok(())
 }
 
 fn check_version(current: &Appointment, expected: i64) -> Result<(), StoreError> {
@@ -1162,7 +1210,7 @@ impl Store {
             .parse()
             .map_err(|_| StoreError::Internal("corrupt booking link client".into()))?;
         if let Some(reminder) = reminder {
-            outbox::enqueue(&mut tx, &link.clinic_id, client, &id, &reminder).await?;
+            enqueue_about_appointment(&mut tx, &link.clinic_id, client, &id, starts_at, &actor, &reminder).await?;
         }
         audit::append(
             &mut tx,
@@ -1178,5 +1226,82 @@ impl Store {
         let booked = fetch_appointment(&mut tx, &link.clinic_id, &id).await?;
         tx.commit().await?;
         Ok(booked)
+    }
+}
+
+impl Store {
+    /// The appointment behind a client's appointment link, with the
+    /// clinic's time zone (the link stays open until it starts).
+    pub async fn appointment_by_link(&self, token: &str) -> Result<(LinkGrant, Appointment, String), StoreError> {
+        let grant = self.open_link(token).await?;
+        if grant.purpose != LinkPurpose::Appointment {
+            return Err(StoreError::NotFound("link"));
+        }
+        let clinic: (String, String) = {
+            let row = sqlx::query(
+                "SELECT a.clinic_id, c.time_zone FROM appointments a JOIN clinics c ON c.id = a.clinic_id WHERE a.id = $1",
+            )
+            .bind(&grant.target_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("link"))?;
+            (row.try_get(0)?, row.try_get(1)?)
+        };
+        let mut tx = self.write_tx().await?;
+        let appointment = fetch_appointment(&mut tx, &clinic.0, &grant.target_id).await?;
+        tx.commit().await?;
+        Ok((grant, appointment, clinic.1))
+    }
+
+    /// The client cancels through their link, at least `notice` before the
+    /// start; the link is used up and the unsent reminder withdrawn. Returns
+    /// the appointment and the clinic's time zone.
+    pub async fn cancel_via_link(
+        &self,
+        token: &str,
+        notice: jiff::SignedDuration,
+    ) -> Result<(Appointment, String), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let link = Store::consume_link(&mut tx, token, LinkPurpose::Appointment).await?;
+        let current = fetch_appointment(&mut tx, &link.clinic_id, &link.target_id).await?;
+        if current.status != AppointmentStatus::Booked {
+            return Err(StoreError::Gone(format!(
+                "This appointment is {} already.",
+                current.status.label().to_lowercase()
+            )));
+        }
+        if current.starts_at.duration_since(Timestamp::now()) < notice {
+            return Err(StoreError::Conflict(format!(
+                "Online cancellation closes {} hours before the appointment; please call the clinic.",
+                notice.as_hours()
+            )));
+        }
+        sqlx::query(
+            "UPDATE appointments SET status = 'cancelled', updated_at = $1, version = version + 1 WHERE id = $2 AND clinic_id = $3",
+        )
+        .bind(now_ms())
+        .bind(&link.target_id)
+        .bind(&link.clinic_id)
+        .execute(&mut *tx.tx)
+        .await?;
+        outbox::cancel_pending_for(&mut tx, &link.clinic_id, &link.target_id).await?;
+        audit::append(
+            &mut tx,
+            AuditEvent {
+                clinic_id: &link.clinic_id,
+                actor: &format!("client:{}", link.client_id),
+                action: "appointment.cancel_online",
+                record_type: "appointment",
+                record_id: &link.target_id,
+            },
+        )
+        .await?;
+        let cancelled = fetch_appointment(&mut tx, &link.clinic_id, &link.target_id).await?;
+        let zone: String = sqlx::query_scalar("SELECT time_zone FROM clinics WHERE id = $1")
+            .bind(&link.clinic_id)
+            .fetch_one(&mut *tx.tx)
+            .await?;
+        tx.commit().await?;
+        Ok((cancelled, zone))
     }
 }

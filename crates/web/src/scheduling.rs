@@ -218,7 +218,14 @@ pub fn busy_of(appointments: &[Appointment], time_off: &[myomap_store::TimeOff])
 
 /// The reminder a booking queues: a day before (or at once when the
 /// appointment is closer than that), by the relay when there is one.
+/// Clients may cancel through their appointment link until this long
+/// before the start; the reminder goes out a day before, leaving time.
+pub const CLIENT_CANCEL_NOTICE: jiff::SignedDuration = jiff::SignedDuration::from_hours(12);
+
 pub struct ReminderFacts<'a> {
+    /// Where client links live (`https://host/c/`): with it the reminder
+    /// carries the appointment's own link, to see or cancel it.
+    pub link_base: Option<String>,
     pub clinic_name: &'a str,
     pub client_given_name: &'a str,
     pub recipient: Option<String>,
@@ -229,6 +236,7 @@ pub struct ReminderFacts<'a> {
 
 pub fn reminder(facts: ReminderFacts<'_>, zone: &TimeZone, relay: bool) -> Option<OutboxDraft> {
     let ReminderFacts {
+        link_base,
         clinic_name,
         client_given_name,
         recipient,
@@ -256,8 +264,13 @@ pub fn reminder(facts: ReminderFacts<'_>, zone: &TimeZone, relay: bool) -> Optio
              {when}, {} with {therapist_name}.\n\n\
              Please wear comfortable clothing and drink some water beforehand.\n\
              If you cannot come, let the clinic know as early as you can so\n\
-             someone else can have the time.\n",
-            length.label()
+             someone else can have the time.\n{}",
+            length.label(),
+            link_base.map_or_else(String::new, |base| format!(
+                "\nTo see or cancel this appointment (online until {} hours before):\n{base}{}\n",
+                CLIENT_CANCEL_NOTICE.as_hours(),
+                myomap_store::APPOINTMENT_LINK_MARKER
+            ))
         ),
         send_after,
         delivery: if relay { Delivery::Relay } else { Delivery::ByHand },
@@ -544,6 +557,7 @@ pub async fn checked_time(
 pub async fn reminder_for(
     state: &crate::AppState,
     actor: &Actor,
+    link_base: Option<String>,
     client: myomap_domain::ClientId,
     time: &myomap_store::NewTime,
     length: AppointmentLength,
@@ -559,6 +573,7 @@ pub async fn reminder_for(
         .unwrap_or_default();
     Ok(reminder(
         ReminderFacts {
+            link_base,
             clinic_name: &actor.clinic_name,
             client_given_name: &client.given_name,
             recipient: client.email.clone(),
@@ -609,6 +624,11 @@ fn series_requests(
         .collect()
 }
 
+/// Where client links live, from the request that books.
+pub fn link_base(headers: &axum::http::HeaderMap) -> Option<String> {
+    Some(crate::api::record::link_url(headers, ""))
+}
+
 /// Books for staff: checks every appointment of the request (a series
 /// when `repeat` > 1), then books them with their reminders in one
 /// transaction.
@@ -616,6 +636,7 @@ pub async fn book(
     state: &crate::AppState,
     actor: &Actor,
     request: &BookingRequest,
+    link_base: Option<String>,
 ) -> Result<Vec<Appointment>, myomap_store::StoreError> {
     let scope = state.store.clinic(actor);
     let zone = zone_of(actor);
@@ -640,7 +661,7 @@ pub async fn book(
             }
             other => other,
         })?;
-        let reminder = reminder_for(state, actor, client, &time, length).await?;
+        let reminder = reminder_for(state, actor, link_base.clone(), client, &time, length).await?;
         series.push((
             myomap_store::NewAppointment {
                 client,
@@ -664,10 +685,11 @@ pub async fn reschedule(
     id: &str,
     version: i64,
     request: &BookingRequest,
+    link_base: Option<String>,
 ) -> Result<Appointment, myomap_store::StoreError> {
     let scope = state.store.clinic(actor);
     let current = scope.appointment(id).await?;
     let (time, length) = checked_time(&scope, &zone_of(actor), request).await?;
-    let reminder = reminder_for(state, actor, current.client_id, &time, length).await?;
+    let reminder = reminder_for(state, actor, link_base, current.client_id, &time, length).await?;
     scope.reschedule(id, version, &time, reminder).await
 }

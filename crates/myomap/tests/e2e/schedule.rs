@@ -282,6 +282,67 @@ async fn the_calendar_api(db: &TestDb) {
     let (status, _) = desk.post(&format!("/api/v1/outbox/{first}/sent"), json!({})).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "already sent");
 
+    // The reminder carries the appointment's own link: the client sees it
+    // and cancels (well ahead), which withdraws the reminder.
+    let (status, may) = desk
+        .post(
+            "/api/v1/appointments",
+            json!({"client_id": grace, "therapist_id": therapist, "starts_at": "2030-05-14T10:00", "minutes": 60}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{may}");
+    let (_, outbox) = desk.get("/api/v1/outbox?attention=true").await;
+    let reminder = outbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["title"].as_str().unwrap().contains("14 May 2030"))
+        .unwrap_or_else(|| panic!("{outbox}"))
+        .clone();
+    let body = reminder["body"].as_str().unwrap();
+    let url = body
+        .lines()
+        .find(|l| l.contains("/c/"))
+        .unwrap_or_else(|| panic!("{body}"))
+        .trim()
+        .to_owned();
+    let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("Your appointment, Grace") && page.contains("Cancel this appointment"),
+        "{page}"
+    );
+    let cancelled = reqwest::Client::new()
+        .post(&url)
+        .form(&[("action", "cancel")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    assert!(
+        cancelled
+            .text()
+            .await
+            .unwrap()
+            .contains("Your appointment is cancelled")
+    );
+    assert_eq!(
+        reqwest::get(&url).await.unwrap().status(),
+        StatusCode::GONE,
+        "the link is used up"
+    );
+    let (_, all) = desk.get("/api/v1/outbox").await;
+    let withdrawn = all["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == reminder["id"])
+        .unwrap();
+    assert_eq!(withdrawn["status"], "cancelled", "{withdrawn}");
+    let (_, found) = desk
+        .get(&format!("/api/v1/appointments/{}", may["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(found["status"], "cancelled", "{found}");
+
     // Online booking through the client's link: only free slots, once.
     let (status, link) = desk
         .post(
@@ -315,7 +376,11 @@ async fn the_calendar_api(db: &TestDb) {
     let again = client.post(url).form(&[("slot", slot.as_str())]).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::GONE);
     let (_, theirs) = desk.get(&format!("/api/v1/clients/{grace}/appointments")).await;
-    assert_eq!(theirs["appointments"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        theirs["appointments"].as_array().unwrap().len(),
+        3,
+        "6 April by the desk, 14 May cancelled online, and the one booked online"
+    );
 
     // A series of a plan's sessions: same wall-clock time across the clock
     // change, all or nothing.
@@ -425,6 +490,28 @@ async fn reminders_survive_a_relay_that_is_down() {
         !message["last_error"].as_str().unwrap_or_default().is_empty(),
         "{message}"
     );
+
+    // Three hours ahead: too late to cancel online, the link says to call.
+    let body = message["body"].as_str().unwrap();
+    let url = body
+        .lines()
+        .find(|l| l.contains("/c/"))
+        .unwrap_or_else(|| panic!("{body}"))
+        .trim()
+        .to_owned();
+    let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("please call the clinic") && !page.contains("Cancel this appointment"),
+        "{page}"
+    );
+    let late = reqwest::Client::new()
+        .post(&url)
+        .form(&[("action", "cancel")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+    assert!(late.text().await.unwrap().contains("closes 12 hours before"));
 
     let (mut relay, received) = crate::harness::start_mail_relay(port);
     let id = message["id"].as_str().unwrap();

@@ -304,10 +304,11 @@ fn range(params: &RangeParams, zone: &jiff::tz::TimeZone) -> Result<(Date, u16),
 pub async fn book(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<BookingRequest>,
 ) -> Result<Response, Problem> {
     let zone = zone_of(&actor);
-    let booked = scheduling::book(&state, &actor, &body).await?;
+    let booked = scheduling::book(&state, &actor, &body, scheduling::link_base(&headers)).await?;
     let first = booked.first().ok_or_else(|| Problem::not_found("appointment"))?;
     let mut answer = appointment_json(first, &zone);
     if booked.len() > 1 {
@@ -359,6 +360,7 @@ pub async fn read(
 pub async fn reschedule(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Value>, Problem> {
@@ -378,7 +380,7 @@ pub async fn reschedule(
         })?;
     let time: BookingRequest = serde_json::from_value(body)
         .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", e.to_string()))?;
-    let moved = scheduling::reschedule(&state, &actor, &id, version, &time).await?;
+    let moved = scheduling::reschedule(&state, &actor, &id, version, &time, scheduling::link_base(&headers)).await?;
     Ok(Json(appointment_json(&moved, &zone_of(&actor))))
 }
 

@@ -549,10 +549,11 @@ fn day_link(a: &Appointment, zone: &TimeZone, notice: &str) -> String {
 pub async fn book(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
+    headers: HeaderMap,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
     let request = request_from(&pairs);
-    match scheduling::book(&state, &actor, &request).await {
+    match scheduling::book(&state, &actor, &request, scheduling::link_base(&headers)).await {
         Ok(booked) => {
             let notice = if booked.len() > 1 {
                 format!("{} appointments booked", booked.len())
@@ -670,12 +671,13 @@ pub async fn set_status(
 pub async fn move_appointment(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
+    headers: HeaderMap,
     Path(id): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
     let request = request_from(&pairs);
     let version = value(&pairs, "version").parse().unwrap_or(0);
-    match scheduling::reschedule(&state, &actor, &id, version, &request).await {
+    match scheduling::reschedule(&state, &actor, &id, version, &request, scheduling::link_base(&headers)).await {
         Ok(moved) => Ok(Redirect::to(&day_link(&moved, &zone_of(&actor), "Appointment moved")).into_response()),
         Err(e) => {
             let errors = form_errors(e).map_err(store_err(&actor))?;

@@ -147,7 +147,7 @@ pub async fn public_open(state: &AppState, token: &str, problem: Option<String>)
     )
 }
 
-pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs) -> Response {
+pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs, headers: &axum::http::HeaderMap) -> Response {
     let ctx = match state.store.booking_by_link(token, until()).await {
         Ok(ctx) => ctx,
         Err(e) => return link_problem(e),
@@ -172,6 +172,7 @@ pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs) -> Respon
     let zone = zone_named(&ctx.time_zone);
     let reminder = scheduling::reminder(
         ReminderFacts {
+            link_base: scheduling::link_base(headers),
             clinic_name: &ctx.grant.clinic_name,
             client_given_name: &ctx.grant.client_given_name,
             recipient: ctx.client_email.clone(),
@@ -217,6 +218,86 @@ pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs) -> Respon
             )
             .await
         }
+        Err(e) => link_problem(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "appointment_public.html")]
+struct AppointmentPublicPage {
+    layout: Layout,
+    token: String,
+    given_name: String,
+    clinic: String,
+    when: String,
+    with: String,
+    length: String,
+    room: String,
+    can_cancel: bool,
+    notice_hours: i64,
+    problem: Option<String>,
+}
+
+/// The client's view of one appointment, with a way to cancel it while
+/// there is still notice enough.
+pub async fn appointment_open(state: &AppState, token: &str, problem: Option<String>) -> Response {
+    let (grant, appointment, zone) = match state.store.appointment_by_link(token).await {
+        Ok(found) => found,
+        Err(e) => return link_problem(e),
+    };
+    let zone = zone_named(&zone);
+    let can_cancel = appointment.status == myomap_store::AppointmentStatus::Booked
+        && appointment.starts_at.duration_since(Timestamp::now()) >= scheduling::CLIENT_CANCEL_NOTICE;
+    render(
+        if problem.is_some() {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::OK
+        },
+        &AppointmentPublicPage {
+            layout: Layout::anonymous(),
+            token: token.to_owned(),
+            given_name: grant.client_given_name,
+            clinic: grant.clinic_name,
+            when: local_text(appointment.starts_at, &zone),
+            with: appointment.therapist_name,
+            length: format!("{} minutes", appointment.minutes),
+            room: appointment.room_name.unwrap_or_default(),
+            can_cancel,
+            notice_hours: scheduling::CLIENT_CANCEL_NOTICE.as_hours(),
+            problem,
+        },
+    )
+}
+
+pub async fn appointment_cancel(state: &AppState, token: &str) -> Response {
+    match state
+        .store
+        .cancel_via_link(token, scheduling::CLIENT_CANCEL_NOTICE)
+        .await
+    {
+        Ok((cancelled, zone)) => {
+            let zone = zone_named(&zone);
+            render(
+                StatusCode::OK,
+                &MessagePage {
+                    layout: Layout::anonymous(),
+                    title: "Your appointment is cancelled".into(),
+                    lines: vec![
+                        format!(
+                            "{} with {} is cancelled; the clinic sees it straight away.",
+                            local_text(cancelled.starts_at, &zone),
+                            cancelled.therapist_name
+                        ),
+                        "Thank you for letting us know. You can book again through the clinic.".into(),
+                    ],
+                    links: Vec::new(),
+                    back: String::new(),
+                    back_label: String::new(),
+                },
+            )
+        }
+        Err(StoreError::Conflict(message)) => appointment_open(state, token, Some(message)).await,
         Err(e) => link_problem(e),
     }
 }

@@ -119,6 +119,7 @@ pub async fn open(
             render(StatusCode::OK, &checkin_page(&token, &grant, &hours, "", None))
         }
         LinkPurpose::Booking => super::booking::public_open(&state, &token, None).await,
+        LinkPurpose::Appointment => super::booking::appointment_open(&state, &token, None).await,
         LinkPurpose::HomeCare => super::home_care::public_open(&state, &token, params.saved.is_some())
             .await
             .unwrap_or_else(link_problem),
@@ -135,7 +136,12 @@ pub async fn open(
     }
 }
 
-pub async fn answer(State(state): State<AppState>, Path(token): Path<String>, Form(pairs): Form<Pairs>) -> Response {
+pub async fn answer(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
+    Form(pairs): Form<Pairs>,
+) -> Response {
     let grant = match state.store.open_link(&token).await {
         Ok(grant) => grant,
         Err(e) => return link_problem(e),
@@ -164,7 +170,8 @@ pub async fn answer(State(state): State<AppState>, Path(token): Path<String>, Fo
             .await
             .unwrap_or_else(link_problem),
         LinkPurpose::Questionnaire => super::outcomes::answer_public(&state, &token, &grant, &pairs).await,
-        LinkPurpose::Booking => super::booking::public_book(&state, &token, &pairs).await,
+        LinkPurpose::Booking => super::booking::public_book(&state, &token, &pairs, &headers).await,
+        LinkPurpose::Appointment => super::booking::appointment_cancel(&state, &token).await,
         LinkPurpose::Checkin => {
             let hours = state.store.checkin_hours(&grant).await.unwrap_or(24).to_string();
             let soreness = value(&pairs, "soreness");
