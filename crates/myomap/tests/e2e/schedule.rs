@@ -195,6 +195,25 @@ async fn the_calendar_api(db: &TestDb) {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(cancelled["status"], "cancelled");
+    // Its withdrawn reminder's link now says so, and offers nothing.
+    let (_, all) = desk.get("/api/v1/outbox").await;
+    let withdrawn = all["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| {
+            m["client_name"] == "Ada Byron"
+                && m["status"] == "cancelled"
+                && m["title"].as_str().unwrap().contains("2 Apr")
+        })
+        .unwrap_or_else(|| panic!("{all}"));
+    let body = withdrawn["body"].as_str().unwrap();
+    let url = body.lines().find(|l| l.contains("/c/")).unwrap().trim().to_owned();
+    let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("marked <strong>cancelled</strong>") && !page.contains("Cancel this appointment"),
+        "{page}"
+    );
     let (_, listed) = desk.get("/api/v1/appointments?from=2030-04-01&days=7").await;
     assert_eq!(listed["appointments"].as_array().unwrap().len(), 2);
     let (status, _) = desk.get("/api/v1/appointments?from=2030-04-01&days=99").await;

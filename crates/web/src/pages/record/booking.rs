@@ -70,11 +70,20 @@ fn offer(ctx: &BookingContext) -> Result<Offer, String> {
         )
     });
     let not_before = Timestamp::now().checked_add(LEAD).unwrap_or_else(|_| Timestamp::now());
+    let booked_days: Vec<jiff::civil::Date> = ctx
+        .upcoming
+        .iter()
+        .map(|a| scheduling::local_date(a.starts_at, &zone))
+        .collect();
     let slots = scheduling::free_slots(&hours, &zone, &ctx.busy, first_day, DAYS_OFFERED, length, not_before)
         .map_err(|e| e.to_string())?
         .into_iter()
-        // Half-hour starts keep the page short on a phone.
-        .filter(|s| s.start.to_zoned(zone.clone()).minute() % 30 == 0)
+        // Half-hour starts keep the page short on a phone, and a day on
+        // which the client is already booked is not offered again.
+        .filter(|s| {
+            let local = s.start.to_zoned(zone.clone());
+            local.minute() % 30 == 0 && !booked_days.contains(&local.date())
+        })
         .collect();
     Ok(Offer { length, cadence, slots })
 }
@@ -234,6 +243,8 @@ struct AppointmentPublicPage {
     length: String,
     room: String,
     can_cancel: bool,
+    /// Cancelled, no-show or attended: said instead of offering anything.
+    settled: Option<&'static str>,
     notice_hours: i64,
     problem: Option<String>,
 }
@@ -264,6 +275,8 @@ pub async fn appointment_open(state: &AppState, token: &str, problem: Option<Str
             length: format!("{} minutes", appointment.minutes),
             room: appointment.room_name.unwrap_or_default(),
             can_cancel,
+            settled: (appointment.status != myomap_store::AppointmentStatus::Booked)
+                .then(|| appointment.status.label()),
             notice_hours: scheduling::CLIENT_CANCEL_NOTICE.as_hours(),
             problem,
         },
