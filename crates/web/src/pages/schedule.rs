@@ -278,12 +278,18 @@ pub async fn day(
     Ok(render(StatusCode::OK, &page))
 }
 
+/// One line of a week column, in time order: an appointment or time off.
+pub struct WeekEntry {
+    pub at: jiff::Timestamp,
+    pub row: Option<AgendaRow>,
+    pub away: Option<String>,
+}
+
 pub struct WeekDay {
     pub date: String,
     pub label: String,
     pub hours: String,
-    pub away: Vec<String>,
-    pub rows: Vec<AgendaRow>,
+    pub entries: Vec<WeekEntry>,
 }
 
 #[derive(Template)]
@@ -335,19 +341,30 @@ pub async fn week(
             date: d.to_string(),
             label: d.strftime("%a %-d %b").to_string(),
             hours: hours_text(&hours, *d, &zone),
-            away: time_off
-                .iter()
-                .filter(|t| {
-                    let (s, e) = day_span(*d, &zone);
-                    t.starts_at < e && t.ends_at > s
-                })
-                .map(|t| away_line(t, *d, &zone))
-                .collect(),
-            rows: shown
-                .iter()
-                .filter(|a| scheduling::local_date(a.starts_at, &zone) == *d)
-                .map(|a| agenda_row(a, &zone, Vec::new()))
-                .collect(),
+            entries: {
+                let (day_start, day_end) = day_span(*d, &zone);
+                let mut entries: Vec<WeekEntry> = time_off
+                    .iter()
+                    .filter(|t| t.starts_at < day_end && t.ends_at > day_start)
+                    .map(|t| WeekEntry {
+                        at: t.starts_at.max(day_start),
+                        row: None,
+                        away: Some(away_line(t, *d, &zone)),
+                    })
+                    .chain(
+                        shown
+                            .iter()
+                            .filter(|a| scheduling::local_date(a.starts_at, &zone) == *d)
+                            .map(|a| WeekEntry {
+                                at: a.starts_at,
+                                row: Some(agenda_row(a, &zone, Vec::new())),
+                                away: None,
+                            }),
+                    )
+                    .collect();
+                entries.sort_by_key(|e| e.at);
+                entries
+            },
         })
         .collect();
     let page = WeekPage {
