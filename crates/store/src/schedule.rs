@@ -901,6 +901,43 @@ async fn enqueue_about_appointment(
     Ok(())
 }
 
+/// The first room (by name) free for [starts_at, ends_at), for a booking
+/// made without one (online). Each candidate's row is locked before it is
+/// checked, as a staff booking of that room would; no free room (or no
+/// rooms at all) books without one, for the clinic to place.
+async fn free_room(
+    tx: &mut WriteTx<'_>,
+    clinic_id: &str,
+    starts_at: Timestamp,
+    ends_at: Timestamp,
+) -> Result<Option<String>, StoreError> {
+    let rooms: Vec<String> = sqlx::query_scalar("SELECT id FROM rooms WHERE clinic_id = $1 ORDER BY name, id")
+        .bind(clinic_id)
+        .fetch_all(&mut *tx.tx)
+        .await?;
+    for room in rooms {
+        sqlx::query("UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = $1 AND clinic_id = $2")
+            .bind(&room)
+            .bind(clinic_id)
+            .execute(&mut *tx.tx)
+            .await?;
+        let taken: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM appointments WHERE clinic_id = $1 AND room_id = $2 AND status <> 'cancelled' \
+             AND starts_at < $3 AND ends_at > $4 LIMIT 1",
+        )
+        .bind(clinic_id)
+        .bind(&room)
+        .bind(ends_at.as_millisecond())
+        .bind(starts_at.as_millisecond())
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+        if taken.is_none() {
+            return Ok(Some(room));
+        }
+    }
+    Ok(None)
+}
+
 fn check_version(current: &Appointment, expected: i64) -> Result<(), StoreError> {
     if current.version == expected {
         Ok(())
@@ -1188,11 +1225,12 @@ impl Store {
             minutes,
         };
         claim_time(&mut tx, &link.clinic_id, &zone, &time, &link.client_id, &id).await?;
+        let room = free_room(&mut tx, &link.clinic_id, starts_at, ends_at).await?;
         let now = now_ms();
         let actor = format!("client:{}", link.client_id);
         sqlx::query(
             "INSERT INTO appointments (id, clinic_id, client_id, therapist_id, room_id, starts_at, ends_at, minutes, status, note, booked_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, 'booked', 'Booked online by the client', $8, $9, $9)",
+             VALUES ($1, $2, $3, $4, $10, $5, $6, $7, 'booked', 'Booked online by the client', $8, $9, $9)",
         )
         .bind(&id)
         .bind(&link.clinic_id)
@@ -1203,6 +1241,7 @@ impl Store {
         .bind(i64::from(minutes))
         .bind(&actor)
         .bind(now)
+        .bind(room.as_deref())
         .execute(&mut *tx.tx)
         .await?;
         let client: ClientId = link

@@ -400,6 +400,13 @@ async fn the_calendar_api(db: &TestDb) {
         3,
         "6 April by the desk, 14 May cancelled online, and the one booked online"
     );
+    let online = theirs["appointments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["note"] == "Booked online by the client")
+        .unwrap();
+    assert_eq!(online["room_name"], "Room 1", "an online booking takes a free room");
 
     // A series of a plan's sessions: same wall-clock time across the clock
     // change, all or nothing.
