@@ -1,7 +1,7 @@
 //! The demo clinic's calendar: names, rooms, a standard working week for
 //! both treating accounts, and a populated week (this week and next) of
 //! appointments with their reminders, so the day, week and messages pages
-//! have something to show. Only seeded once, with the clinic's clients.
+//! have something to show. Seeded once per clinic: when it has no rooms yet.
 
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
@@ -26,7 +26,28 @@ const DAY_PLAN: [(u8, u8, u16); 5] = [(9, 0, 60), (10, 15, 45), (11, 15, 60), (1
 pub async fn seed(store: &Store, clients: &[ClientId]) -> anyhow::Result<usize> {
     let owner = store.actor_for_email(NAMES[0].0).await?;
     let scope = store.clinic(&owner);
-    if !scope.rooms().await?.is_empty() || clients.is_empty() {
+    if !scope.rooms().await?.is_empty() {
+        return Ok(0);
+    }
+    // A demo clinic made before the calendar existed gets its week too,
+    // with the clients it already has.
+    let existing: Vec<ClientId>;
+    let clients = if clients.is_empty() {
+        existing = scope
+            .list_clients(&myomap_store::ClientQuery {
+                page: 1,
+                ..Default::default()
+            })
+            .await?
+            .clients
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        existing.as_slice()
+    } else {
+        clients
+    };
+    if clients.is_empty() {
         return Ok(0);
     }
     scope.set_time_zone(DEMO_ZONE).await?;
