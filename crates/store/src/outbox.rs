@@ -307,9 +307,12 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut claimed = Vec::new();
+        if candidates.is_empty() {
+            return Ok(claimed);
+        }
+        let mut tx = self.write_tx().await?;
         for row in candidates {
             let id: String = row.try_get(0)?;
-            let mut tx = self.write_tx().await?;
             // The condition is re-checked in the update: of two instances
             // racing for one row, exactly one changes it.
             let taken = sqlx::query(
@@ -321,7 +324,6 @@ impl Store {
             .bind(now)
             .execute(&mut *tx.tx)
             .await?;
-            tx.commit().await?;
             if taken.rows_affected() == 1 {
                 claimed.push(ClaimedMessage {
                     id,
@@ -332,6 +334,7 @@ impl Store {
                 });
             }
         }
+        tx.commit().await?;
         Ok(claimed)
     }
 

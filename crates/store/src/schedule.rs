@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use myomap_domain::{ClientId, Role};
 use serde_json::Value;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::accounts::{random_token, token_hash};
 use crate::audit::{self, AuditEvent};
@@ -335,23 +335,7 @@ impl ClinicScope<'_> {
     }
 
     pub async fn working_hours(&self, therapist_id: &str) -> Result<Vec<HoursRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT weekday, starts, ends, kind FROM working_hours WHERE therapist_id = $1 AND clinic_id = $2 ORDER BY position",
-        )
-        .bind(therapist_id)
-        .bind(&self.clinic_id)
-        .fetch_all(&self.store.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(HoursRow {
-                    weekday: r.try_get(0)?,
-                    starts: r.try_get(1)?,
-                    ends: r.try_get(2)?,
-                    kind: r.try_get(3)?,
-                })
-            })
-            .collect()
+        hours_of(&mut *self.store.pool.acquire().await?, &self.clinic_id, therapist_id).await
     }
 
     /// Replaces a therapist's weekly template in one transaction. Existing
@@ -359,7 +343,7 @@ impl ClinicScope<'_> {
     pub async fn set_working_hours(&self, therapist_id: &str, rows: &[HoursRow]) -> Result<(), StoreError> {
         self.require_self_or_owner(therapist_id, "working hours")?;
         let mut tx = self.store.write_tx().await?;
-        therapist_in(&mut tx, &self.clinic_id, therapist_id).await?;
+        therapist_in(&mut tx.tx, &self.clinic_id, therapist_id).await?;
         sqlx::query("DELETE FROM working_hours WHERE therapist_id = $1 AND clinic_id = $2")
             .bind(therapist_id)
             .bind(&self.clinic_id)
@@ -420,10 +404,7 @@ impl ClinicScope<'_> {
     }
 
     pub async fn appointment(&self, id: &str) -> Result<Appointment, StoreError> {
-        let mut tx = self.store.write_tx().await?;
-        let found = fetch_appointment(&mut tx, &self.clinic_id, id).await?;
-        tx.commit().await?;
-        Ok(found)
+        fetch_appointment(&mut *self.store.pool.acquire().await?, &self.clinic_id, id).await
     }
 
     /// Books an appointment, refusing a double booking of the therapist or
@@ -455,7 +436,7 @@ impl ClinicScope<'_> {
                     )),
                     other => other,
                 })?;
-            booked.push(fetch_appointment(&mut tx, &self.clinic_id, &id).await?);
+            booked.push(fetch_appointment(&mut tx.tx, &self.clinic_id, &id).await?);
         }
         tx.commit().await?;
         Ok(booked)
@@ -521,7 +502,7 @@ impl ClinicScope<'_> {
         reminder: Option<OutboxDraft>,
     ) -> Result<Appointment, StoreError> {
         let mut tx = self.store.write_tx().await?;
-        let current = fetch_appointment(&mut tx, &self.clinic_id, id).await?;
+        let current = fetch_appointment(&mut tx.tx, &self.clinic_id, id).await?;
         check_version(&current, expected_version)?;
         if current.status != AppointmentStatus::Booked {
             return Err(StoreError::Conflict(format!(
@@ -566,7 +547,7 @@ impl ClinicScope<'_> {
             .await?;
         }
         self.audit(&mut tx, "appointment.reschedule", "appointment", id).await?;
-        let moved = fetch_appointment(&mut tx, &self.clinic_id, id).await?;
+        let moved = fetch_appointment(&mut tx.tx, &self.clinic_id, id).await?;
         tx.commit().await?;
         Ok(moved)
     }
@@ -580,7 +561,7 @@ impl ClinicScope<'_> {
         status: AppointmentStatus,
     ) -> Result<Appointment, StoreError> {
         let mut tx = self.store.write_tx().await?;
-        let current = fetch_appointment(&mut tx, &self.clinic_id, id).await?;
+        let current = fetch_appointment(&mut tx.tx, &self.clinic_id, id).await?;
         check_version(&current, expected_version)?;
         if current.status == AppointmentStatus::Cancelled && status != AppointmentStatus::Cancelled {
             return Err(StoreError::Conflict(
@@ -599,7 +580,7 @@ impl ClinicScope<'_> {
         }
         self.audit(&mut tx, &format!("appointment.{}", status.as_str()), "appointment", id)
             .await?;
-        let changed = fetch_appointment(&mut tx, &self.clinic_id, id).await?;
+        let changed = fetch_appointment(&mut tx.tx, &self.clinic_id, id).await?;
         tx.commit().await?;
         Ok(changed)
     }
@@ -646,7 +627,7 @@ impl ClinicScope<'_> {
             )));
         }
         let mut tx = self.store.write_tx().await?;
-        therapist_in(&mut tx, &self.clinic_id, therapist_id).await?;
+        therapist_in(&mut tx.tx, &self.clinic_id, therapist_id).await?;
         lock_calendar(&mut tx, &self.clinic_id, therapist_id).await?;
         let booked = sqlx::query(
             "SELECT c.given_name || ' ' || c.family_name, a.starts_at, a.ends_at, \
@@ -727,7 +708,7 @@ impl ClinicScope<'_> {
     pub async fn renew_calendar_feed(&self, therapist_id: &str) -> Result<String, StoreError> {
         self.require_self_or_owner(therapist_id, "a calendar feed")?;
         let mut tx = self.store.write_tx().await?;
-        therapist_in(&mut tx, &self.clinic_id, therapist_id).await?;
+        therapist_in(&mut tx.tx, &self.clinic_id, therapist_id).await?;
         lock_calendar(&mut tx, &self.clinic_id, therapist_id).await?;
         let token = random_token();
         sqlx::query("UPDATE calendars SET feed_token_hash = $1 WHERE therapist_id = $2 AND clinic_id = $3")
@@ -757,7 +738,7 @@ pub(crate) async fn claim_time(
     if time.ends_at <= time.starts_at {
         return Err(StoreError::Conflict("an appointment must end after it starts".into()));
     }
-    let therapist = therapist_in(tx, clinic_id, &time.therapist_id).await?;
+    let therapist = therapist_in(&mut tx.tx, clinic_id, &time.therapist_id).await?;
     lock_calendar(tx, clinic_id, &therapist.id).await?;
     if let Some(room) = &time.room_id {
         let locked = sqlx::query("UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = $1 AND clinic_id = $2")
@@ -855,13 +836,13 @@ pub(crate) async fn claim_time(
     Ok(())
 }
 
-async fn therapist_in(tx: &mut WriteTx<'_>, clinic_id: &str, id: &str) -> Result<StaffMember, StoreError> {
+async fn therapist_in(conn: &mut AnyConnection, clinic_id: &str, id: &str) -> Result<StaffMember, StoreError> {
     let row = sqlx::query(
         "SELECT id, email, COALESCE(display_name, email), role FROM users WHERE id = $1 AND clinic_id = $2",
     )
     .bind(id)
     .bind(clinic_id)
-    .fetch_optional(&mut *tx.tx)
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound("therapist"))?;
     let member = staff_from_row(&row)?;
@@ -966,8 +947,30 @@ async fn lock_calendar(tx: &mut WriteTx<'_>, clinic_id: &str, therapist_id: &str
     Ok(())
 }
 
+async fn hours_of(conn: &mut AnyConnection, clinic_id: &str, therapist_id: &str) -> Result<Vec<HoursRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT weekday, starts, ends, kind FROM working_hours WHERE therapist_id = $1 AND clinic_id = $2 ORDER BY position",
+    )
+    .bind(therapist_id)
+    .bind(clinic_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HoursRow {
+                weekday: r.try_get(0)?,
+                starts: r.try_get(1)?,
+                ends: r.try_get(2)?,
+                kind: r.try_get(3)?,
+            })
+        })
+        .collect()
+}
+
+/// One appointment, on any connection: a write transaction's, or a plain
+/// pool connection for a read.
 pub(crate) async fn fetch_appointment(
-    tx: &mut WriteTx<'_>,
+    conn: &mut AnyConnection,
     clinic_id: &str,
     id: &str,
 ) -> Result<Appointment, StoreError> {
@@ -976,7 +979,7 @@ pub(crate) async fn fetch_appointment(
     ))
     .bind(id)
     .bind(clinic_id)
-    .fetch_optional(&mut *tx.tx)
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound("appointment"))?;
     appointment_from_row(&row)
@@ -1062,7 +1065,7 @@ impl ClinicScope<'_> {
     ) -> Result<IssuedLink, StoreError> {
         let mut tx = self.store.write_tx().await?;
         self.require_client(&mut tx, client).await?;
-        therapist_in(&mut tx, &self.clinic_id, therapist_id).await?;
+        therapist_in(&mut tx.tx, &self.clinic_id, therapist_id).await?;
         let link = self
             .issue_link(
                 &mut tx,
@@ -1084,74 +1087,48 @@ impl Store {
             return Err(StoreError::NotFound("link"));
         }
         let (client, therapist_id) = split_booking_target(&grant.target_id)?;
-        let mut tx = self.write_tx().await?;
+        // Reads only: one snapshot, without taking the writers' turn.
+        let mut tx = self.pool.begin().await?;
         let row = sqlx::query("SELECT c.clinic_id, c.email, k.time_zone FROM clients c JOIN clinics k ON k.id = c.clinic_id WHERE c.id = $1")
             .bind(&client)
-            .fetch_optional(&mut *tx.tx)
+            .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound("link"))?;
         let clinic_id: String = row.try_get(0)?;
         let time_zone: String = row.try_get(2)?;
         let zone = TimeZone::get(&time_zone).unwrap_or(TimeZone::UTC);
         let therapist = therapist_in(&mut tx, &clinic_id, &therapist_id).await?;
-        let hours = sqlx::query(
-            "SELECT weekday, starts, ends, kind FROM working_hours WHERE therapist_id = $1 AND clinic_id = $2 ORDER BY position",
-        )
-        .bind(&therapist_id)
-        .bind(&clinic_id)
-        .fetch_all(&mut *tx.tx)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(HoursRow {
-                weekday: r.try_get(0)?,
-                starts: r.try_get(1)?,
-                ends: r.try_get(2)?,
-                kind: r.try_get(3)?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        let hours = hours_of(&mut tx, &clinic_id, &therapist_id).await?;
         let now = now_ms();
+        // Appointments that hold their time, and time off.
         let busy = sqlx::query(
             "SELECT starts_at, ends_at FROM appointments WHERE clinic_id = $1 AND therapist_id = $2 \
-             AND status <> 'cancelled' AND ends_at > $3 AND starts_at < $4 ORDER BY starts_at",
-        )
-        .bind(&clinic_id)
-        .bind(&therapist_id)
-        .bind(now)
-        .bind(until.as_millisecond())
-        .fetch_all(&mut *tx.tx)
-        .await?
-        .iter()
-        .map(|r| Ok((from_ms(r.try_get(0)?), from_ms(r.try_get(1)?))))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-        let mut busy = busy;
-        for r in sqlx::query(
-            "SELECT starts_at, ends_at FROM time_off WHERE clinic_id = $1 AND therapist_id = $2 \
+             AND status <> 'cancelled' AND ends_at > $3 AND starts_at < $4 \
+             UNION ALL SELECT starts_at, ends_at FROM time_off WHERE clinic_id = $1 AND therapist_id = $2 \
              AND ends_at > $3 AND starts_at < $4",
         )
         .bind(&clinic_id)
         .bind(&therapist_id)
         .bind(now)
         .bind(until.as_millisecond())
-        .fetch_all(&mut *tx.tx)
+        .fetch_all(&mut *tx)
         .await?
-        {
-            busy.push((from_ms(r.try_get(0)?), from_ms(r.try_get(1)?)));
-        }
+        .iter()
+        .map(|r| Ok((from_ms(r.try_get(0)?), from_ms(r.try_get(1)?))))
+        .collect::<Result<Vec<_>, StoreError>>()?;
         let last_note: Option<String> = sqlx::query_scalar(
             "SELECT MAX(session_date) FROM session_notes WHERE clinic_id = $1 AND client_id = $2 AND status = 'signed'",
         )
         .bind(&clinic_id)
         .bind(&client)
-        .fetch_one(&mut *tx.tx)
+        .fetch_one(&mut *tx)
         .await?;
         let last_booked: Option<i64> = sqlx::query_scalar(
             "SELECT MAX(starts_at) FROM appointments WHERE clinic_id = $1 AND client_id = $2 AND status IN ('booked', 'attended')",
         )
         .bind(&clinic_id)
         .bind(&client)
-        .fetch_one(&mut *tx.tx)
+        .fetch_one(&mut *tx)
         .await?;
         let last_booked = last_booked.map(|ms| from_ms(ms).to_zoned(zone.clone()).date().to_string());
         let last_visit = match (last_note, last_booked) {
@@ -1164,7 +1141,7 @@ impl Store {
         )
         .bind(&clinic_id)
         .bind(&client)
-        .fetch_optional(&mut *tx.tx)
+        .fetch_optional(&mut *tx)
         .await?;
         let upcoming = sqlx::query(&format!(
             "SELECT {APPOINTMENT_COLUMNS} FROM {APPOINTMENT_FROM} WHERE a.clinic_id = $1 AND a.client_id = $2 \
@@ -1173,7 +1150,7 @@ impl Store {
         .bind(&clinic_id)
         .bind(&client)
         .bind(now)
-        .fetch_all(&mut *tx.tx)
+        .fetch_all(&mut *tx)
         .await?
         .iter()
         .map(appointment_from_row)
@@ -1262,7 +1239,7 @@ impl Store {
             },
         )
         .await?;
-        let booked = fetch_appointment(&mut tx, &link.clinic_id, &id).await?;
+        let booked = fetch_appointment(&mut tx.tx, &link.clinic_id, &id).await?;
         tx.commit().await?;
         Ok(booked)
     }
@@ -1286,9 +1263,7 @@ impl Store {
             .ok_or(StoreError::NotFound("link"))?;
             (row.try_get(0)?, row.try_get(1)?)
         };
-        let mut tx = self.write_tx().await?;
-        let appointment = fetch_appointment(&mut tx, &clinic.0, &grant.target_id).await?;
-        tx.commit().await?;
+        let appointment = fetch_appointment(&mut *self.pool.acquire().await?, &clinic.0, &grant.target_id).await?;
         Ok((grant, appointment, clinic.1))
     }
 
@@ -1302,7 +1277,7 @@ impl Store {
     ) -> Result<(Appointment, String), StoreError> {
         let mut tx = self.write_tx().await?;
         let link = Store::consume_link(&mut tx, token, LinkPurpose::Appointment).await?;
-        let current = fetch_appointment(&mut tx, &link.clinic_id, &link.target_id).await?;
+        let current = fetch_appointment(&mut tx.tx, &link.clinic_id, &link.target_id).await?;
         if current.status != AppointmentStatus::Booked {
             return Err(StoreError::Gone(format!(
                 "This appointment is {} already.",
@@ -1335,7 +1310,7 @@ impl Store {
             },
         )
         .await?;
-        let cancelled = fetch_appointment(&mut tx, &link.clinic_id, &link.target_id).await?;
+        let cancelled = fetch_appointment(&mut tx.tx, &link.clinic_id, &link.target_id).await?;
         let zone: String = sqlx::query_scalar("SELECT time_zone FROM clinics WHERE id = $1")
             .bind(&link.clinic_id)
             .fetch_one(&mut *tx.tx)

@@ -87,27 +87,15 @@ pub async fn sign_and_queue_checkins(
     headers: &HeaderMap,
 ) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>, EmailOutcome), StoreError> {
     let relay = state.config.mailer.is_some();
-    let mut outcome = EmailOutcome::Failed("nothing was queued".into());
+    // The address the message went to, learnt inside the transaction.
+    let mut recipient_email: Option<Option<String>> = None;
     let compose = |recipient: &Recipient, links: &[(Checkin, IssuedLink)]| {
         let urls: Vec<(u16, String)> = links
             .iter()
             .map(|(c, l)| (c.due_hours, link_url(headers, &l.token)))
             .collect();
         let (title, body) = crate::mail::checkin_email(&recipient.given_name, &actor.clinic_name, &urls);
-        outcome = match (&recipient.email, relay) {
-            (Some(to), true) => EmailOutcome::Queued {
-                to: to.clone(),
-                message_id: String::new(),
-            },
-            (None, _) => EmailOutcome::ByHand {
-                reason: "The client has no email address on file.".into(),
-                message_id: String::new(),
-            },
-            (Some(_), false) => EmailOutcome::ByHand {
-                reason: "Email is not set up on this server.".into(),
-                message_id: String::new(),
-            },
-        };
+        recipient_email = Some(recipient.email.clone());
         Some(OutboxDraft {
             kind: "checkin".into(),
             recipient: recipient.email.clone(),
@@ -122,10 +110,17 @@ pub async fn sign_and_queue_checkins(
         .clinic(actor)
         .sign_note_and_notify(id, version, compose)
         .await?;
-    if let (EmailOutcome::Queued { message_id, .. } | EmailOutcome::ByHand { message_id, .. }, Some(id)) =
-        (&mut outcome, message)
-    {
-        *message_id = id;
-    }
+    let outcome = match (message, recipient_email) {
+        (Some(message_id), Some(Some(to))) if relay => EmailOutcome::Queued { to, message_id },
+        (Some(message_id), Some(None)) => EmailOutcome::ByHand {
+            reason: "The client has no email address on file.".into(),
+            message_id,
+        },
+        (Some(message_id), _) => EmailOutcome::ByHand {
+            reason: "Email is not set up on this server.".into(),
+            message_id,
+        },
+        (None, _) => EmailOutcome::Failed("nothing was queued".into()),
+    };
     Ok((note, links, outcome))
 }

@@ -156,6 +156,15 @@ pub fn day_span(day: Date, zone: &TimeZone) -> (Timestamp, Timestamp) {
     (start, end)
 }
 
+/// The absolute span of `days` local days from `first` (its own length
+/// across clock changes).
+pub fn days_span(first: Date, days: u16, zone: &TimeZone) -> (Timestamp, Timestamp) {
+    let last = first
+        .checked_add(jiff::Span::new().days(i64::from(days.max(1)) - 1))
+        .unwrap_or(first);
+    (day_span(first, zone).0, day_span(last, zone).1)
+}
+
 /// Refuses a time outside the therapist's open hours, naming them.
 pub fn check_within_hours(
     field: &str,
@@ -499,102 +508,125 @@ pub struct BookingRequest {
 /// Most appointments booked in one series.
 pub const MAX_SERIES: u16 = 20;
 
-/// The checked time of a booking request; store errors (double bookings)
-/// come later, from the booking's own transaction.
-pub async fn checked_time(
-    scope: &ClinicScope<'_>,
-    zone: &TimeZone,
-    request: &BookingRequest,
-) -> Result<(myomap_store::NewTime, AppointmentLength), myomap_store::StoreError> {
-    let mut errors = ValidationErrors::default();
-    let length = length("minutes", request.minutes)
-        .map_err(|e| errors.0.extend(e.0))
-        .ok();
-    let start = parse_start("starts_at", &request.starts_at, zone)
-        .map_err(|e| errors.0.extend(e.0))
-        .ok();
-    if request.note.chars().count() > 500 {
-        errors.add("note", "at most 500 characters");
+/// Where client links live, from the request that books.
+pub fn link_base(headers: &axum::http::HeaderMap) -> Option<String> {
+    Some(crate::api::record::link_url(headers, ""))
+}
+
+/// What a booking request names, checked once against the clinic (the
+/// therapist, the room, the length, the therapist's hours): every start of
+/// a series is then checked against it without asking the store again.
+pub struct CheckedBooking {
+    therapist: myomap_store::StaffMember,
+    room_id: Option<String>,
+    length: AppointmentLength,
+    /// `None` when the request books outside the hours on purpose.
+    hours: Option<WeeklyHours>,
+}
+
+impl CheckedBooking {
+    /// The request's fields and its first start.
+    pub async fn load(
+        scope: &ClinicScope<'_>,
+        zone: &TimeZone,
+        request: &BookingRequest,
+    ) -> Result<(CheckedBooking, Timestamp), myomap_store::StoreError> {
+        let mut errors = ValidationErrors::default();
+        let length = length("minutes", request.minutes)
+            .map_err(|e| errors.0.extend(e.0))
+            .ok();
+        let start = parse_start("starts_at", &request.starts_at, zone)
+            .map_err(|e| errors.0.extend(e.0))
+            .ok();
+        if request.note.chars().count() > 500 {
+            errors.add("note", "at most 500 characters");
+        }
+        let therapist = scope
+            .therapists()
+            .await?
+            .into_iter()
+            .find(|t| t.id == request.therapist_id);
+        if therapist.is_none() {
+            errors.add("therapist_id", "no therapist of this clinic has this id");
+        }
+        let room_id = request.room_id.clone().filter(|r| !r.is_empty());
+        if let Some(room) = &room_id
+            && !scope.rooms().await?.iter().any(|r| &r.id == room)
+        {
+            errors.add("room_id", "no room of this clinic has this id");
+        }
+        let (Some(length), Some(start), Some(therapist)) = (length, start, therapist) else {
+            return Err(myomap_store::StoreError::Invalid(errors));
+        };
+        if !errors.is_empty() {
+            return Err(myomap_store::StoreError::Invalid(errors));
+        }
+        let hours = if request.outside_hours {
+            None
+        } else {
+            Some(hours_of(scope, &therapist.id).await?)
+        };
+        Ok((
+            CheckedBooking {
+                therapist,
+                room_id,
+                length,
+                hours,
+            },
+            start,
+        ))
     }
-    let therapist = scope
-        .therapists()
-        .await?
-        .into_iter()
-        .find(|t| t.id == request.therapist_id);
-    if therapist.is_none() {
-        errors.add("therapist_id", "no therapist of this clinic has this id");
-    }
-    let room_id = request.room_id.clone().filter(|r| !r.is_empty());
-    if let Some(room) = &room_id
-        && !scope.rooms().await?.iter().any(|r| &r.id == room)
-    {
-        errors.add("room_id", "no room of this clinic has this id");
-    }
-    let (Some(length), Some(start), Some(therapist)) = (length, start, therapist) else {
-        return Err(myomap_store::StoreError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(myomap_store::StoreError::Invalid(errors));
-    }
-    let interval = Interval::starting_at(start, length);
-    if !request.outside_hours {
-        let hours = hours_of(scope, &therapist.id).await?;
-        check_within_hours("starts_at", &hours, zone, &interval).map_err(myomap_store::StoreError::Invalid)?;
-    }
-    Ok((
-        myomap_store::NewTime {
-            therapist_id: therapist.id,
-            room_id,
+
+    /// The appointment's time starting at `start`, inside the hours.
+    pub fn time_at(&self, start: Timestamp, zone: &TimeZone) -> Result<myomap_store::NewTime, ValidationErrors> {
+        let interval = Interval::starting_at(start, self.length);
+        if let Some(hours) = &self.hours {
+            check_within_hours("starts_at", hours, zone, &interval)?;
+        }
+        Ok(myomap_store::NewTime {
+            therapist_id: self.therapist.id.clone(),
+            room_id: self.room_id.clone(),
             starts_at: interval.start,
             ends_at: interval.end,
-            minutes: length.minutes(),
-        },
-        length,
-    ))
+            minutes: self.length.minutes(),
+        })
+    }
+
+    /// The reminder for an appointment at `start` with this therapist.
+    pub fn reminder(
+        &self,
+        state: &crate::AppState,
+        actor: &Actor,
+        link_base: Option<String>,
+        client: &myomap_domain::Client,
+        start: Timestamp,
+    ) -> Option<OutboxDraft> {
+        reminder(
+            ReminderFacts {
+                link_base,
+                clinic_name: &actor.clinic_name,
+                client_given_name: &client.given_name,
+                recipient: client.email.clone(),
+                starts_at: start,
+                length: self.length,
+                therapist_name: &self.therapist.name,
+            },
+            &zone_of(actor),
+            state.config.mailer.is_some(),
+        )
+    }
 }
 
-/// The reminder for an appointment at this time, to the client's address.
-pub async fn reminder_for(
-    state: &crate::AppState,
-    actor: &Actor,
-    link_base: Option<String>,
-    client: myomap_domain::ClientId,
-    time: &myomap_store::NewTime,
-    length: AppointmentLength,
-) -> Result<Option<OutboxDraft>, myomap_store::StoreError> {
-    let scope = state.store.clinic(actor);
-    let client = scope.get_client(client).await?;
-    let therapist = scope
-        .therapists()
-        .await?
-        .into_iter()
-        .find(|t| t.id == time.therapist_id)
-        .map(|t| t.name)
-        .unwrap_or_default();
-    Ok(reminder(
-        ReminderFacts {
-            link_base,
-            clinic_name: &actor.clinic_name,
-            client_given_name: &client.given_name,
-            recipient: client.email.clone(),
-            starts_at: time.starts_at,
-            length,
-            therapist_name: &therapist,
-        },
-        &zone_of(actor),
-        state.config.mailer.is_some(),
-    ))
-}
-
-/// Books for staff: checks, then books with its reminder in one transaction.
-/// The starts of a series: the same wall-clock time every `every` days.
-fn series_requests(
-    first: &BookingRequest,
-    first_start: Timestamp,
+/// The starts of a series: the same wall-clock time every `every_days`
+/// days, each read as a typed start would be (a wall time the clocks skip
+/// is refused).
+fn series_starts(
+    request: &BookingRequest,
+    first: Timestamp,
     zone: &TimeZone,
-) -> Result<Vec<BookingRequest>, ValidationErrors> {
-    let repeat = first.repeat.unwrap_or(1);
-    let every = first.every_days.unwrap_or(7);
+) -> Result<Vec<Timestamp>, ValidationErrors> {
+    let repeat = request.repeat.unwrap_or(1);
+    let every = request.every_days.unwrap_or(7);
     let mut errors = ValidationErrors::default();
     if !(1..=MAX_SERIES).contains(&repeat) {
         errors.add(
@@ -608,25 +640,30 @@ fn series_requests(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let wall = first_start.to_zoned(zone.clone()).datetime();
-    (0..i64::from(repeat))
+    let wall = first.to_zoned(zone.clone()).datetime();
+    (0..usize::from(repeat))
         .map(|k| {
+            let days = i64::try_from(k).unwrap_or(0) * i64::from(every);
             let at = wall
-                .checked_add(jiff::Span::new().days(k * i64::from(every)))
+                .checked_add(jiff::Span::new().days(days))
                 .map_err(|e| ValidationErrors::single("every_days", e.to_string()))?;
-            Ok(BookingRequest {
-                starts_at: at.strftime("%Y-%m-%dT%H:%M").to_string(),
-                repeat: None,
-                every_days: None,
-                ..first.clone()
-            })
+            let typed = at.strftime("%Y-%m-%dT%H:%M").to_string();
+            parse_start("starts_at", &typed, zone).map_err(|errors| in_series(errors, k + 1, repeat.into(), &typed))
         })
         .collect()
 }
 
-/// Where client links live, from the request that books.
-pub fn link_base(headers: &axum::http::HeaderMap) -> Option<String> {
-    Some(crate::api::record::link_url(headers, ""))
+/// Errors of one appointment of a series say which one (a single booking's
+/// stay as they are).
+fn in_series(errors: ValidationErrors, n: usize, count: usize, when: &str) -> ValidationErrors {
+    if count == 1 {
+        return errors;
+    }
+    let mut named = ValidationErrors::default();
+    for e in errors.0 {
+        named.add(e.field, format!("appointment {n} of {count} ({when}): {}", e.message));
+    }
+    named
 }
 
 /// Books for staff: checks every appointment of the request (a series
@@ -643,25 +680,17 @@ pub async fn book(
     let client: myomap_domain::ClientId = request.client_id.parse().map_err(|_| {
         myomap_store::StoreError::Invalid(ValidationErrors::single("client_id", "must be a client's id (a UUID)"))
     })?;
-    let (first, _) = checked_time(&scope, &zone, request).await?;
-    let requests = series_requests(request, first.starts_at, &zone).map_err(myomap_store::StoreError::Invalid)?;
-    let count = requests.len();
+    let (checked, first) = CheckedBooking::load(&scope, &zone, request).await?;
+    let starts = series_starts(request, first, &zone).map_err(myomap_store::StoreError::Invalid)?;
+    let details = scope.get_client(client).await?;
+    let count = starts.len();
     let mut series = Vec::with_capacity(count);
-    for (n, one) in requests.iter().enumerate() {
-        let (time, length) = checked_time(&scope, &zone, one).await.map_err(|e| match e {
-            myomap_store::StoreError::Invalid(errors) if count > 1 => {
-                let mut named = ValidationErrors::default();
-                for e in errors.0 {
-                    named.add(
-                        e.field,
-                        format!("appointment {} of {count} ({}): {}", n + 1, one.starts_at, e.message),
-                    );
-                }
-                myomap_store::StoreError::Invalid(named)
-            }
-            other => other,
+    for (n, start) in starts.into_iter().enumerate() {
+        let time = checked.time_at(start, &zone).map_err(|errors| {
+            let when = start.to_zoned(zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string();
+            myomap_store::StoreError::Invalid(in_series(errors, n + 1, count, &when))
         })?;
-        let reminder = reminder_for(state, actor, link_base.clone(), client, &time, length).await?;
+        let reminder = checked.reminder(state, actor, link_base.clone(), &details, time.starts_at);
         series.push((
             myomap_store::NewAppointment {
                 client,
@@ -688,8 +717,13 @@ pub async fn reschedule(
     link_base: Option<String>,
 ) -> Result<Appointment, myomap_store::StoreError> {
     let scope = state.store.clinic(actor);
+    let zone = zone_of(actor);
     let current = scope.appointment(id).await?;
-    let (time, length) = checked_time(&scope, &zone_of(actor), request).await?;
-    let reminder = reminder_for(state, actor, link_base, current.client_id, &time, length).await?;
+    let (checked, start) = CheckedBooking::load(&scope, &zone, request).await?;
+    let time = checked
+        .time_at(start, &zone)
+        .map_err(myomap_store::StoreError::Invalid)?;
+    let client = scope.get_client(current.client_id).await?;
+    let reminder = checked.reminder(state, actor, link_base, &client, time.starts_at);
     scope.reschedule(id, version, &time, reminder).await
 }

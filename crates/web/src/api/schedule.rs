@@ -246,12 +246,7 @@ pub async fn list(
     Query(params): Query<RangeParams>,
 ) -> Result<Json<Value>, Problem> {
     let zone = zone_of(&actor);
-    let (from, days) = range(&params, &zone)?;
-    let (start, _) = scheduling::day_span(from, &zone);
-    let last = from
-        .checked_add(jiff::Span::new().days(i64::from(days) - 1))
-        .map_err(|_| Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", "days", "too far"))?;
-    let (_, end) = scheduling::day_span(last, &zone);
+    let DayRange { start, end, .. } = range(&params, &zone)?;
     let appointments = state
         .store
         .clinic(&actor)
@@ -262,7 +257,15 @@ pub async fn list(
     })))
 }
 
-fn range(params: &RangeParams, zone: &jiff::tz::TimeZone) -> Result<(Date, u16), Problem> {
+/// The days a query asks for, and their absolute span.
+struct DayRange {
+    from: Date,
+    days: u16,
+    start: jiff::Timestamp,
+    end: jiff::Timestamp,
+}
+
+fn range(params: &RangeParams, zone: &jiff::tz::TimeZone) -> Result<DayRange, Problem> {
     let from = match params.from.as_deref().filter(|f| !f.is_empty()) {
         Some(text) => parse_date("from", text)?,
         None => scheduling::today_in(zone),
@@ -282,7 +285,8 @@ fn range(params: &RangeParams, zone: &jiff::tz::TimeZone) -> Result<(Date, u16),
             })?,
         None => 7,
     };
-    Ok((from, days))
+    let (start, end) = scheduling::days_span(from, days, zone);
+    Ok(DayRange { from, days, start, end })
 }
 
 /// Book an appointment, or a series with `repeat` and `every_days` (all or nothing). A double booking of the therapist, the room or the client is refused (409) naming the appointment in the way.
@@ -472,7 +476,7 @@ pub async fn slots(
     if !scope.therapists().await?.iter().any(|t| t.id == id) {
         return Err(Problem::not_found("therapist"));
     }
-    let (from, days) = range(
+    let DayRange { from, days, start, end } = range(
         &RangeParams {
             from: params.from,
             days: params.days,
@@ -486,10 +490,6 @@ pub async fn slots(
     };
     let length = scheduling::length("minutes", minutes).map_err(Problem::invalid)?;
     let hours = scheduling::hours_of(&scope, &id).await?;
-    let (start, _) = scheduling::day_span(from, &zone);
-    let end = start
-        .checked_add(jiff::SignedDuration::from_hours(i64::from(days) * 24 + 25))
-        .unwrap_or(start);
     let busy = scheduling::busy_of(
         &scope.appointments_between(Some(&id), start, end).await?,
         &scope.time_off_between(Some(&id), start, end).await?,
@@ -798,7 +798,7 @@ pub async fn time_off(
     Query(params): Query<SlotParams>,
 ) -> Result<Json<Value>, Problem> {
     let zone = zone_of(&actor);
-    let (from, days) = range(
+    let DayRange { start, end, .. } = range(
         &RangeParams {
             from: params.from,
             days: params.days.or(Some("62".into())),
@@ -806,10 +806,6 @@ pub async fn time_off(
         },
         &zone,
     )?;
-    let (start, _) = scheduling::day_span(from, &zone);
-    let end = start
-        .checked_add(jiff::SignedDuration::from_hours(i64::from(days) * 24 + 25))
-        .unwrap_or(start);
     let found = state
         .store
         .clinic(&actor)

@@ -98,7 +98,7 @@ async fn agenda_flags(
 ) -> Result<HashMap<ClientId, Vec<(&'static str, String)>>, StoreError> {
     let flagged = scope.flagged_checkins(crate::notes::DASHBOARD_DAYS).await?;
     let mut unique: Vec<ClientId> = clients.to_vec();
-    unique.sort_unstable_by_key(ToString::to_string);
+    unique.sort_unstable();
     unique.dedup();
     let mut out = HashMap::new();
     for record in scope.client_records(&unique).await? {
@@ -317,8 +317,7 @@ pub async fn week(
     let (therapist, therapists) = chosen_therapist(&scope, &actor, params.therapist.as_deref())
         .await
         .map_err(store_err(&actor))?;
-    let (start, _) = day_span(days[0], &zone);
-    let (_, end) = day_span(days[6], &zone);
+    let (start, end) = scheduling::days_span(days[0], 7, &zone);
     let appointments = scope
         .appointments_between(Some(&therapist.id), start, end)
         .await

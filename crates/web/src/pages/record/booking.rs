@@ -10,9 +10,10 @@ use myomap_plans::PlanDraft;
 use myomap_schedule::{AppointmentLength, Interval, earliest_next_visit};
 use myomap_store::{BookingContext, StoreError};
 
+use super::public::link_problem;
 use super::{Pairs, value};
 use crate::AppState;
-use crate::pages::{Layout, MessagePage, error_page, render};
+use crate::pages::{Layout, MessagePage, render};
 use crate::scheduling::{self, ReminderFacts, local_text, zone_named};
 
 /// Days of free slots a booking page offers.
@@ -86,19 +87,6 @@ fn offer(ctx: &BookingContext) -> Result<Offer, String> {
         })
         .collect();
     Ok(Offer { length, cadence, slots })
-}
-
-fn link_problem(e: StoreError) -> Response {
-    match e {
-        StoreError::NotFound(_) => error_page(
-            StatusCode::NOT_FOUND,
-            Layout::anonymous(),
-            "Link not valid",
-            "This link is not valid. Check that it was copied completely, or ask your clinic for a new one.",
-        ),
-        StoreError::Gone(message) => error_page(StatusCode::GONE, Layout::anonymous(), "Link no longer open", &message),
-        other => axum::response::IntoResponse::into_response(crate::pages::PageError::store(other, None)),
-    }
 }
 
 fn until() -> Timestamp {

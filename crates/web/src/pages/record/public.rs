@@ -17,7 +17,8 @@ use crate::AppState;
 use crate::clinical::screen;
 use crate::pages::{Layout, MessagePage, error_page, render};
 
-fn link_problem(e: StoreError) -> Response {
+/// The page for a link that cannot be used, for every kind of client link.
+pub(super) fn link_problem(e: StoreError) -> Response {
     match e {
         StoreError::NotFound(_) => error_page(
             StatusCode::NOT_FOUND,
