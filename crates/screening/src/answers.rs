@@ -43,7 +43,7 @@ struct AnswerForm {
 /// Longest piece of an unknown id echoed back in an error message.
 const SHOWN_ID_CHARS: usize = 60;
 
-fn shown(id: &str) -> String {
+pub(crate) fn shown(id: &str) -> String {
     if id.chars().count() > SHOWN_ID_CHARS {
         let head: String = id.chars().take(SHOWN_ID_CHARS).collect();
         format!("{head}…")

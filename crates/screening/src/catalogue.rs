@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::urgency::{AdviceTable, Urgency};
+
 const SCREENING_RULES_TOML: &str = include_str!("../data/screening-rules.toml");
 
 /// The only placeholder a text may hold: the labels of the named areas.
@@ -44,8 +46,13 @@ pub struct Question {
     pub follows: Option<String>,
     /// What a yes leads to.
     pub outcome: Effect,
-    /// A refer that cannot wait: medical assessment the same day.
-    #[serde(default)]
+    /// How soon a refer must happen (required for [`Effect::Refer`], absent
+    /// otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    /// Derived: the urgency is same day or emergency. Kept in the JSON for
+    /// readers of the form before urgency levels; never read from the data.
+    #[serde(default, skip_deserializing)]
     pub urgent: bool,
     /// Why, for the therapist (absent for [`Effect::Context`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,25 +65,29 @@ pub struct Question {
     pub sources: Vec<String>,
 }
 
-/// A combination of answers with an outcome of its own. It fires when every
-/// question of `when_all` and (if `when_any` is not empty) at least one of
-/// `when_any` is answered yes. There is no negation, so a rule that fires
-/// keeps firing when more questions are answered yes.
+/// A combination of answers (and [`Fact`]s) with an outcome of its own. It
+/// fires when every id of `when_all` and (if `when_any` is not empty) at
+/// least one of `when_any` holds: a question answered yes, or a fact that
+/// holds. There is no negation, so a rule that fires keeps firing when more
+/// questions are answered yes, more conditions are given or the age is higher.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Rule {
     /// Stable snake_case id.
     pub id: String,
-    /// Questions that must all be answered yes.
+    /// Questions or facts that must all hold.
     pub when_all: Vec<String>,
-    /// Questions of which at least one must be answered yes (or empty).
+    /// Questions or facts of which at least one must hold (or empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when_any: Vec<String>,
     /// What the combination leads to (never [`Effect::Context`]).
     pub outcome: Effect,
-    /// A refer that cannot wait.
-    #[serde(default)]
+    /// How soon a refer must happen (required for a refer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    /// Derived, as for [`Question::urgent`].
+    #[serde(default, skip_deserializing)]
     pub urgent: bool,
     /// Why, for the therapist.
     pub reason: String,
@@ -85,6 +96,36 @@ pub struct Rule {
     pub precaution: Option<String>,
     /// Where the facts come from.
     pub sources: Vec<String>,
+}
+
+/// Something the intake itself says (its conditions, the client's age),
+/// usable in a [`Rule`] like a question. It holds when any of its intake
+/// conditions is given, any of its questions is answered yes, or the client
+/// is at least `min_age` years old.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Fact {
+    /// Stable snake_case id, in the namespace of question and rule ids.
+    pub id: String,
+    /// What it means, for the therapist.
+    pub label: String,
+    /// Intake condition ids (the domain's `CONDITIONS`) that establish it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
+    /// Question ids whose yes establishes it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<String>,
+    /// The age in years from which it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_age: Option<u32>,
+}
+
+/// One id a rule names: a question or a fact, resolved to its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Term {
+    Question(usize),
+    Fact(usize),
 }
 
 /// The compiled-in data is malformed. Only the tests (and the one-time load)
@@ -97,10 +138,14 @@ pub struct DataError(pub Vec<String>);
 #[derive(Debug)]
 pub(crate) struct Catalogue {
     pub(crate) suitable_reason: String,
+    pub(crate) advice: AdviceTable,
     pub(crate) questions: Vec<Question>,
+    pub(crate) facts: Vec<Fact>,
+    /// Per fact: the indexes of the questions that establish it.
+    pub(crate) fact_questions: Vec<Vec<usize>>,
     pub(crate) rules: Vec<Rule>,
-    /// Per rule: indexes of `when_all` and of `when_any`.
-    pub(crate) rule_conditions: Vec<(Vec<usize>, Vec<usize>)>,
+    /// Per rule: the terms of `when_all` and of `when_any`.
+    pub(crate) rule_conditions: Vec<(Vec<Term>, Vec<Term>)>,
     /// Per question: index of the question it follows.
     pub(crate) follows: Vec<Option<usize>>,
     by_id: HashMap<String, usize>,
@@ -117,14 +162,30 @@ impl Catalogue {
         #[serde(deny_unknown_fields)]
         struct File {
             suitable_reason: String,
+            urgency: AdviceTable,
             #[serde(default)]
             question: Vec<Question>,
             #[serde(default)]
+            fact: Vec<Fact>,
+            #[serde(default)]
             rule: Vec<Rule>,
         }
-        let file: File = toml::from_str(text).map_err(|e| DataError(vec![e.to_string()]))?;
+        let mut file: File = toml::from_str(text).map_err(|e| DataError(vec![e.to_string()]))?;
         let mut problems = Vec::new();
         check_text(&mut problems, "suitable_reason", Some(&file.suitable_reason), false);
+        for (level, advice) in [
+            ("emergency", &file.urgency.emergency),
+            ("same_day", &file.urgency.same_day),
+            ("routine", &file.urgency.routine),
+        ] {
+            for (field, text) in [
+                ("label", &advice.label),
+                ("action", &advice.action),
+                ("tell_client", &advice.tell_client),
+            ] {
+                check_text(&mut problems, &format!("urgency.{level}.{field}"), Some(text), false);
+            }
+        }
         if file.question.is_empty() {
             problems.push("no questions".to_owned());
         }
@@ -178,9 +239,7 @@ impl Catalogue {
                     q.asks_site,
                 );
             }
-            if q.urgent && q.outcome != Effect::Refer {
-                problems.push(format!("{at}: only a refer can be urgent"));
-            }
+            check_urgency(&mut problems, &at, q.outcome, q.urgency);
             if q.asks_site && !q.precaution.as_deref().is_some_and(|p| p.contains(SITES_PLACEHOLDER)) {
                 problems.push(format!(
                     "{at}: asks for sites, so its precaution must name them with {{sites}}"
@@ -188,23 +247,60 @@ impl Catalogue {
             }
         }
 
+        let mut used = vec![false; file.question.len()];
+        let mut fact_by_id: HashMap<String, usize> = HashMap::with_capacity(file.fact.len());
+        let mut fact_questions = Vec::with_capacity(file.fact.len());
+        let known_conditions: Vec<&str> = myomap_domain::record::CONDITIONS.iter().map(|(id, _)| *id).collect();
+        for (index, fact) in file.fact.iter().enumerate() {
+            let at = format!("fact \"{}\"", fact.id);
+            check_id(&mut problems, &at, &fact.id);
+            if fact_by_id.insert(fact.id.clone(), index).is_some() || by_id.contains_key(&fact.id) {
+                problems.push(format!(
+                    "{at}: duplicate id (question, fact and rule ids share one namespace)"
+                ));
+            }
+            check_text(&mut problems, &format!("{at}.label"), Some(&fact.label), false);
+            for condition in &fact.conditions {
+                if !known_conditions.contains(&condition.as_str()) {
+                    problems.push(format!("{at}.conditions: unknown intake condition \"{condition}\""));
+                }
+            }
+            let mut established = Vec::new();
+            for id in &fact.questions {
+                match by_id.get(id) {
+                    Some(&i) => {
+                        used[i] = true;
+                        established.push(i);
+                    }
+                    None => problems.push(format!("{at}.questions: unknown question \"{id}\"")),
+                }
+            }
+            if fact.conditions.is_empty() && fact.questions.is_empty() && fact.min_age.is_none() {
+                problems.push(format!("{at}: give conditions, questions or min_age"));
+            }
+            fact_questions.push(established);
+        }
+
         let mut rule_ids = HashMap::with_capacity(file.rule.len());
         let mut rule_conditions = Vec::with_capacity(file.rule.len());
-        let mut used = vec![false; file.question.len()];
         for rule in &file.rule {
             let at = format!("rule \"{}\"", rule.id);
             check_id(&mut problems, &at, &rule.id);
-            if rule_ids.insert(rule.id.clone(), ()).is_some() || by_id.contains_key(&rule.id) {
+            if rule_ids.insert(rule.id.clone(), ()).is_some()
+                || by_id.contains_key(&rule.id)
+                || fact_by_id.contains_key(&rule.id)
+            {
                 problems.push(format!(
-                    "{at}: duplicate id (rule and question ids share one namespace)"
+                    "{at}: duplicate id (question, fact and rule ids share one namespace)"
                 ));
             }
-            let mut resolve = |field: &str, ids: &[String]| -> Vec<usize> {
+            let mut resolve = |field: &str, ids: &[String]| -> Vec<Term> {
                 ids.iter()
-                    .filter_map(|id| match by_id.get(id) {
-                        Some(&i) => Some(i),
-                        None => {
-                            problems.push(format!("{at}.{field}: unknown question \"{id}\""));
+                    .filter_map(|id| match (by_id.get(id), fact_by_id.get(id)) {
+                        (Some(&i), _) => Some(Term::Question(i)),
+                        (None, Some(&f)) => Some(Term::Fact(f)),
+                        (None, None) => {
+                            problems.push(format!("{at}.{field}: unknown question or fact \"{id}\""));
                             None
                         }
                     })
@@ -212,7 +308,12 @@ impl Catalogue {
             };
             let all = resolve("when_all", &rule.when_all);
             let any = resolve("when_any", &rule.when_any);
-            let mut named: Vec<usize> = all.iter().chain(&any).copied().collect();
+            if !all.iter().chain(&any).any(|t| matches!(t, Term::Question(_))) {
+                problems.push(format!(
+                    "{at}: name at least one question (the intake's conditions and age alone never refer)"
+                ));
+            }
+            let mut named: Vec<Term> = all.iter().chain(&any).copied().collect();
             named.sort_unstable();
             let count = named.len();
             named.dedup();
@@ -228,10 +329,14 @@ impl Catalogue {
             if rule.when_all.len() + rule.when_any.len() < 2 {
                 problems.push(format!("{at}: a rule combines at least two answers"));
             }
-            for &i in &named {
-                used[i] = true;
+            for term in &named {
+                if let Term::Question(i) = *term {
+                    used[i] = true;
+                }
             }
-            let sites_allowed = all.iter().any(|&i| file.question[i].asks_site);
+            let sites_allowed = all
+                .iter()
+                .any(|t| matches!(*t, Term::Question(i) if file.question[i].asks_site));
             match rule.outcome {
                 Effect::Context => problems.push(format!("{at}.outcome: must be refer or precaution")),
                 Effect::Precaution if rule.precaution.is_none() => {
@@ -253,9 +358,7 @@ impl Catalogue {
                     sites_allowed,
                 );
             }
-            if rule.urgent && rule.outcome != Effect::Refer {
-                problems.push(format!("{at}: only a refer can be urgent"));
-            }
+            check_urgency(&mut problems, &at, rule.outcome, rule.urgency);
             check_sources(&mut problems, &at, &rule.sources);
             rule_conditions.push((all, any));
         }
@@ -263,7 +366,7 @@ impl Catalogue {
         for (q, used) in file.question.iter().zip(&used) {
             if q.outcome == Effect::Context && !used {
                 problems.push(format!(
-                    "question \"{}\": a context question must be used by a rule",
+                    "question \"{}\": a context question must be used by a rule or a fact",
                     q.id
                 ));
             }
@@ -272,14 +375,36 @@ impl Catalogue {
         if !problems.is_empty() {
             return Err(DataError(problems));
         }
+        for q in &mut file.question {
+            q.urgent = q.urgency.is_some_and(Urgency::is_urgent);
+        }
+        for rule in &mut file.rule {
+            rule.urgent = rule.urgency.is_some_and(Urgency::is_urgent);
+        }
         Ok(Catalogue {
             suitable_reason: file.suitable_reason,
+            advice: file.urgency,
             questions: file.question,
+            facts: file.fact,
+            fact_questions,
             rules: file.rule,
             rule_conditions,
             follows,
             by_id,
         })
+    }
+}
+
+/// A refer names its urgency; nothing else has one.
+fn check_urgency(problems: &mut Vec<String>, at: &str, outcome: Effect, urgency: Option<Urgency>) {
+    match (outcome, urgency) {
+        (Effect::Refer, None) => problems.push(format!(
+            "{at}.urgency: a refer needs one (emergency, same_day or routine)"
+        )),
+        (Effect::Precaution | Effect::Context, Some(_)) => {
+            problems.push(format!("{at}.urgency: only a refer has an urgency"));
+        }
+        _ => {}
     }
 }
 
@@ -349,6 +474,11 @@ pub fn rules() -> &'static [Rule] {
     &catalogue().rules
 }
 
+/// Every fact the intake itself can establish, in data order.
+pub fn facts() -> &'static [Fact] {
+    &catalogue().facts
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -359,16 +489,26 @@ mod tests {
     #[test]
     fn compiled_data_parses() {
         Catalogue::parse(SCREENING_RULES_TOML).unwrap();
-        assert!(questions().len() >= 25);
-        assert!(rules().len() >= 4);
+        assert!(questions().len() >= 40);
+        assert!(rules().len() >= 15);
+        assert!(facts().len() >= 4);
     }
 
     #[test]
     fn ids_are_unique_and_snake_case() {
         let mut seen = HashSet::new();
-        for id in questions().iter().map(|q| &q.id).chain(rules().iter().map(|r| &r.id)) {
+        for id in questions()
+            .iter()
+            .map(|q| &q.id)
+            .chain(rules().iter().map(|r| &r.id))
+            .chain(facts().iter().map(|f| &f.id))
+        {
             assert!(seen.insert(id.as_str()), "duplicate id {id}");
-            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{id}");
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{id}"
+            );
         }
     }
 
@@ -377,8 +517,20 @@ mod tests {
         for rule in rules() {
             assert!(rule.when_all.len() + rule.when_any.len() >= 2, "{}", rule.id);
             for id in rule.when_all.iter().chain(&rule.when_any) {
-                assert!(question(id).is_some(), "rule {} names unknown {id}", rule.id);
+                assert!(
+                    question(id).is_some() || facts().iter().any(|f| &f.id == id),
+                    "rule {} names unknown {id}",
+                    rule.id
+                );
             }
+            assert!(
+                rule.when_all
+                    .iter()
+                    .chain(&rule.when_any)
+                    .any(|id| question(id).is_some()),
+                "rule {} names no question",
+                rule.id
+            );
         }
         for q in questions() {
             if let Some(parent) = &q.follows {
@@ -414,6 +566,7 @@ mod tests {
                         rules()
                             .iter()
                             .any(|r| r.when_all.contains(&q.id) || r.when_any.contains(&q.id))
+                            || facts().iter().any(|f| f.questions.contains(&q.id))
                     );
                 }
             }
@@ -437,7 +590,7 @@ mod tests {
             }
         }
         for rule in rules() {
-            let sited = rule.when_all.iter().any(|id| question(id).unwrap().asks_site);
+            let sited = rule.when_all.iter().any(|id| question(id).is_some_and(|q| q.asks_site));
             for text in std::iter::once(&rule.reason).chain(&rule.precaution) {
                 assert!(sited || !text.contains(SITES_PLACEHOLDER), "{}", rule.id);
             }
@@ -496,7 +649,10 @@ mod tests {
         }
     }
 
-    const HEADER: &str = "suitable_reason = \"Fine.\"\n";
+    const HEADER: &str = "suitable_reason = \"Fine.\"\n\
+        [urgency.emergency]\nlabel = \"E\"\naction = \"A\"\ntell_client = \"T\"\n\
+        [urgency.same_day]\nlabel = \"S\"\naction = \"A\"\ntell_client = \"T\"\n\
+        [urgency.routine]\nlabel = \"R\"\naction = \"A\"\ntell_client = \"T\"\n";
 
     fn question_toml(id: &str, extra: &str) -> String {
         format!(
@@ -541,8 +697,20 @@ mod tests {
             "must name them",
         );
         assert_problem(
+            &format!("{HEADER}{}", question_toml("a", "urgency = \"routine\"")),
+            "only a refer has an urgency",
+        );
+        assert_problem(
             &format!("{HEADER}{}", question_toml("a", "urgent = true")),
-            "only a refer can be urgent",
+            "unknown field",
+        );
+        assert_problem(
+            &format!("{HEADER}{}", question_toml("a", "")).replace("\"precaution\"\nreason", "\"refer\"\nreason"),
+            "a refer needs one",
+        );
+        assert_problem(
+            &HEADER.replace("tell_client = \"T\"\n[urgency.routine]", "[urgency.routine]"),
+            "missing field `tell_client`",
         );
         assert_problem(
             &format!("{HEADER}{}", question_toml("a", "follows = \"b\"")),
@@ -550,6 +718,23 @@ mod tests {
         );
         let context = "[[question]]\nid = \"c\"\nlabel = \"L\"\noutcome = \"context\"\nsources = [\"S\"]\n";
         assert_problem(&format!("{HEADER}{context}"), "must be used by a rule");
+        let fact = |body: &str| {
+            format!(
+                "{HEADER}{}[[fact]]\nid = \"f\"\nlabel = \"L\"\n{body}\n",
+                question_toml("a", "")
+            )
+        };
+        assert!(Catalogue::parse(&fact("conditions = [\"sciatica\"]")).is_ok());
+        assert_problem(&fact("conditions = [\"gout\"]"), "unknown intake condition \"gout\"");
+        assert_problem(&fact("questions = [\"zz\"]"), "unknown question \"zz\"");
+        assert_problem(&fact(""), "give conditions, questions or min_age");
+        assert_problem(
+            &format!(
+                "{}[[rule]]\nid = \"r\"\nwhen_all = [\"f\", \"g\"]\noutcome = \"refer\"\nurgency = \"routine\"\nreason = \"R\"\nsources = [\"S\"]\n",
+                fact("min_age = 50\n[[fact]]\nid = \"g\"\nlabel = \"G\"\nmin_age = 60")
+            ),
+            "name at least one question",
+        );
 
         let rule = |body: &str| {
             format!(
@@ -557,9 +742,13 @@ mod tests {
                 question_toml("a", "")
             )
         };
-        let good = "when_all = [\"a\", \"c\"]\noutcome = \"refer\"\nreason = \"R\"\nsources = [\"S\"]";
+        let good =
+            "when_all = [\"a\", \"c\"]\noutcome = \"refer\"\nurgency = \"routine\"\nreason = \"R\"\nsources = [\"S\"]";
         assert!(Catalogue::parse(&rule(good)).is_ok());
-        assert_problem(&rule(&good.replace("\"c\"]", "\"x\"]")), "unknown question \"x\"");
+        assert_problem(
+            &rule(&good.replace("\"c\"]", "\"x\"]")),
+            "unknown question or fact \"x\"",
+        );
         assert_problem(&rule(&good.replace("\"a\", \"c\"", "\"a\", \"a\"")), "named twice");
         assert_problem(&rule(&good.replace("\"a\", \"c\"", "\"c\"")), "at least two answers");
         assert_problem(&rule(&good.replace("\"R\"", "\"At {sites}.\"")), "no sites are asked");

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use myomap_domain::{AreaSite, body_areas};
 use proptest::prelude::*;
 
-use crate::{Effect, Outcome, ScreeningAnswers, Verdict, questions, screen};
+use crate::{Effect, Outcome, ScreeningAnswers, ScreeningInput, Urgency, Verdict, questions, screen, screen_json};
 
 type Site<'a> = (&'a str, Option<&'a str>);
 
@@ -22,7 +22,11 @@ fn answers(yes: &[(&str, &[Site])]) -> ScreeningAnswers {
 }
 
 fn verdict(yes: &[(&str, &[Site])]) -> Verdict {
-    screen(&answers(yes))
+    screen(&answers(yes).into())
+}
+
+fn verdict_for(conditions: &[&str], age: Option<u32>, yes: &[(&str, &[Site])]) -> Verdict {
+    screen(&ScreeningInput::new(conditions.iter().copied(), age, answers(yes)).unwrap())
 }
 
 const CALF_LEFT: &[Site] = &[("leg.calf", Some("left"))];
@@ -33,7 +37,7 @@ const NONE: &[Site] = &[];
 struct Case {
     yes: &'static [(&'static str, &'static [Site<'static>])],
     outcome: Outcome,
-    urgent: bool,
+    urgency: Option<Urgency>,
     /// Must be among the reasons' questions.
     questions: &'static [&'static str],
     /// The rule that must have fired, if any.
@@ -46,7 +50,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("dvt_signs", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: true,
+        urgency: Some(Urgency::SameDay),
         questions: &["dvt_signs"],
         rule: None,
         mentions: &["deep vein thrombosis", "affected leg"],
@@ -54,15 +58,15 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("chest_pain_or_breathlessness", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: true,
+        urgency: Some(Urgency::SameDay),
         questions: &["chest_pain_or_breathlessness"],
         rule: None,
-        mentions: &["urgent"],
+        mentions: &["urgent medical assessment"],
     },
     Case {
         yes: &[("fever_or_acute_infection", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: false,
+        urgency: Some(Urgency::Routine),
         questions: &["fever_or_acute_infection"],
         rule: None,
         mentions: &["postpone"],
@@ -70,7 +74,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("cancer_active", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: false,
+        urgency: Some(Urgency::Routine),
         questions: &["cancer_active"],
         rule: None,
         mentions: &["clearance", "lymphoedema"],
@@ -78,7 +82,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("cancer_history", NONE)],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["cancer_history"],
         rule: None,
         mentions: &["gentle pressure"],
@@ -86,7 +90,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("cancer_history", NONE), ("back_pain", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: false,
+        urgency: Some(Urgency::SameDay),
         questions: &["cancer_history", "back_pain"],
         rule: Some("back_pain_after_cancer"),
         mentions: &["spread to the spine"],
@@ -94,7 +98,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("unexplained_weight_loss", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: false,
+        urgency: Some(Urgency::Routine),
         questions: &["unexplained_weight_loss"],
         rule: None,
         mentions: &["weight loss"],
@@ -102,7 +106,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("progressive_weakness_or_numbness", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: false,
+        urgency: Some(Urgency::Routine),
         questions: &["progressive_weakness_or_numbness"],
         rule: None,
         mentions: &["weakness"],
@@ -110,7 +114,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("progressive_weakness_or_numbness", NONE), ("back_pain", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: true,
+        urgency: Some(Urgency::SameDay),
         questions: &["progressive_weakness_or_numbness", "back_pain"],
         rule: Some("back_pain_with_progressive_deficit"),
         mentions: &["compression"],
@@ -118,7 +122,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("bowel_bladder_change", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: false,
+        urgency: Some(Urgency::Routine),
         questions: &["bowel_bladder_change"],
         rule: None,
         mentions: &["bowel or bladder"],
@@ -126,7 +130,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("bowel_bladder_change", NONE), ("back_pain", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: true,
+        urgency: Some(Urgency::Emergency),
         questions: &["bowel_bladder_change", "back_pain"],
         rule: Some("possible_cauda_equina"),
         mentions: &["cauda equina", "emergency"],
@@ -134,15 +138,15 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("saddle_numbness", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: true,
+        urgency: Some(Urgency::Emergency),
         questions: &["saddle_numbness"],
         rule: None,
-        mentions: &["cauda equina", "today"],
+        mentions: &["cauda equina", "emergency department now"],
     },
     Case {
         yes: &[("back_pain", NONE), ("saddle_numbness", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: true,
+        urgency: Some(Urgency::Emergency),
         questions: &["saddle_numbness", "back_pain"],
         rule: Some("possible_cauda_equina"),
         mentions: &["cauda equina"],
@@ -150,7 +154,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("uncontrolled_high_blood_pressure", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: false,
+        urgency: Some(Urgency::Routine),
         questions: &["uncontrolled_high_blood_pressure"],
         rule: None,
         mentions: &["blood pressure"],
@@ -158,7 +162,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("recent_heart_attack_or_stroke", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: false,
+        urgency: Some(Urgency::Routine),
         questions: &["recent_heart_attack_or_stroke"],
         rule: None,
         mentions: &["clearance"],
@@ -166,7 +170,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("anticoagulants", NONE)],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["anticoagulants"],
         rule: None,
         mentions: &["Gentle to moderate pressure", "bruising"],
@@ -174,7 +178,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("bleeding_disorder", NONE)],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["bleeding_disorder"],
         rule: None,
         mentions: &["Light pressure only"],
@@ -182,7 +186,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("severe_osteoporosis", NONE)],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["severe_osteoporosis"],
         rule: None,
         mentions: &["spine or ribs", "forceful"],
@@ -190,7 +194,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("pregnancy", NONE)],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["pregnancy"],
         rule: None,
         mentions: &[
@@ -201,7 +205,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("pregnancy", NONE), ("pregnancy_complications", NONE)],
         outcome: Outcome::ReferFirst,
-        urgent: false,
+        urgency: Some(Urgency::Routine),
         questions: &["pregnancy", "pregnancy_complications"],
         rule: None,
         mentions: &["obstetrician", "side-lying"],
@@ -209,7 +213,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("diabetes_neuropathy", NONE)],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["diabetes_neuropathy"],
         rule: None,
         mentions: &["feedback cannot be relied on"],
@@ -217,7 +221,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("kidney_disease", NONE)],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["kidney_disease"],
         rule: None,
         mentions: &["fistula"],
@@ -225,18 +229,18 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("recent_head_or_neck_injury", NONE)],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["recent_head_or_neck_injury"],
         rule: None,
         mentions: &["no forceful neck stretches"],
     },
     Case {
         yes: &[("dizziness_or_visual_changes", NONE)],
-        outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Routine),
         questions: &["dizziness_or_visual_changes"],
         rule: None,
-        mentions: &["sit up slowly"],
+        mentions: &["sit up slowly", "No neck work until then"],
     },
     Case {
         yes: &[
@@ -244,7 +248,7 @@ const CASES: &[Case] = &[
             ("dizziness_or_visual_changes", NONE),
         ],
         outcome: Outcome::ReferFirst,
-        urgent: false,
+        urgency: Some(Urgency::SameDay),
         questions: &["recent_head_or_neck_injury", "dizziness_or_visual_changes"],
         rule: Some("head_injury_with_dizziness"),
         mentions: &["concussion", "no forceful neck stretches"],
@@ -252,7 +256,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("recent_immobility", NONE)],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["recent_immobility"],
         rule: None,
         mentions: &["check both calves"],
@@ -260,7 +264,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("recent_fracture_or_surgery", CALF_LEFT)],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["recent_fracture_or_surgery"],
         rule: None,
         mentions: &["No deep pressure over Calf (left); light work around the area only"],
@@ -271,7 +275,7 @@ const CASES: &[Case] = &[
             ("recent_fracture_or_surgery", CALF_LEFT),
         ],
         outcome: Outcome::ReferFirst,
-        urgent: false,
+        urgency: Some(Urgency::Routine),
         questions: &["recent_fracture_or_surgery", "fracture_or_surgery_not_cleared"],
         rule: Some("fresh_fracture_or_surgery_not_cleared"),
         mentions: &[
@@ -289,7 +293,7 @@ const CASES: &[Case] = &[
             ],
         )],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["skin_lesion_at_site"],
         rule: None,
         mentions: &["Do not touch Breastbone, Palm (left) and Palm (right)"],
@@ -300,7 +304,7 @@ const CASES: &[Case] = &[
             &[("leg.calf", Some("right")), ("knee.back", Some("right"))],
         )],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["varicose_veins_at_site"],
         rule: None,
         mentions: &["No pressure over Back of knee (right) and Calf (right)"],
@@ -308,7 +312,7 @@ const CASES: &[Case] = &[
     Case {
         yes: &[("local_inflammation_at_site", &[("knee.front", Some("left"))])],
         outcome: Outcome::SuitableWithPrecautions,
-        urgent: false,
+        urgency: None,
         questions: &["local_inflammation_at_site"],
         rule: None,
         mentions: &["No deep pressure over Front of knee and kneecap (left)"],
@@ -321,7 +325,7 @@ const CASES: &[Case] = &[
             ("recent_fracture_or_surgery", CALF_LEFT),
         ],
         outcome: Outcome::ReferFirst,
-        urgent: true,
+        urgency: Some(Urgency::SameDay),
         questions: &["dvt_signs", "anticoagulants", "recent_fracture_or_surgery"],
         rule: None,
         mentions: &["Gentle to moderate pressure", "No deep pressure over Calf (left)"],
@@ -334,7 +338,8 @@ fn every_red_flag_and_precaution_gives_its_verdict() {
         let v = verdict(case.yes);
         let label = format!("{:?}", case.yes.iter().map(|(id, _)| *id).collect::<Vec<_>>());
         assert_eq!(v.outcome, case.outcome, "{label}");
-        assert_eq!(v.urgent, case.urgent, "{label}");
+        assert_eq!(v.urgency, case.urgency, "{label}");
+        assert_eq!(v.urgent, case.urgency >= Some(Urgency::SameDay), "{label}");
         let asked: BTreeSet<&str> = v.question_ids();
         for id in case.questions {
             assert!(asked.contains(id), "{label}: {id} missing from {asked:?}");
@@ -364,9 +369,18 @@ fn every_red_flag_and_precaution_gives_its_verdict() {
 
 #[test]
 fn nothing_reported_is_suitable_with_its_reason() {
-    for v in [screen(&ScreeningAnswers::none()), verdict(&[("back_pain", NONE)])] {
+    for v in [
+        screen(&ScreeningAnswers::none().into()),
+        verdict(&[("back_pain", NONE)]),
+        verdict_for(
+            &["back_pain", "sciatica", "neck_pain", "headache", "tmj"],
+            Some(90),
+            &[],
+        ),
+    ] {
         assert_eq!(v.outcome, Outcome::Suitable);
         assert!(!v.urgent);
+        assert_eq!(v.urgency, None);
         assert_eq!(v.reasons.len(), 1);
         assert_eq!(v.reasons[0].text, "No contraindication reported in screening.");
         assert_eq!(v.reasons[0].outcome, Outcome::Suitable);
@@ -382,21 +396,30 @@ fn urgent_reasons_come_first() {
         ("back_pain", NONE),
         ("bowel_bladder_change", NONE),
     ]);
-    let order: Vec<(Outcome, bool, Option<&str>)> = v
+    let order: Vec<(Outcome, Option<Urgency>, Option<&str>)> = v
         .reasons
         .iter()
-        .map(|r| (r.outcome, r.urgent, r.rule.as_deref()))
+        .map(|r| (r.outcome, r.urgency, r.rule.as_deref()))
         .collect();
     assert_eq!(
         order,
         [
-            (Outcome::ReferFirst, true, Some("possible_cauda_equina")),
-            (Outcome::ReferFirst, false, None),
-            (Outcome::ReferFirst, false, None),
-            (Outcome::SuitableWithPrecautions, false, None),
+            (
+                Outcome::ReferFirst,
+                Some(Urgency::Emergency),
+                Some("possible_cauda_equina")
+            ),
+            (
+                Outcome::ReferFirst,
+                Some(Urgency::SameDay),
+                Some("back_pain_with_fever")
+            ),
+            (Outcome::ReferFirst, Some(Urgency::Routine), None),
+            (Outcome::ReferFirst, Some(Urgency::Routine), None),
+            (Outcome::SuitableWithPrecautions, None, None),
         ]
     );
-    assert_eq!(v.reasons[0].questions, ["back_pain", "bowel_bladder_change"]);
+    assert_eq!(v.reasons[0].questions, ["bowel_bladder_change", "back_pain"]);
 }
 
 #[test]
@@ -409,14 +432,28 @@ fn every_question_alone_reaches_its_own_outcome() {
             yes.push((parent.as_str(), if parent_q.asks_site { calf.clone() } else { vec![] }));
         }
         yes.push((q.id.as_str(), if q.asks_site { calf.clone() } else { vec![] }));
-        let v = screen(&ScreeningAnswers::new(yes).unwrap());
+        let v = screen(&ScreeningAnswers::new(yes).unwrap().into());
         let least = match q.outcome {
             Effect::Refer => Outcome::ReferFirst,
             Effect::Precaution => Outcome::SuitableWithPrecautions,
             Effect::Context => Outcome::Suitable,
         };
         assert!(v.outcome >= least, "{}", q.id);
-        assert_eq!(v.urgent, q.urgent, "{}", q.id);
+        if q.outcome == Effect::Refer {
+            // A red flag alone refers, at least as urgently as its own level.
+            assert_eq!(v.outcome, Outcome::ReferFirst, "{}", q.id);
+            assert!(q.urgency.is_some() && v.urgency >= q.urgency, "{}", q.id);
+            let own = v
+                .reasons
+                .iter()
+                .find(|r| r.rule.is_none() && r.questions == [q.id.clone()])
+                .unwrap();
+            assert_eq!(own.urgency, q.urgency, "{}", q.id);
+            assert!(!own.sources.is_empty(), "{}", q.id);
+        } else if q.outcome == Effect::Precaution {
+            assert_eq!(v.urgency, None, "{}", q.id);
+        }
+        assert_eq!(v.urgent, v.urgency >= Some(Urgency::SameDay), "{}", q.id);
         for text in v.reasons.iter().map(|r| &r.text).chain(&v.precautions) {
             assert!(!text.contains('{'), "{}: unfilled placeholder in {text}", q.id);
         }
@@ -445,7 +482,7 @@ fn the_json_form_reads_and_round_trips() {
     assert_eq!(from_json(&json).unwrap(), a);
     assert_eq!(from_json(r#"{"answers":[]}"#).unwrap(), ScreeningAnswers::none());
 
-    let v = screen(&a);
+    let v = screen(&a.into());
     assert_eq!(
         v.precautions,
         [
@@ -462,19 +499,26 @@ fn the_verdict_serialises_in_snake_case() {
     let v = verdict(&[("back_pain", NONE), ("saddle_numbness", NONE)]);
     let json = serde_json::to_value(&v).unwrap();
     assert_eq!(json["outcome"], "refer_first");
+    assert_eq!(json["urgency"], "emergency");
     assert_eq!(json["urgent"], true);
+    assert_eq!(json["reasons"][0]["urgency"], "emergency");
+    assert_eq!(
+        json["reasons"][0]["facts"],
+        serde_json::json!(["back_or_leg_complaint"])
+    );
     assert_eq!(json["reasons"][0]["rule"], "possible_cauda_equina");
     assert_eq!(json["reasons"][0]["outcome"], "refer_first");
     assert_eq!(
         json["reasons"][0]["questions"],
-        serde_json::json!(["back_pain", "saddle_numbness"])
+        serde_json::json!(["saddle_numbness", "back_pain"])
     );
     assert!(json["reasons"][0]["sources"][0].is_string());
     assert_eq!(json["reasons"][1]["rule"], serde_json::Value::Null);
     assert_eq!(json["precautions"], serde_json::json!([]));
 
-    let suitable = serde_json::to_value(screen(&ScreeningAnswers::none())).unwrap();
+    let suitable = serde_json::to_value(screen(&ScreeningAnswers::none().into())).unwrap();
     assert_eq!(suitable["outcome"], "suitable");
+    assert_eq!(suitable["urgency"], serde_json::Value::Null);
     let precaution = serde_json::to_value(verdict(&[("pregnancy", NONE)])).unwrap();
     assert_eq!(precaution["outcome"], "suitable_with_precautions");
     assert_eq!(
@@ -569,6 +613,384 @@ fn the_question_list_serialises_for_the_form() {
     assert_eq!(sited["asks_site"], true);
 }
 
+// --- The intake feeds the screening ------------------------------------------
+
+struct IntakeCase {
+    conditions: &'static [&'static str],
+    age: Option<u32>,
+    yes: &'static [(&'static str, &'static [Site<'static>])],
+    outcome: Outcome,
+    urgency: Option<Urgency>,
+    rule: Option<&'static str>,
+}
+
+const INTAKE_CASES: &[IntakeCase] = &[
+    // Cauda equina from the reason for visit: no second tick needed.
+    IntakeCase {
+        conditions: &["sciatica"],
+        age: None,
+        yes: &[("bowel_bladder_change", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Emergency),
+        rule: Some("possible_cauda_equina"),
+    },
+    IntakeCase {
+        conditions: &["back_pain"],
+        age: Some(40),
+        yes: &[("saddle_numbness", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Emergency),
+        rule: Some("possible_cauda_equina"),
+    },
+    IntakeCase {
+        conditions: &["sports_lower_limb"],
+        age: None,
+        yes: &[("bowel_bladder_change", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Emergency),
+        rule: Some("possible_cauda_equina"),
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[("both_legs_symptoms", NONE), ("bowel_bladder_change", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Emergency),
+        rule: Some("possible_cauda_equina"),
+    },
+    IntakeCase {
+        conditions: &["back_pain"],
+        age: None,
+        yes: &[("both_legs_symptoms", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::SameDay),
+        rule: Some("back_pain_with_both_legs"),
+    },
+    IntakeCase {
+        conditions: &["back_pain"],
+        age: None,
+        yes: &[("fever_or_acute_infection", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::SameDay),
+        rule: Some("back_pain_with_fever"),
+    },
+    IntakeCase {
+        conditions: &["neck_pain"],
+        age: None,
+        yes: &[("cancer_history", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::SameDay),
+        rule: Some("back_pain_after_cancer"),
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[("cancer_history", NONE), ("night_pain", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::SameDay),
+        rule: Some("back_pain_after_cancer"),
+    },
+    IntakeCase {
+        conditions: &["headache"],
+        age: None,
+        yes: &[("cancer_history", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgency: None,
+        rule: None,
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[("recent_head_or_neck_injury", NONE), ("anticoagulants", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Emergency),
+        rule: Some("head_injury_on_anticoagulants"),
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[("recent_head_or_neck_injury", NONE), ("bleeding_disorder", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Emergency),
+        rule: Some("head_injury_on_anticoagulants"),
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[("recent_head_or_neck_injury", NONE), ("head_injury_red_signs", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Emergency),
+        rule: None,
+    },
+    IntakeCase {
+        conditions: &["headache"],
+        age: Some(49),
+        yes: &[("temporal_arteritis_signs", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Routine),
+        rule: None,
+    },
+    IntakeCase {
+        conditions: &["headache"],
+        age: Some(50),
+        yes: &[("temporal_arteritis_signs", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::SameDay),
+        rule: Some("giant_cell_arteritis_over_50"),
+    },
+    IntakeCase {
+        conditions: &["neck_pain"],
+        age: None,
+        yes: &[("major_trauma", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::SameDay),
+        rule: Some("spinal_pain_after_major_trauma"),
+    },
+    IntakeCase {
+        conditions: &["back_pain"],
+        age: None,
+        yes: &[("long_term_steroids", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Routine),
+        rule: Some("spinal_pain_on_steroids"),
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[("long_term_steroids", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgency: None,
+        rule: None,
+    },
+    IntakeCase {
+        conditions: &["neck_pain"],
+        age: None,
+        yes: &[("dizziness_or_visual_changes", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Routine),
+        rule: Some("dizziness_with_neck_or_head_complaint"),
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[("dvt_signs", NONE), ("chest_pain_or_breathlessness", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Emergency),
+        rule: Some("clot_with_breathlessness"),
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[("pregnancy", NONE), ("preeclampsia_signs", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::SameDay),
+        rule: None,
+    },
+    IntakeCase {
+        conditions: &["neck_pain"],
+        age: None,
+        yes: &[("cervical_arterial_signs", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Emergency),
+        rule: None,
+    },
+    IntakeCase {
+        conditions: &["tmj"],
+        age: None,
+        yes: &[("exertional_arm_jaw_pain", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::SameDay),
+        rule: None,
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[
+            ("immunosuppressed_or_iv_drugs", NONE),
+            ("fever_or_acute_infection", NONE),
+        ],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::SameDay),
+        rule: Some("infection_when_immunosuppressed"),
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[("thunderclap_headache", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Emergency),
+        rule: None,
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[("headache_with_fever_or_stiff_neck", NONE)],
+        outcome: Outcome::ReferFirst,
+        urgency: Some(Urgency::Emergency),
+        rule: None,
+    },
+    IntakeCase {
+        conditions: &[],
+        age: None,
+        yes: &[("heart_failure", NONE), ("postpartum_recent", NONE)],
+        outcome: Outcome::SuitableWithPrecautions,
+        urgency: None,
+        rule: None,
+    },
+];
+
+#[test]
+fn the_intake_s_conditions_and_age_feed_the_rules() {
+    for case in INTAKE_CASES {
+        let v = verdict_for(case.conditions, case.age, case.yes);
+        let label = format!(
+            "{:?} age {:?} {:?}",
+            case.conditions,
+            case.age,
+            case.yes.iter().map(|(id, _)| *id).collect::<Vec<_>>()
+        );
+        assert_eq!((v.outcome, v.urgency), (case.outcome, case.urgency), "{label}");
+        let fired: Vec<&str> = v.reasons.iter().filter_map(|r| r.rule.as_deref()).collect();
+        match case.rule {
+            Some(rule) => {
+                assert!(fired.contains(&rule), "{label}: {rule} did not fire ({fired:?})");
+                let reason = v.reasons.iter().find(|r| r.rule.as_deref() == Some(rule)).unwrap();
+                for c in case.conditions {
+                    if !reason.facts.is_empty() && !reason.conditions.is_empty() {
+                        assert!(reason.conditions.iter().any(|x| x == c), "{label}: {c} not named");
+                    }
+                }
+            }
+            None => assert!(
+                v.reasons.iter().all(|r| r.rule.is_none() || r.urgency < v.urgency),
+                "{label}: {fired:?}"
+            ),
+        }
+    }
+    // Cauda equina through "Sciatica" names the condition behind it.
+    let v = verdict_for(&["sciatica"], None, &[("bowel_bladder_change", NONE)]);
+    assert_eq!(v.reasons[0].conditions, ["sciatica"]);
+    assert_eq!(v.reasons[0].questions, ["bowel_bladder_change"]);
+}
+
+#[test]
+fn the_issue_s_question_ids_exist_with_their_parents() {
+    for (id, follows) in [
+        ("thunderclap_headache", None),
+        ("headache_with_fever_or_stiff_neck", None),
+        ("temporal_arteritis_signs", None),
+        ("headache_neuro_signs", None),
+        ("cervical_arterial_signs", None),
+        ("exertional_arm_jaw_pain", None),
+        ("both_legs_symptoms", None),
+        ("major_trauma", None),
+        ("long_term_steroids", None),
+        ("immunosuppressed_or_iv_drugs", None),
+        ("night_pain", None),
+        ("preeclampsia_signs", Some("pregnancy")),
+        ("inflammatory_back_pain", None),
+        ("head_injury_red_signs", Some("recent_head_or_neck_injury")),
+        ("postpartum_recent", None),
+        ("heart_failure", None),
+    ] {
+        let q = crate::question(id).unwrap_or_else(|| panic!("{id} missing"));
+        assert_eq!(q.follows.as_deref(), follows, "{id}");
+        assert!(!q.sources.is_empty(), "{id}");
+    }
+}
+
+#[test]
+fn each_urgency_says_what_to_do_and_what_to_tell_the_client() {
+    for urgency in Urgency::ALL {
+        let advice = urgency.advice();
+        assert!(!advice.label.is_empty() && !advice.action.is_empty() && !advice.tell_client.is_empty());
+        assert_eq!(Urgency::parse(urgency.as_str()), Some(urgency));
+    }
+    assert!(Urgency::Emergency.advice().action.contains("emergency"));
+    assert!(Urgency::SameDay.advice().tell_client.contains("today"));
+    assert!(Urgency::Routine < Urgency::SameDay && Urgency::SameDay < Urgency::Emergency);
+    // Verdicts stored before urgency levels: urgent meant same day.
+    assert_eq!(Urgency::from_legacy(true, true), Some(Urgency::SameDay));
+    assert_eq!(Urgency::from_legacy(true, false), Some(Urgency::Routine));
+    assert_eq!(Urgency::from_legacy(false, false), None);
+}
+
+#[test]
+fn the_json_entry_point_answers_and_names_bad_fields() {
+    let out = screen_json(&serde_json::json!({
+        "conditions": ["sciatica"],
+        "age": 52,
+        "answers": [{"question": "bowel_bladder_change"}]
+    }))
+    .unwrap();
+    assert_eq!(out["outcome"], "refer_first");
+    assert_eq!(out["urgency"], "emergency");
+    assert_eq!(out["reasons"][0]["rule"], "possible_cauda_equina");
+    assert!(out["advice"]["tell_client"].as_str().unwrap().contains("emergency"));
+    assert!(out["precautions"].is_array());
+
+    let none = screen_json(&serde_json::json!({})).unwrap();
+    assert_eq!(none["outcome"], "suitable");
+    assert_eq!(none["urgency"], serde_json::Value::Null);
+    assert_eq!(none["advice"], serde_json::Value::Null);
+
+    let cases: &[(serde_json::Value, &str, &str)] = &[
+        (
+            serde_json::json!({"conditions": ["gout"]}),
+            "conditions[0]",
+            "unknown condition \"gout\"",
+        ),
+        (serde_json::json!({"conditions": "back_pain"}), "conditions", "list"),
+        (
+            serde_json::json!({"conditions": ["back_pain", "back_pain"]}),
+            "conditions[1]",
+            "more than once",
+        ),
+        (serde_json::json!({"age": -3}), "age", "whole number"),
+        (serde_json::json!({"age": 200}), "age", "not an age"),
+        (serde_json::json!({"age": "old"}), "age", "whole number"),
+        (
+            serde_json::json!({"answers": [{"question": "levitation"}]}),
+            "answers[0].question",
+            "unknown screening question",
+        ),
+        (
+            serde_json::json!({"answers": [{"question": "preeclampsia_signs"}]}),
+            "answers[0].question",
+            "follows up \"pregnancy\"",
+        ),
+        (
+            serde_json::json!({"answers": [{"question": "head_injury_red_signs"}]}),
+            "answers[0].question",
+            "recent_head_or_neck_injury",
+        ),
+        (
+            serde_json::json!({"answers": [{"sites": []}]}),
+            "answers[0].question",
+            "required",
+        ),
+        (
+            serde_json::json!({"answers": [{"question": "skin_lesion_at_site", "sites": [{"area": "nowhere"}]}]}),
+            "answers[0].sites[0]",
+            "nowhere",
+        ),
+        (
+            serde_json::json!({"answers": [{"question": "pregnancy", "weeks": 3}]}),
+            "answers[0].weeks",
+            "unknown field",
+        ),
+        (serde_json::json!({"notes": 1}), "notes", "unknown field"),
+        (serde_json::json!([1]), "input", "JSON object"),
+    ];
+    for (input, field, needle) in cases {
+        let errors = screen_json(input).unwrap_err();
+        let message = errors
+            .for_field(field)
+            .unwrap_or_else(|| panic!("{input}: no error for {field}: {errors}"));
+        assert!(message.contains(needle), "{input}: {message:?} lacks {needle:?}");
+    }
+}
+
 // --- Properties --------------------------------------------------------------
 
 /// Per question: answered yes or not, and which sites it would name.
@@ -631,45 +1053,140 @@ impl Table {
     }
 }
 
+/// A whole random input: answers, intake conditions and age.
+#[derive(Debug, Clone)]
+struct Intake {
+    table: Table,
+    conditions: Vec<bool>,
+    age: Option<u32>,
+}
+
+fn intake() -> impl Strategy<Value = Intake> {
+    let n = myomap_domain::record::CONDITIONS.len();
+    (
+        table(),
+        proptest::collection::vec(proptest::bool::weighted(0.3), n),
+        proptest::option::of(0..=crate::MAX_AGE),
+    )
+        .prop_map(|(table, conditions, age)| Intake { table, conditions, age })
+}
+
+impl Intake {
+    fn condition_ids(&self) -> Vec<&'static str> {
+        myomap_domain::record::CONDITIONS
+            .iter()
+            .zip(&self.conditions)
+            .filter(|(_, on)| **on)
+            .map(|((id, _), _)| *id)
+            .collect()
+    }
+
+    fn input(&self) -> ScreeningInput {
+        ScreeningInput::new(self.condition_ids(), self.age, self.table.answers()).unwrap()
+    }
+
+    /// Everything of both: more answers, more conditions, the higher age
+    /// (a known age counts as more than an unknown one).
+    fn union(&self, other: &Intake) -> Intake {
+        Intake {
+            table: self.table.union(&other.table),
+            conditions: self
+                .conditions
+                .iter()
+                .zip(&other.conditions)
+                .map(|(a, b)| *a || *b)
+                .collect(),
+            age: self.age.max(other.age),
+        }
+    }
+}
+
+/// The reasons of `small` are all in `big`: same rule, text, outcome and
+/// urgency, with at least the same questions and conditions behind them.
+fn kept_reasons(small: &Verdict, big: &Verdict) -> Result<(), TestCaseError> {
+    for r in small.reasons.iter().filter(|r| r.outcome != Outcome::Suitable) {
+        let kept = big.reasons.iter().any(|b| {
+            b.rule == r.rule
+                && b.text == r.text
+                && (b.outcome, b.urgency) == (r.outcome, r.urgency)
+                && r.questions.iter().all(|q| b.questions.contains(q))
+                && r.conditions.iter().all(|c| b.conditions.contains(c))
+        });
+        prop_assert!(kept, "lost reason {}", r.text);
+    }
+    for p in &small.precautions {
+        prop_assert!(big.precautions.contains(p), "lost precaution {}", p);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn more_yes_answers_never_lower_the_verdict(a in table(), b in table()) {
-        let small = screen(&a.answers());
-        let big = screen(&a.union(&b).answers());
+        let small = screen(&a.answers().into());
+        let big = screen(&a.union(&b).answers().into());
         prop_assert!(small.outcome <= big.outcome);
+        prop_assert!(small.urgency <= big.urgency);
         prop_assert!(!small.urgent || big.urgent);
-        for p in &small.precautions {
-            prop_assert!(big.precautions.contains(p), "lost precaution {p}");
+        kept_reasons(&small, &big)?;
+    }
+
+    #[test]
+    fn more_answers_conditions_or_years_never_lower_the_outcome_or_the_urgency(a in intake(), b in intake()) {
+        let small = screen(&a.input());
+        let big = screen(&a.union(&b).input());
+        prop_assert!(small.outcome <= big.outcome, "{:?} > {:?}", small.outcome, big.outcome);
+        prop_assert!(small.urgency <= big.urgency, "{:?} > {:?}", small.urgency, big.urgency);
+        kept_reasons(&small, &big)?;
+    }
+
+    #[test]
+    fn a_red_flag_among_any_other_answers_still_refers(a in intake(), pick in any::<proptest::sample::Index>()) {
+        let flags: Vec<&crate::Question> = questions().iter().filter(|q| q.outcome == Effect::Refer).collect();
+        let flag = flags[pick.index(flags.len())];
+        let mut pairs = a.table.pairs();
+        for id in [flag.follows.clone(), Some(flag.id.clone())].into_iter().flatten() {
+            if !pairs.iter().any(|(q, _)| *q == id) {
+                pairs.push((id, Vec::new()));
+            }
         }
-        // A rule's reason lists the answered questions of its `when_any`, which
-        // may grow; everything else about a reason stays.
-        for r in small.reasons.iter().filter(|r| r.outcome != Outcome::Suitable) {
-            let kept = big.reasons.iter().any(|b| {
-                b.rule == r.rule
-                    && b.text == r.text
-                    && (b.outcome, b.urgent) == (r.outcome, r.urgent)
-                    && r.questions.iter().all(|q| b.questions.contains(q))
-            });
-            prop_assert!(kept, "lost reason {}", r.text);
+        let input = ScreeningInput::new(a.condition_ids(), a.age, ScreeningAnswers::new(pairs).unwrap()).unwrap();
+        let v = screen(&input);
+        prop_assert_eq!(v.outcome, Outcome::ReferFirst);
+        prop_assert!(v.urgency >= flag.urgency);
+    }
+
+    #[test]
+    fn every_referral_has_reasons_with_sources_and_its_urgency(a in intake()) {
+        let v = screen(&a.input());
+        prop_assert_eq!(v.outcome == Outcome::ReferFirst, v.urgency.is_some());
+        prop_assert_eq!(v.urgency, v.reasons.iter().filter_map(|r| r.urgency).max());
+        prop_assert_eq!(v.advice().is_some(), v.urgency.is_some());
+        for r in v.reasons.iter().filter(|r| r.outcome != Outcome::Suitable) {
+            prop_assert!(!r.sources.is_empty(), "{} has no source", r.text);
+            prop_assert!(!r.questions.is_empty(), "{} names no question", r.text);
+            prop_assert_eq!(r.outcome == Outcome::ReferFirst, r.urgency.is_some());
+        }
+        if v.outcome == Outcome::ReferFirst {
+            prop_assert!(v.reasons.iter().any(|r| r.urgency == v.urgency && !r.sources.is_empty()));
         }
     }
 
     #[test]
-    fn the_verdict_always_has_reasons_and_matches_them(a in table()) {
-        let v = screen(&a.answers());
+    fn the_verdict_always_has_reasons_and_matches_them(a in intake()) {
+        let v = screen(&a.input());
         prop_assert!(!v.reasons.is_empty());
         let most = v.reasons.iter().map(|r| r.outcome).max().unwrap();
         prop_assert_eq!(most, v.outcome);
         prop_assert_eq!(v.reasons[0].outcome, v.outcome);
+        prop_assert_eq!(v.reasons[0].urgency, v.urgency);
         prop_assert_eq!(v.urgent, v.reasons.iter().any(|r| r.urgent));
-        prop_assert!(v.reasons.windows(2).all(|w| (w[0].outcome, w[0].urgent) >= (w[1].outcome, w[1].urgent)));
+        prop_assert!(v.reasons.windows(2).all(|w| (w[0].outcome, w[0].urgency) >= (w[1].outcome, w[1].urgency)));
         if v.outcome == Outcome::Suitable {
             prop_assert_eq!(v.reasons.len(), 1);
             prop_assert!(v.precautions.is_empty());
-        } else {
-            prop_assert!(v.reasons.iter().all(|r| r.outcome != Outcome::Suitable && !r.questions.is_empty()));
         }
         let unique: BTreeSet<&String> = v.precautions.iter().collect();
         prop_assert_eq!(unique.len(), v.precautions.len());
@@ -702,24 +1219,30 @@ proptest! {
         let one = ScreeningAnswers::new(pairs).unwrap();
         let other = ScreeningAnswers::new(shuffled).unwrap();
         prop_assert_eq!(&one, &other);
-        prop_assert_eq!(screen(&one), screen(&other));
+        prop_assert_eq!(screen(&one.into()), screen(&other.into()));
     }
 
     #[test]
     fn shuffled_answers_give_the_same_verdict(pairs in table().prop_map(|t| t.pairs()).prop_shuffle()) {
         let mut sorted = pairs.clone();
         sorted.sort();
-        let v1 = screen(&ScreeningAnswers::new(pairs).unwrap());
-        let v2 = screen(&ScreeningAnswers::new(sorted).unwrap());
+        let v1 = screen(&ScreeningAnswers::new(pairs).unwrap().into());
+        let v2 = screen(&ScreeningAnswers::new(sorted).unwrap().into());
         prop_assert_eq!(v1, v2);
     }
 
     #[test]
-    fn valid_answers_round_trip_through_json(a in table()) {
-        let answers = a.answers();
+    fn valid_input_round_trips_through_json(a in intake()) {
+        let answers = a.table.answers();
         let json = serde_json::to_string(&answers).unwrap();
         let back: ScreeningAnswers = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back, answers);
+        let input = a.input();
+        let json = serde_json::to_value(&input).unwrap();
+        let back: ScreeningInput = serde_json::from_value(json.clone()).unwrap();
+        prop_assert_eq!(&back, &input);
+        let through_entry_point = screen_json(&json).unwrap();
+        prop_assert_eq!(through_entry_point["outcome"].as_str(), Some(screen(&input).outcome.as_str()));
     }
 
     #[test]
@@ -740,7 +1263,16 @@ proptest! {
         let pairs: Vec<(String, Vec<AreaSite>)> =
             raw.into_iter().map(|(id, picks)| (id, picks.into_iter().map(|i| sites[i]).collect())).collect();
         match ScreeningAnswers::new(pairs) {
-            Ok(answers) => prop_assert!(!screen(&answers).reasons.is_empty()),
+            Ok(answers) => prop_assert!(!screen(&answers.into()).reasons.is_empty()),
+            Err(errors) => prop_assert!(!errors.is_empty()),
+        }
+    }
+
+    #[test]
+    fn no_json_panics(conditions in proptest::collection::vec(".{0,10}", 0..4), age in any::<i64>(), junk in ".{0,6}") {
+        let value = serde_json::json!({"conditions": conditions, "age": age, "answers": [{"question": junk}]});
+        match screen_json(&value) {
+            Ok(v) => prop_assert!(v["reasons"].is_array()),
             Err(errors) => prop_assert!(!errors.is_empty()),
         }
     }

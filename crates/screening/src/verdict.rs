@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use myomap_domain::AreaSite;
 use serde::{Deserialize, Serialize};
 
-use crate::answers::ScreeningAnswers;
-use crate::catalogue::{Effect, SITES_PLACEHOLDER, catalogue};
+use crate::catalogue::{Effect, SITES_PLACEHOLDER, Term, catalogue};
+use crate::input::ScreeningInput;
+use crate::urgency::{Advice, Urgency};
 
 /// The one outcome of a screening, ordered by severity:
 /// `Suitable < SuitableWithPrecautions < ReferFirst`.
@@ -44,12 +45,22 @@ impl std::fmt::Display for Outcome {
 pub struct Reason {
     /// What this reason alone leads to.
     pub outcome: Outcome,
-    /// A refer that cannot wait: medical assessment today.
+    /// For a refer: how soon.
+    pub urgency: Option<Urgency>,
+    /// The urgency is same day or emergency (the flag of the form before
+    /// urgency levels, still written for its readers).
     pub urgent: bool,
     /// The explanation for the therapist, with the named areas filled in.
     pub text: String,
-    /// The questions answered yes that led here (empty for "suitable").
+    /// The questions answered yes that led here, directly or through a fact
+    /// (empty for "suitable").
     pub questions: Vec<String>,
+    /// The intake conditions that led here through a fact.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
+    /// The facts (intake conditions, age) that held for the rule.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<String>,
     /// The combination rule that fired, if this reason is one.
     pub rule: Option<String>,
     /// Where the facts come from.
@@ -63,9 +74,12 @@ pub struct Reason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
     pub outcome: Outcome,
-    /// Some reason is urgent: send for medical assessment today.
+    /// For a refer: the most urgent of its reasons' urgencies.
+    pub urgency: Option<Urgency>,
+    /// The urgency is same day or emergency (the flag of the form before
+    /// urgency levels, still written for its readers).
     pub urgent: bool,
-    /// Never empty. Most severe first (urgent refers, refers, precautions);
+    /// Never empty. Most severe first (refers by urgency, then precautions);
     /// within one severity, rules that fired before single answers, each in
     /// data order.
     pub reasons: Vec<Reason>,
@@ -82,13 +96,46 @@ impl Verdict {
             .flat_map(|r| r.questions.iter().map(String::as_str))
             .collect()
     }
+
+    /// What to do and tell the client, for a refer.
+    pub fn advice(&self) -> Option<&'static Advice> {
+        self.urgency.map(Urgency::advice)
+    }
 }
 
-/// Screens the answers: the most severe outcome reached by any answered
-/// question or any combination rule, with every reason and precaution.
-pub fn screen(answers: &ScreeningAnswers) -> Verdict {
+/// Screens the input: the most severe outcome (and urgency) reached by any
+/// answered question or any combination rule, with every reason and
+/// precaution.
+pub fn screen(input: &ScreeningInput) -> Verdict {
     let catalogue = catalogue();
-    let yes = answers.by_index();
+    let yes = input.answers().by_index();
+    // Per fact: whether it holds, and the conditions and questions behind it.
+    let facts: Vec<(bool, Vec<String>, Vec<usize>)> = catalogue
+        .facts
+        .iter()
+        .zip(&catalogue.fact_questions)
+        .map(|(fact, questions)| {
+            let conditions: Vec<String> = fact
+                .conditions
+                .iter()
+                .filter(|c| input.conditions().contains(*c))
+                .cloned()
+                .collect();
+            let answered: Vec<usize> = questions.iter().copied().filter(|i| yes.contains_key(i)).collect();
+            let old_enough = fact
+                .min_age
+                .is_some_and(|min| input.age().is_some_and(|age| age >= min));
+            (
+                old_enough || !conditions.is_empty() || !answered.is_empty(),
+                conditions,
+                answered,
+            )
+        })
+        .collect();
+    let holds = |term: &Term| match *term {
+        Term::Question(i) => yes.contains_key(&i),
+        Term::Fact(f) => facts[f].0,
+    };
     let mut reasons = Vec::new();
     let mut precautions: Vec<String> = Vec::new();
     let mut add_precaution = |text: String| {
@@ -105,9 +152,12 @@ pub fn screen(answers: &ScreeningAnswers) -> Verdict {
         if let Some(text) = &question.reason {
             reasons.push(Reason {
                 outcome,
+                urgency: question.urgency,
                 urgent: question.urgent,
                 text: fill(text, sites),
                 questions: vec![question.id.clone()],
+                conditions: Vec::new(),
+                facts: Vec::new(),
                 rule: None,
                 sources: question.sources.clone(),
             });
@@ -118,18 +168,49 @@ pub fn screen(answers: &ScreeningAnswers) -> Verdict {
     }
 
     for (rule, (all, any)) in catalogue.rules.iter().zip(&catalogue.rule_conditions) {
-        let fires =
-            all.iter().all(|i| yes.contains_key(i)) && (any.is_empty() || any.iter().any(|i| yes.contains_key(i)));
+        let fires = all.iter().all(holds) && (any.is_empty() || any.iter().any(holds));
         let Some(outcome) = outcome_of(rule.outcome).filter(|_| fires) else {
             continue;
         };
-        let named: Vec<usize> = all.iter().chain(any).copied().filter(|i| yes.contains_key(i)).collect();
-        let sites: BTreeSet<AreaSite> = named.iter().filter_map(|i| yes.get(i)).flatten().copied().collect();
+        let named: Vec<Term> = all.iter().chain(any).copied().filter(holds).collect();
+        // The questions behind the rule: named directly or establishing a
+        // named fact, in question order, each once.
+        let mut asked: BTreeSet<usize> = BTreeSet::new();
+        let mut conditions: Vec<String> = Vec::new();
+        let mut fact_ids: Vec<String> = Vec::new();
+        for term in &named {
+            match *term {
+                Term::Question(i) => {
+                    asked.insert(i);
+                }
+                Term::Fact(f) => {
+                    asked.extend(facts[f].2.iter().copied());
+                    for c in &facts[f].1 {
+                        if !conditions.contains(c) {
+                            conditions.push(c.clone());
+                        }
+                    }
+                    fact_ids.push(catalogue.facts[f].id.clone());
+                }
+            }
+        }
+        let sites: BTreeSet<AreaSite> = named
+            .iter()
+            .filter_map(|t| match *t {
+                Term::Question(i) => yes.get(&i),
+                Term::Fact(_) => None,
+            })
+            .flatten()
+            .copied()
+            .collect();
         reasons.push(Reason {
             outcome,
+            urgency: rule.urgency,
             urgent: rule.urgent,
             text: fill(&rule.reason, &sites),
-            questions: named.iter().map(|&i| catalogue.questions[i].id.clone()).collect(),
+            questions: asked.iter().map(|&i| catalogue.questions[i].id.clone()).collect(),
+            conditions,
+            facts: fact_ids,
             rule: Some(rule.id.clone()),
             sources: rule.sources.clone(),
         });
@@ -140,21 +221,26 @@ pub fn screen(answers: &ScreeningAnswers) -> Verdict {
 
     // Most severe first; within one severity a combination (the more specific
     // finding) before single answers; otherwise data order (the sort is stable).
-    reasons.sort_by_key(|r| (Reverse(r.outcome), Reverse(r.urgent), r.rule.is_none()));
+    reasons.sort_by_key(|r| (Reverse(r.outcome), Reverse(r.urgency), r.rule.is_none()));
     let outcome = reasons.iter().map(|r| r.outcome).max().unwrap_or(Outcome::Suitable);
+    let urgency = reasons.iter().filter_map(|r| r.urgency).max();
     if reasons.is_empty() {
         reasons.push(Reason {
             outcome: Outcome::Suitable,
+            urgency: None,
             urgent: false,
             text: catalogue.suitable_reason.clone(),
             questions: Vec::new(),
+            conditions: Vec::new(),
+            facts: Vec::new(),
             rule: None,
             sources: Vec::new(),
         });
     }
     Verdict {
         outcome,
-        urgent: reasons.iter().any(|r| r.urgent),
+        urgency,
+        urgent: urgency.is_some_and(Urgency::is_urgent),
         reasons,
         precautions,
     }

@@ -3,9 +3,9 @@
 //! an assessment's pain map and posture give.
 
 use myomap_atlas::atlas;
-use myomap_domain::record::{AssessmentRecord, Vocabulary};
+use myomap_domain::record::{AssessmentRecord, IntakeForm, Vocabulary};
 use myomap_domain::{PainEntry, Side, ValidationErrors};
-use myomap_screening::ScreeningAnswers;
+use myomap_screening::{ScreeningAnswers, ScreeningInput, Urgency};
 use myomap_store::ScreeningResult;
 use serde::Serialize;
 
@@ -32,9 +32,33 @@ impl Vocabulary for ClinicalVocabulary {
     }
 }
 
-/// Runs the screening rules and packs the result for storage.
-pub fn screen(answers: &ScreeningAnswers) -> Result<ScreeningResult, ValidationErrors> {
-    let verdict = myomap_screening::screen(answers);
+/// The client's age in whole years on `today` (`None` for a birth date after it).
+pub fn age_on(date_of_birth: jiff::civil::Date, today: jiff::civil::Date) -> Option<u32> {
+    let mut years = i32::from(today.year()) - i32::from(date_of_birth.year());
+    if (today.month(), today.day()) < (date_of_birth.month(), date_of_birth.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).ok()
+}
+
+/// Runs the screening rules on an intake (its conditions, the client's age
+/// when known, the yes answers) and packs the result for storage.
+pub fn screen(
+    form: &IntakeForm,
+    age: Option<u32>,
+    answers: &ScreeningAnswers,
+) -> Result<ScreeningResult, ValidationErrors> {
+    let input = ScreeningInput::new(&form.conditions, age, answers.clone()).map_err(|mut errors| {
+        for e in &mut errors.0 {
+            if e.field.starts_with("conditions") {
+                e.field = format!("form.{}", e.field);
+            } else if e.field == "age" {
+                e.field = "date_of_birth".to_owned();
+            }
+        }
+        errors
+    })?;
+    let verdict = myomap_screening::screen(&input);
     let to_json = |v: serde_json::Result<serde_json::Value>| {
         v.map_err(|e| ValidationErrors::single("screening", format!("cannot be stored: {e}")))
     };
@@ -89,4 +113,90 @@ pub fn assessment_suggestions(record: &AssessmentRecord) -> AssessmentSuggestion
         })
         .collect();
     AssessmentSuggestions { pain_map, posture }
+}
+
+/// How a stored verdict is shown: its urgency (read from `urgency`, or for
+/// verdicts stored before urgency levels from `urgent`: an urgent refer was
+/// same day, any other refer routine) with what to do and tell the client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UrgencyView {
+    /// `emergency`, `same_day` or `routine` (also the CSS class).
+    pub id: &'static str,
+    pub label: String,
+    pub action: String,
+    pub tell_client: String,
+}
+
+/// The urgency of a stored screening verdict, if it refers.
+pub fn stored_urgency(outcome: &str, verdict: &serde_json::Value) -> Option<Urgency> {
+    let refer = outcome == "refer_first";
+    if !refer {
+        return None;
+    }
+    match verdict.get("urgency").and_then(serde_json::Value::as_str) {
+        Some(text) => Urgency::parse(text).or(Some(Urgency::Routine)),
+        None => Urgency::from_legacy(refer, verdict["urgent"].as_bool().unwrap_or(false)),
+    }
+}
+
+/// The urgency of a stored verdict ready for a page.
+pub fn urgency_view(outcome: &str, verdict: &serde_json::Value) -> Option<UrgencyView> {
+    stored_urgency(outcome, verdict).map(|urgency| {
+        let advice = urgency.advice();
+        UrgencyView {
+            id: urgency.as_str(),
+            label: advice.label.clone(),
+            action: advice.action.clone(),
+            tell_client: advice.tell_client.clone(),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn ages_count_whole_years() {
+        let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        assert_eq!(age_on(d("1974-06-15"), d("2026-06-14")), Some(51));
+        assert_eq!(age_on(d("1974-06-15"), d("2026-06-15")), Some(52));
+        assert_eq!(age_on(d("2000-02-29"), d("2026-02-28")), Some(25));
+        assert_eq!(age_on(d("2030-01-01"), d("2026-01-01")), None);
+    }
+
+    #[test]
+    fn the_intake_s_conditions_reach_the_screening() {
+        let form = IntakeForm {
+            conditions: vec!["sciatica".into()],
+            reason_for_visit: "Leg pain".into(),
+            ..IntakeForm::default()
+        };
+        let answers = ScreeningAnswers::new([("bowel_bladder_change", vec![])]).unwrap();
+        let stored = screen(&form, Some(52), &answers).unwrap();
+        assert_eq!(stored.outcome, "refer_first");
+        assert_eq!(stored.verdict["urgency"], "emergency");
+        assert_eq!(stored.verdict["urgent"], true);
+        assert_eq!(
+            stored_urgency(&stored.outcome, &stored.verdict),
+            Some(Urgency::Emergency)
+        );
+    }
+
+    #[test]
+    fn verdicts_stored_before_urgency_levels_read_as_before() {
+        let old_urgent = json!({"outcome": "refer_first", "urgent": true, "reasons": [], "precautions": []});
+        let old_refer = json!({"outcome": "refer_first", "urgent": false, "reasons": [], "precautions": []});
+        let old_precaution = json!({"outcome": "suitable_with_precautions", "urgent": false});
+        assert_eq!(stored_urgency("refer_first", &old_urgent), Some(Urgency::SameDay));
+        assert_eq!(stored_urgency("refer_first", &old_refer), Some(Urgency::Routine));
+        assert_eq!(stored_urgency("refer_first", &json!({})), Some(Urgency::Routine));
+        assert_eq!(stored_urgency("suitable_with_precautions", &old_precaution), None);
+        let view = urgency_view("refer_first", &old_urgent).unwrap();
+        assert_eq!(view.id, "same_day");
+        assert!(view.tell_client.contains("today"));
+    }
 }

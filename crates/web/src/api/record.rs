@@ -17,7 +17,7 @@ use super::clients::parse_id;
 use super::schemas;
 use crate::AppState;
 use crate::auth::ApiActor;
-use crate::clinical::{ClinicalVocabulary, assessment_suggestions, screen};
+use crate::clinical::{ClinicalVocabulary, age_on, assessment_suggestions, screen};
 use crate::error::Problem;
 use crate::json::ApiJson;
 use crate::photos::{self, LandmarksBody};
@@ -192,7 +192,8 @@ pub async fn submit_intake(
 ) -> Result<Response, Problem> {
     let client = parse_id(&id)?;
     body.form.validate().map_err(Problem::invalid_in("form"))?;
-    let screening = screen(&body.screening).map_err(invalid)?;
+    let born = state.store.clinic(&actor).get_client(client).await?.date_of_birth;
+    let screening = screen(&body.form, age_on(born, crate::today()), &body.screening).map_err(invalid)?;
     let intake = state
         .store
         .clinic(&actor)
@@ -328,7 +329,9 @@ pub async fn answer_intake_link(
     ApiJson(body): ApiJson<IntakeBody>,
 ) -> Result<StatusCode, Problem> {
     body.form.validate().map_err(Problem::invalid_in("form"))?;
-    let screening = screen(&body.screening).map_err(invalid)?;
+    // The link does not carry the client's birth date, so the age is unknown
+    // here; the intake's conditions still reach the rules.
+    let screening = screen(&body.form, None, &body.screening).map_err(invalid)?;
     state
         .store
         .submit_intake_via_link(&token, &body.form, &screening)

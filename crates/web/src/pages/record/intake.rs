@@ -16,7 +16,7 @@ use myomap_store::{Actor, Intake, IntakeStatus};
 use super::{Pairs, checked, client_id, parse_site, site_options, value, values};
 use crate::AppState;
 use crate::api::record::{INTAKE_LINK_TTL, link_url};
-use crate::clinical::screen;
+use crate::clinical::{age_on, screen};
 use crate::pages::{Layout, PageActor, PageError, render};
 
 pub struct TextField {
@@ -294,8 +294,13 @@ pub async fn submit(
     let scope = state.store.clinic(&actor);
     match validate(&typed) {
         Ok((form, answers)) => {
-            let screening =
-                screen(&answers).map_err(|e| PageError::from((myomap_store::StoreError::Invalid(e), &actor)))?;
+            let born = scope
+                .get_client(client)
+                .await
+                .map_err(|e| PageError::from((e, &actor)))?
+                .date_of_birth;
+            let screening = screen(&form, age_on(born, crate::today()), &answers)
+                .map_err(|e| PageError::from((myomap_store::StoreError::Invalid(e), &actor)))?;
             scope
                 .submit_intake(client, &form, &screening)
                 .await

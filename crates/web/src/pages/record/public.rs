@@ -152,7 +152,7 @@ pub async fn answer(
             let typed = read_form(&pairs);
             match validate(&typed) {
                 Ok((form, answers)) => {
-                    let result = match screen(&answers) {
+                    let result = match screen(&form, None, &answers) {
                         Ok(screening) => state.store.submit_intake_via_link(&token, &form, &screening).await,
                         Err(errors) => Err(StoreError::Invalid(errors)),
                     };
