@@ -7,8 +7,9 @@ use myomap_domain::record::AssessmentRecord;
 use serde_json::Value;
 use sqlx::Row;
 
+use crate::claim::Versioned;
 use crate::time::{from_ms, now_ms};
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{ClinicScope, StoreError};
 
 /// Largest posture photo accepted (a phone photo, downscaled by the browser or not).
@@ -75,7 +76,7 @@ fn photo_from_row(row: &sqlx::any::AnyRow) -> Result<PhotoMeta, StoreError> {
 }
 
 impl ClinicScope<'_> {
-    async fn fetch_assessment(&self, tx: &mut WriteTx<'_>, id: &str) -> Result<Assessment, StoreError> {
+    async fn fetch_assessment(&self, tx: &mut Tx<'_>, id: &str) -> Result<Assessment, StoreError> {
         let sql = format!(
             "SELECT {ASSESSMENT_COLUMNS} FROM assessments a LEFT JOIN users u ON u.id = a.created_by \
              WHERE a.id = $1 AND a.clinic_id = $2"
@@ -120,7 +121,7 @@ impl ClinicScope<'_> {
 
     pub async fn get_assessment(&self, id: &str) -> Result<Assessment, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let assessment = self.fetch_assessment(&mut tx, id).await?;
         self.audit(&mut tx, "assessment.read", "assessment", id).await?;
         tx.commit().await?;
@@ -135,19 +136,20 @@ impl ClinicScope<'_> {
     ) -> Result<Assessment, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        let current = self.fetch_assessment(&mut tx, id).await?;
-        if current.version != expected_version {
-            return Err(StoreError::Conflict(format!(
-                "this assessment was changed by someone else since you opened it (version {expected_version} is now {}); reload and edit again",
-                current.version
-            )));
+        Versioned {
+            table: "assessments",
+            noun: "assessment",
+            id,
+            clinic_id: &self.clinic_id,
+            expected: Some(expected_version),
+            from: &[],
         }
-        sqlx::query("UPDATE assessments SET record = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND clinic_id = $4 AND version = $5")
+        .claim_or_conflict(&mut tx.tx, |_| String::new())
+        .await?;
+        sqlx::query("UPDATE assessments SET record = $1 WHERE id = $2 AND clinic_id = $3")
             .bind(serde_json::to_string(record).map_err(json_err)?)
-            .bind(now_ms())
             .bind(id)
             .bind(&self.clinic_id)
-            .bind(expected_version)
             .execute(&mut *tx.tx)
             .await?;
         self.audit(&mut tx, "assessment.update", "assessment", id).await?;
@@ -159,7 +161,7 @@ impl ClinicScope<'_> {
     /// The client's assessments, newest first (one audited read of the list).
     pub async fn assessments_for(&self, client: ClientId) -> Result<Vec<Assessment>, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let result = self.assessments_for_in(&mut tx, client).await?;
         tx.commit().await?;
         Ok(result)
@@ -167,7 +169,7 @@ impl ClinicScope<'_> {
 
     pub(crate) async fn assessments_for_in(
         &self,
-        tx: &mut WriteTx<'_>,
+        tx: &mut Tx<'_>,
         client: ClientId,
     ) -> Result<Vec<Assessment>, StoreError> {
         self.require_client(tx, client).await?;
@@ -217,7 +219,7 @@ impl ClinicScope<'_> {
         Ok(photo)
     }
 
-    async fn fetch_photo(&self, tx: &mut WriteTx<'_>, id: &str) -> Result<PhotoMeta, StoreError> {
+    async fn fetch_photo(&self, tx: &mut Tx<'_>, id: &str) -> Result<PhotoMeta, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {PHOTO_COLUMNS} FROM posture_photos WHERE id = $1 AND clinic_id = $2"
         ))
@@ -232,7 +234,7 @@ impl ClinicScope<'_> {
     /// One photo's details (not its bytes).
     pub async fn photos_by_id(&self, id: &str) -> Result<PhotoMeta, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let photo = self.fetch_photo(&mut tx, id).await?;
         tx.commit().await?;
         Ok(photo)
@@ -253,7 +255,7 @@ impl ClinicScope<'_> {
     /// The image bytes (an audited read).
     pub async fn photo_image(&self, id: &str) -> Result<(PhotoMeta, Vec<u8>), StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let meta = self.fetch_photo(&mut tx, id).await?;
         let image: Vec<u8> = sqlx::query_scalar("SELECT image FROM posture_photos WHERE id = $1 AND clinic_id = $2")
             .bind(id)

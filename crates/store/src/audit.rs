@@ -8,10 +8,11 @@
 //! update also serialises appenders of one clinic, on both back ends.
 
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::time::now_ms;
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{Store, StoreError};
 
 /// What happened, to which record, by whom.
@@ -35,43 +36,197 @@ fn entry_hash(prev_hash: &str, clinic_id: &str, seq: i64, at: i64, rest: [&str; 
     hex::encode(hasher.finalize())
 }
 
-pub(crate) async fn append(tx: &mut WriteTx<'_>, event: AuditEvent<'_>) -> Result<(), StoreError> {
-    let head =
-        sqlx::query("UPDATE clinics SET audit_seq = audit_seq + 1 WHERE id = $1 RETURNING audit_seq, audit_head")
-            .bind(event.clinic_id)
-            .fetch_one(&mut *tx.tx)
+/// An audit event that outlives the request that made it: what a read unit
+/// hands to the group committer.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnedAuditEvent {
+    pub clinic_id: String,
+    pub actor: String,
+    pub action: String,
+    pub record_type: String,
+    pub record_id: String,
+}
+
+impl AuditEvent<'_> {
+    fn to_owned_event(&self) -> OwnedAuditEvent {
+        OwnedAuditEvent {
+            clinic_id: self.clinic_id.to_owned(),
+            actor: self.actor.to_owned(),
+            action: self.action.to_owned(),
+            record_type: self.record_type.to_owned(),
+            record_id: self.record_id.to_owned(),
+        }
+    }
+}
+
+/// Appends an entry in the unit's transaction, or, for a read unit, keeps it
+/// for the group commit that follows the read.
+pub(crate) async fn append(tx: &mut Tx<'_>, event: AuditEvent<'_>) -> Result<(), StoreError> {
+    let Some(event) = tx.defer_audit(event.to_owned_event()) else {
+        return Ok(());
+    };
+    append_all(&mut tx.tx, std::slice::from_ref(&event)).await
+}
+
+/// Extends each clinic's chain by its events, in order, inside the caller's
+/// transaction: one update reserves the sequence numbers and locks the
+/// clinic's head (which serialises appenders on both back ends), one insert
+/// per chunk writes the entries, one update moves the head. Clinics are
+/// locked in id order so two batches never wait on each other in a circle.
+pub(crate) async fn append_all(conn: &mut AnyConnection, events: &[OwnedAuditEvent]) -> Result<(), StoreError> {
+    let mut clinics: Vec<&str> = events.iter().map(|e| e.clinic_id.as_str()).collect();
+    clinics.sort_unstable();
+    clinics.dedup();
+    for clinic_id in clinics {
+        let mine: Vec<&OwnedAuditEvent> = events.iter().filter(|e| e.clinic_id == clinic_id).collect();
+        let count = i64::try_from(mine.len()).map_err(|_| StoreError::Internal("audit batch too large".into()))?;
+        let head =
+            sqlx::query("UPDATE clinics SET audit_seq = audit_seq + $1 WHERE id = $2 RETURNING audit_seq, audit_head")
+                .bind(count)
+                .bind(clinic_id)
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or_else(|| StoreError::Internal(format!("audit entry for unknown clinic {clinic_id}")))?;
+        let last_seq: i64 = head.try_get("audit_seq")?;
+        let mut prev_hash: String = head.try_get("audit_head")?;
+        let at = now_ms();
+        let mut rows = Vec::with_capacity(mine.len());
+        for (offset, event) in (0..count).rev().zip(&mine) {
+            let seq = last_seq - offset;
+            let hash = entry_hash(
+                &prev_hash,
+                clinic_id,
+                seq,
+                at,
+                [&event.actor, &event.action, &event.record_type, &event.record_id],
+            );
+            rows.push((seq, *event, std::mem::replace(&mut prev_hash, hash.clone()), hash));
+        }
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            let placeholders: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let b = i * 9;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6,
+                        b + 7,
+                        b + 8,
+                        b + 9
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO audit_log (clinic_id, seq, at, actor, action, record_type, record_id, prev_hash, hash) VALUES {}",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (seq, event, prev, hash) in chunk {
+                query = query
+                    .bind(clinic_id)
+                    .bind(*seq)
+                    .bind(at)
+                    .bind(&event.actor)
+                    .bind(&event.action)
+                    .bind(&event.record_type)
+                    .bind(&event.record_id)
+                    .bind(prev)
+                    .bind(hash);
+            }
+            query.execute(&mut *conn).await?;
+        }
+        sqlx::query("UPDATE clinics SET audit_head = $1 WHERE id = $2")
+            .bind(&prev_hash)
+            .bind(clinic_id)
+            .execute(&mut *conn)
             .await?;
-    let seq: i64 = head.try_get(0)?;
-    let prev_hash: String = head.try_get(1)?;
-    let at = now_ms();
-    let hash = entry_hash(
-        &prev_hash,
-        event.clinic_id,
-        seq,
-        at,
-        [event.actor, event.action, event.record_type, event.record_id],
-    );
-    sqlx::query(
-        "INSERT INTO audit_log (clinic_id, seq, at, actor, action, record_type, record_id, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(event.clinic_id)
-    .bind(seq)
-    .bind(at)
-    .bind(event.actor)
-    .bind(event.action)
-    .bind(event.record_type)
-    .bind(event.record_id)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut *tx.tx)
-    .await?;
-    sqlx::query("UPDATE clinics SET audit_head = $1 WHERE id = $2")
-        .bind(&hash)
-        .bind(event.clinic_id)
-        .execute(&mut *tx.tx)
-        .await?;
+    }
     Ok(())
+}
+
+/// Rows per multi-row insert: 9 parameters each, well under both back ends'
+/// parameter limits.
+const INSERT_CHUNK: usize = 64;
+/// Entries one group commit takes at most; the rest join the next.
+const MAX_BATCH_ENTRIES: usize = 512;
+
+struct PendingEntries {
+    events: Vec<OwnedAuditEvent>,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// Group commit for the audit entries of reads: entries that arrive while a
+/// commit is in flight join the next one, and each caller waits for the
+/// commit that holds its entries. One committer task per store handle.
+#[derive(Clone)]
+pub(crate) struct AuditQueue {
+    sender: mpsc::UnboundedSender<PendingEntries>,
+}
+
+impl AuditQueue {
+    /// Starts the committer on `store`, a handle whose own queue must not
+    /// be this one (the task would keep itself alive).
+    pub(crate) fn start(store: Store) -> AuditQueue {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        tokio::spawn(commit_batches(store, receiver));
+        AuditQueue { sender }
+    }
+
+    /// An unstarted queue, for the committer's own store handle.
+    pub(crate) fn detached() -> AuditQueue {
+        let (sender, _) = mpsc::unbounded_channel();
+        AuditQueue { sender }
+    }
+
+    /// Returns once the events are durable in the log.
+    pub(crate) async fn append(&self, events: Vec<OwnedAuditEvent>) -> Result<(), StoreError> {
+        let (done, committed) = oneshot::channel();
+        self.sender
+            .send(PendingEntries { events, done })
+            .map_err(|_| StoreError::Internal("the audit log is closed".into()))?;
+        match committed.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(StoreError::Internal(format!(
+                "the audit log could not be written: {message}"
+            ))),
+            Err(_) => Err(StoreError::Internal("the audit log is closed".into())),
+        }
+    }
+}
+
+async fn commit_batches(store: Store, mut receiver: mpsc::UnboundedReceiver<PendingEntries>) {
+    while let Some(first) = receiver.recv().await {
+        let mut batch = vec![first];
+        let mut entries = batch[0].events.len();
+        while entries < MAX_BATCH_ENTRIES {
+            match receiver.try_recv() {
+                Ok(more) => {
+                    entries += more.events.len();
+                    batch.push(more);
+                }
+                Err(_) => break,
+            }
+        }
+        let events: Vec<OwnedAuditEvent> = batch.iter().flat_map(|p| p.events.iter().cloned()).collect();
+        let outcome = commit_batch(&store, &events).await.map_err(|e| e.to_string());
+        if let Err(message) = &outcome {
+            tracing::error!(entries = events.len(), error = %message, "audit group commit failed");
+        }
+        for pending in batch {
+            // A caller that gave up still had its entries written.
+            let _ = pending.done.send(outcome.clone());
+        }
+    }
+}
+
+async fn commit_batch(store: &Store, events: &[OwnedAuditEvent]) -> Result<(), StoreError> {
+    let mut tx = store.write_tx().await?;
+    append_all(&mut tx.tx, events).await?;
+    tx.commit().await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,8 +5,9 @@ use sqlx::Row;
 
 use crate::accounts::Actor;
 use crate::audit::{self, AuditEntry, AuditEvent};
+use crate::claim::Versioned;
 use crate::time::{from_ms, now_ms};
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{Store, StoreError};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -74,7 +75,7 @@ impl<'a> ClinicScope<'a> {
 
     pub(crate) async fn audit(
         &self,
-        tx: &mut WriteTx<'_>,
+        tx: &mut Tx<'_>,
         action: &str,
         record_type: &str,
         record_id: &str,
@@ -105,7 +106,7 @@ impl<'a> ClinicScope<'a> {
     }
 
     /// Fails with `NotFound` unless the client exists in this clinic.
-    pub(crate) async fn require_client(&self, tx: &mut WriteTx<'_>, client: ClientId) -> Result<(), StoreError> {
+    pub(crate) async fn require_client(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<(), StoreError> {
         let found: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1 AND clinic_id = $2")
             .bind(client.to_string())
             .bind(&self.clinic_id)
@@ -147,7 +148,7 @@ impl<'a> ClinicScope<'a> {
         })
     }
 
-    async fn insert_client(&self, tx: &mut WriteTx<'_>, client: &ValidClient) -> Result<ClientId, StoreError> {
+    async fn insert_client(&self, tx: &mut Tx<'_>, client: &ValidClient) -> Result<ClientId, StoreError> {
         let id = ClientId::new();
         let now = now_ms();
         sqlx::query(
@@ -193,7 +194,7 @@ impl<'a> ClinicScope<'a> {
         Ok(ids)
     }
 
-    async fn fetch(&self, tx: &mut WriteTx<'_>, id: ClientId) -> Result<Client, StoreError> {
+    async fn fetch(&self, tx: &mut Tx<'_>, id: ClientId) -> Result<Client, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1 AND clinic_id = $2"
         ))
@@ -207,13 +208,13 @@ impl<'a> ClinicScope<'a> {
 
     /// Reads one client's record; the read itself is audited.
     pub async fn get_client(&self, id: ClientId) -> Result<Client, StoreError> {
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let client = self.get_client_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(client)
     }
 
-    pub(crate) async fn get_client_in(&self, tx: &mut WriteTx<'_>, id: ClientId) -> Result<Client, StoreError> {
+    pub(crate) async fn get_client_in(&self, tx: &mut Tx<'_>, id: ClientId) -> Result<Client, StoreError> {
         let client = self.fetch(tx, id).await?;
         self.audit(tx, "client.read", "client", &id.to_string()).await?;
         Ok(client)
@@ -231,19 +232,23 @@ impl<'a> ClinicScope<'a> {
     ) -> Result<Client, StoreError> {
         self.check_notes_allowed(client)?;
         let mut tx = self.store.write_tx().await?;
-        let current = self.fetch(&mut tx, id).await?;
-        if current.version != expected_version {
-            return Err(StoreError::Conflict(format!(
-                "this client was changed by someone else since you opened it (version {} is now {}); reload and edit again",
-                expected_version, current.version
-            )));
+        let id_text = id.to_string();
+        Versioned {
+            table: "clients",
+            noun: "client",
+            id: &id_text,
+            clinic_id: &self.clinic_id,
+            expected: Some(expected_version),
+            from: &[],
         }
+        .claim_or_conflict(&mut tx.tx, |_| String::new())
+        .await?;
         // A role that cannot write notes leaves the stored notes untouched.
         let writes_notes = i64::from(self.actor.role.writes_clinical_record());
-        let result = sqlx::query(
+        sqlx::query(
             "UPDATE clients SET given_name = $1, family_name = $2, date_of_birth = $3, email = $4, phone = $5, \
-             notes = CASE WHEN $6 = 1 THEN $7 ELSE notes END, search_key = $8, updated_at = $9, version = version + 1 \
-             WHERE id = $10 AND clinic_id = $11 AND version = $12",
+             notes = CASE WHEN $6 = 1 THEN $7 ELSE notes END, search_key = $8 \
+             WHERE id = $9 AND clinic_id = $10",
         )
         .bind(&client.given_name)
         .bind(&client.family_name)
@@ -253,17 +258,10 @@ impl<'a> ClinicScope<'a> {
         .bind(writes_notes)
         .bind(client.notes.as_deref())
         .bind(search_key(client))
-        .bind(now_ms())
-        .bind(id.to_string())
+        .bind(&id_text)
         .bind(&self.clinic_id)
-        .bind(expected_version)
         .execute(&mut *tx.tx)
         .await?;
-        if result.rows_affected() != 1 {
-            return Err(StoreError::Conflict(
-                "this client was changed by someone else; reload and edit again".into(),
-            ));
-        }
         self.audit(&mut tx, "client.update", "client", &id.to_string()).await?;
         let updated = self.fetch(&mut tx, id).await?;
         tx.commit().await?;

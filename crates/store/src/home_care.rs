@@ -13,7 +13,7 @@ use sqlx::Row;
 use crate::audit::{self, AuditEvent};
 use crate::links::{IssuedLink, LinkPurpose};
 use crate::time::{from_ms, now_ms};
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{ClinicScope, LinkGrant, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +34,7 @@ fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Internal(format!("stored JSON does not parse: {e}"))
 }
 
-async fn fetch(tx: &mut WriteTx<'_>, clinic_id: &str, id: &str) -> Result<HomeCare, StoreError> {
+async fn fetch(tx: &mut Tx<'_>, clinic_id: &str, id: &str) -> Result<HomeCare, StoreError> {
     let row = sqlx::query(
         "SELECT h.id, h.client_id, h.content, COALESCE(u.email, h.created_by), h.created_at \
          FROM home_care h LEFT JOIN users u ON u.id = h.created_by WHERE h.id = $1 AND h.clinic_id = $2",
@@ -90,7 +90,7 @@ impl ClinicScope<'_> {
 
     pub async fn get_home_care(&self, id: &str) -> Result<HomeCare, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let found = fetch(&mut tx, &self.clinic_id, id).await?;
         self.audit(&mut tx, "homecare.read", "home_care", id).await?;
         tx.commit().await?;
@@ -100,7 +100,7 @@ impl ClinicScope<'_> {
     /// The client's handouts, newest first, with their ticks.
     pub async fn home_care_for(&self, client: ClientId) -> Result<Vec<HomeCare>, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let result = self.home_care_for_in(&mut tx, client).await?;
         tx.commit().await?;
         Ok(result)
@@ -108,7 +108,7 @@ impl ClinicScope<'_> {
 
     pub(crate) async fn home_care_for_in(
         &self,
-        tx: &mut WriteTx<'_>,
+        tx: &mut Tx<'_>,
         client: ClientId,
     ) -> Result<Vec<HomeCare>, StoreError> {
         self.require_client(tx, client).await?;
@@ -159,7 +159,7 @@ impl Store {
     /// The handout behind a home-care link (the link stays usable).
     pub async fn home_care_by_link(&self, token: &str) -> Result<(LinkGrant, HomeCare), StoreError> {
         let (grant, clinic) = self.home_care_target(token).await?;
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.read_tx().await?;
         let handout = fetch(&mut tx, &clinic, &grant.target_id).await?;
         tx.commit().await?;
         Ok((grant, handout))

@@ -11,9 +11,10 @@ use serde_json::Value;
 use sqlx::Row;
 
 use crate::audit::{self, AuditEvent};
+use crate::claim::Versioned;
 use crate::links::{IssuedLink, LinkPurpose};
 use crate::time::{from_ms, now_ms};
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{ClinicScope, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +99,7 @@ fn intake_from_row(row: &sqlx::any::AnyRow) -> Result<Intake, StoreError> {
 }
 
 async fn fetch_intake(
-    tx: &mut WriteTx<'_>,
+    tx: &mut Tx<'_>,
     clinic_id: &str,
     where_sql: &str,
     key: &str,
@@ -116,16 +117,17 @@ async fn fetch_intake(
 }
 
 async fn write_answers(
-    tx: &mut WriteTx<'_>,
+    tx: &mut Tx<'_>,
     intake_id: &str,
     form: &IntakeForm,
     screening: &ScreeningResult,
     via: &str,
 ) -> Result<(), StoreError> {
     let now = now_ms();
-    sqlx::query(
+    let result = sqlx::query(
         "UPDATE intakes SET status = 'submitted', form = $1, screening = $2, outcome = $3, verdict = $4, \
-         submitted_via = $5, submitted_at = $6, updated_at = $6, version = version + 1 WHERE id = $7",
+         submitted_via = $5, submitted_at = $6, updated_at = $6, version = version + 1 \
+         WHERE id = $7 AND status IN ('requested', 'submitted')",
     )
     .bind(serde_json::to_string(form).map_err(json_err)?)
     .bind(screening.answers.to_string())
@@ -136,6 +138,13 @@ async fn write_answers(
     .bind(intake_id)
     .execute(&mut *tx.tx)
     .await?;
+    // The status is checked in the statement: a review that signed the
+    // intake a moment ago is never overwritten by late answers.
+    if result.rows_affected() != 1 {
+        return Err(StoreError::Conflict(
+            "this intake was signed by the therapist meanwhile; the answers were not changed".into(),
+        ));
+    }
     Ok(())
 }
 
@@ -143,7 +152,7 @@ impl ClinicScope<'_> {
     /// The client's newest intake, if any (an audited read).
     pub async fn latest_intake(&self, client: ClientId) -> Result<Option<Intake>, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let result = self.latest_intake_in(&mut tx, client).await?;
         tx.commit().await?;
         Ok(result)
@@ -151,7 +160,7 @@ impl ClinicScope<'_> {
 
     pub(crate) async fn latest_intake_in(
         &self,
-        tx: &mut WriteTx<'_>,
+        tx: &mut Tx<'_>,
         client: ClientId,
     ) -> Result<Option<Intake>, StoreError> {
         self.require_client(tx, client).await?;
@@ -163,7 +172,7 @@ impl ClinicScope<'_> {
     }
 
     /// The newest unsigned intake of the client, or a new one.
-    async fn open_intake(&self, tx: &mut WriteTx<'_>, client: ClientId) -> Result<String, StoreError> {
+    async fn open_intake(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<String, StoreError> {
         self.require_client(tx, client).await?;
         let latest = fetch_intake(tx, &self.clinic_id, "i.client_id = $2", &client.to_string()).await?;
         if let Some(intake) = latest.filter(|i| i.status != IntakeStatus::Signed) {
@@ -190,7 +199,7 @@ impl ClinicScope<'_> {
     /// clinic dashboard (one audited read).
     pub async fn clinic_conditions(&self) -> Result<Vec<(ClientId, Vec<String>)>, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let rows = sqlx::query(
             "SELECT client_id, form FROM intakes WHERE clinic_id = $1 AND status <> 'requested' ORDER BY client_id, created_at",
         )
@@ -249,21 +258,21 @@ impl ClinicScope<'_> {
     pub async fn sign_intake(&self, intake_id: &str, expected_version: i64) -> Result<Intake, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        let intake = fetch_intake(&mut tx, &self.clinic_id, "i.id = $2", intake_id)
-            .await?
-            .ok_or(StoreError::NotFound("intake"))?;
-        match intake.status {
-            IntakeStatus::Requested => return Err(StoreError::Conflict("the intake has not been answered yet".into())),
-            IntakeStatus::Signed => return Err(StoreError::Conflict("the intake is already signed".into())),
-            IntakeStatus::Submitted => {}
+        Versioned {
+            table: "intakes",
+            noun: "intake",
+            id: intake_id,
+            clinic_id: &self.clinic_id,
+            expected: Some(expected_version),
+            from: &["submitted"],
         }
-        if intake.version != expected_version {
-            return Err(StoreError::Conflict(
-                "the intake changed since you opened it; review it again before signing".into(),
-            ));
-        }
+        .claim_or_conflict(&mut tx.tx, |status| match status {
+            "signed" => "the intake is already signed".into(),
+            _ => "the intake has not been answered yet".into(),
+        })
+        .await?;
         let now = now_ms();
-        sqlx::query("UPDATE intakes SET status = 'signed', signed_by = $1, signed_at = $2, updated_at = $2, version = version + 1 WHERE id = $3 AND clinic_id = $4")
+        sqlx::query("UPDATE intakes SET status = 'signed', signed_by = $1, signed_at = $2, updated_at = $2 WHERE id = $3 AND clinic_id = $4")
             .bind(&self.actor_id)
             .bind(now)
             .bind(intake_id)

@@ -16,6 +16,7 @@
 mod accounts;
 mod assessments;
 mod audit;
+mod claim;
 mod clients;
 mod error;
 mod home_care;
@@ -117,6 +118,8 @@ pub struct Store {
     /// SQLite has one writer at a time; taking turns in-process avoids
     /// busy errors on lock upgrade. PostgreSQL needs no such gate.
     sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+    /// Where audited reads send their entries to be group-committed.
+    audit_queue: audit::AuditQueue,
 }
 
 impl Store {
@@ -166,12 +169,16 @@ impl Store {
             pool_options
         };
         let pool = pool_options.connect_with(options).await.map_err(StoreError::connect)?;
-        let store = Store {
+        let mut store = Store {
             pool,
             backend,
             sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
+            audit_queue: audit::AuditQueue::detached(),
         };
         migrate::run(&store).await?;
+        // The committer holds a handle without a started queue, so the task
+        // ends when the last handle that can send to it is dropped.
+        store.audit_queue = audit::AuditQueue::start(store.clone());
         Ok(store)
     }
 

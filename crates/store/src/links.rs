@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use crate::accounts::{random_token, token_hash};
 use crate::time::{from_ms, now_ms};
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{ClinicScope, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub(crate) struct ConsumedLink {
 /// Issues a link inside a transaction for any actor (a staff member or, for
 /// online booking, the client's own link): the token is returned once.
 pub(crate) async fn issue_link_in(
-    tx: &mut WriteTx<'_>,
+    tx: &mut Tx<'_>,
     clinic_id: &str,
     client_id: &str,
     created_by: &str,
@@ -116,7 +116,7 @@ pub(crate) async fn issue_link_in(
 impl ClinicScope<'_> {
     pub(crate) async fn issue_link(
         &self,
-        tx: &mut WriteTx<'_>,
+        tx: &mut Tx<'_>,
         client: ClientId,
         purpose: LinkPurpose,
         target_id: &str,
@@ -187,7 +187,7 @@ impl Store {
     /// Uses up a link inside the transaction that stores the answer, so an
     /// answer is stored at most once and never without its link.
     pub(crate) async fn consume_link(
-        tx: &mut WriteTx<'_>,
+        tx: &mut Tx<'_>,
         token: &str,
         purpose: LinkPurpose,
     ) -> Result<ConsumedLink, StoreError> {

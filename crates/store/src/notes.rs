@@ -9,10 +9,11 @@ use myomap_domain::record::{CHECKIN_HOURS, CheckinAnswer, CheckinFlag, SessionNo
 use sqlx::Row;
 
 use crate::audit::{self, AuditEvent};
+use crate::claim::{Refusal, Versioned};
 use crate::links::{IssuedLink, LinkPurpose};
 use crate::outbox::{self, OutboxDraft};
 use crate::time::{from_ms, now_ms};
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{ClinicScope, Store, StoreError};
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
@@ -137,7 +138,19 @@ fn checkin_from_row(row: &sqlx::any::AnyRow) -> Result<Checkin, StoreError> {
 }
 
 impl ClinicScope<'_> {
-    async fn fetch_note(&self, tx: &mut WriteTx<'_>, id: &str) -> Result<NoteRecord, StoreError> {
+    /// A draft note, as a row a change claims.
+    fn versioned_note<'q>(&'q self, id: &'q str, expected: Option<i64>) -> Versioned<'q> {
+        Versioned {
+            table: "session_notes",
+            noun: "session note",
+            id,
+            clinic_id: &self.clinic_id,
+            expected,
+            from: &["draft"],
+        }
+    }
+
+    async fn fetch_note(&self, tx: &mut Tx<'_>, id: &str) -> Result<NoteRecord, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {NOTE_COLUMNS} FROM {NOTE_FROM} WHERE n.id = $1 AND n.clinic_id = $2"
         ))
@@ -160,7 +173,7 @@ impl ClinicScope<'_> {
 
     async fn insert_note(
         &self,
-        tx: &mut WriteTx<'_>,
+        tx: &mut Tx<'_>,
         client: ClientId,
         assessment: Option<&str>,
         note: &SessionNote,
@@ -224,7 +237,7 @@ impl ClinicScope<'_> {
 
     pub async fn get_note(&self, id: &str) -> Result<NoteRecord, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let note = self.fetch_note(&mut tx, id).await?;
         self.audit(&mut tx, "note.read", "session_note", id).await?;
         tx.commit().await?;
@@ -240,29 +253,21 @@ impl ClinicScope<'_> {
     ) -> Result<NoteRecord, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        let current = self.fetch_note(&mut tx, id).await?;
-        if current.status == NoteStatus::Signed {
-            return Err(StoreError::Conflict(
-                "a signed note cannot be edited; amend it instead".into(),
-            ));
-        }
-        if current.version != expected_version {
-            return Err(StoreError::Conflict(
-                "this note was changed since you opened it; reload and edit again".into(),
-            ));
-        }
+        self.versioned_note(id, Some(expected_version))
+            .claim_or_conflict(&mut tx.tx, |_| {
+                "a signed note cannot be edited; amend it instead".into()
+            })
+            .await?;
         sqlx::query(
-            "UPDATE session_notes SET note = $1, session_date = $2, duration_minutes = $3, discomfort_warnings = $4, updated_at = $5, \
-             version = version + 1 WHERE id = $6 AND clinic_id = $7 AND version = $8",
+            "UPDATE session_notes SET note = $1, session_date = $2, duration_minutes = $3, discomfort_warnings = $4 \
+             WHERE id = $5 AND clinic_id = $6",
         )
         .bind(serde_json::to_string(note).map_err(json_err)?)
         .bind(&note.date)
         .bind(i64::from(note.duration_minutes))
         .bind(i64::try_from(note.discomfort_warnings().len()).unwrap_or(i64::MAX))
-        .bind(now_ms())
         .bind(id)
         .bind(&self.clinic_id)
-        .bind(expected_version)
         .execute(&mut *tx.tx)
         .await?;
         self.audit(&mut tx, "note.update", "session_note", id).await?;
@@ -293,17 +298,24 @@ impl ClinicScope<'_> {
     ) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>, Option<String>), StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
+        match self
+            .versioned_note(id, Some(expected_version))
+            .claim(&mut tx.tx)
+            .await?
+        {
+            Ok(()) => {}
+            // Signing is idempotent: a second "Sign" (a double tap, a retry,
+            // another instance) changes nothing and queues nothing.
+            Err(Refusal::Status(status)) if status == "signed" => {
+                let signed = self.fetch_note(&mut tx, id).await?;
+                tx.commit().await?;
+                return Ok((signed, Vec::new(), None));
+            }
+            Err(refusal) => return Err(self.versioned_note(id, None).refusal_error(refusal, |_| String::new())),
+        }
         let current = self.fetch_note(&mut tx, id).await?;
-        if current.status == NoteStatus::Signed {
-            return Err(StoreError::Conflict("this note is already signed".into()));
-        }
-        if current.version != expected_version {
-            return Err(StoreError::Conflict(
-                "this note was changed since you opened it; review it again before signing".into(),
-            ));
-        }
         let now = now_ms();
-        sqlx::query("UPDATE session_notes SET status = 'signed', signed_by = $1, signed_at = $2, updated_at = $2, version = version + 1 WHERE id = $3 AND clinic_id = $4")
+        sqlx::query("UPDATE session_notes SET status = 'signed', signed_by = $1, signed_at = $2, updated_at = $2 WHERE id = $3 AND clinic_id = $4")
             .bind(&self.actor_id)
             .bind(now)
             .bind(id)
@@ -378,10 +390,15 @@ impl ClinicScope<'_> {
             )));
         }
         let mut tx = self.store.write_tx().await?;
-        let original = self.fetch_note(&mut tx, id).await?;
-        if original.status != NoteStatus::Signed {
-            return Err(StoreError::Conflict("a draft is edited, not amended".into()));
+        // Claiming the original makes racing amendments take turns: the
+        // second then sees the first and is refused below.
+        Versioned {
+            from: &["signed"],
+            ..self.versioned_note(id, None)
         }
+        .claim_or_conflict(&mut tx.tx, |_| "a draft is edited, not amended".into())
+        .await?;
+        let original = self.fetch_note(&mut tx, id).await?;
         if original.amended_by.is_some() {
             return Err(StoreError::Conflict(
                 "this note was already amended; amend the latest version".into(),
@@ -405,17 +422,13 @@ impl ClinicScope<'_> {
     /// The client's notes, newest session first (one audited read of the list).
     pub async fn notes_for(&self, client: ClientId) -> Result<Vec<NoteRecord>, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let result = self.notes_for_in(&mut tx, client).await?;
         tx.commit().await?;
         Ok(result)
     }
 
-    pub(crate) async fn notes_for_in(
-        &self,
-        tx: &mut WriteTx<'_>,
-        client: ClientId,
-    ) -> Result<Vec<NoteRecord>, StoreError> {
+    pub(crate) async fn notes_for_in(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<Vec<NoteRecord>, StoreError> {
         self.require_client(tx, client).await?;
         let rows = sqlx::query(&format!(
             "SELECT {NOTE_COLUMNS} FROM {NOTE_FROM} WHERE n.clinic_id = $1 AND n.client_id = $2 ORDER BY n.session_date DESC, n.created_at DESC"

@@ -12,7 +12,7 @@ use myomap_domain::ClientId;
 use sqlx::Row;
 
 use crate::time::{from_ms, now_ms};
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{ClinicScope, Store, StoreError};
 
 /// Tries before a message is left for a person to deal with.
@@ -158,7 +158,7 @@ pub fn redact_links(body: &str) -> String {
 }
 
 pub(crate) async fn enqueue(
-    tx: &mut WriteTx<'_>,
+    tx: &mut Tx<'_>,
     clinic_id: &str,
     client: ClientId,
     subject_id: &str,
@@ -191,11 +191,7 @@ pub(crate) async fn enqueue(
 
 /// Withdraws the messages about something (a moved or cancelled
 /// appointment) that have not gone out yet.
-pub(crate) async fn cancel_pending_for(
-    tx: &mut WriteTx<'_>,
-    clinic_id: &str,
-    subject_id: &str,
-) -> Result<(), StoreError> {
+pub(crate) async fn cancel_pending_for(tx: &mut Tx<'_>, clinic_id: &str, subject_id: &str) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE outbox SET status = 'cancelled' WHERE clinic_id = $1 AND subject_id = $2 \
          AND status IN ('queued', 'by_hand', 'failed')",

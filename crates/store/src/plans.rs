@@ -7,8 +7,9 @@ use myomap_domain::ClientId;
 use serde_json::Value;
 use sqlx::Row;
 
+use crate::claim::Versioned;
 use crate::time::{from_ms, now_ms};
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{ClinicScope, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +60,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<StoredPlan, StoreError> {
 }
 
 impl ClinicScope<'_> {
-    async fn fetch_plan(&self, tx: &mut WriteTx<'_>, id: &str) -> Result<StoredPlan, StoreError> {
+    async fn fetch_plan(&self, tx: &mut Tx<'_>, id: &str) -> Result<StoredPlan, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM treatment_plans p LEFT JOIN users u ON u.id = p.created_by WHERE p.id = $1 AND p.clinic_id = $2"
         ))
@@ -98,28 +99,33 @@ impl ClinicScope<'_> {
 
     pub async fn get_plan(&self, id: &str) -> Result<StoredPlan, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let plan = self.fetch_plan(&mut tx, id).await?;
         self.audit(&mut tx, "plan.read", "treatment_plan", id).await?;
         tx.commit().await?;
         Ok(plan)
     }
 
+    /// An active plan, as a row a change claims.
+    fn versioned_plan<'q>(&'q self, id: &'q str, expected: Option<i64>) -> Versioned<'q> {
+        Versioned {
+            table: "treatment_plans",
+            noun: "plan",
+            id,
+            clinic_id: &self.clinic_id,
+            expected,
+            from: &["active"],
+        }
+    }
+
     pub async fn update_plan(&self, id: &str, expected_version: i64, plan: &Value) -> Result<StoredPlan, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        let current = self.fetch_plan(&mut tx, id).await?;
-        if current.status == PlanStatus::Closed {
-            return Err(StoreError::Conflict("this plan is closed; start a new one".into()));
-        }
-        if current.version != expected_version {
-            return Err(StoreError::Conflict(
-                "this plan was changed since you opened it; reload and edit again".into(),
-            ));
-        }
-        sqlx::query("UPDATE treatment_plans SET plan = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND clinic_id = $4")
+        self.versioned_plan(id, Some(expected_version))
+            .claim_or_conflict(&mut tx.tx, |_| "this plan is closed; start a new one".into())
+            .await?;
+        sqlx::query("UPDATE treatment_plans SET plan = $1 WHERE id = $2 AND clinic_id = $3")
             .bind(plan.to_string())
-            .bind(now_ms())
             .bind(id)
             .bind(&self.clinic_id)
             .execute(&mut *tx.tx)
@@ -133,13 +139,11 @@ impl ClinicScope<'_> {
     pub async fn close_plan(&self, id: &str) -> Result<StoredPlan, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        let current = self.fetch_plan(&mut tx, id).await?;
-        if current.status == PlanStatus::Closed {
-            return Err(StoreError::Conflict("this plan is already closed".into()));
-        }
-        let now = now_ms();
-        sqlx::query("UPDATE treatment_plans SET status = 'closed', closed_at = $1, updated_at = $1, version = version + 1 WHERE id = $2 AND clinic_id = $3")
-            .bind(now)
+        self.versioned_plan(id, None)
+            .claim_or_conflict(&mut tx.tx, |_| "this plan is already closed".into())
+            .await?;
+        sqlx::query("UPDATE treatment_plans SET status = 'closed', closed_at = $1 WHERE id = $2 AND clinic_id = $3")
+            .bind(now_ms())
             .bind(id)
             .bind(&self.clinic_id)
             .execute(&mut *tx.tx)
@@ -153,17 +157,13 @@ impl ClinicScope<'_> {
     /// The client's plans, newest first (one audited read).
     pub async fn plans_for(&self, client: ClientId) -> Result<Vec<StoredPlan>, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let result = self.plans_for_in(&mut tx, client).await?;
         tx.commit().await?;
         Ok(result)
     }
 
-    pub(crate) async fn plans_for_in(
-        &self,
-        tx: &mut WriteTx<'_>,
-        client: ClientId,
-    ) -> Result<Vec<StoredPlan>, StoreError> {
+    pub(crate) async fn plans_for_in(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<Vec<StoredPlan>, StoreError> {
         self.require_client(tx, client).await?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM treatment_plans p LEFT JOIN users u ON u.id = p.created_by \

@@ -12,7 +12,7 @@ use sqlx::Row;
 use crate::audit::{self, AuditEvent};
 use crate::links::{IssuedLink, LinkPurpose};
 use crate::time::{from_ms, now_ms};
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{ClinicScope, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,7 +68,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Questionnaire, StoreError> {
 }
 
 async fn insert(
-    tx: &mut WriteTx<'_>,
+    tx: &mut Tx<'_>,
     clinic_id: &str,
     client_id: &str,
     answers: &ScoredAnswers,
@@ -137,7 +137,7 @@ impl ClinicScope<'_> {
     /// The client's questionnaires, oldest first (one audited read).
     pub async fn questionnaires_for(&self, client: ClientId) -> Result<Vec<Questionnaire>, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let result = self.questionnaires_for_in(&mut tx, client).await?;
         tx.commit().await?;
         Ok(result)
@@ -145,7 +145,7 @@ impl ClinicScope<'_> {
 
     pub(crate) async fn questionnaires_for_in(
         &self,
-        tx: &mut WriteTx<'_>,
+        tx: &mut Tx<'_>,
         client: ClientId,
     ) -> Result<Vec<Questionnaire>, StoreError> {
         self.require_client(tx, client).await?;
@@ -166,7 +166,7 @@ impl ClinicScope<'_> {
     /// improvement shares (one audited read).
     pub async fn clinic_questionnaires(&self) -> Result<Vec<Questionnaire>, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM questionnaires q LEFT JOIN users u ON u.id = q.entered_by \
              WHERE q.clinic_id = $1 ORDER BY q.client_id, q.taken_on, q.created_at"

@@ -4,7 +4,7 @@
 
 use myomap_domain::{Client, ClientId};
 
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{Assessment, ClinicScope, HomeCare, Intake, NoteRecord, Questionnaire, StoreError, StoredPlan};
 
 #[derive(Debug, Clone)]
@@ -22,7 +22,7 @@ impl ClinicScope<'_> {
     /// Every part of a client's record, each read audited, in one transaction.
     pub async fn client_record(&self, client: ClientId) -> Result<ClientRecord, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let record = self.client_record_in(&mut tx, client).await?;
         tx.commit().await?;
         Ok(record)
@@ -32,7 +32,7 @@ impl ClinicScope<'_> {
     /// commit instead of one per client, every read still audited.
     pub async fn client_records(&self, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+        let mut tx = self.store.read_tx().await?;
         let mut records = Vec::with_capacity(clients.len());
         for client in clients {
             records.push(self.client_record_in(&mut tx, *client).await?);
@@ -41,7 +41,7 @@ impl ClinicScope<'_> {
         Ok(records)
     }
 
-    async fn client_record_in(&self, tx: &mut WriteTx<'_>, client: ClientId) -> Result<ClientRecord, StoreError> {
+    async fn client_record_in(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<ClientRecord, StoreError> {
         Ok(ClientRecord {
             client: self.get_client_in(tx, client).await?,
             intake: self.latest_intake_in(tx, client).await?,

@@ -21,10 +21,11 @@ use sqlx::{AnyConnection, Row};
 
 use crate::accounts::{random_token, token_hash};
 use crate::audit::{self, AuditEvent};
+use crate::claim::{Refusal, Versioned};
 use crate::links::{IssuedLink, LinkGrant, LinkPurpose, issue_link_in};
 use crate::outbox::{self, APPOINTMENT_LINK_MARKER, OutboxDraft};
 use crate::time::{from_ms, now_ms};
-use crate::tx::WriteTx;
+use crate::tx::Tx;
 use crate::{ClinicScope, Store, StoreError};
 
 /// A member of staff as the calendar shows them.
@@ -444,7 +445,7 @@ impl ClinicScope<'_> {
 
     async fn book_in(
         &self,
-        tx: &mut WriteTx<'_>,
+        tx: &mut Tx<'_>,
         new: &NewAppointment,
         reminder: Option<&OutboxDraft>,
     ) -> Result<String, StoreError> {
@@ -502,14 +503,15 @@ impl ClinicScope<'_> {
         reminder: Option<OutboxDraft>,
     ) -> Result<Appointment, StoreError> {
         let mut tx = self.store.write_tx().await?;
+        versioned_appointment(&self.clinic_id, id, Some(expected_version), &["booked"])
+            .claim_or_conflict(&mut tx.tx, |status| {
+                format!(
+                    "this appointment is {}; only a booked one can be moved",
+                    status_label(status)
+                )
+            })
+            .await?;
         let current = fetch_appointment(&mut tx.tx, &self.clinic_id, id).await?;
-        check_version(&current, expected_version)?;
-        if current.status != AppointmentStatus::Booked {
-            return Err(StoreError::Conflict(format!(
-                "this appointment is {}; only a booked one can be moved",
-                current.status.label().to_lowercase()
-            )));
-        }
         claim_time(
             &mut tx,
             &self.clinic_id,
@@ -520,15 +522,14 @@ impl ClinicScope<'_> {
         )
         .await?;
         sqlx::query(
-            "UPDATE appointments SET therapist_id = $1, room_id = $2, starts_at = $3, ends_at = $4, minutes = $5, \
-             updated_at = $6, version = version + 1 WHERE id = $7 AND clinic_id = $8",
+            "UPDATE appointments SET therapist_id = $1, room_id = $2, starts_at = $3, ends_at = $4, minutes = $5 \
+             WHERE id = $6 AND clinic_id = $7",
         )
         .bind(&time.therapist_id)
         .bind(time.room_id.as_deref())
         .bind(time.starts_at.as_millisecond())
         .bind(time.ends_at.as_millisecond())
         .bind(i64::from(time.minutes))
-        .bind(now_ms())
         .bind(id)
         .bind(&self.clinic_id)
         .execute(&mut *tx.tx)
@@ -561,16 +562,20 @@ impl ClinicScope<'_> {
         status: AppointmentStatus,
     ) -> Result<Appointment, StoreError> {
         let mut tx = self.store.write_tx().await?;
-        let current = fetch_appointment(&mut tx.tx, &self.clinic_id, id).await?;
-        check_version(&current, expected_version)?;
-        if current.status == AppointmentStatus::Cancelled && status != AppointmentStatus::Cancelled {
-            return Err(StoreError::Conflict(
-                "this appointment was cancelled; book a new one instead".into(),
-            ));
-        }
-        sqlx::query("UPDATE appointments SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND clinic_id = $4")
+        // A cancelled appointment stays cancelled; the others may be
+        // corrected (a no-show who turned up late is marked attended).
+        let from: &[&str] = if status == AppointmentStatus::Cancelled {
+            &["booked", "no_show", "attended", "cancelled"]
+        } else {
+            &["booked", "no_show", "attended"]
+        };
+        versioned_appointment(&self.clinic_id, id, Some(expected_version), from)
+            .claim_or_conflict(&mut tx.tx, |_| {
+                "this appointment was cancelled; book a new one instead".into()
+            })
+            .await?;
+        sqlx::query("UPDATE appointments SET status = $1 WHERE id = $2 AND clinic_id = $3")
             .bind(status.as_str())
-            .bind(now_ms())
             .bind(id)
             .bind(&self.clinic_id)
             .execute(&mut *tx.tx)
@@ -728,7 +733,7 @@ impl ClinicScope<'_> {
 /// room (`own_id` is skipped so an appointment can move within its own
 /// time).
 pub(crate) async fn claim_time(
-    tx: &mut WriteTx<'_>,
+    tx: &mut Tx<'_>,
     clinic_id: &str,
     zone: &TimeZone,
     time: &NewTime,
@@ -856,7 +861,7 @@ async fn therapist_in(conn: &mut AnyConnection, clinic_id: &str, id: &str) -> Re
 /// [`APPOINTMENT_LINK_MARKER`] gets the appointment's client link, issued
 /// here, open until the appointment starts.
 async fn enqueue_about_appointment(
-    tx: &mut WriteTx<'_>,
+    tx: &mut Tx<'_>,
     clinic_id: &str,
     client: ClientId,
     appointment_id: &str,
@@ -887,7 +892,7 @@ async fn enqueue_about_appointment(
 /// checked, as a staff booking of that room would; no free room (or no
 /// rooms at all) books without one, for the clinic to place.
 async fn free_room(
-    tx: &mut WriteTx<'_>,
+    tx: &mut Tx<'_>,
     clinic_id: &str,
     starts_at: Timestamp,
     ends_at: Timestamp,
@@ -919,19 +924,33 @@ async fn free_room(
     Ok(None)
 }
 
-fn check_version(current: &Appointment, expected: i64) -> Result<(), StoreError> {
-    if current.version == expected {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict(
-            "this appointment was changed since you opened it; look at it again".into(),
-        ))
+/// An appointment as a row a change claims, from the states it may leave.
+fn versioned_appointment<'q>(
+    clinic_id: &'q str,
+    id: &'q str,
+    expected: Option<i64>,
+    from: &'q [&'q str],
+) -> Versioned<'q> {
+    Versioned {
+        table: "appointments",
+        noun: "appointment",
+        id,
+        clinic_id,
+        expected,
+        from,
     }
+}
+
+fn status_label(status: &str) -> String {
+    AppointmentStatus::ALL
+        .into_iter()
+        .find(|s| s.as_str() == status)
+        .map_or_else(|| status.to_owned(), |s| s.label().to_lowercase())
 }
 
 /// Makes sure the therapist's calendar row exists and bumps it: the row
 /// lock (PostgreSQL) that serialises their bookings until commit.
-async fn lock_calendar(tx: &mut WriteTx<'_>, clinic_id: &str, therapist_id: &str) -> Result<(), StoreError> {
+async fn lock_calendar(tx: &mut Tx<'_>, clinic_id: &str, therapist_id: &str) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO calendars (therapist_id, clinic_id) VALUES ($1, $2) ON CONFLICT (therapist_id) DO NOTHING",
     )
@@ -1290,14 +1309,22 @@ impl Store {
                 notice.as_hours()
             )));
         }
-        sqlx::query(
-            "UPDATE appointments SET status = 'cancelled', updated_at = $1, version = version + 1 WHERE id = $2 AND clinic_id = $3",
-        )
-        .bind(now_ms())
-        .bind(&link.target_id)
-        .bind(&link.clinic_id)
-        .execute(&mut *tx.tx)
-        .await?;
+        if let Err(refusal) = versioned_appointment(&link.clinic_id, &link.target_id, None, &["booked"])
+            .claim(&mut tx.tx)
+            .await?
+        {
+            return Err(match refusal {
+                Refusal::Status(status) => {
+                    StoreError::Gone(format!("This appointment is {} already.", status_label(&status)))
+                }
+                _ => StoreError::NotFound("appointment"),
+            });
+        }
+        sqlx::query("UPDATE appointments SET status = 'cancelled' WHERE id = $1 AND clinic_id = $2")
+            .bind(&link.target_id)
+            .bind(&link.clinic_id)
+            .execute(&mut *tx.tx)
+            .await?;
         outbox::cancel_pending_for(&mut tx, &link.clinic_id, &link.target_id).await?;
         audit::append(
             &mut tx,

@@ -1,37 +1,199 @@
-//! Write transactions. On SQLite, writers take turns through an in-process
-//! gate, and each starts with `BEGIN IMMEDIATE`: the write lock is taken at
-//! the start, waiting out the busy timeout, instead of on the first write,
-//! where SQLite refuses at once ("database is locked") if another connection
-//! still holds it. That happens when a failed transaction's rollback has not
-//! yet been flushed by the pool as the gate passes to the next writer. On
-//! PostgreSQL row locks do the serialising.
+//! Units of database work, and why one can be abandoned at any `.await`.
+//!
+//! A request's future is dropped whenever its client hangs up or a timeout
+//! fires, at whatever `.await` it was waiting on. sqlx's own `Transaction`
+//! is not safe under that: its drop only *queues* a rollback for whenever
+//! the connection is next used, and a `BEGIN` cancelled in flight leaves a
+//! connection inside a transaction that nobody owns. On SQLite such a
+//! connection holds the write lock for good and every later writer fails
+//! with "database is locked".
+//!
+//! So a unit here is a pooled connection on which we issued `BEGIN`
+//! ourselves, owned by a [`Unit`] guard with three exits:
+//! - `commit` (or `finish` for reads) ends it and returns the connection;
+//! - an error on `COMMIT` leaves it open, and
+//! - dropping it unfinished moves the connection into a task of its own
+//!   that rolls it back *before* the connection goes back to the pool and
+//!   before the next SQLite writer is let in (the writer gate travels with
+//!   it). A connection whose rollback fails is closed, never reused.
+//!
+//! SQLite writers take turns through an in-process gate and begin with
+//! `BEGIN IMMEDIATE`, so the write lock is waited for at the start and never
+//! refused mid-transaction; PostgreSQL serialises through row locks.
+//!
+//! Read units (audited reads) take no gate: they read in one snapshot and
+//! hand their audit entries to the group committer ([`crate::audit`]) when
+//! they finish, waiting until those entries are durable.
 
-use sqlx::{Any, Transaction};
-use tokio::sync::MutexGuard;
+use std::ops::{Deref, DerefMut};
 
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Executor};
+use tokio::sync::OwnedMutexGuard;
+
+use crate::audit::OwnedAuditEvent;
 use crate::{Backend, Store, StoreError};
 
-pub(crate) struct WriteTx<'a> {
-    pub(crate) tx: Transaction<'static, Any>,
-    _gate: Option<MutexGuard<'a, ()>>,
+/// An open transaction on a pooled connection; see the module docs.
+pub(crate) struct Unit {
+    conn: Option<PoolConnection<Any>>,
+    gate: Option<OwnedMutexGuard<()>>,
 }
 
-impl Store {
-    pub(crate) async fn write_tx(&self) -> Result<WriteTx<'_>, StoreError> {
-        let (gate, tx) = match self.backend {
-            Backend::Sqlite => {
-                let gate = self.sqlite_writer.lock().await;
-                (Some(gate), self.pool.begin_with("BEGIN IMMEDIATE").await?)
+impl Unit {
+    async fn begin(
+        store: &Store,
+        statement: &'static str,
+        gate: Option<OwnedMutexGuard<()>>,
+    ) -> Result<Unit, StoreError> {
+        // Healing: a connection found already inside a transaction (whatever
+        // put it there) is closed and another one tried.
+        for _ in 0..3 {
+            let conn = store.pool.acquire().await?;
+            // The guard exists before BEGIN is sent: if this future is
+            // dropped while BEGIN is in flight, the rollback still follows.
+            let mut unit = Unit {
+                conn: Some(conn),
+                gate: None,
+            };
+            match unit.execute(statement).await {
+                Ok(_) => {
+                    unit.gate = gate;
+                    return Ok(unit);
+                }
+                Err(e) if already_in_transaction(&e) => {
+                    tracing::warn!("closing a pooled connection found inside a transaction");
+                    if let Some(conn) = unit.conn.take() {
+                        let _ = conn.close().await;
+                    }
+                }
+                Err(e) => return Err(e.into()),
             }
-            Backend::Postgres => (None, self.pool.begin().await?),
-        };
-        Ok(WriteTx { tx, _gate: gate })
+        }
+        Err(StoreError::Internal(
+            "no healthy database connection is available; try again".into(),
+        ))
+    }
+
+    async fn end(mut self, statement: &'static str) -> Result<(), StoreError> {
+        self.execute(statement).await?;
+        // Finished: the connection goes back to the pool as it is.
+        self.conn.take();
+        self.gate.take();
+        Ok(())
     }
 }
 
-impl WriteTx<'_> {
+fn already_in_transaction(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.message().contains("within a transaction"))
+}
+
+impl Deref for Unit {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match &self.conn {
+            Some(conn) => conn,
+            // `conn` is only taken by `end` and `drop`, which consume the unit.
+            None => unreachable!("a unit's connection is used after it ended"),
+        }
+    }
+}
+
+impl DerefMut for Unit {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match &mut self.conn {
+            Some(conn) => conn,
+            None => unreachable!("a unit's connection is used after it ended"),
+        }
+    }
+}
+
+impl Drop for Unit {
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let gate = self.gate.take();
+        let roll_back = async move {
+            if let Err(e) = conn.execute("ROLLBACK").await {
+                tracing::warn!(error = %e, "closing a connection whose abandoned transaction did not roll back");
+                let _ = conn.close().await;
+            }
+            // Only now may the next SQLite writer begin.
+            drop(gate);
+        };
+        // Without a runtime (shutting down) the connection goes down with it.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(roll_back);
+        }
+    }
+}
+
+/// A unit of work: a write (changes and their audit entries commit together)
+/// or an audited read (entries are group-committed when it finishes).
+pub(crate) struct Tx<'a> {
+    pub(crate) tx: Unit,
+    store: &'a Store,
+    /// `Some` for a read unit: the audit entries of what it read.
+    deferred_audit: Option<Vec<OwnedAuditEvent>>,
+}
+
+impl Store {
+    pub(crate) async fn write_tx(&self) -> Result<Tx<'_>, StoreError> {
+        let unit = match self.backend {
+            Backend::Sqlite => {
+                let gate = self.sqlite_writer.clone().lock_owned().await;
+                Unit::begin(self, "BEGIN IMMEDIATE", Some(gate)).await?
+            }
+            Backend::Postgres => Unit::begin(self, "BEGIN", None).await?,
+        };
+        Ok(Tx {
+            tx: unit,
+            store: self,
+            deferred_audit: None,
+        })
+    }
+
+    /// An audited read: one consistent snapshot, no writer's turn taken;
+    /// audit entries are appended by the group committer when it finishes.
+    pub(crate) async fn read_tx(&self) -> Result<Tx<'_>, StoreError> {
+        let statement = match self.backend {
+            Backend::Sqlite => "BEGIN",
+            Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+        };
+        Ok(Tx {
+            tx: Unit::begin(self, statement, None).await?,
+            store: self,
+            deferred_audit: Some(Vec::new()),
+        })
+    }
+}
+
+impl Tx<'_> {
+    /// For a read unit, keeps the entry for the group commit and says so.
+    pub(crate) fn defer_audit(&mut self, event: OwnedAuditEvent) -> Option<OwnedAuditEvent> {
+        match &mut self.deferred_audit {
+            Some(deferred) => {
+                deferred.push(event);
+                None
+            }
+            None => Some(event),
+        }
+    }
+
+    /// Ends the unit. A write is durable when this returns `Ok`; so is a
+    /// read's audit trail, without which the read must not be shown.
     pub(crate) async fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit().await?;
+        let Tx {
+            tx,
+            store,
+            deferred_audit,
+        } = self;
+        tx.end("COMMIT").await?;
+        if let Some(events) = deferred_audit.filter(|events| !events.is_empty()) {
+            store.audit_queue.append(events).await?;
+        }
         Ok(())
     }
 }

@@ -35,7 +35,13 @@ on_both_backends!(
     home_care_links_stay_open_and_record_daily_ticks,
     double_bookings_are_refused_even_when_racing,
     the_outbox_keeps_every_message_until_it_is_sent,
+    racing_changes_have_exactly_one_winner,
+    abandoned_units_never_wedge_the_store,
 );
+
+#[path = "storage/concurrency.rs"]
+mod concurrency;
+use concurrency::{abandoned_units_never_wedge_the_store, racing_changes_have_exactly_one_winner};
 
 const PASSWORD: &str = "correct horse battery";
 

@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(pages::routes(state.clone()))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(security::run_to_completion))
         .layer(security::layers())
         .with_state(state)
 }

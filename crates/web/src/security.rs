@@ -1,9 +1,13 @@
-//! Response headers every answer carries, a request timeout, and a last line
-//! of defence that turns a panic into a 500 instead of a dropped connection.
+//! Response headers every answer carries, a request timeout, a last line of
+//! defence that turns a panic into a 500 instead of a dropped connection, and
+//! handlers that finish what they started even when the client hangs up.
 
 use std::time::Duration;
 
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
 use tower::layer::util::{Identity, Stack};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -48,4 +52,22 @@ pub fn layers() -> ServiceBuilder<
         .layer(header(header::REFERRER_POLICY, "same-origin"))
         // Pages and API answers carry health data: never cache them.
         .layer(header(header::CACHE_CONTROL, "no-store"))
+}
+
+/// Runs the rest of the request in a task of its own, so a client that hangs
+/// up (or the timeout above) abandons only the wait for the answer, never the
+/// handler halfway through a use case made of several steps. The store is
+/// safe to abandon at any point too; this keeps whole use cases whole.
+pub async fn run_to_completion(request: Request, next: Next) -> Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(failure) => {
+            tracing::error!(error = %failure, "request handler failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong; the error was logged.",
+            )
+                .into_response()
+        }
+    }
 }
