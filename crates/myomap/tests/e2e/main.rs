@@ -18,3 +18,4 @@ mod plans;
 mod record_api;
 mod reference;
 mod schedule;
+mod storm;
