@@ -80,6 +80,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Screen an intake for suitability: reads one JSON object from standard input,
+    /// e.g. {"conditions":["sciatica"],"age":52,"answers":[{"question":"bowel_bladder_change"}]},
+    /// and prints the outcome, the urgency of a referral, the reasons and the precautions.
+    Screen {
+        /// Print exactly one JSON object instead of readable lines.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a client's PDF progress report (outcomes, charts, treatment, plan).
     Report {
         #[command(flatten)]

@@ -954,7 +954,7 @@ impl Intake {
     /// The verdict of the real screening rules, packed for storage.
     fn screening(&self) -> anyhow::Result<ScreeningResult> {
         let answers = ScreeningAnswers::new(self.screening.iter().map(|id| (*id, Vec::new()))).map_err(invalid)?;
-        screen(&answers).map_err(invalid)
+        screen(&self.form()?, None, &answers).map_err(invalid)
     }
 }
 

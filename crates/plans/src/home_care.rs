@@ -42,6 +42,18 @@ pub struct Habits {
     pub repetitive_tasks: bool,
     /// Plays sport or trains.
     pub sport: bool,
+    /// Has kidney disease (or dialysis) or heart failure, so how much to
+    /// drink is for the renal or heart team to say
+    /// ([`fluid_managed_for`] reads it from the screening answers).
+    pub fluid_managed: bool,
+}
+
+/// Whether screening answers (the ids of the questions answered yes) mean
+/// the client's fluid intake is managed by a renal or heart team: any of the
+/// data file's `fluid_managed_when` question ids.
+pub fn fluid_managed_for<'a>(screening_yes: impl IntoIterator<Item = &'a str>) -> bool {
+    let when = &home_care_library().fluid_managed_when;
+    screening_yes.into_iter().any(|id| when.iter().any(|w| w == id))
 }
 
 /// One stretch of a home-care plan.
@@ -131,6 +143,7 @@ pub enum Applies {
     LongSitting,
     RepetitiveTasks,
     Sport,
+    FluidManaged,
 }
 
 impl Applies {
@@ -141,6 +154,7 @@ impl Applies {
             Applies::LongSitting => habits.long_sitting,
             Applies::RepetitiveTasks => habits.repetitive_tasks,
             Applies::Sport => habits.sport,
+            Applies::FluidManaged => habits.fluid_managed,
         }
     }
 }
@@ -153,6 +167,10 @@ pub struct AdviceEntry {
     pub id: String,
     pub topic: String,
     pub applies: Applies,
+    /// Left out when this holds, even if `applies` matches (general
+    /// hydration amounts are wrong for a client whose fluid is managed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless: Option<Applies>,
     pub daily: bool,
     pub title: String,
     pub text: String,
@@ -213,6 +231,10 @@ pub struct StretchException {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HomeCareLibrary {
+    /// Screening question ids whose yes means the client's fluid intake is
+    /// for a renal or heart team to set ([`Habits::fluid_managed`]).
+    #[serde(default)]
+    pub fluid_managed_when: Vec<String>,
     pub stretch: StretchRules,
     pub advice: Vec<AdviceEntry>,
 }
@@ -262,7 +284,7 @@ pub fn build_home_care(treated: &[(String, Option<Side>)], habits: Habits) -> Ho
     let advice = library
         .advice
         .iter()
-        .filter(|entry| entry.applies.matches(habits))
+        .filter(|entry| entry.applies.matches(habits) && !entry.unless.is_some_and(|u| u.matches(habits)))
         .map(AdviceEntry::item)
         .collect();
     HomeCarePlan { stretches, advice }
@@ -363,6 +385,11 @@ pub(crate) fn parse(text: &str) -> Result<HomeCareLibrary, Vec<String>> {
         }
         if !TOPICS.contains(&entry.topic.as_str()) {
             errors.push(format!("{at}: unknown topic \"{}\"", entry.topic));
+        }
+        if entry.unless == Some(entry.applies) || entry.unless == Some(Applies::Always) {
+            errors.push(format!(
+                "{at}: unless would leave the item out for everyone it applies to"
+            ));
         }
         for (field, text) in [
             ("title", &entry.title),
@@ -501,9 +528,10 @@ mod tests {
                 Applies::LongSitting => "long_sitting",
                 Applies::RepetitiveTasks => "repetitive_tasks",
                 Applies::Sport => "sport",
+                Applies::FluidManaged => "fluid_managed",
             })
             .collect();
-        assert_eq!(applies.len(), 4, "every habit brings some advice");
+        assert_eq!(applies.len(), 5, "every habit brings some advice");
         let rules = &library.stretch;
         assert_eq!((rules.hold_seconds, rules.repetitions, rules.times_per_day), (30, 3, 2));
         assert!(rules.should_feel.contains("gentle, even pull"));
@@ -587,6 +615,33 @@ mod tests {
     // --- The builder ---------------------------------------------------------
 
     #[test]
+    fn managed_fluid_replaces_the_general_hydration_amounts() {
+        let managed = build_home_care(
+            &[],
+            Habits {
+                fluid_managed: true,
+                ..Habits::default()
+            },
+        );
+        let ids = advice_ids(&managed);
+        assert!(!ids.contains(&"hydration"), "{ids:?}");
+        assert!(ids.contains(&"hydration_fluid_managed"), "{ids:?}");
+        let text = &managed
+            .advice
+            .iter()
+            .find(|a| a.id == "hydration_fluid_managed")
+            .unwrap()
+            .text;
+        assert!(text.contains("renal") && text.contains("heart team"), "{text}");
+        assert!(!text.contains("2.5"), "no general amount: {text}");
+        let general = build_home_care(&[], Habits::default());
+        assert!(!advice_ids(&general).contains(&"hydration_fluid_managed"));
+        assert!(fluid_managed_for(["kidney_disease"]));
+        assert!(fluid_managed_for(["pregnancy", "heart_failure"]));
+        assert!(!fluid_managed_for(["pregnancy", "anticoagulants"]));
+    }
+
+    #[test]
     fn habits_select_the_advice() {
         let cases: [(Habits, &[&str]); 5] = [
             (Habits::default(), &[]),
@@ -616,6 +671,7 @@ mod tests {
                     long_sitting: true,
                     repetitive_tasks: true,
                     sport: true,
+                    fluid_managed: false,
                 },
                 &[
                     "workstation_setup",
@@ -755,6 +811,7 @@ mod tests {
                 long_sitting: true,
                 repetitive_tasks: true,
                 sport: true,
+                fluid_managed: false,
             },
         );
         let ids: Vec<String> = plan.daily_items().into_iter().map(|(id, _)| id).collect();
@@ -817,7 +874,7 @@ mod tests {
             repetitive_tasks in any::<bool>(),
             sport in any::<bool>(),
         ) {
-            let habits = Habits { long_sitting, repetitive_tasks, sport };
+            let habits = Habits { long_sitting, repetitive_tasks, sport, fluid_managed: sport && long_sitting };
             let plan = build_home_care(&treated, habits);
             prop_assert!(plan.stretches.len() <= MAX_STRETCHES);
             let daily = plan.daily_items();

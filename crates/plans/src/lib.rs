@@ -83,7 +83,7 @@ pub use goal::{
 };
 pub use home_care::{
     AdviceEntry, AdviceItem, Applies, Habits, HomeCareLibrary, HomeCarePlan, MAX_STRETCHES, StretchException,
-    StretchItem, StretchRules, TOPICS, build_home_care, home_care_library,
+    StretchItem, StretchRules, TOPICS, build_home_care, fluid_managed_for, home_care_library,
 };
 pub use plan::{
     INTERVAL_DAYS, MAX_GOALS, MAX_PRECAUTIONS, NOTES_MAX_CHARS, PRECAUTION_MAX_CHARS, PlanAlert, PlanDraft,

@@ -115,6 +115,16 @@ pub fn assessment_suggestions(record: &AssessmentRecord) -> AssessmentSuggestion
     AssessmentSuggestions { pain_map, posture }
 }
 
+/// Whether the intake's screening says a renal or heart team manages the
+/// client's fluid (so home care gives no general hydration amounts).
+pub fn fluid_managed(intake: &myomap_store::Intake) -> bool {
+    intake
+        .screening
+        .as_ref()
+        .and_then(|s| serde_json::from_value::<ScreeningAnswers>(s.answers.clone()).ok())
+        .is_some_and(|answers| myomap_plans::fluid_managed_for(answers.iter().map(|(q, _)| q.id.as_str())))
+}
+
 /// How a stored verdict is shown: its urgency (read from `urgency`, or for
 /// verdicts stored before urgency levels from `urgent`: an urgent refer was
 /// same day, any other refer routine) with what to do and tell the client.
@@ -158,6 +168,15 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn home_care_s_fluid_questions_are_screening_questions() {
+        let when = &myomap_plans::home_care_library().fluid_managed_when;
+        assert!(!when.is_empty());
+        for id in when {
+            assert!(myomap_screening::question(id).is_some(), "{id}");
+        }
+    }
 
     #[test]
     fn ages_count_whole_years() {

@@ -170,6 +170,7 @@ pub fn home_care_plan(record: &myomap_store::ClientRecord) -> HomeCarePlan {
         long_sitting: i.form.long_sitting,
         repetitive_tasks: i.form.repetitive_tasks,
         sport: !i.form.sport.trim().is_empty(),
+        fluid_managed: crate::clinical::fluid_managed(i),
     });
     build_home_care(&treated, habits)
 }

@@ -3,6 +3,7 @@ mod audit;
 mod demo;
 mod outcomes;
 mod score;
+mod screen;
 mod serve;
 mod user;
 
@@ -47,6 +48,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             command: AuditCommand::Verify { db },
         } => audit::verify(&db).await,
         Command::Score { instrument, json } => score::run(&instrument, json),
+        Command::Screen { json } => screen::run(json),
         Command::Report {
             db,
             client,

@@ -18,4 +18,5 @@ mod plans;
 mod record_api;
 mod reference;
 mod schedule;
+mod screening;
 mod storm;

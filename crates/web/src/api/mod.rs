@@ -11,6 +11,7 @@ pub(crate) mod record;
 pub(crate) mod schedule;
 pub(crate) mod schemas;
 mod score;
+mod screening;
 mod session;
 
 use axum::Router;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/score/{instrument}", post(score::score))
         .route("/api/v1/suggest", post(atlas::suggest))
         .route("/api/v1/screening/questions", get(record::screening_questions))
+        .route("/api/v1/screening", post(screening::screen))
         .route(
             "/api/v1/clients/{id}/intake",
             get(record::get_intake).post(record::submit_intake),

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{atlas, clients, health, home_care, outcomes, plans, record, schedule, schemas, score, session};
+use super::{atlas, clients, health, home_care, outcomes, plans, record, schedule, schemas, score, screening, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -77,6 +77,7 @@ errors, `errors` naming each field at fault by its path in the body."
         atlas::muscles,
         atlas::muscle,
         record::screening_questions,
+        screening::screen,
         record::get_intake,
         record::submit_intake,
         record::intake_link,
@@ -256,6 +257,7 @@ mod tests {
             "home_care" => include_str!("home_care.rs"),
             "record" => include_str!("record.rs"),
             "score" => include_str!("score.rs"),
+            "screening" => include_str!("screening.rs"),
             "session" => include_str!("session.rs"),
             "schedule" => include_str!("schedule.rs"),
             other => panic!("handler module {other} is not known to the OpenAPI tests"),
@@ -422,6 +424,7 @@ mod tests {
             "/api/v1/suggest",
             "/api/v1/score/{instrument}",
             "/api/v1/screening/questions",
+            "/api/v1/screening",
             "/api/v1/atlas/muscles",
             "/api/v1/atlas/muscles/{id}",
             "/api/v1/links/{token}",
@@ -680,7 +683,8 @@ mod tests {
                     IntakeStatus::Requested
                 },
                 form: if answered { intake_form() } else { IntakeForm::default() },
-                screening: answered.then(|| crate::clinical::screen(&intake_form(), Some(52), &screening_answers()).unwrap()),
+                screening: answered
+                    .then(|| crate::clinical::screen(&intake_form(), Some(52), &screening_answers()).unwrap()),
                 submitted_via: answered.then(|| "client_link".into()),
                 submitted_at: answered.then(Timestamp::now),
                 signed_by: answered.then(|| "therapist@demo.test".into()),
@@ -897,6 +901,13 @@ mod tests {
             &json!({"questions": myomap_screening::questions()}),
         );
         checker.fits("MuscleList", &json!({"muscles": myomap_atlas::atlas().muscles()}));
+        for input in [
+            json!({"conditions": ["sciatica"], "age": 52, "answers": [{"question": "bowel_bladder_change"},
+                   {"question": "recent_fracture_or_surgery", "sites": [{"area": "leg.calf", "side": "left"}]}]}),
+            json!({}),
+        ] {
+            checker.fits("ScreeningResult", &myomap_screening::screen_json(&input).unwrap());
+        }
         checker.finish();
     }
 
@@ -925,7 +936,13 @@ mod tests {
         // Whole bodies: documented, and accepted by the handler's type.
         let note = value(&samples::session_note());
         type Accepts = fn(&Value) -> Result<(), String>;
-        let bodies: [(&str, Value, Accepts); 10] = [
+        let bodies: [(&str, Value, Accepts); 11] = [
+            (
+                "ScreeningRequest",
+                json!({"conditions": ["back_pain"], "age": 61, "answers": [{"question": "skin_lesion_at_site",
+                       "sites": [{"area": "leg.calf", "side": "left"}]}]}),
+                |body| myomap_screening::read_json(body).map(|_| ()).map_err(|e| e.to_string()),
+            ),
             (
                 "ClientBody",
                 json!({"given_name": "Ada", "family_name": "Byron", "date_of_birth": "1985-12-10",

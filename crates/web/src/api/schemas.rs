@@ -802,3 +802,83 @@ pub struct Suggestions {
     /// in rank order.
     explaining_set: Vec<String>,
 }
+
+// ------------------------------------------------------------ screening
+
+/// What `POST /api/v1/screening` screens. Every key may be left out.
+#[derive(ToSchema)]
+pub struct ScreeningRequest {
+    /// The intake's conditions (reason for visit): ids of the intake form's
+    /// condition list, e.g. `sciatica`, `neck_pain`, `headache`.
+    #[schema(example = json!(["sciatica"]))]
+    conditions: Vec<String>,
+    /// The client's age in whole years (0-130), or null when unknown.
+    #[schema(minimum = 0, maximum = 130, example = 52)]
+    age: Option<u32>,
+    /// The questions answered yes (ids from `GET /api/v1/screening/questions`);
+    /// a follow-up only with the question it follows.
+    answers: Vec<ScreeningAnswer>,
+}
+
+/// How soon a referral must happen.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ScreeningUrgency {
+    /// Emergency services or the emergency department now.
+    Emergency,
+    /// Medical assessment today.
+    SameDay,
+    /// See a physician before treatment.
+    Routine,
+}
+
+/// One reason behind a screening verdict.
+#[derive(ToSchema)]
+pub struct ScreeningReason {
+    outcome: ScreeningOutcome,
+    /// For a refer: how soon; null otherwise.
+    #[schema(required = true)]
+    urgency: Option<ScreeningUrgency>,
+    /// True for a same-day or emergency refer (kept for readers of the
+    /// form before urgency levels).
+    urgent: bool,
+    /// The explanation for the therapist.
+    text: String,
+    /// The questions answered yes that led here.
+    questions: Vec<String>,
+    /// The intake conditions that led here (left out when none).
+    conditions: Option<Vec<String>>,
+    /// The facts of the intake (conditions, age) a rule used (left out when none).
+    facts: Option<Vec<String>>,
+    /// The combination rule, when this reason is one.
+    #[schema(required = true)]
+    rule: Option<String>,
+    /// Where the facts come from.
+    sources: Vec<String>,
+}
+
+/// What the therapist does and tells the client at an urgency level.
+#[derive(ToSchema)]
+pub struct ScreeningAdvice {
+    label: String,
+    /// What the therapist does now.
+    action: String,
+    /// What to tell the client, in plain words.
+    tell_client: String,
+}
+
+/// A screening verdict.
+#[derive(ToSchema)]
+pub struct ScreeningResult {
+    outcome: ScreeningOutcome,
+    /// The most urgent referral reason's urgency; null unless `refer_first`.
+    #[schema(required = true)]
+    urgency: Option<ScreeningUrgency>,
+    /// Never empty; most severe and most urgent first.
+    reasons: Vec<ScreeningReason>,
+    /// What to do differently, for now or once cleared.
+    precautions: Vec<String>,
+    /// For a refer: what to do and tell the client; null otherwise.
+    #[schema(required = true)]
+    advice: Option<ScreeningAdvice>,
+}
