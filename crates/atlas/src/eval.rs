@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use myomap_domain::{PainEntry, PainSpecError};
+use myomap_domain::{PainEntry, PainSpecError, Side};
 use serde::Deserialize;
 
 use crate::atlas::atlas;
@@ -159,14 +159,67 @@ pub fn ranked_muscles(map: &[PainEntry]) -> Vec<&'static str> {
     out
 }
 
+/// The plain-count baseline the engine is measured against: distinct muscles
+/// ranked by how many of the map's places lie exactly in one of their
+/// referral zones (essential or spillover alike, sides as the engine reads
+/// them), ties in atlas order. No weights, no zones, no relations.
+pub fn count_ranked_muscles(map: &[PainEntry]) -> Vec<&'static str> {
+    let muscles = atlas().muscles();
+    let mut counted: Vec<(usize, usize)> = muscles
+        .iter()
+        .enumerate()
+        .map(|(index, muscle)| {
+            let sides: &[Option<Side>] = if muscle.paired {
+                &[Some(Side::Left), Some(Side::Right)]
+            } else {
+                &[None]
+            };
+            let best = sides
+                .iter()
+                .map(|&side| {
+                    map.iter()
+                        .filter(|entry| {
+                            muscle.referral.iter().any(|zone| {
+                                zone.area == entry.site.area()
+                                    && match (entry.site.side(), side) {
+                                        (None, _) | (_, None) => true,
+                                        (Some(drawn), Some(own)) => zone.bilateral || drawn == own,
+                                    }
+                            })
+                        })
+                        .count()
+                })
+                .max()
+                .unwrap_or(0);
+            (index, best)
+        })
+        .filter(|&(_, count)| count > 0)
+        .collect();
+    counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counted
+        .into_iter()
+        .map(|(index, _)| muscles[index].id.as_str())
+        .collect()
+}
+
 /// Evaluates the engine on the given vignettes.
 pub fn evaluate_on(vignettes: &[Vignette]) -> Evaluation {
+    evaluate_with(vignettes, ranked_muscles)
+}
+
+/// Evaluates the plain-count baseline ([`count_ranked_muscles`]) on the
+/// compiled-in vignettes, for comparison with [`evaluate`].
+pub fn evaluate_count_baseline() -> Evaluation {
+    evaluate_with(vignettes(), count_ranked_muscles)
+}
+
+fn evaluate_with(vignettes: &[Vignette], rank_muscles: fn(&[PainEntry]) -> Vec<&'static str>) -> Evaluation {
     let mut eval = Evaluation {
         total: vignettes.len(),
         ..Evaluation::default()
     };
     for v in vignettes {
-        let ranking = ranked_muscles(&v.areas);
+        let ranking = rank_muscles(&v.areas);
         let rank = ranking
             .iter()
             .position(|m| v.expect.iter().any(|e| e == m))
@@ -260,5 +313,42 @@ mod tests {
             eval.top3_rate(),
             report.join("\n")
         );
+    }
+
+    #[test]
+    fn the_engine_ranks_the_right_muscle_first_more_often_than_a_plain_count() {
+        let engine = evaluate();
+        let count = evaluate_count_baseline();
+        println!(
+            "engine top1 {}/{} top3 {}; count baseline top1 {}/{} top3 {}",
+            engine.top1, engine.total, engine.top3, count.top1, count.total, count.top3
+        );
+        assert_eq!(count.total, engine.total);
+        assert!(
+            engine.top1 > count.top1,
+            "engine {} vs count {}",
+            engine.top1,
+            count.top1
+        );
+        assert!(
+            engine.top3 >= count.top3,
+            "engine {} vs count {}",
+            engine.top3,
+            count.top3
+        );
+    }
+
+    #[test]
+    fn the_count_baseline_counts_exact_zones_on_the_right_side() {
+        let map: Vec<PainEntry> = ["head.temple:right@7", "face.upper_teeth:right"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let ranking = count_ranked_muscles(&map);
+        assert!(ranking.contains(&"temporalis"));
+        assert!(ranking.iter().all(|m| atlas().muscle(m).is_some()));
+        let heel: Vec<PainEntry> = vec!["foot.heel:left".parse().unwrap()];
+        let only_heel = count_ranked_muscles(&heel);
+        assert!(!only_heel.contains(&"temporalis"));
     }
 }

@@ -587,6 +587,14 @@ mod tests {
         assert!(has("flat_foot_pronation", "tibialis_posterior"));
         assert!(has("flat_foot_pronation", "peroneus_longus"));
         assert!(has("winged_scapula", "serratus_anterior"));
+        // Protracted shoulder blades hold serratus anterior short, not lengthened.
+        let rounded = finding("rounded_shoulders").unwrap();
+        let serratus = rounded
+            .muscles
+            .iter()
+            .find(|link| link.id == "serratus_anterior")
+            .unwrap();
+        assert_eq!(format!("{:?}", serratus.role), "Shortened");
     }
 
     #[test]
