@@ -30,22 +30,36 @@ TOKEN=$(curl -fs -X POST "http://127.0.0.1:$PORT/api/v1/login" -H 'content-type:
 ID=$(curl -fs "http://127.0.0.1:$PORT/api/v1/clients?q=okafor" -H "Authorization: Bearer $TOKEN" \
   | sed -E 's/.*"id":"([^"]+)".*/\1/')
 
+HEALTHZ_RPS=
+# One markdown table row per endpoint: throughput, its share of /healthz's
+# throughput measured on the same server in the same run, and p99 latency.
 run() {
   local name=$1 path=$2; shift 2
-  local out rps p99
+  local out rps p99 share errors
   out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "http://127.0.0.1:$PORT$path")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  printf '%-28s %12s req/s   p99 %s\n' "$name" "$rps" "$p99"
+  errors=$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<<"$out")
+  [ -z "$HEALTHZ_RPS" ] && HEALTHZ_RPS=$rps
+  share=$(awk -v a="$rps" -v b="$HEALTHZ_RPS" 'BEGIN {printf "%.1f %%", 100 * a / b}')
+  printf '| %s | %s | %s | %s |%s\n' "$name" "$(printf "%'.0f" "$rps")" "$share" "$p99" \
+    "${errors:+ ($errors non-2xx)}"
 }
 
-echo "wrk: 2 threads, $CONNECTIONS connections, $DURATION per endpoint, $(nproc) cores"
+echo "wrk: 2 threads, $CONNECTIONS connections, $DURATION per endpoint, $(nproc) cores, $(date -u +%F), $("$BIN" --version)"
+echo "| endpoint | req/s | share of /healthz | p99 |"
+echo "|---|---|---|---|"
 run "GET /healthz" /healthz
-run "GET /api/v1/clients" /api/v1/clients -H "Authorization: Bearer $TOKEN"
+run "GET /api/v1/clients (page 1 of 10,000)" /api/v1/clients -H "Authorization: Bearer $TOKEN"
 run "GET /api/v1/clients?q=walsh" "/api/v1/clients?q=walsh" -H "Authorization: Bearer $TOKEN"
-run "GET /api/v1/clients/{id}" "/api/v1/clients/$ID" -H "Authorization: Bearer $TOKEN"
+run "GET /api/v1/clients/{id} (audited)" "/api/v1/clients/$ID" -H "Authorization: Bearer $TOKEN"
 run "GET /clients (HTML)" /clients -H "Cookie: myomap_session=$TOKEN"
-run "GET /clients/{id} (HTML)" "/clients/$ID" -H "Cookie: myomap_session=$TOKEN"
+run "GET /clients/{id} (HTML, whole record, audited)" "/clients/$ID" -H "Cookie: myomap_session=$TOKEN"
+NOTE_CLIENT=$(curl -fs -X POST "http://127.0.0.1:$PORT/api/v1/clients" -H "Authorization: Bearer $TOKEN" \
+  -H 'content-type: application/json' -d '{"given_name":"Bench","family_name":"Notes","date_of_birth":"1980-01-01"}' \
+  | sed -E 's/.*"id":"([^"]+)".*/\1/')
+export TOKEN
+run "POST note + sign (alternating)" "/api/v1/clients/$NOTE_CLIENT/sessions" -s bench/signed-note.lua
 THERAPIST=$(curl -fs "http://127.0.0.1:$PORT/api/v1/staff" -H "Authorization: Bearer $TOKEN" \
   | grep -o '"id":"[^"]*","name":"Sam Rivera"' | sed -E 's/"id":"([^"]+)".*/\1/')
 run "GET /api/v1/appointments" "/api/v1/appointments?days=7" -H "Authorization: Bearer $TOKEN"

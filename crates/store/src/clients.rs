@@ -1,11 +1,12 @@
 //! Client records, reachable only through a [`ClinicScope`].
 
-use myomap_domain::{Client, ClientId, ValidClient};
-use sqlx::Row;
+use myomap_domain::{Client, ClientId, ValidClient, ValidationErrors};
+use sqlx::{AnyConnection, Row};
 
 use crate::accounts::Actor;
 use crate::audit::{self, AuditEntry, AuditEvent};
 use crate::claim::Versioned;
+use crate::search;
 use crate::time::{from_ms, now_ms};
 use crate::tx::Tx;
 use crate::{Store, StoreError};
@@ -28,35 +29,127 @@ pub struct ClientQuery {
     /// Words that must all appear in the name, email or phone.
     pub search: String,
     pub include_archived: bool,
-    /// 1-based page of [`PAGE_SIZE`] rows.
+    /// 1-based page of [`PAGE_SIZE`] rows (ignored with `after`).
     pub page: i64,
+    /// A cursor from [`ClientPage::next`]: the page after it.
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientPage {
     pub clients: Vec<Client>,
     pub total: i64,
+    /// The page number; 0 for a page asked for by cursor.
     pub page: i64,
     pub pages: i64,
+    /// The cursor of the following page, if there is one.
+    pub next: Option<String>,
+}
+
+impl ClientPage {
+    fn empty() -> ClientPage {
+        ClientPage {
+            clients: Vec::new(),
+            total: 0,
+            page: 1,
+            pages: 1,
+            next: None,
+        }
+    }
 }
 
 const CLIENT_COLUMNS: &str =
     "id, given_name, family_name, date_of_birth, email, phone, notes, archived_at, created_at, updated_at, version";
 
+/// The name order of the list (family name first).
 fn search_key(client: &ValidClient) -> String {
+    searchable(client).join(" ").to_lowercase()
+}
+
+/// Replaces a client's search terms (see [`crate::search`]).
+async fn write_terms(conn: &mut AnyConnection, clinic_id: &str, id: &str, fields: &[&str]) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM client_terms WHERE client_id = $1 AND clinic_id = $2")
+        .bind(id)
+        .bind(clinic_id)
+        .execute(&mut *conn)
+        .await?;
+    let terms = search::terms(fields);
+    if terms.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..terms.len()).map(|n| format!("($1, $2, ${})", n + 3)).collect();
+    let sql = format!(
+        "INSERT INTO client_terms (clinic_id, client_id, term) VALUES {}",
+        values.join(", ")
+    );
+    let mut insert = sqlx::query(&sql).bind(clinic_id).bind(id);
+    for term in &terms {
+        insert = insert.bind(term);
+    }
+    insert.execute(&mut *conn).await?;
+    Ok(())
+}
+
+fn searchable(client: &ValidClient) -> [&str; 4] {
     [
         client.family_name.as_str(),
         client.given_name.as_str(),
         client.email.as_deref().unwrap_or_default(),
         client.phone.as_deref().unwrap_or_default(),
     ]
-    .join(" ")
-    .to_lowercase()
 }
 
-fn like_pattern(word: &str) -> String {
-    let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
+impl Store {
+    /// Gives clients stored before search terms existed (or by an older
+    /// version) their terms; a no-op once every client has them.
+    pub(crate) async fn backfill_search_terms(&self) -> Result<usize, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, clinic_id, family_name, given_name, email, phone FROM clients c \
+             WHERE NOT EXISTS (SELECT 1 FROM client_terms t WHERE t.client_id = c.id)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.write_tx().await?;
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let clinic_id: String = row.try_get("clinic_id")?;
+            let fields: [Option<String>; 4] = [
+                row.try_get("family_name")?,
+                row.try_get("given_name")?,
+                row.try_get("email")?,
+                row.try_get("phone")?,
+            ];
+            let fields = fields.each_ref().map(|f| f.as_deref().unwrap_or_default());
+            write_terms(&mut tx.tx, &clinic_id, &id, &fields).await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+}
+
+/// Where the next page of a keyset listing starts: after this client.
+fn encode_cursor(search_key: &str, id: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{search_key}\u{1f}{id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<(String, String), StoreError> {
+    use base64::Engine;
+    let refused = || {
+        StoreError::Invalid(ValidationErrors::single(
+            "after",
+            "is not a cursor this server gave out",
+        ))
+    };
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| refused())?;
+    let text = String::from_utf8(bytes).map_err(|_| refused())?;
+    let (key, id) = text.split_once('\u{1f}').ok_or_else(refused)?;
+    Ok((key.to_owned(), id.to_owned()))
 }
 
 impl<'a> ClinicScope<'a> {
@@ -167,6 +260,7 @@ impl<'a> ClinicScope<'a> {
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
+        write_terms(&mut tx.tx, &self.clinic_id, &id.to_string(), &searchable(client)).await?;
         self.audit(tx, "client.create", "client", &id.to_string()).await?;
         Ok(id)
     }
@@ -262,6 +356,7 @@ impl<'a> ClinicScope<'a> {
         .bind(&self.clinic_id)
         .execute(&mut *tx.tx)
         .await?;
+        write_terms(&mut tx.tx, &self.clinic_id, &id_text, &searchable(client)).await?;
         self.audit(&mut tx, "client.update", "client", &id.to_string()).await?;
         let updated = self.fetch(&mut tx, id).await?;
         tx.commit().await?;
@@ -290,40 +385,93 @@ impl<'a> ClinicScope<'a> {
         Ok(client)
     }
 
-    /// One page of clients in name order, optionally filtered by search words.
+    /// One page of clients in name order, optionally filtered by search
+    /// words (each must be the start of a word of the name, e-mail or
+    /// phone). With `after` the page starts after that cursor (keyset
+    /// paging: as fast on the last page as on the first); otherwise `page`
+    /// counts from 1.
     pub async fn list_clients(&self, query: &ClientQuery) -> Result<ClientPage, StoreError> {
-        let words: Vec<String> = query
-            .search
-            .to_lowercase()
-            .split_whitespace()
-            .take(MAX_SEARCH_WORDS)
-            .map(like_pattern)
-            .collect();
+        let words: Vec<&str> = query.search.split_whitespace().take(MAX_SEARCH_WORDS).collect();
+        let mut ranges = Vec::with_capacity(words.len());
+        for word in &words {
+            match search::prefix_range(word) {
+                Some(range) => ranges.push(range),
+                // Nothing searchable in the word: nothing matches it.
+                None => return Ok(ClientPage::empty()),
+            }
+        }
         let mut filter = String::from("clinic_id = $1");
         if !query.include_archived {
             filter.push_str(" AND archived_at IS NULL");
         }
-        for n in 0..words.len() {
-            filter.push_str(&format!(" AND search_key LIKE ${} ESCAPE '\\'", n + 2));
+        let mut next = 2;
+        for _ in &ranges {
+            filter.push_str(&format!(
+                " AND id IN (SELECT client_id FROM client_terms WHERE clinic_id = $1 AND term >= ${} AND term <= ${})",
+                next,
+                next + 1
+            ));
+            next += 2;
         }
-        let count_sql = format!("SELECT COUNT(*) FROM clients WHERE {filter}");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(&self.clinic_id);
-        for word in &words {
-            count = count.bind(word);
+        fn bind_all<'q>(
+            sql: &'q str,
+            clinic_id: &str,
+            ranges: &[(String, String)],
+        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+            let mut q = sqlx::query(sql).bind(clinic_id.to_owned());
+            for (low, high) in ranges {
+                q = q.bind(low.clone()).bind(high.clone());
+            }
+            q
         }
-        let total = count.fetch_one(&self.store.pool).await?;
+        let count_sql = format!("SELECT COUNT(*) AS total FROM clients WHERE {filter}");
+        let total: i64 = bind_all(&count_sql, &self.clinic_id, &ranges)
+            .fetch_one(&self.store.pool)
+            .await?
+            .try_get("total")?;
         let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-        let page = query.page.clamp(1, pages);
-        let list_sql = format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients WHERE {filter} ORDER BY search_key, id LIMIT {PAGE_SIZE} OFFSET {}",
-            (page - 1) * PAGE_SIZE
-        );
-        let mut list = sqlx::query(&list_sql).bind(&self.clinic_id);
-        for word in &words {
-            list = list.bind(word);
-        }
-        let rows = list.fetch_all(&self.store.pool).await?;
-        let clients = rows
+        let (page, rows) = match &query.after {
+            Some(cursor) => {
+                let (key, id) = decode_cursor(cursor)?;
+                let sql = format!(
+                    "SELECT {CLIENT_COLUMNS}, search_key FROM clients WHERE {filter} \
+                     AND (search_key > ${next} OR (search_key = ${next} AND id > ${})) \
+                     ORDER BY search_key, id LIMIT {}",
+                    next + 1,
+                    PAGE_SIZE + 1
+                );
+                let rows = bind_all(&sql, &self.clinic_id, &ranges)
+                    .bind(key)
+                    .bind(id)
+                    .fetch_all(&self.store.pool)
+                    .await?;
+                (0, rows)
+            }
+            None => {
+                let page = query.page.clamp(1, pages);
+                let sql = format!(
+                    "SELECT {CLIENT_COLUMNS}, search_key FROM clients WHERE {filter} ORDER BY search_key, id LIMIT {} OFFSET {}",
+                    PAGE_SIZE + 1,
+                    (page - 1) * PAGE_SIZE
+                );
+                (
+                    page,
+                    bind_all(&sql, &self.clinic_id, &ranges)
+                        .fetch_all(&self.store.pool)
+                        .await?,
+                )
+            }
+        };
+        let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > PAGE_SIZE;
+        let shown = &rows[..rows.len().min(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX))];
+        let next_cursor = match shown.last() {
+            Some(last) if more => Some(encode_cursor(
+                &last.try_get::<String, _>("search_key")?,
+                &last.try_get::<String, _>("id")?,
+            )),
+            _ => None,
+        };
+        let clients = shown
             .iter()
             .map(|row| self.client_from_row(row))
             .collect::<Result<_, _>>()?;
@@ -332,6 +480,7 @@ impl<'a> ClinicScope<'a> {
             total,
             page,
             pages,
+            next: next_cursor,
         })
     }
 

@@ -29,6 +29,7 @@ mod plans;
 mod questionnaires;
 mod record;
 mod schedule;
+mod search;
 mod time;
 mod tx;
 
@@ -179,6 +180,10 @@ impl Store {
         // The committer holds a handle without a started queue, so the task
         // ends when the last handle that can send to it is dropped.
         store.audit_queue = audit::AuditQueue::start(store.clone());
+        let backfilled = store.backfill_search_terms().await?;
+        if backfilled > 0 {
+            tracing::info!(clients = backfilled, "search terms written for existing clients");
+        }
         Ok(store)
     }
 

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "home_care", include_str!("../migrations/0006_home_care.sql")),
     (7, "scheduling", include_str!("../migrations/0007_scheduling.sql")),
     (8, "time_off", include_str!("../migrations/0008_time_off.sql")),
+    (9, "client_terms", include_str!("../migrations/0009_client_terms.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.

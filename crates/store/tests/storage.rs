@@ -67,7 +67,7 @@ async fn migrations_apply_once(db: &TestDb) {
     store.close().await;
     let store = Store::open(&db.target()).await.unwrap();
     store.ping().await.unwrap();
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 8);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 9);
 }
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
@@ -332,6 +332,59 @@ async fn search_and_paging(db: &TestDb) {
     assert_eq!(scope.list_clients(&search("percent_")).await.unwrap().total, 1);
     assert_eq!(scope.list_clients(&search("o'brien")).await.unwrap().total, 1);
     assert_eq!(scope.list_clients(&search("pob@example")).await.unwrap().total, 1);
+    // Words match the start of a name's words, whatever the accents and
+    // punctuation; inside a word they do not.
+    scope.create_client(&client("Zoë", "Ødegaard-Smith")).await.unwrap();
+    assert_eq!(scope.list_clients(&search("zoe smith")).await.unwrap().total, 1);
+    assert_eq!(scope.list_clients(&search("odegaard")).await.unwrap().total, 1);
+    assert_eq!(scope.list_clients(&search("brien")).await.unwrap().total, 1);
+    assert_eq!(scope.list_clients(&search("yron")).await.unwrap().total, 0);
+
+    // Keyset paging walks the whole list once, in the same order as pages.
+    let mut walked = Vec::new();
+    let mut after = None;
+    loop {
+        let page = scope
+            .list_clients(&ClientQuery {
+                after: after.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        walked.extend(page.clients.iter().map(|c| c.id));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let mut paged = Vec::new();
+    for n in 1..=3 {
+        let page = scope
+            .list_clients(&ClientQuery {
+                page: n,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        paged.extend(page.clients.iter().map(|c| c.id));
+    }
+    assert_eq!((walked.len(), &walked), (122, &paged));
+    let forged = scope
+        .list_clients(&ClientQuery {
+            after: Some("not a cursor".into()),
+            ..Default::default()
+        })
+        .await;
+    assert!(matches!(forged, Err(StoreError::Invalid(e)) if e.to_string().contains("after")));
+
+    // Clients stored before search terms existed get them when the store opens.
+    db.raw_execute("DELETE FROM client_terms").await;
+    drop(store);
+    let store = Store::open(&db.target()).await.unwrap();
+    assert_eq!(
+        store.clinic(&owner).list_clients(&search("byron")).await.unwrap().total,
+        40
+    );
 }
 
 async fn audit_chain_detects_tampering(db: &TestDb) {

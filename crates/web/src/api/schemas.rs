@@ -467,8 +467,11 @@ pub struct ClientList {
     clients: Vec<Client>,
     /// Clients matching the query, on all pages.
     total: i64,
+    /// The page number; 0 for a page asked for with `after`.
     page: i64,
     pages: i64,
+    /// Pass as `after` for the following page; null on the last page.
+    next: Option<String>,
 }
 
 /// A link a client opens without an account; the token in it is the

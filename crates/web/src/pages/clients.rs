@@ -62,6 +62,7 @@ pub async fn list(
         search: params.q.trim().to_owned(),
         include_archived,
         page,
+        after: None,
     };
     let result = state
         .store

@@ -450,6 +450,7 @@ async fn booking_form(
                 search: search.trim().to_owned(),
                 include_archived: false,
                 page: 1,
+                after: None,
             })
             .await
             .map_err(store_err(actor))?
