@@ -1277,3 +1277,23 @@ proptest! {
         }
     }
 }
+
+// --- Rendered output -----------------------------------------------------------
+
+#[test]
+fn the_json_answer_is_stable() {
+    let cauda_equina = screen_json(&serde_json::json!({
+        "conditions": ["sciatica"],
+        "age": 52,
+        "answers": [{"question": "bowel_bladder_change"}, {"question": "anticoagulants"}]
+    }))
+    .unwrap();
+    insta::assert_json_snapshot!("cauda_equina_from_sciatica", cauda_equina);
+    let giant_cell = screen_json(&serde_json::json!({
+        "conditions": ["headache"],
+        "age": 67,
+        "answers": [{"question": "temporal_arteritis_signs"}]
+    }))
+    .unwrap();
+    insta::assert_json_snapshot!("giant_cell_arteritis_over_50", giant_cell);
+}

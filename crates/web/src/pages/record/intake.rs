@@ -33,6 +33,8 @@ pub struct QuestionView {
     pub label: String,
     pub help: Option<String>,
     pub asks_site: bool,
+    /// For a follow-up: the label of the question it follows.
+    pub follows: Option<String>,
     pub checked: bool,
     pub sites: HashSet<String>,
 }
@@ -191,6 +193,11 @@ pub fn intake_page(
                 label: q.label.clone(),
                 help: q.help.clone(),
                 asks_site: q.asks_site,
+                follows: q
+                    .follows
+                    .as_deref()
+                    .and_then(myomap_screening::question)
+                    .map(|parent| parent.label.clone()),
                 checked: answered.is_some(),
                 sites: answered.map(|(_, s)| s.iter().cloned().collect()).unwrap_or_default(),
             }
