@@ -60,6 +60,9 @@ impl ClientPage {
 
 const CLIENT_COLUMNS: &str =
     "id, given_name, family_name, date_of_birth, email, phone, notes, archived_at, created_at, updated_at, version";
+/// The same columns of a query where clients are `c`.
+const COLUMNS_OF_C: &str = "c.id, c.given_name, c.family_name, c.date_of_birth, c.email, c.phone, c.notes, \
+     c.archived_at, c.created_at, c.updated_at, c.version";
 
 /// The name order of the list (family name first).
 fn search_key(client: &ValidClient) -> String {
@@ -261,6 +264,12 @@ impl<'a> ClinicScope<'a> {
         .execute(&mut *tx.tx)
         .await?;
         write_terms(&mut tx.tx, &self.clinic_id, &id.to_string(), &searchable(client)).await?;
+        sqlx::query(
+            "UPDATE clinics SET client_count = client_count + 1, active_client_count = active_client_count + 1 WHERE id = $1",
+        )
+        .bind(&self.clinic_id)
+        .execute(&mut *tx.tx)
+        .await?;
         self.audit(tx, "client.create", "client", &id.to_string()).await?;
         Ok(id)
     }
@@ -363,12 +372,22 @@ impl<'a> ClinicScope<'a> {
         Ok(updated)
     }
 
+    /// Archives or restores a client; asking for the state it is already
+    /// in changes nothing.
     pub async fn set_archived(&self, id: ClientId, archived: bool) -> Result<Client, StoreError> {
         let mut tx = self.store.write_tx().await?;
         let now = now_ms();
-        let result = sqlx::query(
-            "UPDATE clients SET archived_at = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND clinic_id = $4",
-        )
+        // The state is checked in the statement, so two racing archivers
+        // change the clinic's count once.
+        let from = if archived {
+            "archived_at IS NULL"
+        } else {
+            "archived_at IS NOT NULL"
+        };
+        let result = sqlx::query(&format!(
+            "UPDATE clients SET archived_at = $1, updated_at = $2, version = version + 1 \
+             WHERE id = $3 AND clinic_id = $4 AND {from}"
+        ))
         .bind(archived.then_some(now))
         .bind(now)
         .bind(id.to_string())
@@ -376,8 +395,16 @@ impl<'a> ClinicScope<'a> {
         .execute(&mut *tx.tx)
         .await?;
         if result.rows_affected() != 1 {
-            return Err(StoreError::NotFound("client"));
+            let unchanged = self.fetch(&mut tx, id).await?;
+            tx.commit().await?;
+            return Ok(unchanged);
         }
+        let change = if archived { -1 } else { 1 };
+        sqlx::query("UPDATE clinics SET active_client_count = active_client_count + $1 WHERE id = $2")
+            .bind(change)
+            .bind(&self.clinic_id)
+            .execute(&mut *tx.tx)
+            .await?;
         let action = if archived { "client.archive" } else { "client.restore" };
         self.audit(&mut tx, action, "client", &id.to_string()).await?;
         let client = self.fetch(&mut tx, id).await?;
@@ -400,19 +427,32 @@ impl<'a> ClinicScope<'a> {
                 None => return Ok(ClientPage::empty()),
             }
         }
-        let mut filter = String::from("clinic_id = $1");
+        // A search starts from the matching terms (an index range per
+        // word, intersected); the plain list from the clinic's clients.
+        let mut source = String::from("clients c");
+        if !ranges.is_empty() {
+            let per_word: Vec<String> = (0..ranges.len())
+                .map(|n| {
+                    format!(
+                        "SELECT client_id FROM client_terms WHERE clinic_id = $1 AND term >= ${} AND term <= ${}",
+                        2 * n + 2,
+                        2 * n + 3
+                    )
+                })
+                .collect();
+            // INTERSECT also removes repeats (a word matching two terms).
+            let matched = if per_word.len() == 1 {
+                per_word[0].replacen("SELECT client_id", "SELECT DISTINCT client_id", 1)
+            } else {
+                per_word.join(" INTERSECT ")
+            };
+            source = format!("({matched}) m JOIN clients c ON c.id = m.client_id");
+        }
+        let mut filter = String::from("c.clinic_id = $1");
         if !query.include_archived {
-            filter.push_str(" AND archived_at IS NULL");
+            filter.push_str(" AND c.archived_at IS NULL");
         }
-        let mut next = 2;
-        for _ in &ranges {
-            filter.push_str(&format!(
-                " AND id IN (SELECT client_id FROM client_terms WHERE clinic_id = $1 AND term >= ${} AND term <= ${})",
-                next,
-                next + 1
-            ));
-            next += 2;
-        }
+        let next = 2 + 2 * ranges.len();
         fn bind_all<'q>(
             sql: &'q str,
             clinic_id: &str,
@@ -424,19 +464,33 @@ impl<'a> ClinicScope<'a> {
             }
             q
         }
-        let count_sql = format!("SELECT COUNT(*) AS total FROM clients WHERE {filter}");
-        let total: i64 = bind_all(&count_sql, &self.clinic_id, &ranges)
-            .fetch_one(&self.store.pool)
-            .await?
-            .try_get("total")?;
+        let total: i64 = if ranges.is_empty() {
+            // Kept with the clients it counts (see migration 10).
+            let column = if query.include_archived {
+                "client_count"
+            } else {
+                "active_client_count"
+            };
+            sqlx::query(&format!("SELECT {column} AS total FROM clinics WHERE id = $1"))
+                .bind(&self.clinic_id)
+                .fetch_one(&self.store.pool)
+                .await?
+                .try_get("total")?
+        } else {
+            let count_sql = format!("SELECT COUNT(*) AS total FROM {source} WHERE {filter}");
+            bind_all(&count_sql, &self.clinic_id, &ranges)
+                .fetch_one(&self.store.pool)
+                .await?
+                .try_get("total")?
+        };
         let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
         let (page, rows) = match &query.after {
             Some(cursor) => {
                 let (key, id) = decode_cursor(cursor)?;
                 let sql = format!(
-                    "SELECT {CLIENT_COLUMNS}, search_key FROM clients WHERE {filter} \
-                     AND (search_key > ${next} OR (search_key = ${next} AND id > ${})) \
-                     ORDER BY search_key, id LIMIT {}",
+                    "SELECT {COLUMNS_OF_C}, c.search_key FROM {source} WHERE {filter} \
+                     AND (c.search_key > ${next} OR (c.search_key = ${next} AND c.id > ${})) \
+                     ORDER BY c.search_key, c.id LIMIT {}",
                     next + 1,
                     PAGE_SIZE + 1
                 );
@@ -450,7 +504,8 @@ impl<'a> ClinicScope<'a> {
             None => {
                 let page = query.page.clamp(1, pages);
                 let sql = format!(
-                    "SELECT {CLIENT_COLUMNS}, search_key FROM clients WHERE {filter} ORDER BY search_key, id LIMIT {} OFFSET {}",
+                    "SELECT {COLUMNS_OF_C}, c.search_key FROM {source} WHERE {filter} \
+                     ORDER BY c.search_key, c.id LIMIT {} OFFSET {}",
                     PAGE_SIZE + 1,
                     (page - 1) * PAGE_SIZE
                 );

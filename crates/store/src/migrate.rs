@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "scheduling", include_str!("../migrations/0007_scheduling.sql")),
     (8, "time_off", include_str!("../migrations/0008_time_off.sql")),
     (9, "client_terms", include_str!("../migrations/0009_client_terms.sql")),
+    (
+        10,
+        "counts_and_history",
+        include_str!("../migrations/0010_counts_and_history.sql"),
+    ),
 ];
 
 /// Arbitrary constant naming the migration lock.

@@ -67,7 +67,7 @@ async fn migrations_apply_once(db: &TestDb) {
     store.close().await;
     let store = Store::open(&db.target()).await.unwrap();
     store.ping().await.unwrap();
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 9);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 10);
 }
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
@@ -281,6 +281,9 @@ async fn concurrent_edits_do_not_overwrite(db: &TestDb) {
 
     let archived = scope.set_archived(ada.id, true).await.unwrap();
     assert!(archived.archived);
+    // Archiving an archived client changes nothing, and counts it once.
+    let again = scope.set_archived(ada.id, true).await.unwrap();
+    assert_eq!(again.version, archived.version);
     assert_eq!(scope.list_clients(&ClientQuery::default()).await.unwrap().total, 0);
     assert_eq!(
         scope
