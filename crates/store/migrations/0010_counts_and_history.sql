@@ -10,4 +10,7 @@ UPDATE clinics SET
 -- A record's history is its newest audit entries; every read of a record
 -- adds one, so without the sequence in the index the newest twenty meant
 -- sorting all of them.
+-- It replaces the index without the sequence: one index less to maintain
+-- on every audited read.
 CREATE INDEX audit_by_record_seq ON audit_log (clinic_id, record_type, record_id, seq);
+DROP INDEX audit_by_record;

@@ -203,12 +203,19 @@ impl<'a> ClinicScope<'a> {
 
     /// Fails with `NotFound` unless the client exists in this clinic.
     pub(crate) async fn require_client(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<(), StoreError> {
+        // Clients are never deleted, so one check holds for the whole unit
+        // (the client page asks for each part of the record).
+        if tx.knows_client(client) {
+            return Ok(());
+        }
         let found: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1 AND clinic_id = $2")
             .bind(client.to_string())
             .bind(&self.clinic_id)
             .fetch_optional(&mut *tx.tx)
             .await?;
-        found.map(|_| ()).ok_or(StoreError::NotFound("client"))
+        found.ok_or(StoreError::NotFound("client"))?;
+        tx.remember_client(client);
+        Ok(())
     }
 
     fn check_notes_allowed(&self, client: &ValidClient) -> Result<(), StoreError> {
@@ -319,6 +326,7 @@ impl<'a> ClinicScope<'a> {
 
     pub(crate) async fn get_client_in(&self, tx: &mut Tx<'_>, id: ClientId) -> Result<Client, StoreError> {
         let client = self.fetch(tx, id).await?;
+        tx.remember_client(id);
         self.audit(tx, "client.read", "client", &id.to_string()).await?;
         Ok(client)
     }

@@ -54,6 +54,10 @@ async fn fetch(tx: &mut Tx<'_>, clinic_id: &str, id: &str) -> Result<HomeCare, S
     .iter()
     .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    handout_from_row(&row, ticks)
+}
+
+fn handout_from_row(row: &sqlx::any::AnyRow, ticks: Vec<(String, String)>) -> Result<HomeCare, StoreError> {
     Ok(HomeCare {
         id: row.try_get(0)?,
         client_id: row
@@ -112,16 +116,36 @@ impl ClinicScope<'_> {
         client: ClientId,
     ) -> Result<Vec<HomeCare>, StoreError> {
         self.require_client(tx, client).await?;
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM home_care WHERE clinic_id = $1 AND client_id = $2 ORDER BY created_at DESC, id DESC",
+        // Two queries whatever the number of handouts: the handouts, then
+        // all their ticks.
+        let rows = sqlx::query(
+            "SELECT h.id, h.client_id, h.content, COALESCE(u.email, h.created_by), h.created_at \
+             FROM home_care h LEFT JOIN users u ON u.id = h.created_by \
+             WHERE h.clinic_id = $1 AND h.client_id = $2 ORDER BY h.created_at DESC, h.id DESC",
         )
         .bind(&self.clinic_id)
         .bind(client.to_string())
         .fetch_all(&mut *tx.tx)
         .await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in &ids {
-            out.push(fetch(tx, &self.clinic_id, id).await?);
+        let mut out = rows
+            .iter()
+            .map(|row| handout_from_row(row, Vec::new()))
+            .collect::<Result<Vec<_>, _>>()?;
+        if !out.is_empty() {
+            let ticks = sqlx::query(
+                "SELECT t.home_care_id, t.day, t.item FROM home_care_ticks t JOIN home_care h ON h.id = t.home_care_id \
+                 WHERE h.clinic_id = $1 AND h.client_id = $2 AND t.clinic_id = $1 ORDER BY t.day, t.item",
+            )
+            .bind(&self.clinic_id)
+            .bind(client.to_string())
+            .fetch_all(&mut *tx.tx)
+            .await?;
+            for tick in &ticks {
+                let handout: String = tick.try_get(0)?;
+                if let Some(found) = out.iter_mut().find(|h| h.id == handout) {
+                    found.ticks.push((tick.try_get(1)?, tick.try_get(2)?));
+                }
+            }
         }
         self.audit(tx, "homecare.list", "client", &client.to_string()).await?;
         Ok(out)

@@ -31,6 +31,8 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Executor};
 use tokio::sync::OwnedMutexGuard;
 
+use myomap_domain::ClientId;
+
 use crate::audit::OwnedAuditEvent;
 use crate::{Backend, Store, StoreError};
 
@@ -137,6 +139,8 @@ pub(crate) struct Tx<'a> {
     store: &'a Store,
     /// `Some` for a read unit: the audit entries of what it read.
     deferred_audit: Option<Vec<OwnedAuditEvent>>,
+    /// Clients this unit has found in the caller's clinic.
+    known_clients: Vec<ClientId>,
 }
 
 impl Store {
@@ -152,6 +156,7 @@ impl Store {
             tx: unit,
             store: self,
             deferred_audit: None,
+            known_clients: Vec::new(),
         })
     }
 
@@ -166,11 +171,20 @@ impl Store {
             tx: Unit::begin(self, statement, None).await?,
             store: self,
             deferred_audit: Some(Vec::new()),
+            known_clients: Vec::new(),
         })
     }
 }
 
 impl Tx<'_> {
+    pub(crate) fn knows_client(&self, client: ClientId) -> bool {
+        self.known_clients.contains(&client)
+    }
+
+    pub(crate) fn remember_client(&mut self, client: ClientId) {
+        self.known_clients.push(client);
+    }
+
     /// For a read unit, keeps the entry for the group commit and says so.
     pub(crate) fn defer_audit(&mut self, event: OwnedAuditEvent) -> Option<OwnedAuditEvent> {
         match &mut self.deferred_audit {
@@ -189,6 +203,7 @@ impl Tx<'_> {
             tx,
             store,
             deferred_audit,
+            ..
         } = self;
         tx.end("COMMIT").await?;
         if let Some(events) = deferred_audit.filter(|events| !events.is_empty()) {
