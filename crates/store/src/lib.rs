@@ -192,8 +192,21 @@ impl Store {
         let backfilled = store.backfill_search_terms().await?;
         if backfilled > 0 {
             tracing::info!(clients = backfilled, "search terms written for existing clients");
+            store.refresh_statistics().await?;
         }
         Ok(store)
+    }
+
+    /// Brings the query planner's statistics up to date after a bulk change
+    /// (demo seeding, imports, backfills). Without them PostgreSQL plans for
+    /// empty tables until autovacuum catches up: a search over 10,000 fresh
+    /// clients took 2 s instead of 1 ms. SQLite plans these queries well
+    /// without statistics, so it is left alone.
+    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("ANALYZE").execute(&self.pool).await?;
+        }
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {

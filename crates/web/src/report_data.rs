@@ -109,16 +109,23 @@ impl ClientReport {
             return "No screening recorded.".into();
         };
         let outcome = match screening.outcome.as_str() {
-            "suitable" => "Suitable",
-            "suitable_with_precautions" => "Suitable with precautions",
-            _ => "Refer to a physician first",
+            "suitable" => "Suitable".to_owned(),
+            "suitable_with_precautions" => "Suitable with precautions".to_owned(),
+            _ => match crate::clinical::urgency_view(&screening.outcome, &screening.verdict) {
+                Some(urgency) => format!(
+                    "Refer to a physician first ({}): {}",
+                    urgency.label.to_lowercase(),
+                    urgency.action
+                ),
+                None => "Refer to a physician first".to_owned(),
+            },
         };
         let precautions: Vec<&str> = screening.verdict["precautions"]
             .as_array()
             .map(|a| a.iter().filter_map(|p| p.as_str()).collect())
             .unwrap_or_default();
         if precautions.is_empty() {
-            outcome.to_owned()
+            outcome
         } else {
             format!("{outcome}: {}", precautions.join(" "))
         }

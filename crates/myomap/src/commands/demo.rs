@@ -80,5 +80,6 @@ pub async fn seed(store: &Store, clients: usize) -> anyhow::Result<(usize, demo_
     crate::demo_calendar::seed(store, &ids)
         .await
         .context("seeding the demo calendar")?;
+    store.refresh_statistics().await?;
     Ok((added, records))
 }

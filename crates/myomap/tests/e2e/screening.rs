@@ -133,4 +133,21 @@ async fn the_api_screens_like_the_cli_and_an_intake_s_reason_for_visit_reaches_t
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("urgency emergency"), "no urgency on the client page");
     assert!(page.contains("Tell the client:"), "no advice on the client page");
+
+    // The therapist's day says how urgent the referral is, next to the
+    // booking, and so does the progress report.
+    let (_, me) = api.get("/api/v1/me").await;
+    let therapist = me["user_id"].as_str().unwrap().to_owned();
+    let (status, booked) = api
+        .post(
+            "/api/v1/appointments",
+            json!({"client_id": id, "therapist_id": therapist, "starts_at": "2030-04-01T09:00", "minutes": 60, "outside_hours": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let (status, day) = browser
+        .get(&format!("/schedule?day=2030-04-01&therapist={therapist}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(day.contains("Refer first (Emergency)"), "no urgency on the day view");
 }

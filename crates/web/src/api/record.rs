@@ -329,9 +329,10 @@ pub async fn answer_intake_link(
     ApiJson(body): ApiJson<IntakeBody>,
 ) -> Result<StatusCode, Problem> {
     body.form.validate().map_err(Problem::invalid_in("form"))?;
-    // The link does not carry the client's birth date, so the age is unknown
-    // here; the intake's conditions still reach the rules.
-    let screening = screen(&body.form, None, &body.screening).map_err(invalid)?;
+    // The client's age feeds the screening's age rules.
+    let grant = state.store.open_link(&token).await?;
+    let age = grant.client_date_of_birth.and_then(|born| age_on(born, crate::today()));
+    let screening = screen(&body.form, age, &body.screening).map_err(invalid)?;
     state
         .store
         .submit_intake_via_link(&token, &body.form, &screening)

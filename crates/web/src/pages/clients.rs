@@ -423,7 +423,9 @@ fn intake_view(intake: &myomap_store::Intake) -> IntakeView {
             "suitable" => "Suitable".into(),
             "suitable_with_precautions" => "Suitable with precautions".into(),
             "refer_first" => "Refer to a physician first".into(),
-            _ => String::new(),
+            "" => String::new(),
+            // Never read an outcome this version does not know as safe.
+            _ => "Refer to a physician first (unknown screening outcome)".into(),
         },
         outcome_class: match outcome {
             "suitable" => "suitable",

@@ -104,15 +104,19 @@ async fn agenda_flags(
     for record in scope.client_records(&unique).await? {
         let client = &record.client.id;
         let mut flags: Vec<(&'static str, String)> = Vec::new();
-        match record
-            .intake
-            .as_ref()
-            .and_then(|i| i.screening.as_ref())
-            .map(|s| s.outcome.as_str())
-        {
-            Some("refer_first") => flags.push(("refer", "Refer to a physician first".into())),
-            Some("suitable_with_precautions") => flags.push(("precautions", "Precautions".into())),
-            Some(_) => flags.push(("suitable", "Suitable".into())),
+        match record.intake.as_ref().and_then(|i| i.screening.as_ref()) {
+            Some(s) if s.outcome == "refer_first" => {
+                // The urgency decides what the front desk does with the
+                // booking today, so it is on the agenda, not only the intake.
+                let urgency = crate::clinical::urgency_view(&s.outcome, &s.verdict)
+                    .map_or_else(|| "Routine".to_owned(), |u| u.label);
+                flags.push(("refer", format!("Refer first ({urgency})")));
+            }
+            Some(s) if s.outcome == "suitable_with_precautions" => flags.push(("precautions", "Precautions".into())),
+            Some(s) if s.outcome == "suitable" => flags.push(("suitable", "Suitable".into())),
+            // An outcome this version does not know is treated as the most
+            // cautious one, never as suitable.
+            Some(_) => flags.push(("refer", "Refer first (unknown screening outcome)".into())),
             None => flags.push(("missing", "No intake yet".into())),
         }
         if flagged.iter().any(|f| f.client_id == *client) {

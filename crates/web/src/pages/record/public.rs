@@ -152,7 +152,10 @@ pub async fn answer(
             let typed = read_form(&pairs);
             match validate(&typed) {
                 Ok((form, answers)) => {
-                    let result = match screen(&form, None, &answers) {
+                    let age = grant
+                        .client_date_of_birth
+                        .and_then(|born| crate::clinical::age_on(born, crate::today()));
+                    let result = match screen(&form, age, &answers) {
                         Ok(screening) => state.store.submit_intake_via_link(&token, &form, &screening).await,
                         Err(errors) => Err(StoreError::Invalid(errors)),
                     };
