@@ -66,6 +66,8 @@ pub struct LinkGrant {
     pub client_given_name: String,
     /// For the screening's age rules on an intake answered through a link.
     pub client_date_of_birth: Option<jiff::civil::Date>,
+    /// The clinic's IANA time zone: the client's "today" is the clinic's.
+    pub clinic_time_zone: String,
     pub purpose: LinkPurpose,
     pub target_id: String,
     pub expires_at: Timestamp,
@@ -165,7 +167,7 @@ impl Store {
     /// it up; answering does.
     pub async fn open_link(&self, token: &str) -> Result<LinkGrant, StoreError> {
         let row = sqlx::query(
-            "SELECT c.name, cl.given_name, l.purpose, l.target_id, l.expires_at, l.used_at, cl.date_of_birth \
+            "SELECT c.name, cl.given_name, l.purpose, l.target_id, l.expires_at, l.used_at, cl.date_of_birth, c.time_zone \
              FROM client_links l JOIN clinics c ON c.id = l.clinic_id \
              JOIN clients cl ON cl.id = l.client_id AND cl.clinic_id = l.clinic_id WHERE l.token_hash = $1",
         )
@@ -181,6 +183,7 @@ impl Store {
             clinic_name: row.try_get(0)?,
             client_given_name: row.try_get(1)?,
             client_date_of_birth: row.try_get::<String, _>(6)?.parse().ok(),
+            clinic_time_zone: row.try_get(7)?,
             purpose: LinkPurpose::parse(&row.try_get::<String, _>(2)?)?,
             target_id: row.try_get(3)?,
             expires_at: from_ms(expires_at),

@@ -122,6 +122,30 @@ impl TestDb {
             .await
             .unwrap()
     }
+
+    /// PostgreSQL sessions of this database left inside a transaction, once
+    /// the rollbacks of abandoned units (which run on tasks of their own)
+    /// have had five seconds to finish. Always 0 on SQLite, whose
+    /// connections this process cannot see from outside.
+    pub async fn open_transactions_after_settling(&self) -> i64 {
+        if self.backend != Backend::Postgres {
+            return 0;
+        }
+        let mut open = 0;
+        for _ in 0..50 {
+            open = self
+                .raw_count(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+                     AND state LIKE 'idle in transaction%'",
+                )
+                .await;
+            if open == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        open
+    }
 }
 
 impl Drop for TestDb {

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use myomap_clinic::ClinicError;
 use myomap_domain::{FieldError, ValidationErrors};
 use myomap_store::StoreError;
 use serde::Serialize;
@@ -99,6 +100,34 @@ impl From<StoreError> for Problem {
             },
             other => {
                 tracing::error!(error = %other, "request failed");
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error",
+                    "the server could not complete the request; it has been logged",
+                )
+            }
+        }
+    }
+}
+
+impl From<ClinicError> for Problem {
+    fn from(e: ClinicError) -> Self {
+        match e {
+            ClinicError::NotFound(what) => Problem::not_found(what),
+            ClinicError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "Conflict", m),
+            ClinicError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, "Forbidden", m),
+            ClinicError::Gone(m) => Problem::new(StatusCode::GONE, "Gone", m),
+            ClinicError::Invalid(errors) => Problem::invalid(errors),
+            ClinicError::Unauthenticated(m) => Problem::new(StatusCode::UNAUTHORIZED, "Unauthorized", m),
+            ClinicError::Unavailable {
+                message,
+                retry_after_secs,
+            } => Problem {
+                retry_after_secs,
+                ..Problem::new(StatusCode::SERVICE_UNAVAILABLE, "Try again later", message)
+            },
+            ClinicError::Internal(message) => {
+                tracing::error!(error = %message, "request failed");
                 Problem::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Internal error",

@@ -125,9 +125,7 @@ pub fn plan_progress(
 /// The window home-care adherence is reported over.
 const ADHERENCE_DAYS: i64 = 14;
 
-pub fn plan_of(handout: &HomeCare) -> HomeCarePlan {
-    serde_json::from_value(handout.content.clone()).unwrap_or_default()
-}
+pub use myomap_clinic::home_care::plan_of;
 
 /// "Ticked on 5 of the last 14 days (23 of 84 items)".
 pub fn adherence(handout: &HomeCare, today: jiff::civil::Date) -> (String, Vec<(String, String)>) {

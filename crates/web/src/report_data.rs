@@ -108,17 +108,10 @@ impl ClientReport {
         let Some(screening) = self.intake.as_ref().and_then(|i| i.screening.as_ref()) else {
             return "No screening recorded.".into();
         };
-        let outcome = match screening.outcome.as_str() {
-            "suitable" => "Suitable".to_owned(),
-            "suitable_with_precautions" => "Suitable with precautions".to_owned(),
-            _ => match crate::clinical::urgency_view(&screening.outcome, &screening.verdict) {
-                Some(urgency) => format!(
-                    "Refer to a physician first ({}): {}",
-                    urgency.label.to_lowercase(),
-                    urgency.action
-                ),
-                None => "Refer to a physician first".to_owned(),
-            },
+        let label = myomap_clinic::screening::outcome_label(&screening.outcome);
+        let outcome = match crate::clinical::urgency_view(&screening.outcome, &screening.verdict) {
+            Some(urgency) => format!("{label} ({}): {}", urgency.label.to_lowercase(), urgency.action),
+            None => label.to_owned(),
         };
         let precautions: Vec<&str> = screening.verdict["precautions"]
             .as_array()

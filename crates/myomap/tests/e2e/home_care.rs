@@ -124,7 +124,9 @@ async fn a_handout_from_the_last_session_ticked_by_the_client() {
         phone.contains("Your home care, Ada") && phone.contains("checked"),
         "the morning's tick shows"
     );
-    let saved = client
+    // The phone page and the API share one tick policy: an item the
+    // handout does not have is refused by name, and nothing is saved.
+    let refused = client
         .post(server.url(&format!("/c/{token}")))
         .form(&[
             ("done", "hydration"),
@@ -134,10 +136,18 @@ async fn a_handout_from_the_last_session_ticked_by_the_client() {
         .send()
         .await
         .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("not an item of this handout"));
+    let saved = client
+        .post(server.url(&format!("/c/{token}")))
+        .form(&[("done", "hydration"), ("done", "daily_movement")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let (_, page) = browser.get(&format!("/clients/{id}")).await;
     assert!(
         page.contains("Ticked on 1 of the last 14 days (2 of"),
-        "adherence on the client page; unknown items are ignored"
+        "adherence on the client page"
     );
 }

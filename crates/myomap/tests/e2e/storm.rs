@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use myomap_testkit::{Backend, TestDb, on_both_backends};
+use myomap_testkit::{TestDb, on_both_backends};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -296,22 +296,11 @@ async fn a_cancellation_storm_leaves_every_route_answering(db: &TestDb) {
         .await;
     assert_eq!(moved, 0, "the appointment's versions and audit entries disagree");
 
-    if db.backend == Backend::Postgres {
-        let mut open = i64::MAX;
-        for _ in 0..50 {
-            open = db
-                .raw_count(
-                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
-                     AND state LIKE 'idle in transaction%'",
-                )
-                .await;
-            if open == 0 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        assert_eq!(open, 0, "connections left inside a transaction");
-    }
+    assert_eq!(
+        db.open_transactions_after_settling().await,
+        0,
+        "connections left inside a transaction"
+    );
 }
 
 async fn audit_count(db: &TestDb, action: &str, record_id: &str) -> i64 {

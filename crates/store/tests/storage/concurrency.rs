@@ -399,22 +399,9 @@ pub(super) async fn abandoned_units_never_wedge_the_store(db: &TestDb) {
     let report = store.verify_audit().await.unwrap();
     assert!(report.first_problem.is_none(), "{:?}", report.first_problem);
 
-    if db.backend == myomap_testkit::Backend::Postgres {
-        // Abandoned transactions are rolled back by their own tasks; give
-        // those a moment, then none may be left open.
-        let mut open = i64::MAX;
-        for _ in 0..50 {
-            open = db
-                .raw_count(
-                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
-                     AND state LIKE 'idle in transaction%'",
-                )
-                .await;
-            if open == 0 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        assert_eq!(open, 0, "connections left inside a transaction");
-    }
+    assert_eq!(
+        db.open_transactions_after_settling().await,
+        0,
+        "connections left inside a transaction"
+    );
 }

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use myomap_store::{HomeCare, MAX_TICKS_PER_DAY, StoreError};
+use myomap_store::{HomeCare, StoreError};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -168,30 +168,6 @@ pub async fn tick(
     Path(token): Path<String>,
     ApiJson(body): ApiJson<TicksBody>,
 ) -> Result<StatusCode, Problem> {
-    let (_, handout) = state.store.home_care_by_link(&token).await?;
-    let known: Vec<String> = plan_of(&handout).daily_items().into_iter().map(|(id, _)| id).collect();
-    if let Some((i, unknown)) = body.done.iter().enumerate().find(|(_, d)| !known.contains(d)) {
-        return Err(Problem::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Invalid input",
-            &format!("done[{i}]"),
-            format!("\"{unknown}\" is not an item of this handout"),
-        ));
-    }
-    if body.done.len() > MAX_TICKS_PER_DAY {
-        return Err(Problem::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Invalid input",
-            "done",
-            "too many items",
-        ));
-    }
-    let mut done = body.done;
-    done.sort();
-    done.dedup();
-    state
-        .store
-        .tick_home_care_via_link(&token, &crate::today().to_string(), &done)
-        .await?;
+    myomap_clinic::home_care::tick_via_link(&state.store, &myomap_clinic::SystemClock, &token, &body.done).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -420,18 +420,10 @@ fn intake_view(intake: &myomap_store::Intake) -> IntakeView {
         status: intake.status.as_str(),
         meta,
         outcome: match outcome {
-            "suitable" => "Suitable".into(),
-            "suitable_with_precautions" => "Suitable with precautions".into(),
-            "refer_first" => "Refer to a physician first".into(),
             "" => String::new(),
-            // Never read an outcome this version does not know as safe.
-            _ => "Refer to a physician first (unknown screening outcome)".into(),
+            stored => myomap_clinic::screening::outcome_label(stored).into(),
         },
-        outcome_class: match outcome {
-            "suitable" => "suitable",
-            "suitable_with_precautions" => "precautions",
-            _ => "refer",
-        },
+        outcome_class: myomap_clinic::screening::outcome_class(outcome),
         urgency: verdict.and_then(|v| crate::clinical::urgency_view(outcome, v)),
         reasons: strings("reasons", Some("text")),
         precautions: strings("precautions", None),

@@ -114,9 +114,8 @@ async fn agenda_flags(
             }
             Some(s) if s.outcome == "suitable_with_precautions" => flags.push(("precautions", "Precautions".into())),
             Some(s) if s.outcome == "suitable" => flags.push(("suitable", "Suitable".into())),
-            // An outcome this version does not know is treated as the most
-            // cautious one, never as suitable.
-            Some(_) => flags.push(("refer", "Refer first (unknown screening outcome)".into())),
+            // Never read as suitable: see myomap_clinic::screening.
+            Some(s) => flags.push(("refer", myomap_clinic::screening::outcome_label(&s.outcome).into())),
             None => flags.push(("missing", "No intake yet".into())),
         }
         if flagged.iter().any(|f| f.client_id == *client) {

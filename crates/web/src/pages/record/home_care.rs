@@ -6,8 +6,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::home_care::OpenHandout;
+use myomap_clinic::{ClinicError, SystemClock};
 use myomap_plans::{AdviceItem, StretchItem};
-use myomap_store::{Actor, HomeCare, LinkGrant, MAX_TICKS_PER_DAY, StoreError};
+use myomap_store::{Actor, HomeCare, StoreError};
 
 use crate::plans::{adherence, plan_of};
 use serde::Deserialize;
@@ -170,17 +172,16 @@ pub struct PublicParams {
     pub saved: Option<String>,
 }
 
-pub fn public_page(token: &str, grant: &LinkGrant, handout: &HomeCare, saved: bool) -> Response {
-    let plan = plan_of(handout);
-    let today = crate::today().to_string();
-    let done: Vec<&str> = handout
-        .ticks
-        .iter()
-        .filter(|(day, _)| *day == today)
-        .map(|(_, item)| item.as_str())
-        .collect();
+pub fn public_page(token: &str, open: OpenHandout, saved: bool) -> Response {
+    let OpenHandout {
+        grant,
+        plan,
+        today,
+        done_today,
+        ..
+    } = open;
     let items = plan.daily_items().into_iter().map(|(id, title)| {
-        let ticked = done.contains(&id.as_str());
+        let ticked = done_today.contains(&id);
         (id, title, ticked)
     });
     render(
@@ -190,7 +191,7 @@ pub fn public_page(token: &str, grant: &LinkGrant, handout: &HomeCare, saved: bo
             given_name: grant.client_given_name.clone(),
             clinic: grant.clinic_name.clone(),
             token: token.to_owned(),
-            today,
+            today: today.to_string(),
             saved,
             items: items.collect(),
             stretches: plan.stretches,
@@ -199,26 +200,14 @@ pub fn public_page(token: &str, grant: &LinkGrant, handout: &HomeCare, saved: bo
     )
 }
 
-pub async fn public_open(state: &AppState, token: &str, saved: bool) -> Result<Response, StoreError> {
-    let (grant, handout) = state.store.home_care_by_link(token).await?;
-    Ok(public_page(token, &grant, &handout, saved))
+pub async fn public_open(state: &AppState, token: &str, saved: bool) -> Result<Response, ClinicError> {
+    let open = myomap_clinic::home_care::open_via_link(&state.store, &SystemClock, token).await?;
+    Ok(public_page(token, open, saved))
 }
 
-/// Saves today's ticks; only items of this handout count.
-pub async fn public_tick(state: &AppState, token: &str, form: &Pairs) -> Result<Response, StoreError> {
-    let (_, handout) = state.store.home_care_by_link(token).await?;
-    let known: Vec<String> = plan_of(&handout).daily_items().into_iter().map(|(id, _)| id).collect();
-    let mut done: Vec<String> = values(form, "done")
-        .into_iter()
-        .filter(|d| known.iter().any(|k| k == d))
-        .map(str::to_owned)
-        .collect();
-    done.sort();
-    done.dedup();
-    done.truncate(MAX_TICKS_PER_DAY);
-    state
-        .store
-        .tick_home_care_via_link(token, &crate::today().to_string(), &done)
-        .await?;
+/// Saves today's ticks (the clinic's today), by the one tick policy.
+pub async fn public_tick(state: &AppState, token: &str, form: &Pairs) -> Result<Response, ClinicError> {
+    let done: Vec<String> = values(form, "done").into_iter().map(str::to_owned).collect();
+    myomap_clinic::home_care::tick_via_link(&state.store, &SystemClock, token, &done).await?;
     Ok(Redirect::to(&format!("/c/{token}?saved=1")).into_response())
 }

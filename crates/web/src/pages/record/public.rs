@@ -7,6 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use myomap_clinic::ClinicError;
 use myomap_domain::ValidationErrors;
 use myomap_domain::record::CheckinAnswer;
 use myomap_store::{LinkGrant, LinkPurpose, StoreError};
@@ -34,6 +35,17 @@ pub(super) fn link_problem(e: StoreError) -> Response {
             &errors.to_string(),
         ),
         other => axum::response::IntoResponse::into_response(crate::pages::PageError::store(other, None)),
+    }
+}
+
+/// A use case's refusal on a client's page, worded as for a link.
+pub(super) fn use_case_problem(e: ClinicError) -> Response {
+    match e {
+        ClinicError::NotFound(what) => link_problem(StoreError::NotFound(what)),
+        ClinicError::Gone(message) => link_problem(StoreError::Gone(message)),
+        ClinicError::Invalid(errors) => link_problem(StoreError::Invalid(errors)),
+        ClinicError::Conflict(message) => link_problem(StoreError::Conflict(message)),
+        other => link_problem(StoreError::Internal(other.to_string())),
     }
 }
 
@@ -123,7 +135,7 @@ pub async fn open(
         LinkPurpose::Appointment => super::booking::appointment_open(&state, &token, None).await,
         LinkPurpose::HomeCare => super::home_care::public_open(&state, &token, params.saved.is_some())
             .await
-            .unwrap_or_else(link_problem),
+            .unwrap_or_else(use_case_problem),
         LinkPurpose::Questionnaire => match state.store.link_questionnaire(&grant).await {
             Ok((instrument, wording)) => match instrument.parse() {
                 Ok(instrument) => render(
@@ -172,7 +184,7 @@ pub async fn answer(
         }
         LinkPurpose::HomeCare => super::home_care::public_tick(&state, &token, &pairs)
             .await
-            .unwrap_or_else(link_problem),
+            .unwrap_or_else(use_case_problem),
         LinkPurpose::Questionnaire => super::outcomes::answer_public(&state, &token, &grant, &pairs).await,
         LinkPurpose::Booking => super::booking::public_book(&state, &token, &pairs, &headers).await,
         LinkPurpose::Appointment => super::booking::appointment_cancel(&state, &token).await,

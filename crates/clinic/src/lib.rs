@@ -1,0 +1,21 @@
+//! Myomap's use cases, each written once.
+//!
+//! The JSON API and the pages are two faces of the same operations, and the
+//! command line a third. A use case lives here, between those faces and the
+//! store: it takes typed input, applies the clinic's rules (with the
+//! clinic's own calendar day, from a [`Clock`] passed in), calls the store,
+//! and answers with typed data or one [`ClinicError`] that each face maps to
+//! its own form (problem details, a form with errors, an exit code).
+//!
+//! This crate is being filled module by module (see ARCHITECTURE.md); what
+//! is here already is the only implementation of its use case.
+//!
+//! *Invariant:* no HTTP types, no SQL; time only through a [`Clock`].
+
+mod clock;
+mod error;
+pub mod home_care;
+pub mod screening;
+
+pub use clock::{Clock, FixedClock, SystemClock, today_in};
+pub use error::ClinicError;
