@@ -21,8 +21,9 @@ use crate::plans::{adherence, home_care_plan, plan_of};
 /// How long a client's home-care link stays open.
 const LINK_TTL: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 60 * 60);
 
-fn handout_json(handout: &HomeCare) -> Value {
-    let (summary, days) = adherence(handout, crate::today());
+/// A handout with its adherence up to `today`, the clinic's day.
+fn handout_json(handout: &HomeCare, today: jiff::civil::Date) -> Value {
+    let (summary, days) = adherence(handout, today);
     json!({
         "id": handout.id,
         "client_id": handout.client_id,
@@ -59,7 +60,8 @@ pub async fn create(
     let plan = home_care_plan(&record);
     let content = serde_json::to_value(&plan).map_err(|e| Problem::from(StoreError::Internal(e.to_string())))?;
     let handout = scope.create_home_care(record.client.id, &content).await?;
-    Ok((StatusCode::CREATED, Json(handout_json(&handout))).into_response())
+    let today = myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock);
+    Ok((StatusCode::CREATED, Json(handout_json(&handout, today))).into_response())
 }
 
 /// The client's handouts, newest first, with adherence.
@@ -83,8 +85,9 @@ pub async fn list(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
     let handouts = state.store.clinic(&actor).home_care_for(parse_id(&id)?).await?;
+    let today = myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock);
     Ok(Json(
-        json!({"home_care": handouts.iter().map(handout_json).collect::<Vec<_>>()}),
+        json!({"home_care": handouts.iter().map(|h| handout_json(h, today)).collect::<Vec<_>>()}),
     ))
 }
 
@@ -108,8 +111,10 @@ pub async fn read(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
+    let today = myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock);
     Ok(Json(handout_json(
         &state.store.clinic(&actor).get_home_care(&id).await?,
+        today,
     )))
 }
 

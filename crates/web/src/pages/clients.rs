@@ -471,7 +471,7 @@ fn session_row(note: &myomap_store::NoteRecord) -> SessionRow {
     }
 }
 
-fn record_sections(record: myomap_store::ClientRecord) -> RecordSections {
+fn record_sections(record: myomap_store::ClientRecord, today: jiff::civil::Date) -> RecordSections {
     let myomap_store::ClientRecord {
         intake,
         assessments,
@@ -483,7 +483,7 @@ fn record_sections(record: myomap_store::ClientRecord) -> RecordSections {
     } = record;
     RecordSections {
         home_care: home_care.first().map(|h| {
-            let (summary, _) = crate::plans::adherence(h, crate::today());
+            let (summary, _) = crate::plans::adherence(h, today);
             (h.id.clone(), h.created_at.strftime("%Y-%m-%d").to_string(), summary)
         }),
         plans: plans
@@ -611,7 +611,8 @@ pub async fn show(
             .client_record(id)
             .await
             .map_err(|e| PageError::from((e, &actor)))?;
-        (record.client.clone(), record_sections(record))
+        let today = myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock);
+        (record.client.clone(), record_sections(record, today))
     } else {
         let client = scope.get_client(id).await.map_err(|e| PageError::from((e, &actor)))?;
         (client, RecordSections::default())
