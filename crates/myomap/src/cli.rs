@@ -200,4 +200,10 @@ pub struct WebArgs {
     /// Sender of client emails.
     #[arg(long, env = "MYOMAP_SMTP_FROM", default_value = "Myomap <no-reply@localhost>")]
     pub smtp_from: String,
+    /// The address clients reach Myomap at, e.g. https://clinic.example.org:
+    /// every link in e-mails and on pages is built from it. Required with
+    /// --smtp-url and when listening on all addresses; otherwise the
+    /// listening address.
+    #[arg(long, env = "MYOMAP_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }

@@ -36,6 +36,31 @@ pub(crate) fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
 }
 
+/// Checks a configured public address (`https://clinic.example.org`, with
+/// an optional port and path) and gives it without a trailing slash, ready
+/// for `/c/TOKEN` to follow.
+pub fn parse_public_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim().trim_end_matches('/');
+    let Some((scheme, rest)) = trimmed.split_once("://") else {
+        return Err(format!(
+            "\"{text}\" is not an address; write it like https://clinic.example.org"
+        ));
+    };
+    if scheme != "http" && scheme != "https" {
+        return Err(format!(
+            "the address must start with https:// or http://, not {scheme}://"
+        ));
+    }
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || host.contains('@') || host.chars().any(char::is_whitespace) {
+        return Err(format!("\"{text}\" names no host (or one with a user name or spaces)"));
+    }
+    if rest.contains(['?', '#']) {
+        return Err("the address may not carry a query (?) or a fragment (#)".into());
+    }
+    Ok(format!("{scheme}://{rest}"))
+}
+
 /// Largest request body accepted anywhere (forms and JSON).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -47,6 +72,10 @@ pub struct WebConfig {
     /// Sends the outbox (reminders, check-in links) when configured;
     /// without it messages wait for the front desk to send by hand.
     pub mailer: Option<mail::Mailer>,
+    /// The address clients reach Myomap at (`https://clinic.example.org`,
+    /// no trailing slash): every absolute link is built from it, never from
+    /// a request's headers.
+    pub public_url: String,
 }
 
 impl Default for WebConfig {
@@ -55,6 +84,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             session_ttl: Duration::from_secs(12 * 60 * 60),
             mailer: None,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -94,4 +124,30 @@ pub async fn serve(
         let _ = sender.await;
     }
     served
+}
+
+#[cfg(test)]
+mod public_url_tests {
+    use super::parse_public_url;
+
+    #[test]
+    fn public_addresses_are_checked_and_normalised() {
+        assert_eq!(
+            parse_public_url("https://clinic.example.org/").as_deref(),
+            Ok("https://clinic.example.org")
+        );
+        assert_eq!(
+            parse_public_url("http://10.0.0.5:8080/myomap").as_deref(),
+            Ok("http://10.0.0.5:8080/myomap")
+        );
+        for bad in [
+            "clinic.example.org",
+            "ftp://clinic.example.org",
+            "https://",
+            "https://a@b.org",
+            "https://b.org/?x=1",
+        ] {
+            assert!(parse_public_url(bad).is_err(), "{bad}");
+        }
+    }
 }

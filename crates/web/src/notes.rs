@@ -1,6 +1,5 @@
 //! Charting helpers: a new note carried forward from the last one.
 
-use axum::http::HeaderMap;
 use myomap_domain::record::SessionNote;
 use myomap_store::{Actor, Checkin, Delivery, IssuedLink, NoteRecord, NoteStatus, OutboxDraft, Recipient, StoreError};
 
@@ -84,7 +83,6 @@ pub async fn sign_and_queue_checkins(
     actor: &Actor,
     id: &str,
     version: i64,
-    headers: &HeaderMap,
 ) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>, EmailOutcome), StoreError> {
     let relay = state.config.mailer.is_some();
     // The address the message went to, learnt inside the transaction.
@@ -92,7 +90,7 @@ pub async fn sign_and_queue_checkins(
     let compose = |recipient: &Recipient, links: &[(Checkin, IssuedLink)]| {
         let urls: Vec<(u16, String)> = links
             .iter()
-            .map(|(c, l)| (c.due_hours, link_url(headers, &l.token)))
+            .map(|(c, l)| (c.due_hours, link_url(&state.config.public_url, &l.token)))
             .collect();
         let (title, body) = crate::mail::checkin_email(&recipient.given_name, &actor.clinic_name, &urls);
         recipient_email = Some(recipient.email.clone());

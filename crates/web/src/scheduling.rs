@@ -508,9 +508,9 @@ pub struct BookingRequest {
 /// Most appointments booked in one series.
 pub const MAX_SERIES: u16 = 20;
 
-/// Where client links live, from the request that books.
-pub fn link_base(headers: &axum::http::HeaderMap) -> Option<String> {
-    Some(crate::api::record::link_url(headers, ""))
+/// Where client links live: the configured public address.
+pub fn link_base(public_url: &str) -> Option<String> {
+    Some(crate::api::record::link_url(public_url, ""))
 }
 
 /// What a booking request names, checked once against the clinic (the

@@ -25,6 +25,22 @@ pub async fn serve(store: Store, db: &DbArgs, web: &WebArgs, banner: &[String]) 
         Ok(mailer) => mailer,
         Err(e) => return Ok(super::bad_input(format!("--smtp-url/--smtp-from: {e}"))),
     };
+    if web.public_url.is_none() && web.smtp_url.is_some() {
+        return Ok(super::bad_input(
+            "--public-url is required with --smtp-url: the links in client e-mails are built from it",
+        ));
+    }
+    if web.public_url.is_none() && web.bind.ip().is_unspecified() {
+        return Ok(super::bad_input(format!(
+            "--public-url is required when listening on all addresses ({}): client links are built from it, \
+             never from a request's headers",
+            web.bind
+        )));
+    }
+    let public_url = match web.public_url.as_deref().map(myomap_web::parse_public_url).transpose() {
+        Ok(url) => url,
+        Err(why) => return Ok(super::bad_input(format!("--public-url: {why}"))),
+    };
     let listener = tokio::net::TcpListener::bind(web.bind)
         .await
         .with_context(|| format!("cannot listen on {}", web.bind))?;
@@ -45,6 +61,7 @@ pub async fn serve(store: Store, db: &DbArgs, web: &WebArgs, banner: &[String]) 
         config: WebConfig {
             secure_cookies: web.secure_cookies,
             mailer,
+            public_url: public_url.unwrap_or_else(|| format!("http://{address}")),
             ..WebConfig::default()
         },
     };

@@ -231,15 +231,21 @@ async fn a_therapist_signs_in_finds_a_client_and_adds_one() {
     browser.close().await.unwrap();
 }
 
+/// Clicks the element `css` finds. A page that is still being replaced
+/// (a redirect after a form, a script redrawing a panel) can swap the
+/// element between finding and clicking it; then it is found again.
 async fn click(browser: &Client, css: &str) {
-    browser
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    for _ in 0..20 {
+        let element = browser.wait().for_element(Locator::Css(css)).await.unwrap();
+        match element.click().await {
+            Ok(()) => return,
+            Err(e) if format!("{e:?}").contains("StaleElementReference") => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("clicking {css}: {e}"),
+        }
+    }
+    panic!("{css} kept being replaced before it could be clicked");
 }
 
 /// Clicks something that loads a new page and waits until the old page is
@@ -603,8 +609,17 @@ async fn booking_with_a_refused_double_booking_and_home_care_by_link() {
     browser.goto(&server.url("/login")).await.unwrap();
     sign_in(&browser, "therapist@demo.test", "demo-therapist").await;
     browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
-    // The therapist's own day carries each client's flags.
-    browser.goto(&server.url("/schedule")).await.unwrap();
+    // The therapist's own day carries each client's flags: next Monday,
+    // a working day of the demo's populated fortnight whatever today is.
+    let today = jiff::Zoned::now().date();
+    let monday = (1..=7)
+        .map(|n| today.checked_add(jiff::Span::new().days(n)).unwrap())
+        .find(|d| d.weekday() == jiff::civil::Weekday::Monday)
+        .unwrap();
+    browser
+        .goto(&server.url(&format!("/schedule?day={monday}")))
+        .await
+        .unwrap();
     let page = wait_for_text(&browser, "Sam Rivera").await;
     assert!(page.contains("class=\"flags\""), "clinical roles see the flags column");
     screenshot(&browser, "23-therapist-day-with-flags").await;

@@ -30,6 +30,31 @@ fn every_command_explains_itself() {
     }
 }
 
+/// Client links are built from configuration: a server that e-mails them,
+/// or listens on every address, will not start without its public address.
+#[test]
+fn serve_needs_a_public_address_to_build_client_links_from() {
+    let db = TestDb::sqlite();
+    let serve = |extra: &[&str]| {
+        let mut args = vec!["serve"];
+        args.extend_from_slice(extra);
+        cli_db(&db, &args, "")
+    };
+    let out = serve(&["--bind", "127.0.0.1:0", "--smtp-url", "smtp://127.0.0.1:2525"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--public-url is required with --smtp-url"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = serve(&["--bind", "0.0.0.0:0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--public-url is required when listening on all addresses"));
+    let out = serve(&["--bind", "127.0.0.1:0", "--public-url", "clinic.example.org"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--public-url:"), "{}", text(&out.stderr));
+}
+
 #[test]
 fn user_add_refuses_bad_input_with_exit_code_2() {
     let db = TestDb::sqlite();

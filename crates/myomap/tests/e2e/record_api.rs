@@ -483,6 +483,7 @@ async fn signing_emails_the_checkin_links_through_the_relay() {
         .to_vec();
     args.push(format!("smtp://127.0.0.1:{port}"));
     args.extend(["--smtp-from".to_owned(), "North Clinic <clinic@north.test>".to_owned()]);
+    args.extend(["--public-url".to_owned(), "https://clinic.north.test/".to_owned()]);
     args.extend(db.cli_args());
     let server = Server::spawn(&args, 1);
     let api = Api::login(&server, "t@north.test", PASSWORD).await;
@@ -492,13 +493,26 @@ async fn signing_emails_the_checkin_links_through_the_relay() {
     let id = client["id"].as_str().unwrap();
     let note = json!({"note": {"date": "2026-11-20", "duration_minutes": 60}});
     let (_, draft) = api.post(&format!("/api/v1/clients/{id}/sessions"), note).await;
-    let (status, signed) = api
-        .post(
-            &format!("/api/v1/sessions/{}/sign", draft["id"].as_str().unwrap()),
-            json!({"version": 1}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    // Signed through a request with forged Host and X-Forwarded-Proto
+    // headers: the e-mailed links still point at the configured address.
+    let signed: Value = api
+        .http
+        .post(format!(
+            "{}/api/v1/sessions/{}/sign",
+            api.base,
+            draft["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&api.token)
+        .header("Host", "attacker.example")
+        .header("X-Forwarded-Proto", "gopher")
+        .json(&json!({"version": 1}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(signed["status"], "signed", "{signed}");
     assert_eq!(signed["email"]["status"], "queued", "{signed}");
     assert_eq!(signed["email"]["to"], "ada@example.org", "{signed}");
 
@@ -518,7 +532,12 @@ async fn signing_emails_the_checkin_links_through_the_relay() {
         "{mail}"
     );
     let link48 = signed["checkin_links"][1]["url"].as_str().unwrap();
+    assert!(link48.starts_with("https://clinic.north.test/c/"), "{link48}");
     assert!(mail.contains(link48), "the email carries the 48-hour link");
+    assert!(
+        !mail.contains("attacker.example"),
+        "a request header reached the e-mail"
+    );
 
     // A client without an address: signed all the same, the links shown.
     let other = api.create_client("Grace", "Hopper").await;

@@ -480,6 +480,7 @@ async fn reminders_survive_a_relay_that_is_down() {
         .to_vec();
     args.push(format!("smtp://127.0.0.1:{port}"));
     args.extend(["--smtp-from".to_owned(), "North Clinic <clinic@north.test>".to_owned()]);
+    args.extend(["--public-url".to_owned(), "https://clinic.north.test/".to_owned()]);
     args.extend(db.cli_args());
     let server = Server::spawn(&args, 1);
     let api = Api::login(&server, "t@north.test", PASSWORD).await;

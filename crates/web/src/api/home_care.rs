@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use myomap_store::{HomeCare, StoreError};
 use serde::Deserialize;
@@ -136,11 +136,10 @@ pub async fn read(
 pub async fn link(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let link = state.store.clinic(&actor).home_care_link(&id, LINK_TTL).await?;
-    Ok((StatusCode::CREATED, Json(link_json(&headers, &link))).into_response())
+    Ok((StatusCode::CREATED, Json(link_json(&state.config.public_url, &link))).into_response())
 }
 
 /// What the client did today.

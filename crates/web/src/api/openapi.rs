@@ -634,7 +634,7 @@ mod tests {
     }
 
     mod samples {
-        use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+        use axum::http::StatusCode;
         use jiff::Timestamp;
         use myomap_domain::record::{AssessmentRecord, CheckinAnswer, IntakeForm, SessionNote};
         use myomap_domain::{Client, ClientId};
@@ -797,11 +797,7 @@ mod tests {
             }
         }
 
-        pub fn headers() -> HeaderMap {
-            let mut headers = HeaderMap::new();
-            headers.insert(header::HOST, HeaderValue::from_static("clinic.test"));
-            headers
-        }
+        pub const PUBLIC_URL: &str = "https://clinic.test";
 
         pub fn problem() -> crate::error::Problem {
             crate::error::Problem::field(
@@ -833,7 +829,7 @@ mod tests {
 
         checker.fits("Intake", &intake_json(&samples::intake(false)));
         checker.fits("Intake", &intake_json(&samples::intake(true)));
-        checker.fits("IssuedLink", &link_json(&samples::headers(), &samples::link()));
+        checker.fits("IssuedLink", &link_json(samples::PUBLIC_URL, &samples::link()));
 
         let landmarks = value(&crate::photos::LandmarksBody {
             points: serde_json::from_value(json!([
@@ -868,7 +864,7 @@ mod tests {
         ] {
             checker.fits(
                 "SignedNote",
-                &signed_note_json(&samples::headers(), &signed, &links, &email),
+                &signed_note_json(samples::PUBLIC_URL, &signed, &links, &email),
             );
         }
         let mut amending = samples::note(true);

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use myomap_store::Questionnaire;
 use serde::Deserialize;
@@ -183,7 +183,6 @@ pub struct QuestionnaireLinkBody {
 pub async fn link(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<QuestionnaireLinkBody>,
 ) -> Result<Response, Problem> {
@@ -201,7 +200,7 @@ pub async fn link(
         .clinic(&actor)
         .request_questionnaire_link(parse_id(&id)?, instrument.as_str(), QUESTIONNAIRE_LINK_TTL)
         .await?;
-    Ok((StatusCode::CREATED, Json(link_json(&headers, &link))).into_response())
+    Ok((StatusCode::CREATED, Json(link_json(&state.config.public_url, &link))).into_response())
 }
 
 /// The client's answers through a questionnaire link.

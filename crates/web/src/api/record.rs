@@ -29,22 +29,17 @@ fn invalid(errors: myomap_domain::ValidationErrors) -> Problem {
     Problem::invalid(errors)
 }
 
-/// Validation errors named by their path in the request body.
-pub fn link_json(headers: &HeaderMap, link: &IssuedLink) -> Value {
-    json!({"url": link_url(headers, &link.token), "token": link.token, "expires_at": link.expires_at.to_string()})
+/// An issued client link as the API shows it.
+pub fn link_json(public_url: &str, link: &IssuedLink) -> Value {
+    json!({"url": link_url(public_url, &link.token), "token": link.token, "expires_at": link.expires_at.to_string()})
 }
 
-/// The absolute address a client opens, on the host the staff member used.
-pub fn link_url(headers: &HeaderMap, token: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{scheme}://{host}/c/{token}")
+/// The absolute address a client opens. Built from the configured public
+/// address only, never from the request: a forged `Host` or
+/// `X-Forwarded-Proto` header must not plant a foreign address in a link
+/// that is e-mailed or handed to a client.
+pub fn link_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/c/{token}")
 }
 
 pub fn intake_json(intake: &Intake) -> Value {
@@ -222,7 +217,6 @@ pub async fn submit_intake(
 pub async fn intake_link(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let link = state
@@ -230,7 +224,7 @@ pub async fn intake_link(
         .clinic(&actor)
         .request_intake_link(parse_id(&id)?, INTAKE_LINK_TTL)
         .await?;
-    Ok(created(link_json(&headers, &link)))
+    Ok(created(link_json(&state.config.public_url, &link)))
 }
 
 /// The version of the record the caller read, so that a change made since
@@ -806,19 +800,17 @@ pub async fn update_note(
 pub async fn sign_note(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<VersionBody>,
 ) -> Result<Json<Value>, Problem> {
-    let (note, links, email) =
-        crate::notes::sign_and_queue_checkins(&state, &actor, &id, body.version, &headers).await?;
-    Ok(Json(signed_note_json(&headers, &note, &links, &email)))
+    let (note, links, email) = crate::notes::sign_and_queue_checkins(&state, &actor, &id, body.version).await?;
+    Ok(Json(signed_note_json(&state.config.public_url, &note, &links, &email)))
 }
 
 /// A just-signed note with what became of the check-in email and the
 /// check-in links to give the client.
 pub(crate) fn signed_note_json(
-    headers: &HeaderMap,
+    public_url: &str,
     note: &NoteRecord,
     links: &[(Checkin, IssuedLink)],
     email: &crate::notes::EmailOutcome,
@@ -836,7 +828,7 @@ pub(crate) fn signed_note_json(
     value["checkin_links"] = links
         .iter()
         .map(|(checkin, link)| {
-            let mut l = link_json(headers, link);
+            let mut l = link_json(public_url, link);
             l["checkin_id"] = json!(checkin.id);
             l["due_hours"] = json!(checkin.due_hours);
             l
@@ -971,9 +963,8 @@ pub async fn review_checkin(
 pub async fn checkin_link(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let link = state.store.clinic(&actor).reissue_checkin_link(&id).await?;
-    Ok(created(link_json(&headers, &link)))
+    Ok(created(link_json(&state.config.public_url, &link)))
 }

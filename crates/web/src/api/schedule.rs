@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use myomap_store::{Appointment, AppointmentStatus, HoursRow, OutboxMessage};
@@ -308,11 +308,10 @@ fn range(params: &RangeParams, zone: &jiff::tz::TimeZone) -> Result<DayRange, Pr
 pub async fn book(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     ApiJson(body): ApiJson<BookingRequest>,
 ) -> Result<Response, Problem> {
     let zone = zone_of(&actor);
-    let booked = scheduling::book(&state, &actor, &body, scheduling::link_base(&headers)).await?;
+    let booked = scheduling::book(&state, &actor, &body, scheduling::link_base(&state.config.public_url)).await?;
     let first = booked.first().ok_or_else(|| Problem::not_found("appointment"))?;
     let mut answer = appointment_json(first, &zone);
     if booked.len() > 1 {
@@ -364,7 +363,6 @@ pub async fn read(
 pub async fn reschedule(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Value>, Problem> {
@@ -384,7 +382,15 @@ pub async fn reschedule(
         })?;
     let time: BookingRequest = serde_json::from_value(body)
         .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", e.to_string()))?;
-    let moved = scheduling::reschedule(&state, &actor, &id, version, &time, scheduling::link_base(&headers)).await?;
+    let moved = scheduling::reschedule(
+        &state,
+        &actor,
+        &id,
+        version,
+        &time,
+        scheduling::link_base(&state.config.public_url),
+    )
+    .await?;
     Ok(Json(appointment_json(&moved, &zone_of(&actor))))
 }
 
@@ -523,15 +529,18 @@ pub async fn slots(
 pub async fn renew_feed(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let token = state.store.clinic(&actor).renew_calendar_feed(&id).await?;
-    Ok((StatusCode::CREATED, Json(json!({"url": feed_url(&headers, &token)}))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"url": feed_url(&state.config.public_url, &token)})),
+    )
+        .into_response())
 }
 
-pub fn feed_url(headers: &HeaderMap, token: &str) -> String {
-    let link = super::record::link_url(headers, token);
+pub fn feed_url(public_url: &str, token: &str) -> String {
+    let link = super::record::link_url(public_url, token);
     link.replace("/c/", "/calendar/") + ".ics"
 }
 
@@ -587,7 +596,6 @@ pub struct BookingLinkBody {
 pub async fn booking_link(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<BookingLinkBody>,
 ) -> Result<Response, Problem> {
@@ -596,7 +604,7 @@ pub async fn booking_link(
         .clinic(&actor)
         .booking_link(parse_id(&id)?, &body.therapist_id, BOOKING_LINK_TTL)
         .await?;
-    Ok((StatusCode::CREATED, Json(link_json(&headers, &link))).into_response())
+    Ok((StatusCode::CREATED, Json(link_json(&state.config.public_url, &link))).into_response())
 }
 
 /// A client's appointments, latest first.

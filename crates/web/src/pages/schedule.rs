@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -569,11 +569,17 @@ fn day_link(a: &Appointment, zone: &TimeZone, notice: &str) -> String {
 pub async fn book(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
-    headers: HeaderMap,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
     let request = request_from(&pairs);
-    match scheduling::book(&state, &actor, &request, scheduling::link_base(&headers)).await {
+    match scheduling::book(
+        &state,
+        &actor,
+        &request,
+        scheduling::link_base(&state.config.public_url),
+    )
+    .await
+    {
         Ok(booked) => {
             let notice = if booked.len() > 1 {
                 format!("{} appointments booked", booked.len())
@@ -691,13 +697,21 @@ pub async fn set_status(
 pub async fn move_appointment(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
     let request = request_from(&pairs);
     let version = value(&pairs, "version").parse().unwrap_or(0);
-    match scheduling::reschedule(&state, &actor, &id, version, &request, scheduling::link_base(&headers)).await {
+    match scheduling::reschedule(
+        &state,
+        &actor,
+        &id,
+        version,
+        &request,
+        scheduling::link_base(&state.config.public_url),
+    )
+    .await
+    {
         Ok(moved) => Ok(Redirect::to(&day_link(&moved, &zone_of(&actor), "Appointment moved")).into_response()),
         Err(e) => {
             let errors = form_errors(e).map_err(store_err(&actor))?;
@@ -979,7 +993,6 @@ pub async fn set_time_zone(
 pub async fn renew_feed(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
-    headers: HeaderMap,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
     let therapist = value(&pairs, "therapist");
@@ -1001,7 +1014,7 @@ pub async fn renew_feed(
             ],
             links: vec![(
                 "iCalendar feed".into(),
-                crate::api::schedule::feed_url(&headers, &token),
+                crate::api::schedule::feed_url(&state.config.public_url, &token),
             )],
             back: format!("/schedule/settings?therapist={therapist}"),
             back_label: "Back to calendar settings".into(),
@@ -1012,7 +1025,6 @@ pub async fn renew_feed(
 pub async fn booking_link(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
@@ -1036,7 +1048,7 @@ pub async fn booking_link(
                 "Send this link to the client. It shows the therapist's free times, no sooner than the treatment plan asks for, and books one appointment.".into(),
                 format!("It works once and expires on {}.", link.expires_at.strftime("%Y-%m-%d")),
             ],
-            links: vec![("Booking link".into(), crate::api::record::link_url(&headers, &link.token))],
+            links: vec![("Booking link".into(), crate::api::record::link_url(&state.config.public_url, &link.token))],
             back: format!("/clients/{id}"),
             back_label: "Back to the client".into(),
         },

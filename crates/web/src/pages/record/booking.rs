@@ -144,7 +144,7 @@ pub async fn public_open(state: &AppState, token: &str, problem: Option<String>)
     )
 }
 
-pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs, headers: &axum::http::HeaderMap) -> Response {
+pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs) -> Response {
     let ctx = match state.store.booking_by_link(token, until()).await {
         Ok(ctx) => ctx,
         Err(e) => return link_problem(e),
@@ -169,7 +169,7 @@ pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs, headers: 
     let zone = zone_named(&ctx.time_zone);
     let reminder = scheduling::reminder(
         ReminderFacts {
-            link_base: scheduling::link_base(headers),
+            link_base: scheduling::link_base(&state.config.public_url),
             clinic_name: &ctx.grant.clinic_name,
             client_given_name: &ctx.grant.client_given_name,
             recipient: ctx.client_email.clone(),

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use myomap_clinic::home_care::OpenHandout;
 use myomap_clinic::{ClinicError, SystemClock};
@@ -133,7 +133,6 @@ pub async fn pdf(
 pub async fn create_link(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let link = state
@@ -146,7 +145,7 @@ pub async fn create_link(
         layout: Layout::signed_in(&actor, "clients"),
         title: "Home-care link".into(),
         lines: vec!["Send this link to the client. It opens the handout on their phone, where they tick off what they did each day; it works for 90 days.".into()],
-        links: vec![("Home-care link".into(), link_url(&headers, &link.token))],
+        links: vec![("Home-care link".into(), link_url(&state.config.public_url, &link.token))],
         back: format!("/home-care/{id}"),
         back_label: "Back to the handout".into(),
     };

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use myomap_domain::record::IntakeForm;
 use myomap_domain::{AreaSite, ValidationErrors};
@@ -333,7 +333,6 @@ pub async fn submit(
 pub async fn create_link(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let client = client_id(&id, &actor)?;
@@ -350,7 +349,7 @@ pub async fn create_link(
             "Send this link to the client. It opens the intake form without an account, works once, and expires in 7 days.".into(),
             format!("Expires {}.", link.expires_at.strftime("%Y-%m-%d %H:%M UTC")),
         ],
-        links: vec![("Intake link".into(), link_url(&headers, &link.token))],
+        links: vec![("Intake link".into(), link_url(&state.config.public_url, &link.token))],
         back: format!("/clients/{id}"),
         back_label: "Back to the client".into(),
     };

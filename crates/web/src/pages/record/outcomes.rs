@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use myomap_scoring::{Instrument, Scoring};
 use serde::Deserialize;
@@ -417,7 +417,6 @@ pub async fn record(
 pub async fn create_link(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
     Form(form): Form<Pairs>,
 ) -> Result<Response, PageError> {
@@ -446,7 +445,7 @@ pub async fn create_link(
         layout: Layout::signed_in(&actor, "clients"),
         title: format!("{} link", instrument.definition().name),
         lines: vec!["Send this link to the client. It opens the questionnaire without an account, works once, and expires in 7 days.".into()],
-        links: vec![("Questionnaire link".into(), link_url(&headers, &link.token))],
+        links: vec![("Questionnaire link".into(), link_url(&state.config.public_url, &link.token))],
         back: format!("/clients/{id}"),
         back_label: "Back to the client".into(),
     };

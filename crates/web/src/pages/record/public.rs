@@ -149,12 +149,7 @@ pub async fn open(
     }
 }
 
-pub async fn answer(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    headers: axum::http::HeaderMap,
-    Form(pairs): Form<Pairs>,
-) -> Response {
+pub async fn answer(State(state): State<AppState>, Path(token): Path<String>, Form(pairs): Form<Pairs>) -> Response {
     let grant = match state.store.open_link(&token).await {
         Ok(grant) => grant,
         Err(e) => return link_problem(e),
@@ -186,7 +181,7 @@ pub async fn answer(
             .await
             .unwrap_or_else(use_case_problem),
         LinkPurpose::Questionnaire => super::outcomes::answer_public(&state, &token, &grant, &pairs).await,
-        LinkPurpose::Booking => super::booking::public_book(&state, &token, &pairs, &headers).await,
+        LinkPurpose::Booking => super::booking::public_book(&state, &token, &pairs).await,
         LinkPurpose::Appointment => super::booking::appointment_cancel(&state, &token).await,
         LinkPurpose::Checkin => {
             let hours = state.store.checkin_hours(&grant).await.unwrap_or(24).to_string();

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use myomap_domain::ValidationErrors;
 use myomap_domain::record::{CheckinAnswer, DiscomfortCheck, Pressure, SessionNote, TreatedPoint};
@@ -542,10 +542,10 @@ pub async fn show(
     .await
 }
 
-fn link_rows(headers: &HeaderMap, links: &[(Checkin, IssuedLink)]) -> Vec<(String, String)> {
+fn link_rows(public_url: &str, links: &[(Checkin, IssuedLink)]) -> Vec<(String, String)> {
     links
         .iter()
-        .map(|(c, l)| (format!("{}-hour check-in", c.due_hours), link_url(headers, &l.token)))
+        .map(|(c, l)| (format!("{}-hour check-in", c.due_hours), link_url(public_url, &l.token)))
         .collect()
 }
 
@@ -553,7 +553,6 @@ fn link_rows(headers: &HeaderMap, links: &[(Checkin, IssuedLink)]) -> Vec<(Strin
 pub async fn save(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
@@ -586,14 +585,14 @@ pub async fn save(
     if value(&pairs, "action") != "sign" {
         return Ok(Redirect::to(&format!("/sessions/{id}")).into_response());
     }
-    let (signed, links, email) = crate::notes::sign_and_queue_checkins(&state, &actor, &id, saved.version, &headers)
+    let (signed, links, email) = crate::notes::sign_and_queue_checkins(&state, &actor, &id, saved.version)
         .await
         .map_err(store_err(&actor))?;
     show_note(
         &state,
         &actor,
         &signed,
-        (link_rows(&headers, &links), Some(email.line())),
+        (link_rows(&state.config.public_url, &links), Some(email.line())),
         &ValidationErrors::default(),
         None,
         None,
@@ -678,7 +677,6 @@ pub async fn amend(
 pub async fn new_checkin_link(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let link = state
@@ -691,7 +689,7 @@ pub async fn new_checkin_link(
         layout: Layout::signed_in(&actor, "dashboard"),
         title: "New check-in link".into(),
         lines: vec!["The previous link for this check-in no longer works. Send this one to the client.".into()],
-        links: vec![("Check-in link".into(), link_url(&headers, &link.token))],
+        links: vec![("Check-in link".into(), link_url(&state.config.public_url, &link.token))],
         back: "/dashboard".into(),
         back_label: "Back to the dashboard".into(),
     };
