@@ -31,9 +31,16 @@ use axum::extract::DefaultBodyLimit;
 use myomap_store::Store;
 use tokio::net::TcpListener;
 
-/// Today's date where the server runs; clinics keep local time on their server.
-pub(crate) fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
+/// Today where the clinic is (its time zone), never where the server runs:
+/// a clinic in Los Angeles on a UTC server writes its evening notes on the
+/// evening's date.
+pub(crate) fn clinic_today(actor: &myomap_store::Actor) -> jiff::civil::Date {
+    myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock)
+}
+
+/// Today where the clinic behind a client link is.
+pub(crate) fn link_today(grant: &myomap_store::LinkGrant) -> jiff::civil::Date {
+    myomap_clinic::today_in(&grant.clinic_time_zone, &myomap_clinic::SystemClock)
 }
 
 /// Checks a configured public address (`https://clinic.example.org`, with

@@ -23,6 +23,8 @@ pub struct ClientReport {
     pub plans: Vec<(myomap_plans::PlanDraft, crate::plans::PlanProgress)>,
     /// The latest home-care handout's items.
     pub home_care: Vec<String>,
+    /// The clinic's today, the report's date.
+    pub today: jiff::civil::Date,
 }
 
 pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<ClientReport, StoreError> {
@@ -65,6 +67,7 @@ pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<Cl
         client: record.client,
         intake: record.intake,
         notes: record.notes,
+        today: crate::clinic_today(actor),
     })
 }
 
@@ -164,7 +167,7 @@ impl ClientReport {
         ReportData {
             clinic: self.clinic.clone(),
             title: "Progress report".into(),
-            prepared_on: jiff::Zoned::now().date().to_string(),
+            prepared_on: self.today.to_string(),
             client_name: self.client.full_name(),
             date_of_birth: self.client.date_of_birth.to_string(),
             condition: self

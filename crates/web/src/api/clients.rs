@@ -188,7 +188,10 @@ pub async fn create(
             "is only sent when updating a client",
         ));
     }
-    let valid = body.fields().validate(crate::today()).map_err(Problem::invalid)?;
+    let valid = body
+        .fields()
+        .validate(crate::clinic_today(&actor))
+        .map_err(Problem::invalid)?;
     let client = state.store.clinic(&actor).create_client(&valid).await?;
     let location = HeaderValue::from_str(&format!("/api/v1/clients/{}", client.id)).ok();
     let mut response = (StatusCode::CREATED, Json(client_json(&client, actor.role))).into_response();
@@ -262,7 +265,10 @@ pub async fn update(
             "is required: send the version you read, so concurrent edits are caught",
         )
     })?;
-    let valid = body.fields().validate(crate::today()).map_err(Problem::invalid)?;
+    let valid = body
+        .fields()
+        .validate(crate::clinic_today(&actor))
+        .map_err(Problem::invalid)?;
     let client = state.store.clinic(&actor).update_client(id, version, &valid).await?;
     Ok(Json(client_json(&client, actor.role)))
 }

@@ -51,10 +51,6 @@ pub struct QuestionnaireBody {
     input: Value,
 }
 
-pub fn today() -> String {
-    crate::today().to_string()
-}
-
 /// The client's outcome questionnaires.
 #[utoipa::path(
     operation_id = "list_questionnaires",
@@ -110,7 +106,9 @@ pub async fn record(
     let client = parse_id(&id)?;
     let scored = score(
         &body.instrument,
-        body.taken_on.as_deref().unwrap_or(&today()),
+        body.taken_on
+            .as_deref()
+            .unwrap_or(&crate::clinic_today(&actor).to_string()),
         &body.input,
     )?;
     let source = body.source.as_deref().unwrap_or("clinic");
@@ -230,7 +228,7 @@ pub async fn answer_link(
         return Err(Problem::not_found("link"));
     }
     let (instrument, _) = state.store.link_questionnaire(&grant).await?;
-    let scored = score(&instrument, &today(), &input)?;
+    let scored = score(&instrument, &crate::link_today(&grant).to_string(), &input)?;
     state.store.submit_questionnaire_via_link(&token, &scored).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -154,7 +154,9 @@ pub async fn create(
 ) -> Result<Response, Problem> {
     let client = parse_id(&id)?;
     body.plan.validate().map_err(Problem::invalid_in("plan"))?;
-    let starts_on = body.starts_on.unwrap_or_else(|| jiff::Zoned::now().date().to_string());
+    let starts_on = body
+        .starts_on
+        .unwrap_or_else(|| crate::clinic_today(&actor).to_string());
     if starts_on.len() != 10 || starts_on.parse::<jiff::civil::Date>().is_err() {
         return Err(Problem::field(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -188,7 +188,7 @@ pub async fn submit_intake(
     let client = parse_id(&id)?;
     body.form.validate().map_err(Problem::invalid_in("form"))?;
     let born = state.store.clinic(&actor).get_client(client).await?.date_of_birth;
-    let screening = screen(&body.form, age_on(born, crate::today()), &body.screening).map_err(invalid)?;
+    let screening = screen(&body.form, age_on(born, crate::clinic_today(&actor)), &body.screening).map_err(invalid)?;
     let intake = state
         .store
         .clinic(&actor)
@@ -325,7 +325,9 @@ pub async fn answer_intake_link(
     body.form.validate().map_err(Problem::invalid_in("form"))?;
     // The client's age feeds the screening's age rules.
     let grant = state.store.open_link(&token).await?;
-    let age = grant.client_date_of_birth.and_then(|born| age_on(born, crate::today()));
+    let age = grant
+        .client_date_of_birth
+        .and_then(|born| age_on(born, crate::link_today(&grant)));
     let screening = screen(&body.form, age, &body.screening).map_err(invalid)?;
     state
         .store
@@ -661,7 +663,7 @@ pub async fn carry_forward(
 ) -> Result<Json<Value>, Problem> {
     let client: ClientId = parse_id(&id)?;
     let notes = state.store.clinic(&actor).notes_for(client).await?;
-    let today = jiff::Zoned::now().date().to_string();
+    let today = crate::clinic_today(&actor).to_string();
     Ok(Json(json!({"note": crate::notes::carried_forward(&notes, &today)})))
 }
 

@@ -70,7 +70,7 @@ pub async fn list(
         .list_clients(&query)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
-    let today = crate::today();
+    let today = crate::clinic_today(&actor);
     let href = |page: i64| {
         let mut pairs = vec![("page", page.to_string())];
         if !query.search.is_empty() {
@@ -246,7 +246,7 @@ pub async fn create(
             },
         )
     };
-    let valid = match values.validate(crate::today()) {
+    let valid = match values.validate(crate::clinic_today(&actor)) {
         Ok(valid) => valid,
         Err(errors) => {
             return Ok(refused(
@@ -565,7 +565,7 @@ fn show_client(
             name: client.full_name(),
             archived: client.archived,
             date_of_birth: client.date_of_birth.to_string(),
-            age: client.age_on(crate::today()),
+            age: client.age_on(crate::clinic_today(actor)),
             phone: client.phone.clone().unwrap_or_default(),
             email: client.email.clone().unwrap_or_default(),
             notes: actor
@@ -718,7 +718,7 @@ pub async fn update(
             "The form lost track of which version it edits. Reload the client and edit again.".into(),
         ));
     };
-    let valid = match values.validate(crate::today()) {
+    let valid = match values.validate(crate::clinic_today(&actor)) {
         Ok(valid) => valid,
         Err(errors) => {
             return Ok(refused(

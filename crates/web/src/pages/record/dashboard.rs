@@ -93,7 +93,7 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
         })
         .collect();
     let scope = state.store.clinic(&actor);
-    let today = jiff::Zoned::now().date();
+    let today = crate::clinic_today(&actor);
     let month_start = jiff::civil::date(today.year(), today.month(), 1).to_string();
     let (active_clients, sessions_this_month) = scope
         .activity(90, &month_start)

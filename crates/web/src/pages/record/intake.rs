@@ -306,7 +306,7 @@ pub async fn submit(
                 .await
                 .map_err(|e| PageError::from((e, &actor)))?
                 .date_of_birth;
-            let screening = screen(&form, age_on(born, crate::today()), &answers)
+            let screening = screen(&form, age_on(born, crate::clinic_today(&actor)), &answers)
                 .map_err(|e| PageError::from((myomap_store::StoreError::Invalid(e), &actor)))?;
             scope
                 .submit_intake(client, &form, &screening)

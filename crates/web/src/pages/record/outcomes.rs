@@ -328,7 +328,7 @@ async fn staff_page(
         taken_on: {
             let t = value(typed, "taken_on");
             if t.is_empty() {
-                crate::api::outcomes::today()
+                crate::clinic_today(actor).to_string()
             } else {
                 t.to_owned()
             }
@@ -505,7 +505,7 @@ pub async fn answer_public(state: &AppState, token: &str, grant: &myomap_store::
         );
     };
     let (input, extra) = input_from(instrument, form);
-    match score(instrument.as_str(), &crate::api::outcomes::today(), &input) {
+    match score(instrument.as_str(), &crate::link_today(grant).to_string(), &input) {
         Ok(mut scored) => {
             if let Some(activities) = extra {
                 scored.input["activities"] = activities;

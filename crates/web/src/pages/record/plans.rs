@@ -283,7 +283,7 @@ pub async fn new_form(
             action: format!("/clients/{id}/plans"),
             cancel: format!("/clients/{id}"),
             version: None,
-            starts_on: jiff::Zoned::now().date().to_string(),
+            starts_on: crate::clinic_today(&actor).to_string(),
             show_protocols: true,
             suggested: conditions,
             problem: None,

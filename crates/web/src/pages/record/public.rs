@@ -161,7 +161,7 @@ pub async fn answer(State(state): State<AppState>, Path(token): Path<String>, Fo
                 Ok((form, answers)) => {
                     let age = grant
                         .client_date_of_birth
-                        .and_then(|born| crate::clinical::age_on(born, crate::today()));
+                        .and_then(|born| crate::clinical::age_on(born, crate::link_today(&grant)));
                     let result = match screen(&form, age, &answers) {
                         Ok(screening) => state.store.submit_intake_via_link(&token, &form, &screening).await,
                         Err(errors) => Err(StoreError::Invalid(errors)),

@@ -411,7 +411,7 @@ pub async fn new_form(
         .map_err(store_err(&actor))?
         .into_iter()
         .next();
-    let today = jiff::Zoned::now().date().to_string();
+    let today = crate::clinic_today(&actor).to_string();
     let note = crate::notes::carried_forward(&notes, &today);
     let page = session_page(PageSpec {
         actor: &actor,
