@@ -325,14 +325,39 @@ impl FromRequestParts<AppState> for PageActor {
 
 /// File uploads carry the token in the address: the body is a stream the
 /// handler reads, too large to buffer here.
-async fn multipart_csrf(state: AppState, mut request: Request, next: Next) -> Response {
-    let query: Vec<(String, String)> =
-        serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
-    let given = query
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map_or("", |(_, v)| v.as_str())
-        .to_owned();
+/// The `csrf` field of a multipart form (the photo upload), read before the
+/// handler from the buffered body. The token travels in the form, never in
+/// the address, where proxies and server logs would keep it.
+async fn multipart_field(content_type: &str, body: &axum::body::Bytes, name: &str) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let chunk = body.clone();
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(chunk) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
+async fn multipart_csrf(state: AppState, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, myomap_store::MAX_PHOTO_BYTES + 64 * 1024).await else {
+        return error_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Layout::anonymous(),
+            "Upload too large",
+            "The upload was larger than the server accepts. Choose a smaller photo and try again.",
+        );
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let given = multipart_field(content_type, &bytes, "csrf").await.unwrap_or_default();
+    let mut request = Request::from_parts(parts, Body::from(bytes));
     let Some(token) = cookie(request.headers(), SESSION_COOKIE) else {
         return PageError::SignIn {
             expired: false,
