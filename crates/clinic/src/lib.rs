@@ -15,6 +15,7 @@
 mod clock;
 mod error;
 pub mod home_care;
+pub mod notes;
 pub mod screening;
 
 pub use clock::{Clock, FixedClock, SystemClock, today_in};

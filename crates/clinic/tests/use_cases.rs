@@ -10,7 +10,54 @@ use myomap_plans::{Habits, build_home_care};
 use myomap_store::Store;
 use myomap_testkit::{TestDb, on_both_backends};
 
-on_both_backends!(home_care_ticks_follow_one_policy_on_the_clinic_s_day);
+on_both_backends!(
+    home_care_ticks_follow_one_policy_on_the_clinic_s_day,
+    a_note_signed_late_in_the_evening_is_dated_on_the_clinic_s_day,
+);
+
+/// A clinic in Los Angeles (UTC−8 in November) on a server that keeps UTC:
+/// at 23:30 local time, a new note is dated on the local day and keeps that
+/// date through signing.
+async fn a_note_signed_late_in_the_evening_is_dated_on_the_clinic_s_day(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    for (email, role) in [("owner@la.test", Role::Owner), ("t@la.test", Role::Therapist)] {
+        store
+            .add_account("Venice Beach NMT", email, "correct horse battery", role, "test")
+            .await
+            .unwrap();
+    }
+    let owner = store.actor_for_email("owner@la.test").await.unwrap();
+    store.clinic(&owner).set_time_zone("America/Los_Angeles").await.unwrap();
+    let therapist = store.actor_for_email("t@la.test").await.unwrap();
+    let scope = store.clinic(&therapist);
+    let client = ClientFields {
+        given_name: "Ada".into(),
+        family_name: "Byron".into(),
+        date_of_birth: "1985-12-10".into(),
+        ..Default::default()
+    }
+    .validate(jiff::civil::date(2026, 11, 25))
+    .unwrap();
+    let ada = scope.create_client(&client).await.unwrap();
+
+    let half_past_eleven_local = FixedClock("2026-11-26T07:30:00Z".parse().unwrap());
+    let draft = myomap_clinic::notes::carry_forward(&store, &therapist, &half_past_eleven_local, ada.id)
+        .await
+        .unwrap();
+    assert_eq!(draft.date, "2026-11-25", "dated on the clinic's day, not the server's");
+    let created = scope.create_note(ada.id, None, &draft).await.unwrap();
+    let (signed, links) = scope.sign_note(&created.id, created.version).await.unwrap();
+    assert_eq!(signed.note.date, "2026-11-25");
+    assert_eq!(links.len(), 2);
+
+    // The next note carries the last one forward, dated on the next local day.
+    let next_morning = FixedClock("2026-11-26T17:00:00Z".parse().unwrap());
+    let next = myomap_clinic::notes::carry_forward(&store, &therapist, &next_morning, ada.id)
+        .await
+        .unwrap();
+    assert_eq!(next.date, "2026-11-26");
+    assert_eq!(next.duration_minutes, signed.note.duration_minutes);
+}
 
 async fn home_care_ticks_follow_one_policy_on_the_clinic_s_day(db: &TestDb) {
     let store = Store::open(&db.target()).await.unwrap();

@@ -1,54 +1,12 @@
 //! Charting helpers: a new note carried forward from the last one.
 
-use myomap_domain::record::SessionNote;
-use myomap_store::{Actor, Checkin, Delivery, IssuedLink, NoteRecord, NoteStatus, OutboxDraft, Recipient, StoreError};
+use myomap_store::{Actor, Checkin, Delivery, IssuedLink, NoteRecord, OutboxDraft, Recipient, StoreError};
 
 use crate::AppState;
 use crate::api::record::link_url;
 
 /// How far back the dashboard looks for check-ins needing attention.
 pub const DASHBOARD_DAYS: i64 = 14;
-
-/// A note for today that repeats what was treated last time (muscles,
-/// pressure, techniques, duration) and leaves what must be asked again (pain,
-/// discomfort check-ins, the narrative) empty. Starts blank without a
-/// signed note to carry from.
-pub fn carried_forward(notes: &[NoteRecord], today: &str) -> SessionNote {
-    let previous = notes
-        .iter()
-        .filter(|n| n.status == NoteStatus::Signed && n.amended_by.is_none())
-        .max_by(|a, b| (a.note.date.as_str(), a.created_at).cmp(&(b.note.date.as_str(), b.created_at)));
-    let mut note = SessionNote {
-        date: today.to_owned(),
-        duration_minutes: 60,
-        confirm_duration: false,
-        techniques: Vec::new(),
-        subjective: String::new(),
-        objective: String::new(),
-        assessment: String::new(),
-        plan: String::new(),
-        pain_before: None,
-        pain_after: None,
-        treated: Vec::new(),
-    };
-    if let Some(previous) = previous {
-        note.duration_minutes = previous.note.duration_minutes;
-        note.confirm_duration = previous.note.confirm_duration;
-        note.techniques = previous.note.techniques.clone();
-        note.plan = previous.note.plan.clone();
-        note.treated = previous
-            .note
-            .treated
-            .iter()
-            .cloned()
-            .map(|mut p| {
-                p.checks.clear();
-                p
-            })
-            .collect();
-    }
-    note
-}
 
 /// What became of the check-in message after signing. The message always
 /// goes into the outbox first; the relay sends it, or the front desk does.

@@ -874,7 +874,7 @@ mod tests {
         checker.fits("Note", &note_json(&amending));
         checker.fits(
             "CarryForward",
-            &json!({"note": crate::notes::carried_forward(&[signed], "2025-03-08")}),
+            &json!({"note": myomap_clinic::notes::carried_forward(&[signed], "2025-03-08")}),
         );
 
         checker.fits("Problem", &value(&samples::problem()));

@@ -662,9 +662,8 @@ pub async fn carry_forward(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
     let client: ClientId = parse_id(&id)?;
-    let notes = state.store.clinic(&actor).notes_for(client).await?;
-    let today = crate::clinic_today(&actor).to_string();
-    Ok(Json(json!({"note": crate::notes::carried_forward(&notes, &today)})))
+    let note = myomap_clinic::notes::carry_forward(&state.store, &actor, &myomap_clinic::SystemClock, client).await?;
+    Ok(Json(json!({"note": note})))
 }
 
 /// Creates a draft session note.

@@ -404,15 +404,15 @@ pub async fn new_form(
     let client = client_id(&id, &actor)?;
     let scope = state.store.clinic(&actor);
     let record = scope.get_client(client).await.map_err(store_err(&actor))?;
-    let notes = scope.notes_for(client).await.map_err(store_err(&actor))?;
+    let note = myomap_clinic::notes::carry_forward(&state.store, &actor, &myomap_clinic::SystemClock, client)
+        .await
+        .map_err(|e| crate::pages::PageError::from((e, &actor)))?;
     let assessment = scope
         .assessments_for(client)
         .await
         .map_err(store_err(&actor))?
         .into_iter()
         .next();
-    let today = crate::clinic_today(&actor).to_string();
-    let note = crate::notes::carried_forward(&notes, &today);
     let page = session_page(PageSpec {
         actor: &actor,
         client_id: id.clone(),
