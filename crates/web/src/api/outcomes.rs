@@ -141,9 +141,10 @@ pub async fn client_progress(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
     let client = parse_id(&id)?;
-    let scope = state.store.clinic(&actor);
-    let questionnaires = scope.questionnaires_for(client).await?;
-    let notes = scope.notes_for(client).await?;
+    // The same read as the progress page: the whole record in one audited
+    // snapshot, so the questionnaires and the sessions agree.
+    let record = state.store.clinic(&actor).client_record(client).await?;
+    let (questionnaires, notes) = (record.questionnaires, record.notes);
     let pain: Vec<Value> = session_pain(&notes)
         .iter()
         .map(|(date, before, after)| json!({"date": date, "before": before, "after": after}))
