@@ -64,13 +64,21 @@ const CLIENT_COLUMNS: &str =
 const COLUMNS_OF_C: &str = "c.id, c.given_name, c.family_name, c.date_of_birth, c.email, c.phone, c.notes, \
      c.archived_at, c.created_at, c.updated_at, c.version";
 
-/// The name order of the list (family name first).
+/// The name order of the list (family name first); `write_terms` computes
+/// the same from the same fields.
 fn search_key(client: &ValidClient) -> String {
     searchable(client).join(" ").to_lowercase()
 }
 
-/// Replaces a client's search terms (see [`crate::search`]).
-async fn write_terms(conn: &mut AnyConnection, clinic_id: &str, id: &str, fields: &[&str]) -> Result<(), StoreError> {
+/// Replaces a client's search terms (see [`crate::search`]), each with the
+/// client's list order and state.
+async fn write_terms(
+    conn: &mut AnyConnection,
+    clinic_id: &str,
+    id: &str,
+    fields: &[&str],
+    active: bool,
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM client_terms WHERE client_id = $1 AND clinic_id = $2")
         .bind(id)
         .bind(clinic_id)
@@ -80,12 +88,18 @@ async fn write_terms(conn: &mut AnyConnection, clinic_id: &str, id: &str, fields
     if terms.is_empty() {
         return Ok(());
     }
-    let values: Vec<String> = (0..terms.len()).map(|n| format!("($1, $2, ${})", n + 3)).collect();
+    let values: Vec<String> = (0..terms.len())
+        .map(|n| format!("($1, $2, $3, $4, ${})", n + 5))
+        .collect();
     let sql = format!(
-        "INSERT INTO client_terms (clinic_id, client_id, term) VALUES {}",
+        "INSERT INTO client_terms (clinic_id, client_id, search_key, active, term) VALUES {}",
         values.join(", ")
     );
-    let mut insert = sqlx::query(&sql).bind(clinic_id).bind(id);
+    let mut insert = sqlx::query(&sql)
+        .bind(clinic_id)
+        .bind(id)
+        .bind(fields.join(" ").to_lowercase())
+        .bind(i64::from(active));
     for term in &terms {
         insert = insert.bind(term);
     }
@@ -107,7 +121,7 @@ impl Store {
     /// version) their terms; a no-op once every client has them.
     pub(crate) async fn backfill_search_terms(&self) -> Result<usize, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, clinic_id, family_name, given_name, email, phone FROM clients c \
+            "SELECT id, clinic_id, family_name, given_name, email, phone, archived_at FROM clients c \
              WHERE NOT EXISTS (SELECT 1 FROM client_terms t WHERE t.client_id = c.id)",
         )
         .fetch_all(&self.pool)
@@ -126,10 +140,47 @@ impl Store {
                 row.try_get("phone")?,
             ];
             let fields = fields.each_ref().map(|f| f.as_deref().unwrap_or_default());
-            write_terms(&mut tx.tx, &clinic_id, &id, &fields).await?;
+            let active = row.try_get::<Option<i64>, _>("archived_at")?.is_none();
+            write_terms(&mut tx.tx, &clinic_id, &id, &fields, active).await?;
         }
         tx.commit().await?;
         Ok(rows.len())
+    }
+}
+
+/// The page's place in name order: a keyset condition after a cursor (its
+/// two values bound from `$next`), or an offset for a numbered page (past
+/// the end, the last page).
+fn page_window(
+    after: &Option<(String, String)>,
+    key_column: &str,
+    id_column: &str,
+    next: usize,
+    page: i64,
+    total: i64,
+) -> (String, i64) {
+    match after {
+        Some(_) => (
+            format!(
+                " AND ({key_column} > ${next} OR ({key_column} = ${next} AND {id_column} > ${}))",
+                next + 1
+            ),
+            0,
+        ),
+        None => {
+            let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+            (String::new(), (page.clamp(1, pages) - 1) * PAGE_SIZE)
+        }
+    }
+}
+
+fn bind_after<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    after: &Option<(String, String)>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    match after {
+        Some((key, id)) => query.bind(key.clone()).bind(id.clone()),
+        None => query,
     }
 }
 
@@ -270,7 +321,7 @@ impl<'a> ClinicScope<'a> {
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
-        write_terms(&mut tx.tx, &self.clinic_id, &id.to_string(), &searchable(client)).await?;
+        write_terms(&mut tx.tx, &self.clinic_id, &id.to_string(), &searchable(client), true).await?;
         sqlx::query(
             "UPDATE clinics SET client_count = client_count + 1, active_client_count = active_client_count + 1 WHERE id = $1",
         )
@@ -373,7 +424,14 @@ impl<'a> ClinicScope<'a> {
         .bind(&self.clinic_id)
         .execute(&mut *tx.tx)
         .await?;
-        write_terms(&mut tx.tx, &self.clinic_id, &id_text, &searchable(client)).await?;
+        let active =
+            sqlx::query_scalar::<_, Option<i64>>("SELECT archived_at FROM clients WHERE id = $1 AND clinic_id = $2")
+                .bind(&id_text)
+                .bind(&self.clinic_id)
+                .fetch_one(&mut *tx.tx)
+                .await?
+                .is_none();
+        write_terms(&mut tx.tx, &self.clinic_id, &id_text, &searchable(client), active).await?;
         self.audit(&mut tx, "client.update", "client", &id.to_string()).await?;
         let updated = self.fetch(&mut tx, id).await?;
         tx.commit().await?;
@@ -407,6 +465,12 @@ impl<'a> ClinicScope<'a> {
             tx.commit().await?;
             return Ok(unchanged);
         }
+        sqlx::query("UPDATE client_terms SET active = $1 WHERE client_id = $2 AND clinic_id = $3")
+            .bind(i64::from(!archived))
+            .bind(id.to_string())
+            .bind(&self.clinic_id)
+            .execute(&mut *tx.tx)
+            .await?;
         let change = if archived { -1 } else { 1 };
         sqlx::query("UPDATE clinics SET active_client_count = active_client_count + $1 WHERE id = $2")
             .bind(change)
@@ -435,32 +499,6 @@ impl<'a> ClinicScope<'a> {
                 None => return Ok(ClientPage::empty()),
             }
         }
-        // A search starts from the matching terms (an index range per
-        // word, intersected); the plain list from the clinic's clients.
-        let mut source = String::from("clients c");
-        if !ranges.is_empty() {
-            let per_word: Vec<String> = (0..ranges.len())
-                .map(|n| {
-                    format!(
-                        "SELECT client_id FROM client_terms WHERE clinic_id = $1 AND term >= ${} AND term <= ${}",
-                        2 * n + 2,
-                        2 * n + 3
-                    )
-                })
-                .collect();
-            // INTERSECT also removes repeats (a word matching two terms).
-            let matched = if per_word.len() == 1 {
-                per_word[0].replacen("SELECT client_id", "SELECT DISTINCT client_id", 1)
-            } else {
-                per_word.join(" INTERSECT ")
-            };
-            source = format!("({matched}) m JOIN clients c ON c.id = m.client_id");
-        }
-        let mut filter = String::from("c.clinic_id = $1");
-        if !query.include_archived {
-            filter.push_str(" AND c.archived_at IS NULL");
-        }
-        let next = 2 + 2 * ranges.len();
         fn bind_all<'q>(
             sql: &'q str,
             clinic_id: &str,
@@ -472,58 +510,89 @@ impl<'a> ClinicScope<'a> {
             }
             q
         }
-        let total: i64 = if ranges.is_empty() {
-            // Kept with the clients it counts (see migration 10).
+        // Where the page starts: after the cursor, or at an offset.
+        let next = 2 + 2 * ranges.len();
+        let (page_number, after) = match &query.after {
+            Some(cursor) => (0, Some(decode_cursor(cursor)?)),
+            None => (query.page.max(1), None),
+        };
+        let (total, rows) = if ranges.is_empty() {
+            // The plain list: the clinic's clients in name order; the count
+            // is kept with the clients it counts (see migration 10).
             let column = if query.include_archived {
                 "client_count"
             } else {
                 "active_client_count"
             };
-            sqlx::query(&format!("SELECT {column} AS total FROM clinics WHERE id = $1"))
+            let total: i64 = sqlx::query(&format!("SELECT {column} AS total FROM clinics WHERE id = $1"))
                 .bind(&self.clinic_id)
                 .fetch_one(&self.store.pool)
                 .await?
-                .try_get("total")?
+                .try_get("total")?;
+            let archived = if query.include_archived {
+                ""
+            } else {
+                " AND c.archived_at IS NULL"
+            };
+            let (keyset, offset) = page_window(&after, "c.search_key", "c.id", next, page_number, total);
+            let sql = format!(
+                "SELECT {COLUMNS_OF_C}, c.search_key FROM clients c WHERE c.clinic_id = $1{archived}{keyset} \
+                 ORDER BY c.search_key, c.id LIMIT {} OFFSET {offset}",
+                PAGE_SIZE + 1
+            );
+            let rows = bind_after(bind_all(&sql, &self.clinic_id, &ranges), &after)
+                .fetch_all(&self.store.pool)
+                .await?;
+            (total, rows)
         } else {
-            let count_sql = format!("SELECT COUNT(*) AS total FROM {source} WHERE {filter}");
-            bind_all(&count_sql, &self.clinic_id, &ranges)
-                .fetch_one(&self.store.pool)
-                .await?
-                .try_get("total")?
+            // A search: each word an index range over the terms (which carry
+            // the list order and state), intersected; counted and cut to a
+            // page there, and only the page's clients read.
+            let active = if query.include_archived { "" } else { " AND active = 1" };
+            let per_word: Vec<String> = (0..ranges.len())
+                .map(|n| {
+                    format!(
+                        "SELECT client_id, search_key FROM client_terms \
+                         WHERE clinic_id = $1 AND term >= ${} AND term <= ${}{active}",
+                        2 * n + 2,
+                        2 * n + 3
+                    )
+                })
+                .collect();
+            // INTERSECT also removes repeats (a word matching two terms).
+            let matched = if per_word.len() == 1 {
+                per_word[0].replacen("SELECT client_id", "SELECT DISTINCT client_id", 1)
+            } else {
+                per_word.join(" INTERSECT ")
+            };
+            let total: i64 = bind_all(
+                &format!("SELECT COUNT(*) AS total FROM ({matched}) m"),
+                &self.clinic_id,
+                &ranges,
+            )
+            .fetch_one(&self.store.pool)
+            .await?
+            .try_get("total")?;
+            let (keyset, offset) = page_window(&after, "m.search_key", "m.client_id", next, page_number, total);
+            let keyset = keyset.replacen(" AND", " WHERE", 1);
+            let sql = format!(
+                "SELECT {COLUMNS_OF_C}, c.search_key FROM \
+                 (SELECT m.client_id, m.search_key FROM ({matched}) m{keyset} \
+                  ORDER BY m.search_key, m.client_id LIMIT {} OFFSET {offset}) p \
+                 JOIN clients c ON c.id = p.client_id WHERE c.clinic_id = $1 \
+                 ORDER BY p.search_key, p.client_id",
+                PAGE_SIZE + 1
+            );
+            let rows = bind_after(bind_all(&sql, &self.clinic_id, &ranges), &after)
+                .fetch_all(&self.store.pool)
+                .await?;
+            (total, rows)
         };
         let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-        let (page, rows) = match &query.after {
-            Some(cursor) => {
-                let (key, id) = decode_cursor(cursor)?;
-                let sql = format!(
-                    "SELECT {COLUMNS_OF_C}, c.search_key FROM {source} WHERE {filter} \
-                     AND (c.search_key > ${next} OR (c.search_key = ${next} AND c.id > ${})) \
-                     ORDER BY c.search_key, c.id LIMIT {}",
-                    next + 1,
-                    PAGE_SIZE + 1
-                );
-                let rows = bind_all(&sql, &self.clinic_id, &ranges)
-                    .bind(key)
-                    .bind(id)
-                    .fetch_all(&self.store.pool)
-                    .await?;
-                (0, rows)
-            }
-            None => {
-                let page = query.page.clamp(1, pages);
-                let sql = format!(
-                    "SELECT {COLUMNS_OF_C}, c.search_key FROM {source} WHERE {filter} \
-                     ORDER BY c.search_key, c.id LIMIT {} OFFSET {}",
-                    PAGE_SIZE + 1,
-                    (page - 1) * PAGE_SIZE
-                );
-                (
-                    page,
-                    bind_all(&sql, &self.clinic_id, &ranges)
-                        .fetch_all(&self.store.pool)
-                        .await?,
-                )
-            }
+        let page = if after.is_some() {
+            0
+        } else {
+            page_number.clamp(1, pages)
         };
         let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > PAGE_SIZE;
         let shown = &rows[..rows.len().min(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX))];

@@ -380,6 +380,39 @@ async fn search_and_paging(db: &TestDb) {
         .await;
     assert!(matches!(forged, Err(StoreError::Invalid(e)) if e.to_string().contains("after")));
 
+    // A search leaves archived clients out unless asked, and pages by
+    // cursor in the same order as by number.
+    let byron = scope.list_clients(&search("byron")).await.unwrap().clients[0].id;
+    scope.set_archived(byron, true).await.unwrap();
+    assert_eq!(scope.list_clients(&search("byron")).await.unwrap().total, 39);
+    let with_archived = ClientQuery {
+        search: "byron".into(),
+        include_archived: true,
+        ..Default::default()
+    };
+    assert_eq!(scope.list_clients(&with_archived).await.unwrap().total, 40);
+    scope.set_archived(byron, false).await.unwrap();
+    let first = scope.list_clients(&search("hopper")).await.unwrap();
+    assert_eq!((first.total, first.clients.len()), (80, 50));
+    let second = scope
+        .list_clients(&ClientQuery {
+            search: "hopper".into(),
+            after: first.next.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let numbered = scope
+        .list_clients(&ClientQuery {
+            search: "hopper".into(),
+            page: 2,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(second.clients, numbered.clients);
+    assert_eq!((second.clients.len(), second.next), (30, None));
+
     // Clients stored before search terms existed get them when the store opens.
     db.raw_execute("DELETE FROM client_terms").await;
     drop(store);
