@@ -15,10 +15,9 @@ on_both_backends!(
     a_note_signed_late_in_the_evening_is_dated_on_the_clinic_s_day,
 );
 
-/// A clinic in Los Angeles (UTC−8 in November) on a server that keeps UTC:
-/// at 23:30 local time, a new note is dated on the local day and keeps that
-/// date through signing.
-async fn a_note_signed_late_in_the_evening_is_dated_on_the_clinic_s_day(db: &TestDb) {
+/// A clinic in Los Angeles (its owner set the zone), its therapist, and a
+/// client.
+async fn los_angeles_clinic(db: &TestDb) -> (Store, myomap_store::Actor, myomap_domain::Client) {
     let store = Store::open(&db.target()).await.unwrap();
     for (email, role) in [("owner@la.test", Role::Owner), ("t@la.test", Role::Therapist)] {
         store
@@ -29,7 +28,6 @@ async fn a_note_signed_late_in_the_evening_is_dated_on_the_clinic_s_day(db: &Tes
     let owner = store.actor_for_email("owner@la.test").await.unwrap();
     store.clinic(&owner).set_time_zone("America/Los_Angeles").await.unwrap();
     let therapist = store.actor_for_email("t@la.test").await.unwrap();
-    let scope = store.clinic(&therapist);
     let client = ClientFields {
         given_name: "Ada".into(),
         family_name: "Byron".into(),
@@ -38,7 +36,16 @@ async fn a_note_signed_late_in_the_evening_is_dated_on_the_clinic_s_day(db: &Tes
     }
     .validate(jiff::civil::date(2026, 11, 25))
     .unwrap();
-    let ada = scope.create_client(&client).await.unwrap();
+    let ada = store.clinic(&therapist).create_client(&client).await.unwrap();
+    (store, therapist, ada)
+}
+
+/// A clinic in Los Angeles (UTC−8 in November) on a server that keeps UTC:
+/// at 23:30 local time, a new note is dated on the local day and keeps that
+/// date through signing.
+async fn a_note_signed_late_in_the_evening_is_dated_on_the_clinic_s_day(db: &TestDb) {
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let scope = store.clinic(&therapist);
 
     let half_past_eleven_local = FixedClock("2026-11-26T07:30:00Z".parse().unwrap());
     let draft = myomap_clinic::notes::carry_forward(&store, &therapist, &half_past_eleven_local, ada.id)
@@ -60,26 +67,8 @@ async fn a_note_signed_late_in_the_evening_is_dated_on_the_clinic_s_day(db: &Tes
 }
 
 async fn home_care_ticks_follow_one_policy_on_the_clinic_s_day(db: &TestDb) {
-    let store = Store::open(&db.target()).await.unwrap();
-    for (email, role) in [("owner@harbour.test", Role::Owner), ("t@harbour.test", Role::Therapist)] {
-        store
-            .add_account("Harbour Street", email, "correct horse battery", role, "test")
-            .await
-            .unwrap();
-    }
-    let owner = store.actor_for_email("owner@harbour.test").await.unwrap();
-    store.clinic(&owner).set_time_zone("America/Los_Angeles").await.unwrap();
-    let therapist = store.actor_for_email("t@harbour.test").await.unwrap();
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
     let scope = store.clinic(&therapist);
-    let client = ClientFields {
-        given_name: "Ada".into(),
-        family_name: "Byron".into(),
-        date_of_birth: "1985-12-10".into(),
-        ..Default::default()
-    }
-    .validate(jiff::civil::date(2026, 11, 26))
-    .unwrap();
-    let ada = scope.create_client(&client).await.unwrap();
     let plan = build_home_care(
         &[("upper_trapezius".to_owned(), Some(Side::Right))],
         Habits {
