@@ -52,11 +52,24 @@
   }
 
   /** A whole number 0-10, or null when the text is not one. */
+  /** A whole number from 0 to 10, or null. Never clamped: "75" is a typing
+   *  slip to be corrected, not a 10. */
   function parseIntensity(text) {
-    if (typeof text !== 'string' || text.trim() === '') return null;
+    if (typeof text !== 'string' || !/^\s*\d{1,2}\s*$/.test(text)) return null;
     const n = Number(text);
-    if (!Number.isFinite(n)) return null;
-    return Math.min(10, Math.max(0, Math.round(n)));
+    return n <= 10 ? n : null;
+  }
+
+  const INTENSITY_PROBLEM = 'Pain intensity is a whole number from 0 to 10.';
+
+  /** Marks an intensity field wrong (the browser then refuses to submit the
+   *  form and says why) or right again; returns whether it is right. */
+  function checkIntensity(input) {
+    const ok = parseIntensity(input.value) !== null;
+    input.setCustomValidity(ok ? '' : INTENSITY_PROBLEM);
+    input.setAttribute('aria-invalid', ok ? 'false' : 'true');
+    if (!ok) input.reportValidity();
+    return ok;
   }
 
   const humanize = (id) => {
@@ -237,7 +250,11 @@
       if (!stacked.matches) row.scrollIntoView({ block: 'nearest' });
       return;
     }
-    if (input) input.focus({ preventScroll: how === 'pointer' && stacked.matches });
+    if (input) {
+      input.focus({ preventScroll: how === 'pointer' && stacked.matches });
+      // Typing replaces the value instead of adding digits to it ("7", not "57").
+      input.select();
+    }
     if (input && how === 'pointer' && !stacked.matches) row.scrollIntoView({ block: 'nearest' });
   }
 
@@ -309,6 +326,10 @@
     if (!input.matches('input[name="intensity"]')) return;
     const row = input.closest('tr');
     if (!row) return;
+    if (parseIntensity(input.value) !== null) {
+      input.setCustomValidity('');
+      input.setAttribute('aria-invalid', 'false');
+    }
     syncRow(row);
     changed();
   });
@@ -318,11 +339,12 @@
     const row = target.closest('tr');
     if (!row) return;
     if (target.matches('input[name="intensity"]')) {
-      const n = parseIntensity(target.value);
-      const good = n === null ? (lastGood.has(row) ? lastGood.get(row) : DEFAULT_INTENSITY) : n;
-      if (target.value !== String(good)) target.value = String(good);
-      syncRow(row);
-      changed();
+      // A wrong value stays as typed and is refused; the chart keeps the
+      // last right one until it is corrected.
+      if (checkIntensity(target)) {
+        syncRow(row);
+        changed();
+      }
     } else if (target.matches('select[name="quality"]')) {
       changed(null, false);
     }
@@ -343,8 +365,11 @@
       return;
     }
     const [area, side = ''] = value.split(':');
-    let intensity = addIntensity ? parseIntensity(addIntensity.value) : null;
-    if (intensity === null) intensity = DEFAULT_INTENSITY;
+    let intensity = DEFAULT_INTENSITY;
+    if (addIntensity && addIntensity.value.trim() !== '') {
+      if (!checkIntensity(addIntensity)) return;
+      intensity = parseIntensity(addIntensity.value);
+    }
     const quality = (addQuality && addQuality.value) || DEFAULT_QUALITY;
     const label = siteLabel(area, side);
     let row = findRow(area, side);

@@ -379,6 +379,28 @@ async fn a_clinical_day_from_intake_to_follow_up() {
         "#pain-chart path[data-area='face.upper_teeth'][data-side='right']",
     )
     .await;
+    // The tapped area's intensity is selected: typing 7 gives 7, not 57.
+    let focused = browser.active_element().await.unwrap();
+    focused.send_keys("7").await.unwrap();
+    assert_eq!(focused.prop("value").await.unwrap().as_deref(), Some("7"));
+    // An out-of-range value is refused as typed, never turned into 10.
+    focused.clear().await.unwrap();
+    focused.send_keys("75").await.unwrap();
+    browser
+        .execute(
+            "document.activeElement.dispatchEvent(new Event('change', {bubbles: true}))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focused.prop("value").await.unwrap().as_deref(), Some("75"));
+    let valid = browser
+        .execute("return document.activeElement.validity.valid", vec![])
+        .await
+        .unwrap();
+    assert_eq!(valid, serde_json::json!(false), "75 must be refused, not clamped");
+    focused.clear().await.unwrap();
+    focused.send_keys("4").await.unwrap();
     click(&browser, ".suggestion-list .suggestion[data-muscle='temporalis']").await;
     browser
         .wait()
