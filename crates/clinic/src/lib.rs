@@ -16,6 +16,7 @@ mod clock;
 mod error;
 pub mod home_care;
 pub mod notes;
+pub mod schedule;
 pub mod screening;
 
 pub use clock::{Clock, FixedClock, SystemClock, today_in};

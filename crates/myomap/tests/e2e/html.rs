@@ -248,3 +248,37 @@ async fn the_photo_upload_takes_its_csrf_token_from_the_form() {
     let (_, photos) = api.get(&format!("/api/v1/assessments/{aid}")).await;
     assert_eq!(photos["photos"].as_array().map(Vec::len), Some(1), "{photos}");
 }
+
+/// The online booking link offers the client's own therapist first, not
+/// whoever happens to head the staff list (the clinic owner).
+#[tokio::test]
+async fn the_booking_link_defaults_to_the_client_s_own_therapist() {
+    let db = TestDb::sqlite();
+    add_user(&db, "North Clinic", "owner@north.test", "owner");
+    add_user(&db, "North Clinic", "t@north.test", "therapist");
+    let server = Server::start(&db);
+    let owner = Api::login(&server, "owner@north.test", PASSWORD).await;
+    let therapist = Api::login(&server, "t@north.test", PASSWORD).await;
+    let id = owner.create_client("Ada", "Byron").await;
+    let first_offered = |page: &str| {
+        let select = &page[page.find("id=\"booking-therapist\"").expect("a booking select")..];
+        let value = &select[select.find("value=\"").unwrap() + 7..];
+        value[..value.find('"').unwrap()].to_owned()
+    };
+    let (_, me) = therapist.get("/api/v1/me").await;
+    let therapist_id = me["user_id"].as_str().unwrap().to_owned();
+    let browser = Browser::new(&server);
+    browser.sign_in("owner@north.test", PASSWORD).await;
+    let (_, before) = browser.get(&format!("/clients/{id}")).await;
+    assert_ne!(first_offered(&before), therapist_id, "the owner heads the list");
+
+    let (status, booked) = owner
+        .post(
+            "/api/v1/appointments",
+            serde_json::json!({"client_id": id, "therapist_id": therapist_id, "starts_at": "2030-04-01T09:00", "minutes": 60, "outside_hours": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let (_, after) = browser.get(&format!("/clients/{id}")).await;
+    assert_eq!(first_offered(&after), therapist_id);
+}

@@ -605,17 +605,25 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id, &actor)?;
     let scope = state.store.clinic(&actor);
+    let appointments = scope
+        .client_appointments(id)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
+    let staff = scope.therapists().await.map_err(|e| PageError::from((e, &actor)))?;
     // Clinical staff read the whole record in one audited transaction.
-    let (client, record) = if actor.role.reads_clinical_record() {
+    let (client, record, own_therapist) = if actor.role.reads_clinical_record() {
         let record = scope
             .client_record(id)
             .await
             .map_err(|e| PageError::from((e, &actor)))?;
+        let own = myomap_clinic::schedule::own_therapist(&staff, &appointments, &record.notes, &record.plans)
+            .map(|t| t.id.clone());
         let today = myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock);
-        (record.client.clone(), record_sections(record, today))
+        (record.client.clone(), record_sections(record, today), own)
     } else {
         let client = scope.get_client(id).await.map_err(|e| PageError::from((e, &actor)))?;
-        (client, RecordSections::default())
+        let own = myomap_clinic::schedule::own_therapist(&staff, &appointments, &[], &[]).map(|t| t.id.clone());
+        (client, RecordSections::default(), own)
     };
     let history = if actor.role.reads_clinical_record() {
         scope
@@ -634,11 +642,13 @@ pub async fn show(
     };
     let notice = params.saved.map(|_| "Saved.".to_owned());
     let zone = crate::scheduling::zone_of(&actor);
+    // The online booking link offers the client's own therapist first.
+    let mut therapists: Vec<(String, String)> = staff.into_iter().map(|t| (t.id, t.name)).collect();
+    if let Some(own) = &own_therapist {
+        therapists.sort_by_key(|(id, _)| id != own);
+    }
     let schedule = ClientSchedule {
-        appointments: scope
-            .client_appointments(id)
-            .await
-            .map_err(|e| PageError::from((e, &actor)))?
+        appointments: appointments
             .iter()
             .take(12)
             .map(|a| {
@@ -650,13 +660,7 @@ pub async fn show(
                 )
             })
             .collect(),
-        therapists: scope
-            .therapists()
-            .await
-            .map_err(|e| PageError::from((e, &actor)))?
-            .into_iter()
-            .map(|t| (t.id, t.name))
-            .collect(),
+        therapists,
     };
     Ok(show_client(&actor, &client, history, notice, record, schedule))
 }
