@@ -561,6 +561,21 @@ impl ClinicScope<'_> {
         expected_version: i64,
         status: AppointmentStatus,
     ) -> Result<Appointment, StoreError> {
+        self.set_appointment_status_and_notify(id, expected_version, status, |_, _| None)
+            .await
+    }
+
+    /// Changes the status like [`Self::set_appointment_status`]; when a
+    /// booked appointment still to come is cancelled, the message `compose`
+    /// writes (from the appointment and the client) is queued in the same
+    /// transaction, so a cancelled client is always told.
+    pub async fn set_appointment_status_and_notify(
+        &self,
+        id: &str,
+        expected_version: i64,
+        status: AppointmentStatus,
+        compose: impl FnOnce(&Appointment, &crate::Recipient) -> Option<OutboxDraft>,
+    ) -> Result<Appointment, StoreError> {
         let mut tx = self.store.write_tx().await?;
         // A cancelled appointment stays cancelled; the others may be
         // corrected (a no-show who turned up late is marked attended).
@@ -574,6 +589,9 @@ impl ClinicScope<'_> {
                 "this appointment was cancelled; book a new one instead".into()
             })
             .await?;
+        // Read under the claim's row lock: the state this change leaves, so
+        // two racing cancellations tell the client once.
+        let before = fetch_appointment(&mut tx.tx, &self.clinic_id, id).await?;
         sqlx::query("UPDATE appointments SET status = $1 WHERE id = $2 AND clinic_id = $3")
             .bind(status.as_str())
             .bind(id)
@@ -586,6 +604,25 @@ impl ClinicScope<'_> {
         self.audit(&mut tx, &format!("appointment.{}", status.as_str()), "appointment", id)
             .await?;
         let changed = fetch_appointment(&mut tx.tx, &self.clinic_id, id).await?;
+        let cancelled_ahead = status == AppointmentStatus::Cancelled
+            && before.status == AppointmentStatus::Booked
+            && before.starts_at > Timestamp::now();
+        if cancelled_ahead {
+            let row = sqlx::query("SELECT given_name, email FROM clients WHERE id = $1 AND clinic_id = $2")
+                .bind(changed.client_id.to_string())
+                .bind(&self.clinic_id)
+                .fetch_one(&mut *tx.tx)
+                .await?;
+            let recipient = crate::Recipient {
+                given_name: row.try_get("given_name")?,
+                email: row.try_get("email")?,
+            };
+            if let Some(draft) = compose(&changed, &recipient) {
+                let message = outbox::enqueue(&mut tx, &self.clinic_id, changed.client_id, id, &draft).await?;
+                self.audit(&mut tx, "outbox.queue.cancellation", "outbox", &message)
+                    .await?;
+            }
+        }
         tx.commit().await?;
         Ok(changed)
     }

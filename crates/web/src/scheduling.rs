@@ -286,6 +286,49 @@ pub fn reminder(facts: ReminderFacts<'_>, zone: &TimeZone, relay: bool) -> Optio
     })
 }
 
+/// The message telling a client the clinic cancelled their appointment.
+pub fn cancellation_notice(
+    actor: &Actor,
+    appointment: &myomap_store::Appointment,
+    recipient: &myomap_store::Recipient,
+    relay: bool,
+) -> OutboxDraft {
+    let clinic = &actor.clinic_name;
+    let when = local_text(appointment.starts_at, &zone_of(actor));
+    OutboxDraft {
+        kind: "cancellation".into(),
+        recipient: recipient.email.clone(),
+        title: format!("{clinic}: your appointment on {when} is cancelled"),
+        body: format!(
+            "Hello {},\n\n\
+             Your appointment at {clinic} on {when} with {} has been cancelled.\n\
+             Please contact the clinic to book a new time.\n",
+            recipient.given_name, appointment.therapist_name
+        ),
+        send_after: Timestamp::now(),
+        delivery: if relay { Delivery::Relay } else { Delivery::ByHand },
+    }
+}
+
+/// Sets an appointment's status the same way from both faces; cancelling
+/// one still to come tells the client.
+pub async fn set_status(
+    state: &crate::AppState,
+    actor: &Actor,
+    id: &str,
+    version: i64,
+    status: myomap_store::AppointmentStatus,
+) -> Result<myomap_store::Appointment, myomap_store::StoreError> {
+    let relay = state.config.mailer.is_some();
+    state
+        .store
+        .clinic(actor)
+        .set_appointment_status_and_notify(id, version, status, |appointment, recipient| {
+            Some(cancellation_notice(actor, appointment, recipient, relay))
+        })
+        .await
+}
+
 /// Initials only: a calendar feed leaves the clinic's system (phones,
 /// cloud calendars), so it names clients as little as possible.
 fn initials(name: &str) -> String {

@@ -207,6 +207,19 @@ async fn the_calendar_api(db: &TestDb) {
                 && m["title"].as_str().unwrap().contains("2 Apr")
         })
         .unwrap_or_else(|| panic!("{all}"));
+    // The client is told: a cancellation message waits in the outbox.
+    let told: Vec<_> = all["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            m["client_name"] == "Ada Byron"
+                && m["status"] != "cancelled"
+                && m["title"].as_str().unwrap().contains("is cancelled")
+        })
+        .collect();
+    assert_eq!(told.len(), 1, "{all}");
+    assert!(told[0]["title"].as_str().unwrap().contains("2 Apr"), "{}", told[0]);
     let body = withdrawn["body"].as_str().unwrap();
     let url = body.lines().find(|l| l.contains("/c/")).unwrap().trim().to_owned();
     let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
@@ -286,13 +299,14 @@ async fn the_calendar_api(db: &TestDb) {
         StatusCode::NOT_FOUND
     );
 
-    // Reminders wait for the front desk (no relay on this server).
+    // Reminders and the cancellation notice wait for the front desk (no
+    // relay on this server).
     let (_, outbox) = desk.get("/api/v1/outbox?attention=true").await;
     let reminders = outbox["messages"].as_array().unwrap();
     assert!(
         reminders
             .iter()
-            .all(|m| m["status"] == "by_hand" && m["kind"] == "reminder"),
+            .all(|m| m["status"] == "by_hand" && matches!(m["kind"].as_str(), Some("reminder" | "cancellation"))),
         "{outbox}"
     );
     let first = reminders[0]["id"].as_str().unwrap();

@@ -436,11 +436,7 @@ pub async fn set_status(
             ),
         )
     })?;
-    let changed = state
-        .store
-        .clinic(&actor)
-        .set_appointment_status(&id, body.version, status)
-        .await?;
+    let changed = scheduling::set_status(&state, &actor, &id, body.version, status).await?;
     Ok(Json(appointment_json(&changed, &zone_of(&actor))))
 }
 

@@ -679,10 +679,7 @@ pub async fn set_status(
     let status = AppointmentStatus::parse(value(&pairs, "status"))
         .ok_or_else(|| store_err(&actor)(StoreError::NotFound("appointment status")))?;
     let version = value(&pairs, "version").parse().unwrap_or(0);
-    let changed = state
-        .store
-        .clinic(&actor)
-        .set_appointment_status(&id, version, status)
+    let changed = scheduling::set_status(&state, &actor, &id, version, status)
         .await
         .map_err(store_err(&actor))?;
     let notice = format!(
