@@ -30,11 +30,14 @@ impl Clock for FixedClock {
     }
 }
 
-/// The calendar day at `now` in the clinic's time zone (an IANA name; an
-/// unknown one reads as UTC, as the calendar does).
+/// A clinic's time zone from its IANA name; an unknown one reads as UTC.
+pub fn zone_named(name: &str) -> TimeZone {
+    TimeZone::get(name).unwrap_or(TimeZone::UTC)
+}
+
+/// The calendar day at `now` in the clinic's time zone (an IANA name).
 pub fn today_in(zone: &str, clock: &dyn Clock) -> Date {
-    let zone = TimeZone::get(zone).unwrap_or(TimeZone::UTC);
-    clock.now().to_zoned(zone).date()
+    clock.now().to_zoned(zone_named(zone)).date()
 }
 
 #[cfg(test)]

@@ -19,5 +19,5 @@ pub mod notes;
 pub mod schedule;
 pub mod screening;
 
-pub use clock::{Clock, FixedClock, SystemClock, today_in};
+pub use clock::{Clock, FixedClock, SystemClock, today_in, zone_named};
 pub use error::ClinicError;

@@ -64,10 +64,10 @@ const CLIENT_COLUMNS: &str =
 const COLUMNS_OF_C: &str = "c.id, c.given_name, c.family_name, c.date_of_birth, c.email, c.phone, c.notes, \
      c.archived_at, c.created_at, c.updated_at, c.version";
 
-/// The name order of the list (family name first); `write_terms` computes
-/// the same from the same fields.
-fn search_key(client: &ValidClient) -> String {
-    searchable(client).join(" ").to_lowercase()
+/// The name order of the list (family name first), from the fields of
+/// [`searchable`].
+fn search_key(fields: &[&str]) -> String {
+    fields.join(" ").to_lowercase()
 }
 
 /// Replaces a client's search terms (see [`crate::search`]), each with the
@@ -98,7 +98,7 @@ async fn write_terms(
     let mut insert = sqlx::query(&sql)
         .bind(clinic_id)
         .bind(id)
-        .bind(fields.join(" ").to_lowercase())
+        .bind(search_key(fields))
         .bind(i64::from(active));
     for term in &terms {
         insert = insert.bind(term);
@@ -148,30 +148,21 @@ impl Store {
     }
 }
 
-/// The page's place in name order: a keyset condition after a cursor (its
-/// two values bound from `$next`), or an offset for a numbered page (past
-/// the end, the last page).
-fn page_window(
-    after: &Option<(String, String)>,
-    key_column: &str,
-    id_column: &str,
-    next: usize,
-    page: i64,
-    total: i64,
-) -> (String, i64) {
+/// The condition that starts a page after a cursor (see [`bind_after`]),
+/// its two values bound from `$next`; nothing without a cursor.
+fn after_cursor(after: &Option<(String, String)>, key_column: &str, id_column: &str, next: usize) -> String {
     match after {
-        Some(_) => (
-            format!(
-                " AND ({key_column} > ${next} OR ({key_column} = ${next} AND {id_column} > ${}))",
-                next + 1
-            ),
-            0,
+        Some(_) => format!(
+            " AND ({key_column} > ${next} OR ({key_column} = ${next} AND {id_column} > ${}))",
+            next + 1
         ),
-        None => {
-            let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-            (String::new(), (page.clamp(1, pages) - 1) * PAGE_SIZE)
-        }
+        None => String::new(),
     }
+}
+
+/// How many pages `total` clients fill (at least one).
+fn page_count(total: i64) -> i64 {
+    ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
 }
 
 fn bind_after<'q>(
@@ -317,7 +308,7 @@ impl<'a> ClinicScope<'a> {
         .bind(client.email.as_deref())
         .bind(client.phone.as_deref())
         .bind(client.notes.as_deref())
-        .bind(search_key(client))
+        .bind(search_key(&searchable(client)))
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
@@ -419,21 +410,21 @@ impl<'a> ClinicScope<'a> {
         .bind(client.phone.as_deref())
         .bind(writes_notes)
         .bind(client.notes.as_deref())
-        .bind(search_key(client))
+        .bind(search_key(&searchable(client)))
         .bind(&id_text)
         .bind(&self.clinic_id)
         .execute(&mut *tx.tx)
         .await?;
-        let active =
-            sqlx::query_scalar::<_, Option<i64>>("SELECT archived_at FROM clients WHERE id = $1 AND clinic_id = $2")
-                .bind(&id_text)
-                .bind(&self.clinic_id)
-                .fetch_one(&mut *tx.tx)
-                .await?
-                .is_none();
-        write_terms(&mut tx.tx, &self.clinic_id, &id_text, &searchable(client), active).await?;
-        self.audit(&mut tx, "client.update", "client", &id.to_string()).await?;
         let updated = self.fetch(&mut tx, id).await?;
+        write_terms(
+            &mut tx.tx,
+            &self.clinic_id,
+            &id_text,
+            &searchable(client),
+            !updated.archived,
+        )
+        .await?;
+        self.audit(&mut tx, "client.update", "client", &id_text).await?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -510,11 +501,16 @@ impl<'a> ClinicScope<'a> {
             }
             q
         }
-        // Where the page starts: after the cursor, or at an offset.
+        // Where the page starts: after the cursor (page 0), or at the
+        // numbered page's offset (past the end, the last page).
         let next = 2 + 2 * ranges.len();
-        let (page_number, after) = match &query.after {
-            Some(cursor) => (0, Some(decode_cursor(cursor)?)),
-            None => (query.page.max(1), None),
+        let after = query.after.as_deref().map(decode_cursor).transpose()?;
+        let window = |total: i64| match after {
+            Some(_) => (0, 0),
+            None => {
+                let page = query.page.clamp(1, page_count(total));
+                (page, (page - 1) * PAGE_SIZE)
+            }
         };
         let (total, rows) = if ranges.is_empty() {
             // The plain list: the clinic's clients in name order; the count
@@ -534,7 +530,8 @@ impl<'a> ClinicScope<'a> {
             } else {
                 " AND c.archived_at IS NULL"
             };
-            let (keyset, offset) = page_window(&after, "c.search_key", "c.id", next, page_number, total);
+            let keyset = after_cursor(&after, "c.search_key", "c.id", next);
+            let (_, offset) = window(total);
             let sql = format!(
                 "SELECT {COLUMNS_OF_C}, c.search_key FROM clients c WHERE c.clinic_id = $1{archived}{keyset} \
                  ORDER BY c.search_key, c.id LIMIT {} OFFSET {offset}",
@@ -573,8 +570,8 @@ impl<'a> ClinicScope<'a> {
             .fetch_one(&self.store.pool)
             .await?
             .try_get("total")?;
-            let (keyset, offset) = page_window(&after, "m.search_key", "m.client_id", next, page_number, total);
-            let keyset = keyset.replacen(" AND", " WHERE", 1);
+            let keyset = after_cursor(&after, "m.search_key", "m.client_id", next).replacen(" AND", " WHERE", 1);
+            let (_, offset) = window(total);
             let sql = format!(
                 "SELECT {COLUMNS_OF_C}, c.search_key FROM \
                  (SELECT m.client_id, m.search_key FROM ({matched}) m{keyset} \
@@ -588,12 +585,7 @@ impl<'a> ClinicScope<'a> {
                 .await?;
             (total, rows)
         };
-        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-        let page = if after.is_some() {
-            0
-        } else {
-            page_number.clamp(1, pages)
-        };
+        let (page, _) = window(total);
         let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > PAGE_SIZE;
         let shown = &rows[..rows.len().min(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX))];
         let next_cursor = match shown.last() {
@@ -611,7 +603,7 @@ impl<'a> ClinicScope<'a> {
             clients,
             total,
             page,
-            pages,
+            pages: page_count(total),
             next: next_cursor,
         })
     }

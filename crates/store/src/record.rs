@@ -1,6 +1,6 @@
 //! A client's whole clinical record in one read: the client page and the
-//! progress report need every part at once, and one transaction appends all
-//! the read entries to the audit log with a single commit instead of six.
+//! progress report need every part at once, read in one snapshot, with the
+//! read entries handed to the audit log's group commit together.
 
 use myomap_domain::{Client, ClientId};
 

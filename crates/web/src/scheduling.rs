@@ -15,9 +15,7 @@ use myomap_store::{Actor, Appointment, AppointmentStatus, CalendarFeed, ClinicSc
 /// How far ahead reminders go out.
 const REMINDER_LEAD: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 
-pub fn zone_named(name: &str) -> TimeZone {
-    TimeZone::get(name).unwrap_or(TimeZone::UTC)
-}
+pub use myomap_clinic::zone_named;
 
 pub fn zone_of(actor: &Actor) -> TimeZone {
     zone_named(&actor.time_zone)

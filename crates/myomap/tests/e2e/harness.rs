@@ -203,6 +203,12 @@ impl Api {
         self.send(request).await
     }
 
+    /// The signed-in account's id.
+    pub async fn user_id(&self) -> String {
+        let (_, me) = self.get("/api/v1/me").await;
+        me["user_id"].as_str().unwrap().to_owned()
+    }
+
     pub async fn create_client(&self, given: &str, family: &str) -> String {
         let (status, body) = self
             .post(

@@ -265,8 +265,7 @@ async fn the_booking_link_defaults_to_the_client_s_own_therapist() {
         let value = &select[select.find("value=\"").unwrap() + 7..];
         value[..value.find('"').unwrap()].to_owned()
     };
-    let (_, me) = therapist.get("/api/v1/me").await;
-    let therapist_id = me["user_id"].as_str().unwrap().to_owned();
+    let therapist_id = therapist.user_id().await;
     let browser = Browser::new(&server);
     browser.sign_in("owner@north.test", PASSWORD).await;
     let (_, before) = browser.get(&format!("/clients/{id}")).await;

@@ -136,8 +136,7 @@ async fn the_api_screens_like_the_cli_and_an_intake_s_reason_for_visit_reaches_t
 
     // The therapist's day says how urgent the referral is, next to the
     // booking, and so does the progress report.
-    let (_, me) = api.get("/api/v1/me").await;
-    let therapist = me["user_id"].as_str().unwrap().to_owned();
+    let therapist = api.user_id().await;
     let (status, booked) = api
         .post(
             "/api/v1/appointments",

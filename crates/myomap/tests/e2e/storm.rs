@@ -82,8 +82,7 @@ async fn fixture(api: &Api) -> Fixture {
         json!({"starts_on": "2026-10-01", "plan": plan(6)}),
     )
     .await;
-    let (_, me) = api.get("/api/v1/me").await;
-    let therapist = me["user_id"].as_str().unwrap().to_owned();
+    let therapist = api.user_id().await;
     let appointment = created(
         api,
         "/api/v1/appointments",

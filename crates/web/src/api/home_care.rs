@@ -60,7 +60,7 @@ pub async fn create(
     let plan = home_care_plan(&record);
     let content = serde_json::to_value(&plan).map_err(|e| Problem::from(StoreError::Internal(e.to_string())))?;
     let handout = scope.create_home_care(record.client.id, &content).await?;
-    let today = myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock);
+    let today = crate::clinic_today(&actor);
     Ok((StatusCode::CREATED, Json(handout_json(&handout, today))).into_response())
 }
 
@@ -85,7 +85,7 @@ pub async fn list(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
     let handouts = state.store.clinic(&actor).home_care_for(parse_id(&id)?).await?;
-    let today = myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock);
+    let today = crate::clinic_today(&actor);
     Ok(Json(
         json!({"home_care": handouts.iter().map(|h| handout_json(h, today)).collect::<Vec<_>>()}),
     ))
@@ -111,7 +111,7 @@ pub async fn read(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
-    let today = myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock);
+    let today = crate::clinic_today(&actor);
     Ok(Json(handout_json(
         &state.store.clinic(&actor).get_home_care(&id).await?,
         today,

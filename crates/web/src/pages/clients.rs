@@ -618,7 +618,7 @@ pub async fn show(
             .map_err(|e| PageError::from((e, &actor)))?;
         let own = myomap_clinic::schedule::own_therapist(&staff, &appointments, &record.notes, &record.plans)
             .map(|t| t.id.clone());
-        let today = myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock);
+        let today = crate::clinic_today(&actor);
         (record.client.clone(), record_sections(record, today), own)
     } else {
         let client = scope.get_client(id).await.map_err(|e| PageError::from((e, &actor)))?;

@@ -244,25 +244,28 @@ impl From<(StoreError, &Actor)> for PageError {
     }
 }
 
-/// A use case's error on a page: shown as the store's errors are (the
-/// pages' own mapping), until pages render `ClinicError` directly.
+/// A use case's error as the store's, so the pages show it with their one
+/// mapping of errors to pages, until they render `ClinicError` directly.
+pub(crate) fn as_store_error(e: myomap_clinic::ClinicError) -> StoreError {
+    use myomap_clinic::ClinicError;
+    match e {
+        ClinicError::Invalid(errors) => StoreError::Invalid(errors),
+        ClinicError::NotFound(what) => StoreError::NotFound(what),
+        ClinicError::Forbidden(message) => StoreError::Forbidden(message),
+        ClinicError::Conflict(message) => StoreError::Conflict(message),
+        ClinicError::Gone(message) => StoreError::Gone(message),
+        ClinicError::Unauthenticated(_) => StoreError::SessionExpired,
+        ClinicError::Unavailable {
+            retry_after_secs: Some(retry_after_secs),
+            ..
+        } => StoreError::TooManyAttempts { retry_after_secs },
+        ClinicError::Unavailable { message, .. } | ClinicError::Internal(message) => StoreError::Internal(message),
+    }
+}
+
 impl From<(myomap_clinic::ClinicError, &Actor)> for PageError {
     fn from((e, actor): (myomap_clinic::ClinicError, &Actor)) -> Self {
-        use myomap_clinic::ClinicError;
-        let e = match e {
-            ClinicError::Invalid(errors) => StoreError::Invalid(errors),
-            ClinicError::NotFound(what) => StoreError::NotFound(what),
-            ClinicError::Forbidden(message) => StoreError::Forbidden(message),
-            ClinicError::Conflict(message) => StoreError::Conflict(message),
-            ClinicError::Gone(message) => StoreError::Gone(message),
-            ClinicError::Unauthenticated(_) => StoreError::SessionExpired,
-            ClinicError::Unavailable {
-                retry_after_secs: Some(retry_after_secs),
-                ..
-            } => StoreError::TooManyAttempts { retry_after_secs },
-            ClinicError::Unavailable { message, .. } | ClinicError::Internal(message) => StoreError::Internal(message),
-        };
-        PageError::store(e, Some(actor))
+        PageError::store(as_store_error(e), Some(actor))
     }
 }
 

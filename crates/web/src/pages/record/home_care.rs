@@ -76,7 +76,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let (handout, client) = handout_and_client(&state, &actor, &id).await?;
     let plan = plan_of(&handout);
-    let today = myomap_clinic::today_in(&actor.time_zone, &SystemClock);
+    let today = crate::clinic_today(&actor);
     let (adherence, days) = adherence(&handout, today);
     let page = HandoutPage {
         layout: Layout::signed_in(&actor, "clients"),

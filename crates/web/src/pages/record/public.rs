@@ -40,13 +40,7 @@ pub(super) fn link_problem(e: StoreError) -> Response {
 
 /// A use case's refusal on a client's page, worded as for a link.
 pub(super) fn use_case_problem(e: ClinicError) -> Response {
-    match e {
-        ClinicError::NotFound(what) => link_problem(StoreError::NotFound(what)),
-        ClinicError::Gone(message) => link_problem(StoreError::Gone(message)),
-        ClinicError::Invalid(errors) => link_problem(StoreError::Invalid(errors)),
-        ClinicError::Conflict(message) => link_problem(StoreError::Conflict(message)),
-        other => link_problem(StoreError::Internal(other.to_string())),
-    }
+    link_problem(crate::pages::as_store_error(e))
 }
 
 fn thanks(grant: &LinkGrant, line: &str) -> Response {
