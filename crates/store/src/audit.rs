@@ -329,7 +329,7 @@ impl Store {
 }
 
 pub(crate) async fn entries_for_record(
-    store: &Store,
+    conn: &mut AnyConnection,
     clinic_id: &str,
     record_type: &str,
     record_id: &str,
@@ -344,7 +344,7 @@ pub(crate) async fn entries_for_record(
     .bind(record_type)
     .bind(record_id)
     .bind(limit)
-    .fetch_all(&store.pool)
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {

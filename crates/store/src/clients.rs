@@ -4,7 +4,7 @@ use myomap_domain::{Client, ClientId, ValidClient, ValidationErrors};
 use sqlx::{AnyConnection, Row};
 
 use crate::accounts::Actor;
-use crate::audit::{self, AuditEntry, AuditEvent};
+use crate::audit::{self, AuditEntry, AuditEvent, OwnedAuditEvent};
 use crate::claim::Versioned;
 use crate::search;
 use crate::time::{from_ms, now_ms};
@@ -211,6 +211,16 @@ impl<'a> ClinicScope<'a> {
         self.actor
     }
 
+    pub(crate) fn audit_event(&self, action: &str, record_type: &str, record_id: &str) -> OwnedAuditEvent {
+        OwnedAuditEvent {
+            clinic_id: self.clinic_id.clone(),
+            actor: self.actor_id.clone(),
+            action: action.to_owned(),
+            record_type: record_type.to_owned(),
+            record_id: record_id.to_owned(),
+        }
+    }
+
     pub(crate) async fn audit(
         &self,
         tx: &mut Tx<'_>,
@@ -327,7 +337,7 @@ impl<'a> ClinicScope<'a> {
         self.check_notes_allowed(client)?;
         let mut tx = self.store.write_tx().await?;
         let id = self.insert_client(&mut tx, client).await?;
-        let created = self.fetch(&mut tx, id).await?;
+        let created = self.fetch(&mut tx.tx, id).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -346,13 +356,13 @@ impl<'a> ClinicScope<'a> {
         Ok(ids)
     }
 
-    async fn fetch(&self, tx: &mut Tx<'_>, id: ClientId) -> Result<Client, StoreError> {
+    async fn fetch(&self, conn: &mut AnyConnection, id: ClientId) -> Result<Client, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1 AND clinic_id = $2"
         ))
         .bind(id.to_string())
         .bind(&self.clinic_id)
-        .fetch_optional(&mut *tx.tx)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound("client"))?;
         self.client_from_row(&row)
@@ -360,14 +370,19 @@ impl<'a> ClinicScope<'a> {
 
     /// Reads one client's record; the read itself is audited.
     pub async fn get_client(&self, id: ClientId) -> Result<Client, StoreError> {
-        let mut tx = self.store.read_tx().await?;
-        let client = self.get_client_in(&mut tx, id).await?;
-        tx.commit().await?;
+        // One statement is a snapshot by itself: no transaction to begin and
+        // commit, only the read's audit entry to make durable before the
+        // client is shown.
+        let client = self.fetch(&mut *self.store.pool.acquire().await?, id).await?;
+        self.store
+            .audit_queue
+            .append(vec![self.audit_event("client.read", "client", &id.to_string())])
+            .await?;
         Ok(client)
     }
 
     pub(crate) async fn get_client_in(&self, tx: &mut Tx<'_>, id: ClientId) -> Result<Client, StoreError> {
-        let client = self.fetch(tx, id).await?;
+        let client = self.fetch(&mut tx.tx, id).await?;
         tx.remember_client(id);
         self.audit(tx, "client.read", "client", &id.to_string()).await?;
         Ok(client)
@@ -415,7 +430,7 @@ impl<'a> ClinicScope<'a> {
         .bind(&self.clinic_id)
         .execute(&mut *tx.tx)
         .await?;
-        let updated = self.fetch(&mut tx, id).await?;
+        let updated = self.fetch(&mut tx.tx, id).await?;
         write_terms(
             &mut tx.tx,
             &self.clinic_id,
@@ -452,7 +467,7 @@ impl<'a> ClinicScope<'a> {
         .execute(&mut *tx.tx)
         .await?;
         if result.rows_affected() != 1 {
-            let unchanged = self.fetch(&mut tx, id).await?;
+            let unchanged = self.fetch(&mut tx.tx, id).await?;
             tx.commit().await?;
             return Ok(unchanged);
         }
@@ -470,7 +485,7 @@ impl<'a> ClinicScope<'a> {
             .await?;
         let action = if archived { "client.archive" } else { "client.restore" };
         self.audit(&mut tx, action, "client", &id.to_string()).await?;
-        let client = self.fetch(&mut tx, id).await?;
+        let client = self.fetch(&mut tx.tx, id).await?;
         tx.commit().await?;
         Ok(client)
     }
@@ -615,6 +630,16 @@ impl<'a> ClinicScope<'a> {
                 "only clinical staff can see a record's history".into(),
             ));
         }
-        audit::entries_for_record(self.store, &self.clinic_id, "client", &id.to_string(), limit).await
+        let mut conn = self.store.pool.acquire().await?;
+        self.client_history_on(&mut conn, id, limit).await
+    }
+
+    pub(crate) async fn client_history_on(
+        &self,
+        conn: &mut AnyConnection,
+        id: ClientId,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        audit::entries_for_record(conn, &self.clinic_id, "client", &id.to_string(), limit).await
     }
 }

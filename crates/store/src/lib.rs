@@ -56,7 +56,7 @@ pub use outbox::{
 };
 pub use plans::{PlanStatus, StoredPlan};
 pub use questionnaires::{Questionnaire, ScoredAnswers};
-pub use record::ClientRecord;
+pub use record::{ClientOverview, ClientRecord};
 pub use schedule::{
     Appointment, AppointmentStatus, BookingContext, CalendarFeed, HoursRow, NewAppointment, NewTime, Room, StaffMember,
     TimeOff,
@@ -120,7 +120,7 @@ pub struct Store {
     /// busy errors on lock upgrade. PostgreSQL needs no such gate.
     sqlite_writer: Arc<tokio::sync::Mutex<()>>,
     /// Where audited reads send their entries to be group-committed.
-    audit_queue: audit::AuditQueue,
+    pub(crate) audit_queue: audit::AuditQueue,
 }
 
 impl Store {

@@ -33,6 +33,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "counts_and_history",
         include_str!("../migrations/0010_counts_and_history.sql"),
     ),
+    (
+        11,
+        "checkins_by_client",
+        include_str!("../migrations/0011_checkins_by_client.sql"),
+    ),
 ];
 
 /// Arbitrary constant naming the migration lock.

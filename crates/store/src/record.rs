@@ -5,7 +5,23 @@
 use myomap_domain::{Client, ClientId};
 
 use crate::tx::Tx;
-use crate::{Assessment, ClinicScope, HomeCare, Intake, NoteRecord, Questionnaire, StoreError, StoredPlan};
+use crate::{
+    Appointment, Assessment, AuditEntry, ClinicScope, HomeCare, Intake, NoteRecord, Questionnaire, StaffMember,
+    StoreError, StoredPlan,
+};
+
+/// The client page's data; see [`ClinicScope::client_overview`].
+#[derive(Debug, Clone)]
+pub struct ClientOverview {
+    pub client: Client,
+    /// `None` for a role that does not read the clinical record.
+    pub record: Option<ClientRecord>,
+    /// Newest first.
+    pub appointments: Vec<Appointment>,
+    pub therapists: Vec<StaffMember>,
+    /// Newest first; empty for a role that does not read the clinical record.
+    pub history: Vec<AuditEntry>,
+}
 
 #[derive(Debug, Clone)]
 pub struct ClientRecord {
@@ -41,7 +57,52 @@ impl ClinicScope<'_> {
         Ok(records)
     }
 
+    /// What the client page shows, in one snapshot and one unit: the client
+    /// (with the whole record for clinical roles), their appointments, the
+    /// clinic's therapists and, for clinical roles, the record's recent
+    /// history. One pooled connection serves it all, so a busy clinic pays
+    /// one round of connection hand-over per page, not one per part.
+    pub async fn client_overview(&self, client: ClientId, history_limit: i64) -> Result<ClientOverview, StoreError> {
+        let clinical = self.actor.role.reads_clinical_record();
+        let mut tx = self.store.read_tx().await?;
+        let (client_fields, record) = if clinical {
+            let record = self.client_record_in(&mut tx, client).await?;
+            (record.client.clone(), Some(record))
+        } else {
+            (self.get_client_in(&mut tx, client).await?, None)
+        };
+        let appointments = self.client_appointments_on(&mut tx.tx, client).await?;
+        let therapists = self
+            .staff_on(&mut tx.tx)
+            .await?
+            .into_iter()
+            .filter(StaffMember::treats_clients)
+            .collect();
+        let history = if clinical {
+            self.client_history_on(&mut tx.tx, client, history_limit).await?
+        } else {
+            Vec::new()
+        };
+        tx.commit().await?;
+        Ok(ClientOverview {
+            client: client_fields,
+            record,
+            appointments,
+            therapists,
+            history,
+        })
+    }
+
+    /// Reads every part, then folds the parts' audit entries into one
+    /// `record.read` entry: the whole record read at once is one access.
     async fn client_record_in(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<ClientRecord, StoreError> {
+        let mark = tx.audit_mark();
+        let record = self.client_record_parts_in(tx, client).await?;
+        tx.fold_audit_since(mark, self.audit_event("record.read", "client", &client.to_string()));
+        Ok(record)
+    }
+
+    async fn client_record_parts_in(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<ClientRecord, StoreError> {
         Ok(ClientRecord {
             client: self.get_client_in(tx, client).await?,
             intake: self.latest_intake_in(tx, client).await?,

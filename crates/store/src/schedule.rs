@@ -223,12 +223,17 @@ impl ClinicScope<'_> {
 
     /// Everyone on the clinic's staff, by name.
     pub async fn staff(&self) -> Result<Vec<StaffMember>, StoreError> {
+        let mut conn = self.store.pool.acquire().await?;
+        self.staff_on(&mut conn).await
+    }
+
+    pub(crate) async fn staff_on(&self, conn: &mut AnyConnection) -> Result<Vec<StaffMember>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, email, COALESCE(display_name, email), role FROM users WHERE clinic_id = $1 \
              ORDER BY COALESCE(display_name, email), id",
         )
         .bind(&self.clinic_id)
-        .fetch_all(&self.store.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.iter().map(staff_from_row).collect()
     }
@@ -393,13 +398,22 @@ impl ClinicScope<'_> {
 
     /// A client's appointments, newest first.
     pub async fn client_appointments(&self, client: ClientId) -> Result<Vec<Appointment>, StoreError> {
+        let mut conn = self.store.pool.acquire().await?;
+        self.client_appointments_on(&mut conn, client).await
+    }
+
+    pub(crate) async fn client_appointments_on(
+        &self,
+        conn: &mut AnyConnection,
+        client: ClientId,
+    ) -> Result<Vec<Appointment>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {APPOINTMENT_COLUMNS} FROM {APPOINTMENT_FROM} WHERE a.clinic_id = $1 AND a.client_id = $2 \
              ORDER BY a.starts_at DESC, a.id"
         ))
         .bind(&self.clinic_id)
         .bind(client.to_string())
-        .fetch_all(&self.store.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.iter().map(appointment_from_row).collect()
     }

@@ -196,6 +196,21 @@ impl Tx<'_> {
         }
     }
 
+    /// How many audit entries this read unit holds so far; a mark for
+    /// [`Tx::fold_audit_since`].
+    pub(crate) fn audit_mark(&self) -> usize {
+        self.deferred_audit.as_ref().map_or(0, Vec::len)
+    }
+
+    /// Replaces the entries deferred since `mark` by one: a read made of
+    /// several parts (the whole record) is one access event in the log.
+    pub(crate) fn fold_audit_since(&mut self, mark: usize, event: OwnedAuditEvent) {
+        if let Some(deferred) = &mut self.deferred_audit {
+            deferred.truncate(mark);
+            deferred.push(event);
+        }
+    }
+
     /// Ends the unit. A write is durable when this returns `Ok`; so is a
     /// read's audit trail, without which the read must not be shown.
     pub(crate) async fn commit(self) -> Result<(), StoreError> {

@@ -37,6 +37,7 @@ on_both_backends!(
     the_outbox_keeps_every_message_until_it_is_sent,
     racing_changes_have_exactly_one_winner,
     abandoned_units_never_wedge_the_store,
+    the_client_page_reads_in_one_audited_unit,
 );
 
 #[path = "storage/concurrency.rs"]
@@ -67,7 +68,13 @@ async fn migrations_apply_once(db: &TestDb) {
     store.close().await;
     let store = Store::open(&db.target()).await.unwrap();
     store.ping().await.unwrap();
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 10);
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        db.raw_count("SELECT COUNT(*) FROM schema_migrations").await,
+        i64::try_from(files).unwrap()
+    );
 }
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
@@ -1290,4 +1297,42 @@ async fn the_outbox_keeps_every_message_until_it_is_sent(db: &TestDb) {
     assert!(all.iter().any(|m| m.status == OutboxStatus::Cancelled));
     assert!(store.claim_due_messages(10, 60_000).await.unwrap().is_empty());
     let _ = booked;
+}
+
+async fn the_client_page_reads_in_one_audited_unit(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    let therapist = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
+    let desk = account(&store, "North Clinic", "desk@north.test", Role::FrontDesk).await;
+    let stranger = account(&store, "South Clinic", "t@south.test", Role::Therapist).await;
+    let scope = store.clinic(&therapist);
+    let ada = scope.create_client(&client("Ada", "Byron")).await.unwrap();
+
+    let first = scope.client_overview(ada.id, 20).await.unwrap();
+    assert_eq!(first.client.id, ada.id);
+    assert!(first.record.is_some());
+    assert_eq!(first.therapists.len(), 1, "the therapist, not the front desk");
+    // The history is read in the same snapshot, before this read's own entry.
+    let actions: Vec<_> = first.history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["client.create"]);
+
+    // The whole record read is one access event, not one per part.
+    let second = scope.client_overview(ada.id, 20).await.unwrap();
+    let actions: Vec<_> = second.history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["record.read", "client.create"]);
+
+    // The front desk sees the client and the calendar, not the record or its history.
+    let at_desk = store.clinic(&desk).client_overview(ada.id, 20).await.unwrap();
+    assert!(at_desk.record.is_none() && at_desk.history.is_empty());
+    assert_eq!(at_desk.client.notes, None);
+    let history = scope.client_history(ada.id, 20).await.unwrap();
+    let actions: Vec<_> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["client.read", "record.read", "record.read", "client.create"]);
+
+    // Another clinic's client is missing, and reading it leaves no entry.
+    assert!(matches!(
+        store.clinic(&stranger).client_overview(ada.id, 20).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(scope.client_history(ada.id, 20).await.unwrap().len(), 4);
+    assert!(store.verify_audit().await.unwrap().first_problem.is_none());
 }

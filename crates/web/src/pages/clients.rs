@@ -604,42 +604,35 @@ pub async fn show(
     Query(params): Query<ShowParams>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id, &actor)?;
-    let scope = state.store.clinic(&actor);
-    let appointments = scope
-        .client_appointments(id)
+    let overview = state
+        .store
+        .clinic(&actor)
+        .client_overview(id, 20)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
-    let staff = scope.therapists().await.map_err(|e| PageError::from((e, &actor)))?;
-    // Clinical staff read the whole record in one audited transaction.
-    let (client, record, own_therapist) = if actor.role.reads_clinical_record() {
-        let record = scope
-            .client_record(id)
-            .await
-            .map_err(|e| PageError::from((e, &actor)))?;
-        let own = myomap_clinic::schedule::own_therapist(&staff, &appointments, &record.notes, &record.plans)
-            .map(|t| t.id.clone());
-        let today = crate::clinic_today(&actor);
-        (record.client.clone(), record_sections(record, today), own)
-    } else {
-        let client = scope.get_client(id).await.map_err(|e| PageError::from((e, &actor)))?;
-        let own = myomap_clinic::schedule::own_therapist(&staff, &appointments, &[], &[]).map(|t| t.id.clone());
-        (client, RecordSections::default(), own)
+    let appointments = overview.appointments;
+    let staff = overview.therapists;
+    let (client, record, own_therapist) = match overview.record {
+        Some(record) => {
+            let own = myomap_clinic::schedule::own_therapist(&staff, &appointments, &record.notes, &record.plans)
+                .map(|t| t.id.clone());
+            let today = crate::clinic_today(&actor);
+            (overview.client, record_sections(record, today), own)
+        }
+        None => {
+            let own = myomap_clinic::schedule::own_therapist(&staff, &appointments, &[], &[]).map(|t| t.id.clone());
+            (overview.client, RecordSections::default(), own)
+        }
     };
-    let history = if actor.role.reads_clinical_record() {
-        scope
-            .client_history(id, 20)
-            .await
-            .map_err(|e| PageError::from((e, &actor)))?
-            .into_iter()
-            .map(|e| HistoryRow {
-                at: e.at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-                action: e.action.replace("client.", ""),
-                actor: e.actor,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let history = overview
+        .history
+        .into_iter()
+        .map(|e| HistoryRow {
+            at: e.at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+            action: e.action.replace("client.", ""),
+            actor: e.actor,
+        })
+        .collect();
     let notice = params.saved.map(|_| "Saved.".to_owned());
     let zone = crate::scheduling::zone_of(&actor);
     // The online booking link offers the client's own therapist first.
