@@ -53,7 +53,7 @@ async fn a_note_signed_late_in_the_evening_is_dated_on_the_clinic_s_day(db: &Tes
         .unwrap();
     assert_eq!(draft.date, "2026-11-25", "dated on the clinic's day, not the server's");
     let created = scope.create_note(ada.id, None, &draft).await.unwrap();
-    let (signed, links) = scope.sign_note(&created.id, created.version).await.unwrap();
+    let (signed, links) = scope.sign_note(&created.id, created.version, None).await.unwrap();
     assert_eq!(signed.note.date, "2026-11-25");
     assert_eq!(links.len(), 2);
 

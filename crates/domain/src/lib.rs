@@ -12,6 +12,7 @@ pub mod pain;
 pub mod record;
 pub mod relations;
 pub mod role;
+pub mod screening_outcome;
 pub mod validation;
 
 pub use body_area::{AreaError, AreaId, AreaSite, BodyArea, Side, View, body_areas};

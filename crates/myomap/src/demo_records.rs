@@ -1109,7 +1109,7 @@ impl Story {
         for visit in self.visits {
             let note = visit.note(today)?;
             let draft = scope.create_note(client, Some(&assessment.id), &note).await?;
-            let (signed, links) = scope.sign_note(&draft.id, draft.version).await?;
+            let (signed, links) = scope.sign_note(&draft.id, draft.version, None).await?;
             seeded.notes += 1;
             for (checkin, link) in &links {
                 if let Some(reply) = visit.reply(checkin.due_hours) {

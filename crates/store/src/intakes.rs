@@ -171,6 +171,39 @@ impl ClinicScope<'_> {
         Ok(intake)
     }
 
+    /// The screening that governs treating the client now: that of the
+    /// newest screened intake (a new intake still being filled in does not
+    /// lift an earlier referral). `None` when the client was never screened.
+    /// The front desk, who book, get the outcome and its urgency only: no
+    /// answers, reasons or precautions.
+    pub async fn safety_screening(&self, client: ClientId) -> Result<Option<ScreeningResult>, StoreError> {
+        let mut tx = self.store.read_tx().await?;
+        let result = self.safety_screening_in(&mut tx, client).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    pub(crate) async fn safety_screening_in(
+        &self,
+        tx: &mut Tx<'_>,
+        client: ClientId,
+    ) -> Result<Option<ScreeningResult>, StoreError> {
+        self.require_client(tx, client).await?;
+        let screened = fetch_intake(
+            tx,
+            &self.clinic_id,
+            "i.client_id = $2 AND i.outcome IS NOT NULL",
+            &client.to_string(),
+        )
+        .await?;
+        let Some(intake) = screened else {
+            return Ok(None);
+        };
+        self.audit(tx, "intake.read", "intake", &intake.id).await?;
+        let clinical = self.actor.role.reads_clinical_record();
+        Ok(intake.screening.map(|s| if clinical { s } else { outcome_only(s) }))
+    }
+
     /// The newest unsigned intake of the client, or a new one.
     async fn open_intake(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<String, StoreError> {
         self.require_client(tx, client).await?;
@@ -319,5 +352,21 @@ impl Store {
         )
         .await?;
         tx.commit().await
+    }
+}
+
+/// A screening without its clinical content: the outcome and how urgent a
+/// referral is, which is what booking needs.
+fn outcome_only(screening: ScreeningResult) -> ScreeningResult {
+    let mut verdict = serde_json::Map::new();
+    for key in ["urgency", "urgent"] {
+        if let Some(value) = screening.verdict.get(key) {
+            verdict.insert(key.to_owned(), value.clone());
+        }
+    }
+    ScreeningResult {
+        answers: Value::Array(Vec::new()),
+        outcome: screening.outcome,
+        verdict: Value::Object(verdict),
     }
 }

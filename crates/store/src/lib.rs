@@ -49,7 +49,7 @@ pub use error::StoreError;
 pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};
 pub use intakes::{Intake, IntakeStatus, ScreeningResult};
 pub use links::{IssuedLink, LinkGrant, LinkPurpose};
-pub use notes::{Checkin, FlaggedCheckin, NoteRecord, NoteStatus, Recipient};
+pub use notes::{Checkin, FlaggedCheckin, MAX_REFERRAL_REASON, NoteRecord, NoteStatus, Recipient};
 pub use outbox::{
     APPOINTMENT_LINK_MARKER, ClaimedMessage, Delivery, MAX_ATTEMPTS, OutboxDraft, OutboxMessage, OutboxStatus,
     redact_links,

@@ -38,6 +38,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "checkins_by_client",
         include_str!("../migrations/0011_checkins_by_client.sql"),
     ),
+    (
+        12,
+        "referral_reason",
+        include_str!("../migrations/0012_referral_reason.sql"),
+    ),
 ];
 
 /// Arbitrary constant naming the migration lock.

@@ -66,6 +66,9 @@ pub struct NoteRecord {
     pub created_by: String,
     pub created_at: Timestamp,
     pub version: i64,
+    /// Why the note was signed while the client's screening said to refer
+    /// them to a physician first.
+    pub referral_reason: Option<String>,
     pub checkins: Vec<Checkin>,
 }
 
@@ -91,7 +94,7 @@ fn json_err(e: serde_json::Error) -> StoreError {
 
 const NOTE_COLUMNS: &str = "n.id, n.client_id, n.assessment_id, n.note, n.status, n.amends, n.amendment_reason, \
      (SELECT MIN(m.id) FROM session_notes m WHERE m.amends = n.id AND m.clinic_id = n.clinic_id), \
-     COALESCE(s.email, n.signed_by), n.signed_at, COALESCE(c.email, n.created_by), n.created_at, n.version";
+     COALESCE(s.email, n.signed_by), n.signed_at, COALESCE(c.email, n.created_by), n.created_at, n.version, n.referral_reason";
 const NOTE_FROM: &str =
     "session_notes n LEFT JOIN users s ON s.id = n.signed_by LEFT JOIN users c ON c.id = n.created_by";
 const CHECKIN_COLUMNS: &str = "id, note_id, client_id, due_hours, due_at, answer, answered_at, reviewed_at";
@@ -116,6 +119,7 @@ fn note_from_row(row: &sqlx::any::AnyRow) -> Result<NoteRecord, StoreError> {
         created_by: row.try_get(10)?,
         created_at: from_ms(row.try_get(11)?),
         version: row.try_get(12)?,
+        referral_reason: row.try_get(13)?,
         checkins: Vec::new(),
     })
 }
@@ -277,13 +281,17 @@ impl ClinicScope<'_> {
     }
 
     /// Signs a draft and creates its 24- and 48-hour check-ins, each with a
-    /// client link (returned once, to be sent).
+    /// client link (returned once, to be sent). While the client's screening
+    /// says to refer them first, signing needs `referral_reason`.
     pub async fn sign_note(
         &self,
         id: &str,
         expected_version: i64,
+        referral_reason: Option<&str>,
     ) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>), StoreError> {
-        let (signed, links, _) = self.sign_note_and_notify(id, expected_version, |_, _| None).await?;
+        let (signed, links, _) = self
+            .sign_note_and_notify(id, expected_version, referral_reason, |_, _| None)
+            .await?;
         Ok((signed, links))
     }
 
@@ -294,6 +302,7 @@ impl ClinicScope<'_> {
         &self,
         id: &str,
         expected_version: i64,
+        referral_reason: Option<&str>,
         compose: impl FnOnce(&Recipient, &[(Checkin, IssuedLink)]) -> Option<OutboxDraft>,
     ) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>, Option<String>), StoreError> {
         self.require_clinical()?;
@@ -314,15 +323,25 @@ impl ClinicScope<'_> {
             Err(refusal) => return Err(self.versioned_note(id, None).refusal_error(refusal, |_| String::new())),
         }
         let current = self.fetch_note(&mut tx, id).await?;
+        // Read in the signing transaction: a referral that arrives while the
+        // therapist writes still asks for the reason.
+        let screening = self.safety_screening_in(&mut tx, current.client_id).await?;
+        let reason = over_referral_reason(screening.as_ref(), referral_reason)?;
         let now = now_ms();
-        sqlx::query("UPDATE session_notes SET status = 'signed', signed_by = $1, signed_at = $2, updated_at = $2 WHERE id = $3 AND clinic_id = $4")
+        sqlx::query("UPDATE session_notes SET status = 'signed', signed_by = $1, signed_at = $2, updated_at = $2, referral_reason = $3 WHERE id = $4 AND clinic_id = $5")
             .bind(&self.actor_id)
             .bind(now)
+            .bind(reason.as_deref())
             .bind(id)
             .bind(&self.clinic_id)
             .execute(&mut *tx.tx)
             .await?;
-        self.audit(&mut tx, "note.sign", "session_note", id).await?;
+        let action = if reason.is_some() {
+            "note.sign.over_referral"
+        } else {
+            "note.sign"
+        };
+        self.audit(&mut tx, action, "session_note", id).await?;
         let mut links = Vec::new();
         for hours in CHECKIN_HOURS {
             let checkin_id = uuid::Uuid::now_v7().to_string();
@@ -572,5 +591,38 @@ impl Store {
         )
         .await?;
         tx.commit().await
+    }
+}
+
+/// The longest reason kept for signing over a referral.
+pub const MAX_REFERRAL_REASON: usize = 1000;
+
+/// A note is signed over a referral only with the therapist's reason; the
+/// reason is kept only when there is a referral to sign over.
+fn over_referral_reason(
+    screening: Option<&crate::ScreeningResult>,
+    given: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    let referral = screening.is_some_and(|s| myomap_domain::screening_outcome::is_referral(&s.outcome));
+    if !referral {
+        return Ok(None);
+    }
+    let reason = given.map(str::trim).unwrap_or_default();
+    let problem = if reason.is_empty() {
+        Some(
+            "the client's screening says to refer them to a physician first; give the reason for treating today"
+                .to_owned(),
+        )
+    } else if reason.chars().count() > MAX_REFERRAL_REASON {
+        Some(format!("must be at most {MAX_REFERRAL_REASON} characters"))
+    } else {
+        None
+    };
+    match problem {
+        Some(message) => Err(StoreError::Invalid(myomap_domain::ValidationErrors::single(
+            "referral_reason",
+            message,
+        ))),
+        None => Ok(Some(reason.to_owned())),
     }
 }

@@ -38,6 +38,7 @@ on_both_backends!(
     racing_changes_have_exactly_one_winner,
     abandoned_units_never_wedge_the_store,
     the_client_page_reads_in_one_audited_unit,
+    signing_over_a_referral_needs_a_reason,
 );
 
 #[path = "storage/concurrency.rs"]
@@ -643,7 +644,7 @@ async fn session_notes_sign_amend_and_follow_up(db: &TestDb) {
         .update_note(&draft.id, draft.version, &session_note(9, true))
         .await
         .unwrap();
-    let (signed, links) = scope.sign_note(&draft.id, draft.version).await.unwrap();
+    let (signed, links) = scope.sign_note(&draft.id, draft.version, None).await.unwrap();
     assert_eq!(signed.status, NoteStatus::Signed);
     assert_eq!(
         signed.checkins.iter().map(|c| c.due_hours).collect::<Vec<_>>(),
@@ -1335,4 +1336,70 @@ async fn the_client_page_reads_in_one_audited_unit(db: &TestDb) {
     ));
     assert_eq!(scope.client_history(ada.id, 20).await.unwrap().len(), 4);
     assert!(store.verify_audit().await.unwrap().first_problem.is_none());
+}
+
+async fn signing_over_a_referral_needs_a_reason(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    let therapist = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
+    let desk = account(&store, "North Clinic", "desk@north.test", Role::FrontDesk).await;
+    let scope = store.clinic(&therapist);
+    let ada = scope.create_client(&client("Ada", "Byron")).await.unwrap();
+    assert_eq!(scope.safety_screening(ada.id).await.unwrap(), None);
+    let referral = ScreeningResult {
+        answers: serde_json::json!([{"question": "saddle_numbness"}]),
+        outcome: "refer_first".into(),
+        verdict: serde_json::json!({"outcome": "refer_first", "urgency": "emergency",
+                                     "reasons": [{"text": "Numbness in the saddle area."}]}),
+    };
+    scope.submit_intake(ada.id, &intake_form(), &referral).await.unwrap();
+    // A new intake being filled in does not lift the referral.
+    scope
+        .request_intake_link(ada.id, Duration::from_secs(3600))
+        .await
+        .unwrap();
+    assert_eq!(
+        scope.safety_screening(ada.id).await.unwrap().map(|s| s.outcome),
+        Some("refer_first".to_owned())
+    );
+    // The front desk, who book, learn the outcome and urgency, not the reasons.
+    let at_desk = store.clinic(&desk).safety_screening(ada.id).await.unwrap().unwrap();
+    assert_eq!(at_desk.outcome, "refer_first");
+    assert_eq!(at_desk.verdict, serde_json::json!({"urgency": "emergency"}));
+
+    let draft = scope.create_note(ada.id, None, &session_note(3, false)).await.unwrap();
+    for missing in [None, Some(""), Some("   ")] {
+        match scope.sign_note(&draft.id, draft.version, missing).await {
+            Err(StoreError::Invalid(errors)) => assert_eq!(errors.0[0].field, "referral_reason"),
+            other => panic!("signed without a reason: {other:?}"),
+        }
+    }
+    let too_long = "x".repeat(myomap_store::MAX_REFERRAL_REASON + 1);
+    assert!(matches!(
+        scope.sign_note(&draft.id, draft.version, Some(&too_long)).await,
+        Err(StoreError::Invalid(_))
+    ));
+    // Nothing was written by the refusals: the draft signs at its version.
+    let (signed, links) = scope
+        .sign_note(&draft.id, draft.version, Some(" Cleared by her GP today. "))
+        .await
+        .unwrap();
+    assert_eq!(signed.referral_reason.as_deref(), Some("Cleared by her GP today."));
+    assert_eq!(links.len(), 2);
+    let history = store.verify_audit().await.unwrap();
+    assert!(history.first_problem.is_none());
+
+    // A suitable client's note keeps no reason, even when one is given.
+    let eve = scope.create_client(&client("Eve", "Moss")).await.unwrap();
+    let suitable = ScreeningResult {
+        answers: serde_json::json!([]),
+        outcome: "suitable".into(),
+        verdict: serde_json::json!({"outcome": "suitable"}),
+    };
+    scope.submit_intake(eve.id, &intake_form(), &suitable).await.unwrap();
+    let draft = scope.create_note(eve.id, None, &session_note(3, false)).await.unwrap();
+    let (signed, _) = scope
+        .sign_note(&draft.id, draft.version, Some("not needed"))
+        .await
+        .unwrap();
+    assert_eq!(signed.referral_reason, None);
 }

@@ -162,6 +162,77 @@ pub fn urgency_view(outcome: &str, verdict: &serde_json::Value) -> Option<Urgenc
     })
 }
 
+/// The screening verdict shown wherever treatment is recorded or booked
+/// (assessment, session note, plan, booking): a referral, precautions, or a
+/// client never screened. `None` for a suitable client: nothing to warn of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafetyBanner {
+    /// `refer`, `precautions` or `missing` (also the CSS class).
+    pub class: &'static str,
+    pub label: String,
+    pub urgency: Option<UrgencyView>,
+    /// The reasons (for a referral) or the precautions to take.
+    pub points: Vec<String>,
+    /// Signing a note needs the therapist's reason while this stands.
+    pub needs_reason: bool,
+}
+
+/// The banner for one client, read from their newest screened intake.
+pub async fn safety_banner_for(
+    scope: &myomap_store::ClinicScope<'_>,
+    client: myomap_domain::ClientId,
+) -> Result<Option<SafetyBanner>, myomap_store::StoreError> {
+    Ok(safety_banner(scope.safety_screening(client).await?.as_ref()))
+}
+
+/// The banner for the screening that governs treating the client now (see
+/// `ClinicScope::safety_screening`).
+pub fn safety_banner(screening: Option<&myomap_store::ScreeningResult>) -> Option<SafetyBanner> {
+    let Some(screening) = screening else {
+        return Some(SafetyBanner {
+            class: "missing",
+            label: "Not screened yet: take the intake before treating".into(),
+            urgency: None,
+            points: Vec::new(),
+            needs_reason: false,
+        });
+    };
+    let texts = |key: &str, inner: Option<&str>| -> Vec<String> {
+        screening.verdict[key]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| match inner {
+                        Some(field) => item[field].as_str().map(str::to_owned),
+                        None => item.as_str().map(str::to_owned),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let outcome = screening.outcome.as_str();
+    if myomap_domain::screening_outcome::is_referral(outcome) {
+        Some(SafetyBanner {
+            class: "refer",
+            label: myomap_clinic::screening::outcome_label(outcome).into(),
+            urgency: urgency_view(outcome, &screening.verdict),
+            points: texts("reasons", Some("text")),
+            needs_reason: true,
+        })
+    } else if outcome == "suitable_with_precautions" {
+        Some(SafetyBanner {
+            class: "precautions",
+            label: myomap_clinic::screening::outcome_label(outcome).into(),
+            urgency: None,
+            points: texts("precautions", None),
+            needs_reason: false,
+        })
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

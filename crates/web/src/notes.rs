@@ -41,6 +41,7 @@ pub async fn sign_and_queue_checkins(
     actor: &Actor,
     id: &str,
     version: i64,
+    referral_reason: Option<&str>,
 ) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>, EmailOutcome), StoreError> {
     let relay = state.config.mailer.is_some();
     // The address the message went to, learnt inside the transaction.
@@ -64,7 +65,7 @@ pub async fn sign_and_queue_checkins(
     let (note, links, message) = state
         .store
         .clinic(actor)
-        .sign_note_and_notify(id, version, compose)
+        .sign_note_and_notify(id, version, referral_reason, compose)
         .await?;
     let outcome = match (message, recipient_email) {
         (Some(message_id), Some(Some(to))) if relay => EmailOutcome::Queued { to, message_id },

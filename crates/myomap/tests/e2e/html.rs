@@ -281,3 +281,79 @@ async fn the_booking_link_defaults_to_the_client_s_own_therapist() {
     let (_, after) = browser.get(&format!("/clients/{id}")).await;
     assert_eq!(first_offered(&after), therapist_id);
 }
+
+#[tokio::test]
+async fn a_referral_shows_where_treatment_is_recorded_and_signing_asks_why() {
+    let db = TestDb::sqlite();
+    add_user(&db, "North Clinic", "therapist@north.test", "therapist");
+    add_user(&db, "North Clinic", "desk@north.test", "front_desk");
+    let server = Server::start(&db);
+    let api = Api::login(&server, "therapist@north.test", PASSWORD).await;
+    let id = api.create_client("Ada", "Byron").await;
+    let intake = serde_json::json!({"form": {"reason_for_visit": "Low back pain"},
+        "screening": {"answers": [{"question": "back_pain"}, {"question": "saddle_numbness"}]}});
+    let (status, submitted) = api.post(&format!("/api/v1/clients/{id}/intake"), intake).await;
+    assert_eq!(status, StatusCode::CREATED, "{submitted}");
+    assert_eq!(submitted["screening"]["outcome"], "refer_first");
+    let (_, draft) = api
+        .post(
+            &format!("/api/v1/clients/{id}/sessions"),
+            serde_json::json!({"note": {"date": "2026-11-20", "duration_minutes": 60}}),
+        )
+        .await;
+    let sid = draft["id"].as_str().unwrap().to_owned();
+
+    let therapist = Browser::new(&server);
+    therapist.sign_in("therapist@north.test", PASSWORD).await;
+    for page in [
+        format!("/sessions/{sid}"),
+        format!("/clients/{id}/sessions/new"),
+        format!("/clients/{id}/plans/new"),
+        format!("/schedule/book?client={id}"),
+    ] {
+        let (status, html) = therapist.get(&page).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(html.contains("data-safety=\"refer\""), "no referral banner on {page}");
+    }
+    let (_, note_page) = therapist.get(&format!("/sessions/{sid}")).await;
+    assert!(note_page.contains("name=\"referral_reason\""));
+
+    // Signing without a reason keeps the draft and asks for one.
+    let csrf = therapist.csrf().await;
+    let version = hidden_field(&note_page, "version");
+    let sign = |reason: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("version", version.clone()),
+            ("date", "2026-11-20".to_owned()),
+            ("duration_minutes", "60".to_owned()),
+            ("referral_reason", reason.to_owned()),
+            ("action", "sign".to_owned()),
+        ]
+    };
+    let form = sign("");
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, refused, _) = therapist.post_form(&format!("/sessions/{sid}"), &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("Reason for treating: the client"), "{refused}");
+    assert_eq!(api.get(&format!("/api/v1/sessions/{sid}")).await.1["status"], "draft");
+
+    let version = hidden_field(&refused, "version");
+    let form: Vec<(&str, String)> = sign("Her GP examined her this morning and cleared treatment.")
+        .into_iter()
+        .map(|(k, v)| if k == "version" { (k, version.clone()) } else { (k, v) })
+        .collect();
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, signed, _) = therapist.post_form(&format!("/sessions/{sid}"), &fields).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(signed.contains("Soreness check-ins created"));
+    assert!(signed.contains("Signed over a referral") && signed.contains("cleared treatment"));
+
+    // The front desk, who book, see the verdict and its urgency, not why.
+    let desk = Browser::new(&server);
+    desk.sign_in("desk@north.test", PASSWORD).await;
+    let (status, booking) = desk.get(&format!("/schedule/book?client={id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(booking.contains("data-safety=\"refer\"") && booking.contains("Emergency"));
+    assert!(!booking.to_lowercase().contains("saddle"), "{booking}");
+}

@@ -334,11 +334,29 @@ async fn the_clinical_record_api(db: &TestDb) {
         (status, edited["note"]["duration_minutes"].as_i64()),
         (StatusCode::OK, Some(120))
     );
+    // The client's screening (the link intake above) says to refer them
+    // first: signing asks for the reason, and nothing is signed without it.
+    for refused in [json!({"version": 2}), json!({"version": 2, "referral_reason": "  "})] {
+        let (status, problem) = api.post(&format!("/api/v1/sessions/{sid}/sign"), refused).await;
+        assert_eq!(
+            (status, field_of(&problem).as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "referral_reason"),
+            "{problem}"
+        );
+    }
+    assert_eq!(api.get(&format!("/api/v1/sessions/{sid}")).await.1["status"], "draft");
     let (status, signed) = api
-        .post(&format!("/api/v1/sessions/{sid}/sign"), json!({"version": 2}))
+        .post(
+            &format!("/api/v1/sessions/{sid}/sign"),
+            json!({"version": 2, "referral_reason": "GP examined her today and cleared soft-tissue work."}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{signed}");
     assert_eq!(signed["status"], "signed");
+    assert_eq!(
+        signed["referral_reason"],
+        "GP examined her today and cleared soft-tissue work."
+    );
     let links = signed["checkin_links"].as_array().unwrap();
     assert_eq!(
         links

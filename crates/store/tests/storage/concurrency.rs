@@ -116,7 +116,7 @@ pub(super) async fn racing_changes_have_exactly_one_winner(db: &TestDb) {
     let sign = |store: Store, actor: Actor, id: String, version: i64| async move {
         store
             .clinic(&actor)
-            .sign_note_and_notify(&id, version, |_, _| Some(checkin_message()))
+            .sign_note_and_notify(&id, version, None, |_, _| Some(checkin_message()))
             .await
     };
     let signs = race(
@@ -349,7 +349,7 @@ pub(super) async fn abandoned_units_never_wedge_the_store(db: &TestDb) {
                 2 => {
                     let note = &drafts[usize::try_from(round).unwrap_or(0) % drafts.len()];
                     scope
-                        .sign_note_and_notify(&note.id, note.version, |_, _| Some(checkin_message()))
+                        .sign_note_and_notify(&note.id, note.version, None, |_, _| Some(checkin_message()))
                         .await
                         .map(drop)
                 }

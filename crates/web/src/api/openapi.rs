@@ -962,6 +962,11 @@ mod tests {
             ),
             ("VersionBody", json!({"version": 2}), accepts::<record::VersionBody>),
             (
+                "SignBody",
+                json!({"version": 2, "referral_reason": "Cleared by the client's physician by letter."}),
+                accepts::<record::SignBody>,
+            ),
+            (
                 "AssessmentUpdate",
                 json!({"version": 2, "record": value(&samples::assessment_record())}),
                 accepts::<record::AssessmentUpdate>,

@@ -99,6 +99,7 @@ pub fn note_json(note: &NoteRecord) -> Value {
         "created_by": note.created_by,
         "created_at": note.created_at.to_string(),
         "version": note.version,
+        "referral_reason": note.referral_reason,
         "checkins": note.checkins.iter().map(checkin_json).collect::<Vec<_>>(),
     })
 }
@@ -233,6 +234,19 @@ pub async fn intake_link(
 #[serde(deny_unknown_fields)]
 pub struct VersionBody {
     version: i64,
+}
+
+/// Signs the version the caller read. While the client's screening says to
+/// refer them to a physician first, signing needs the reason for treating
+/// anyway (422 naming `referral_reason` without it); the reason is kept
+/// with the note.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignBody {
+    version: i64,
+    /// At most 1,000 characters.
+    #[serde(default)]
+    referral_reason: Option<String>,
 }
 
 /// Signs an answered intake.
@@ -785,7 +799,7 @@ pub async fn update_note(
     tag = "clinical record",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The note's id.")),
-    request_body = VersionBody,
+    request_body = SignBody,
     responses(
         (status = 200, description = "The signed note and its check-in links.", body = schemas::SignedNote),
         (status = 400, response = schemas::BadRequest),
@@ -802,9 +816,11 @@ pub async fn sign_note(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<VersionBody>,
+    ApiJson(body): ApiJson<SignBody>,
 ) -> Result<Json<Value>, Problem> {
-    let (note, links, email) = crate::notes::sign_and_queue_checkins(&state, &actor, &id, body.version).await?;
+    let (note, links, email) =
+        crate::notes::sign_and_queue_checkins(&state, &actor, &id, body.version, body.referral_reason.as_deref())
+            .await?;
     Ok(Json(signed_note_json(&state.config.public_url, &note, &links, &email)))
 }
 

@@ -707,6 +707,10 @@ pub struct Note {
     #[schema(format = DateTime)]
     created_at: String,
     version: i64,
+    /// Why the note was signed while the client's screening said to refer
+    /// them to a physician first.
+    #[schema(required = true)]
+    referral_reason: Option<String>,
     checkins: Vec<Checkin>,
 }
 

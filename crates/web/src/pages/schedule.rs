@@ -401,6 +401,7 @@ pub struct BookParams {
 #[derive(Template)]
 #[template(path = "booking_form.html")]
 struct BookingForm {
+    safety: Option<crate::clinical::SafetyBanner>,
     layout: Layout,
     heading: String,
     action: String,
@@ -439,13 +440,18 @@ async fn booking_form(
     errors: ValidationErrors,
 ) -> Result<BookingForm, PageError> {
     let scope = state.store.clinic(actor);
-    let client_name = match request.client_id.parse::<ClientId>() {
-        Ok(id) => scope
-            .get_client(id)
-            .await
-            .map(|c| format!("{} {}", c.given_name, c.family_name))
-            .map_err(store_err(actor))?,
-        Err(_) => String::new(),
+    let (client_name, safety) = match request.client_id.parse::<ClientId>() {
+        Ok(id) => (
+            scope
+                .get_client(id)
+                .await
+                .map(|c| format!("{} {}", c.given_name, c.family_name))
+                .map_err(store_err(actor))?,
+            crate::clinical::safety_banner_for(&scope, id)
+                .await
+                .map_err(store_err(actor))?,
+        ),
+        Err(_) => (String::new(), None),
     };
     let matches = if client_name.is_empty() && !search.trim().is_empty() {
         scope
@@ -473,6 +479,7 @@ async fn booking_form(
     let therapists = scope.therapists().await.map_err(store_err(actor))?;
     let rooms = scope.rooms().await.map_err(store_err(actor))?;
     Ok(BookingForm {
+        safety,
         layout: Layout::signed_in(actor, "schedule"),
         heading: "Book an appointment".into(),
         action: "/schedule/book".into(),

@@ -83,6 +83,7 @@ struct PhotoView {
 #[derive(Template)]
 #[template(path = "assessment.html")]
 struct AssessmentPage {
+    safety: Option<crate::clinical::SafetyBanner>,
     layout: Layout,
     id: String,
     client_id: String,
@@ -189,6 +190,9 @@ async fn page(
         .photos(&assessment.id)
         .await
         .map_err(|e| PageError::from((e, actor)))?;
+    let safety = crate::clinical::safety_banner_for(&scope, assessment.client_id)
+        .await
+        .map_err(|e| PageError::from((e, actor)))?;
     let marked: HashMap<AreaSite, u8> = record.pain_map.iter().map(|m| (m.site, m.intensity)).collect();
     let suggestions = assessment_suggestions(record);
     let observed: HashSet<(String, Option<myomap_domain::Side>)> =
@@ -240,6 +244,7 @@ async fn page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = AssessmentPage {
+        safety,
         layout: Layout::signed_in(actor, "clients"),
         id: assessment.id.clone(),
         client_id: assessment.client_id.to_string(),

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::{Pairs, client_id, store_err, value, values};
 use crate::AppState;
+use crate::clinical::{SafetyBanner, safety_banner_for};
 use crate::pages::{Layout, PageActor, PageError, render};
 use crate::plans::plan_progress;
 
@@ -39,6 +40,7 @@ pub struct ProtocolInfo {
 #[derive(Template)]
 #[template(path = "plan_form.html")]
 struct PlanForm {
+    safety: Option<SafetyBanner>,
     layout: Layout,
     heading: String,
     problem: Option<String>,
@@ -88,6 +90,7 @@ struct FormSpec<'a> {
     suggested: Vec<String>,
     problem: Option<String>,
     errors: &'a ValidationErrors,
+    safety: Option<SafetyBanner>,
 }
 
 fn plan_form(spec: FormSpec<'_>, draft: &PlanDraft, typed_goals: Option<Vec<GoalRow>>) -> PlanForm {
@@ -97,6 +100,7 @@ fn plan_form(spec: FormSpec<'_>, draft: &PlanDraft, typed_goals: Option<Vec<Goal
         goals.push((String::new(), "at_most".into(), String::new(), String::new()));
     }
     PlanForm {
+        safety: spec.safety,
         layout: Layout::signed_in(spec.actor, "clients"),
         heading: spec.heading,
         problem: spec
@@ -275,6 +279,7 @@ pub async fn new_form(
     let draft = myomap_plans::PlanDraft::from_protocol_for(&params.protocol, &condition)
         .or_else(|| myomap_plans::PlanDraft::from_protocol(&params.protocol))
         .unwrap_or_else(|| blank_draft(&condition));
+    let safety = safety_banner_for(&scope, client).await.map_err(store_err(&actor))?;
     let page = plan_form(
         FormSpec {
             actor: &actor,
@@ -288,6 +293,7 @@ pub async fn new_form(
             suggested: conditions,
             problem: None,
             errors: &ValidationErrors::default(),
+            safety,
         },
         &draft,
         None,
@@ -323,6 +329,7 @@ pub async fn create(
         return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
     }
     let record = scope.get_client(client).await.map_err(store_err(&actor))?;
+    let safety = safety_banner_for(&scope, client).await.map_err(store_err(&actor))?;
     let page = plan_form(
         FormSpec {
             actor: &actor,
@@ -336,6 +343,7 @@ pub async fn create(
             suggested: Vec::new(),
             problem: None,
             errors: &errors,
+            safety,
         },
         &draft,
         Some(typed),
@@ -355,6 +363,7 @@ fn parse_draft(stored: &StoredPlan, actor: &Actor) -> Result<PlanDraft, PageErro
 #[derive(Template)]
 #[template(path = "plan.html")]
 struct PlanPage {
+    safety: Option<SafetyBanner>,
     layout: Layout,
     id: String,
     client_id: String,
@@ -395,7 +404,11 @@ pub async fn show(
         &record.assessments,
         &record.questionnaires,
     );
+    let safety = safety_banner_for(&scope, stored.client_id)
+        .await
+        .map_err(store_err(&actor))?;
     let page = PlanPage {
+        safety,
         layout: Layout::signed_in(&actor, "clients"),
         id: stored.id.clone(),
         client_id: stored.client_id.to_string(),
@@ -466,6 +479,9 @@ pub async fn edit_form(
     let stored = scope.get_plan(&id).await.map_err(store_err(&actor))?;
     let draft = parse_draft(&stored, &actor)?;
     let client_id = stored.client_id.to_string();
+    let safety = safety_banner_for(&scope, stored.client_id)
+        .await
+        .map_err(store_err(&actor))?;
     let page = plan_form(
         FormSpec {
             actor: &actor,
@@ -479,6 +495,7 @@ pub async fn edit_form(
             suggested: Vec::new(),
             problem: None,
             errors: &ValidationErrors::default(),
+            safety,
         },
         &draft,
         None,
@@ -508,6 +525,9 @@ pub async fn update(
         None
     };
     let client_id = stored.client_id.to_string();
+    let safety = safety_banner_for(&scope, stored.client_id)
+        .await
+        .map_err(store_err(&actor))?;
     let page = plan_form(
         FormSpec {
             actor: &actor,
@@ -521,6 +541,7 @@ pub async fn update(
             suggested: Vec::new(),
             problem,
             errors: &errors,
+            safety,
         },
         &draft,
         Some(typed),

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::AppState;
 use crate::api::record::link_url;
-use crate::clinical::ClinicalVocabulary;
+use crate::clinical::{ClinicalVocabulary, SafetyBanner};
 use crate::pages::{Layout, PageActor, PageError, render};
 
 const TECHNIQUES: [&str; 8] = [
@@ -73,8 +73,11 @@ struct SessionPage {
     tp_options: [&'static str; 5],
     pressures: [&'static str; 4],
     reason: String,
+    safety: Option<SafetyBanner>,
+    referral_reason: String,
     techniques: String,
     signed_line: String,
+    referral_line: String,
     amendment_line: String,
     amendment_link: Option<(String, String)>,
     treated_lines: Vec<String>,
@@ -229,6 +232,8 @@ struct PageSpec<'a> {
     links: Vec<(String, String)>,
     mail_note: Option<String>,
     reason: String,
+    safety: Option<SafetyBanner>,
+    referral_reason: String,
 }
 
 fn session_page(spec: PageSpec<'_>) -> SessionPage {
@@ -269,7 +274,12 @@ fn session_page(spec: PageSpec<'_>) -> SessionPage {
         .errors
         .0
         .iter()
-        .filter(|e| !matches!(e.field.as_str(), "date" | "duration_minutes" | "reason"))
+        .filter(|e| {
+            !matches!(
+                e.field.as_str(),
+                "date" | "duration_minutes" | "reason" | "referral_reason"
+            )
+        })
         .map(|e| format!("{}: {}", e.field, e.message))
         .collect();
     let problem = spec.problem.or_else(|| {
@@ -326,11 +336,14 @@ fn session_page(spec: PageSpec<'_>) -> SessionPage {
         tp_options: TRIGGER_POINT_IDS,
         pressures: PRESSURES,
         reason: spec.reason,
+        safety: spec.safety,
+        referral_reason: spec.referral_reason,
         techniques: if note.techniques.is_empty() {
             "—".into()
         } else {
             note.techniques.join(", ")
         },
+        referral_line: record.and_then(|r| r.referral_reason.clone()).unwrap_or_default(),
         signed_line: record
             .and_then(|r| {
                 r.signed_at.map(|at| {
@@ -413,6 +426,10 @@ pub async fn new_form(
         .map_err(store_err(&actor))?
         .into_iter()
         .next();
+    let safety = crate::clinical::safety_banner_for(&scope, client)
+        .await
+        .map_err(store_err(&actor))?;
+    let referral_reason = String::new();
     let page = session_page(PageSpec {
         actor: &actor,
         client_id: id.clone(),
@@ -429,6 +446,8 @@ pub async fn new_form(
         links: Vec::new(),
         mail_note: None,
         reason: String::new(),
+        safety,
+        referral_reason,
     });
     Ok(render(StatusCode::OK, &page))
 }
@@ -455,6 +474,10 @@ pub async fn create(
         return Ok(Redirect::to(&format!("/sessions/{}", created.id)).into_response());
     }
     let record = scope.get_client(client).await.map_err(store_err(&actor))?;
+    let safety = crate::clinical::safety_banner_for(&scope, client)
+        .await
+        .map_err(store_err(&actor))?;
+    let referral_reason = String::new();
     let page = session_page(PageSpec {
         actor: &actor,
         client_id: id.clone(),
@@ -471,6 +494,8 @@ pub async fn create(
         links: Vec::new(),
         mail_note: None,
         reason: String::new(),
+        safety,
+        referral_reason,
     });
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
@@ -486,13 +511,19 @@ async fn show_note(
     errors: &ValidationErrors,
     note: Option<SessionNote>,
     problem: Option<String>,
+    referral_reason: String,
 ) -> Result<Response, PageError> {
-    let client = state
-        .store
-        .clinic(actor)
-        .get_client(record.client_id)
-        .await
-        .map_err(store_err(actor))?;
+    let scope = state.store.clinic(actor);
+    let client = scope.get_client(record.client_id).await.map_err(store_err(actor))?;
+    // A signed note is history: the banner belongs where treatment is
+    // still being recorded.
+    let safety = if record.status == NoteStatus::Draft {
+        crate::clinical::safety_banner_for(&scope, record.client_id)
+            .await
+            .map_err(store_err(actor))?
+    } else {
+        None
+    };
     let draft = record.status == NoteStatus::Draft;
     let status = if errors.is_empty() && problem.is_none() {
         StatusCode::OK
@@ -515,6 +546,8 @@ async fn show_note(
         links,
         mail_note,
         reason: String::new(),
+        safety,
+        referral_reason,
     });
     Ok(render(status, &page))
 }
@@ -538,6 +571,7 @@ pub async fn show(
         &ValidationErrors::default(),
         None,
         None,
+        String::new(),
     )
     .await
 }
@@ -559,12 +593,23 @@ pub async fn save(
     let scope = state.store.clinic(&actor);
     let current = scope.get_note(&id).await.map_err(store_err(&actor))?;
     let version = value(&pairs, "version").parse::<i64>().unwrap_or(-1);
+    let referral_reason = value(&pairs, "referral_reason").to_owned();
     let (note, mut errors) = read_note(&pairs);
     if let Err(more) = note.validate(&ClinicalVocabulary) {
         errors.0.extend(more.0);
     }
     if !errors.is_empty() {
-        return show_note(&state, &actor, &current, (Vec::new(), None), &errors, Some(note), None).await;
+        return show_note(
+            &state,
+            &actor,
+            &current,
+            (Vec::new(), None),
+            &errors,
+            Some(note),
+            None,
+            referral_reason,
+        )
+        .await;
     }
     let saved = match scope.update_note(&id, version, &note).await {
         Ok(saved) => saved,
@@ -577,6 +622,7 @@ pub async fn save(
                 &errors,
                 Some(note),
                 Some(m),
+                referral_reason,
             )
             .await;
         }
@@ -585,9 +631,26 @@ pub async fn save(
     if value(&pairs, "action") != "sign" {
         return Ok(Redirect::to(&format!("/sessions/{id}")).into_response());
     }
-    let (signed, links, email) = crate::notes::sign_and_queue_checkins(&state, &actor, &id, saved.version)
-        .await
-        .map_err(store_err(&actor))?;
+    let reason = Some(referral_reason.as_str()).filter(|r| !r.trim().is_empty());
+    let signing = crate::notes::sign_and_queue_checkins(&state, &actor, &id, saved.version, reason).await;
+    let (signed, links, email) = match signing {
+        Ok(signed) => signed,
+        // The draft is saved; the page asks for what signing still needs.
+        Err(StoreError::Invalid(errors)) => {
+            return show_note(
+                &state,
+                &actor,
+                &saved,
+                (Vec::new(), None),
+                &errors,
+                None,
+                None,
+                referral_reason,
+            )
+            .await;
+        }
+        Err(e) => return Err(store_err(&actor)(e)),
+    };
     show_note(
         &state,
         &actor,
@@ -596,6 +659,7 @@ pub async fn save(
         &ValidationErrors::default(),
         None,
         None,
+        String::new(),
     )
     .await
 }
@@ -608,6 +672,8 @@ pub async fn amend_form(
     let scope = state.store.clinic(&actor);
     let record = scope.get_note(&id).await.map_err(store_err(&actor))?;
     let client = scope.get_client(record.client_id).await.map_err(store_err(&actor))?;
+    let safety = None;
+    let referral_reason = String::new();
     let page = session_page(PageSpec {
         actor: &actor,
         client_id: record.client_id.to_string(),
@@ -624,6 +690,8 @@ pub async fn amend_form(
         links: Vec::new(),
         mail_note: None,
         reason: String::new(),
+        safety,
+        referral_reason,
     });
     Ok(render(StatusCode::OK, &page))
 }
@@ -654,6 +722,8 @@ pub async fn amend(
     };
     let record = scope.get_note(&id).await.map_err(store_err(&actor))?;
     let client = scope.get_client(record.client_id).await.map_err(store_err(&actor))?;
+    let safety = None;
+    let referral_reason = String::new();
     let page = session_page(PageSpec {
         actor: &actor,
         client_id: record.client_id.to_string(),
@@ -670,6 +740,8 @@ pub async fn amend(
         links: Vec::new(),
         mail_note: None,
         reason,
+        safety,
+        referral_reason,
     });
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
