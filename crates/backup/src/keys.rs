@@ -17,6 +17,7 @@ const SCRYPT_LOG_N: u8 = 18;
 const SCRYPT_MAX_LOG_N: u8 = 22;
 
 /// How an archive is encrypted.
+#[derive(Clone)]
 pub enum Lock {
     Passphrase(SecretString),
     Recipients(Vec<age::x25519::Recipient>),

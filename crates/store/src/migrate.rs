@@ -10,7 +10,7 @@ use sqlx::Connection;
 use crate::time::now_ms;
 use crate::{Backend, Store, StoreError};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[
+pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (
         2,
@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "counts_and_history",
         include_str!("../migrations/0010_counts_and_history.sql"),
     ),
+    (11, "backup_runs", include_str!("../migrations/0011_backup_runs.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.
