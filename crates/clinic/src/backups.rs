@@ -569,3 +569,48 @@ pub async fn run_schedule(store: Store, schedule: Schedule, lock: Lock, snapshot
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn intervals_read_as_people_write_them() {
+        assert_eq!(parse_interval("24h").unwrap(), Duration::from_secs(24 * 3600));
+        assert_eq!(parse_interval("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_interval(" 45s ").unwrap(), Duration::from_secs(45));
+        assert!(parse_interval("daily").unwrap_err().contains("24h"));
+        assert!(parse_interval("0s").unwrap_err().contains("shorter than a second"));
+        assert!(parse_interval("-2h").is_err());
+    }
+
+    #[test]
+    fn pruning_keeps_the_newest_scheduled_backups_and_nothing_else_is_touched() {
+        let dir = std::env::temp_dir().join(format!("myomap-prune-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let start: Timestamp = "2026-12-01T23:59:59.5Z".parse().unwrap();
+        let names: Vec<String> = (0..5)
+            .map(|n| scheduled_name(start.checked_add(jiff::SignedDuration::from_millis(n * 700)).unwrap()))
+            .collect();
+        // Names sort as times do, across a day's end and within a second.
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(sorted, names);
+        assert_eq!(names[0], "myomap-backup-20261201T235959.500Z.age");
+        for name in names.iter().rev() {
+            fs::write(dir.join(name), b"x").unwrap();
+        }
+        fs::write(dir.join("notes.txt"), b"mine").unwrap();
+        fs::write(dir.join("myomap-backup-x.age.partial"), b"x").unwrap();
+
+        let removed = prune(&dir, 2).unwrap();
+        assert_eq!(removed.len(), 3);
+        let left: Vec<PathBuf> = scheduled_backups(&dir).unwrap();
+        assert_eq!(left, vec![dir.join(&names[3]), dir.join(&names[4])]);
+        assert!(dir.join("notes.txt").exists());
+        assert!(dir.join("myomap-backup-x.age.partial").exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

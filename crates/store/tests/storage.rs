@@ -37,11 +37,16 @@ on_both_backends!(
     the_outbox_keeps_every_message_until_it_is_sent,
     racing_changes_have_exactly_one_winner,
     abandoned_units_never_wedge_the_store,
+    backups_record_their_outcome_and_snapshot_sqlite_only,
 );
 
 #[path = "storage/concurrency.rs"]
 mod concurrency;
 use concurrency::{abandoned_units_never_wedge_the_store, racing_changes_have_exactly_one_winner};
+
+#[path = "storage/backups.rs"]
+mod backups;
+use backups::backups_record_their_outcome_and_snapshot_sqlite_only;
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -67,7 +72,7 @@ async fn migrations_apply_once(db: &TestDb) {
     store.close().await;
     let store = Store::open(&db.target()).await.unwrap();
     store.ping().await.unwrap();
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 10);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM schema_migrations").await, 11);
 }
 
 async fn accounts_sessions_and_rate_limit(db: &TestDb) {
