@@ -133,10 +133,9 @@ impl Drop for Scratch {
     }
 }
 
-/// A name in `dir` no other run picks: `.{stem}-{time}-{random}{ext}`.
+/// A name in `dir` no other run picks: `.{stem}-{random}{ext}`.
 fn scratch_name(dir: &Path, stem: &str, ext: &str) -> PathBuf {
-    let nanos = Timestamp::now().as_nanosecond();
-    dir.join(format!(".{stem}-{}-{nanos:x}{ext}", std::process::id()))
+    dir.join(format!(".{stem}-{}{ext}", uuid::Uuid::new_v4().simple()))
 }
 
 /// Creates a file only its owner can read (it may hold health data in the clear).
