@@ -33,7 +33,8 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "counts_and_history",
         include_str!("../migrations/0010_counts_and_history.sql"),
     ),
-    (11, "backup_runs", include_str!("../migrations/0011_backup_runs.sql")),
+    // 11 and 12 are taken on main (checkins_by_client, referral_reason).
+    (13, "backup_runs", include_str!("../migrations/0013_backup_runs.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.
