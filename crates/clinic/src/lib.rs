@@ -12,6 +12,7 @@
 //!
 //! *Invariant:* no HTTP types, no SQL; time only through a [`Clock`].
 
+pub mod backups;
 mod clock;
 mod error;
 pub mod home_care;

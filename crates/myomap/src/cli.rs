@@ -18,6 +18,8 @@ pub enum Command {
         db: DbArgs,
         #[command(flatten)]
         web: WebArgs,
+        #[command(flatten)]
+        backups: ScheduleArgs,
     },
     /// Create (or reuse) a demo clinic with sample clients and logins, then serve it.
     Demo {
@@ -111,6 +113,69 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Write an encrypted backup of the running installation (SQLite), or check one.
+    ///
+    /// The passphrase comes from MYOMAP_BACKUP_PASSPHRASE, or is asked on the
+    /// terminal; never from the command line. With --recipient the backup is
+    /// encrypted to an age public key instead.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Backup {
+        #[command(subcommand)]
+        command: Option<BackupCommand>,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Where to write the backup (a new file).
+        #[arg(long, value_name = "FILE", required = true)]
+        out: Option<PathBuf>,
+        /// Encrypt to this age recipient (age1…) instead of a passphrase; repeat for several.
+        #[arg(long, value_name = "AGE_RECIPIENT")]
+        recipient: Vec<String>,
+    },
+    /// Restore a backup into a data directory (stop the server first).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// The data directory to restore into.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// Replace the database of a data directory that is not empty (the old one is kept, renamed).
+        #[arg(long)]
+        force: bool,
+        /// age identity file, for a backup encrypted to a recipient.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BackupCommand {
+    /// Decrypt and check a backup without restoring it: manifest, SHA-256,
+    /// row counts and every clinic's audit chain.
+    Verify {
+        /// The backup file.
+        file: PathBuf,
+        /// age identity file, for a backup encrypted to a recipient.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+    },
+}
+
+/// Backups `serve` takes on its own (SQLite).
+#[derive(Args, Clone)]
+pub struct ScheduleArgs {
+    /// Directory for scheduled backups; the passphrase comes from
+    /// MYOMAP_BACKUP_PASSPHRASE (or use --backup-recipient).
+    #[arg(long, env = "MYOMAP_BACKUP_DIR", value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How often: 24h, 6h, 90m…
+    #[arg(long, env = "MYOMAP_BACKUP_EVERY", default_value = "24h", value_name = "INTERVAL")]
+    pub backup_every: String,
+    /// How many scheduled backups to keep (the newest).
+    #[arg(long, env = "MYOMAP_BACKUP_KEEP", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub backup_keep: u32,
+    /// Encrypt scheduled backups to this age recipient (age1…) instead of a passphrase.
+    #[arg(long, env = "MYOMAP_BACKUP_RECIPIENT", value_name = "AGE_RECIPIENT")]
+    pub backup_recipient: Vec<String>,
 }
 
 #[derive(Subcommand)]

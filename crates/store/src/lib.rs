@@ -16,6 +16,7 @@
 mod accounts;
 mod assessments;
 mod audit;
+mod backup;
 mod claim;
 mod clients;
 mod error;
@@ -44,6 +45,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 pub use accounts::{Actor, LoginAttempt, NewAccount, SessionGrant};
 pub use assessments::{Assessment, MAX_PHOTO_BYTES, PhotoMeta};
 pub use audit::{AuditEntry, AuditProblem, AuditReport};
+pub use backup::{BackupRun, BackupStatus, SnapshotClinic, SnapshotFacts, inspect_snapshot, latest_schema_version};
 pub use clients::{ClientPage, ClientQuery, ClinicScope, PAGE_SIZE};
 pub use error::StoreError;
 pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};

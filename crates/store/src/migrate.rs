@@ -10,7 +10,7 @@ use sqlx::Connection;
 use crate::time::now_ms;
 use crate::{Backend, Store, StoreError};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[
+pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (
         2,
@@ -43,6 +43,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "referral_reason",
         include_str!("../migrations/0012_referral_reason.sql"),
     ),
+    (13, "backup_runs", include_str!("../migrations/0013_backup_runs.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.

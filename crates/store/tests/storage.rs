@@ -39,11 +39,16 @@ on_both_backends!(
     abandoned_units_never_wedge_the_store,
     the_client_page_reads_in_one_audited_unit,
     signing_over_a_referral_needs_a_reason,
+    backups_record_their_outcome_and_snapshot_sqlite_only,
 );
 
 #[path = "storage/concurrency.rs"]
 mod concurrency;
 use concurrency::{abandoned_units_never_wedge_the_store, racing_changes_have_exactly_one_winner};
+
+#[path = "storage/backups.rs"]
+mod backups;
+use backups::backups_record_their_outcome_and_snapshot_sqlite_only;
 
 const PASSWORD: &str = "correct horse battery";
 

@@ -83,6 +83,19 @@ pub struct WebConfig {
     /// no trailing slash): every absolute link is built from it, never from
     /// a request's headers.
     pub public_url: String,
+    /// The scheduled backups `serve` runs, shown to owners; `None` when
+    /// none are configured.
+    pub backups: Option<BackupSchedule>,
+}
+
+/// How scheduled backups are configured, as the settings page shows it.
+#[derive(Clone, Debug)]
+pub struct BackupSchedule {
+    pub dir: String,
+    pub every: String,
+    pub keep: usize,
+    /// "passphrase" or "age recipient".
+    pub protection: String,
 }
 
 impl Default for WebConfig {
@@ -92,6 +105,7 @@ impl Default for WebConfig {
             session_ttl: Duration::from_secs(12 * 60 * 60),
             mailer: None,
             public_url: "http://127.0.0.1:8080".into(),
+            backups: None,
         }
     }
 }

@@ -32,7 +32,7 @@ pub async fn run(db: &DbArgs, web: &WebArgs, clients: u32, no_serve: bool) -> an
         }
         return Ok(ExitCode::SUCCESS);
     }
-    super::serve::serve(store, db, web, &banner).await
+    super::serve::serve(store, db, web, &banner, None).await
 }
 
 /// Creates the demo accounts (reusing existing ones), tops the clinic up

@@ -1,5 +1,6 @@
 mod atlas;
 mod audit;
+mod backup;
 mod demo;
 mod outcomes;
 mod score;
@@ -12,14 +13,14 @@ use std::process::ExitCode;
 use anyhow::Context;
 use myomap_store::{DatabaseTarget, Store};
 
-use crate::cli::{AuditCommand, Cli, Command, DbArgs, InstrumentsCommand, UserCommand};
+use crate::cli::{AuditCommand, BackupCommand, Cli, Command, DbArgs, InstrumentsCommand, UserCommand};
 
 /// Exit code for input the user must correct (as clap uses for usage errors).
 pub const EXIT_BAD_INPUT: u8 = 2;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { db, web } => serve::run(&db, &web).await,
+        Command::Serve { db, web, backups } => serve::run(&db, &web, &backups).await,
         Command::Demo {
             db,
             web,
@@ -58,6 +59,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Instruments {
             command: InstrumentsCommand::Load { db, file, clinic },
         } => outcomes::load_wording(&db, &file, clinic.as_deref()).await,
+        Command::Backup {
+            command: Some(BackupCommand::Verify { file, identity }),
+            ..
+        } => backup::verify(&file, identity.as_deref()).await,
+        Command::Backup {
+            command: None,
+            db,
+            out,
+            recipient,
+        } => backup::create(&db, out.as_deref(), &recipient).await,
+        Command::Restore {
+            file,
+            data,
+            force,
+            identity,
+        } => backup::restore(&file, &data, force, identity.as_deref()).await,
         Command::Suggest { areas, top, json } => Ok(atlas::suggest(&areas, usize::from(top), json)),
         Command::Atlas {
             command,
@@ -68,7 +85,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn target(db: &DbArgs) -> DatabaseTarget {
+pub fn target(db: &DbArgs) -> DatabaseTarget {
     DatabaseTarget::choose(db.database.as_deref(), &db.data)
 }
 

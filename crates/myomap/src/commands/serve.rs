@@ -5,17 +5,76 @@ use anyhow::Context;
 use myomap_store::Store;
 use myomap_web::{AppState, WebConfig};
 
-use crate::cli::{DbArgs, WebArgs};
+use crate::cli::{DbArgs, ScheduleArgs, WebArgs};
 
-pub async fn run(db: &DbArgs, web: &WebArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(db: &DbArgs, web: &WebArgs, backups: &ScheduleArgs) -> anyhow::Result<ExitCode> {
     super::init_logging();
+    let schedule = match backup_schedule(db, backups) {
+        Ok(schedule) => schedule,
+        Err(why) => return Ok(super::bad_input(why)),
+    };
     let store = super::open(db).await?;
-    serve(store, db, web, &[]).await
+    let shown = schedule.as_ref().map(|(schedule, lock)| myomap_web::BackupSchedule {
+        dir: schedule.dir.display().to_string(),
+        every: backups.backup_every.trim().to_owned(),
+        keep: schedule.keep,
+        protection: if matches!(lock, myomap_backup::Lock::Passphrase(_)) {
+            "a passphrase".into()
+        } else {
+            "an age recipient".into()
+        },
+    });
+    let scheduler = schedule.map(|(schedule, lock)| {
+        tokio::spawn(myomap_clinic::backups::run_schedule(
+            store.clone(),
+            schedule,
+            lock,
+            super::backup::snapshot_dir(db),
+            &myomap_clinic::SystemClock,
+        ))
+    });
+    let served = serve(store, db, web, &[], shown).await;
+    if let Some(scheduler) = scheduler {
+        scheduler.abort();
+    }
+    served
+}
+
+/// Scheduled backups as asked for on the command line, refused with the
+/// reason when they cannot work (no passphrase or recipient, PostgreSQL).
+fn backup_schedule(
+    db: &DbArgs,
+    args: &ScheduleArgs,
+) -> Result<Option<(myomap_clinic::backups::Schedule, myomap_backup::Lock)>, String> {
+    let Some(dir) = args.backup_dir.clone() else {
+        return Ok(None);
+    };
+    if super::backup::is_postgres(db) {
+        return Err(format!("--backup-dir: {}", super::backup::POSTGRES_REFUSAL));
+    }
+    let every =
+        myomap_clinic::backups::parse_interval(&args.backup_every).map_err(|why| format!("--backup-every: {why}"))?;
+    let lock = super::backup::schedule_lock(&args.backup_recipient)?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("--backup-dir: cannot create {}: {e}", dir.display()))?;
+    Ok(Some((
+        myomap_clinic::backups::Schedule {
+            dir,
+            every,
+            keep: usize::try_from(args.backup_keep).unwrap_or(usize::MAX),
+        },
+        lock,
+    )))
 }
 
 /// Binds, prints the address (tests and scripts read this line), and serves
 /// until Ctrl-C or SIGTERM.
-pub async fn serve(store: Store, db: &DbArgs, web: &WebArgs, banner: &[String]) -> anyhow::Result<ExitCode> {
+pub async fn serve(
+    store: Store,
+    db: &DbArgs,
+    web: &WebArgs,
+    banner: &[String],
+    backups: Option<myomap_web::BackupSchedule>,
+) -> anyhow::Result<ExitCode> {
     let mailer = match web
         .smtp_url
         .as_deref()
@@ -62,6 +121,7 @@ pub async fn serve(store: Store, db: &DbArgs, web: &WebArgs, banner: &[String]) 
             secure_cookies: web.secure_cookies,
             mailer,
             public_url: public_url.unwrap_or_else(|| format!("http://{address}")),
+            backups,
             ..WebConfig::default()
         },
     };

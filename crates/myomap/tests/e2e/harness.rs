@@ -28,6 +28,11 @@ impl Server {
     /// Spawns `myomap ARGS` and waits for the "serving http://..." line plus
     /// `extra_lines` more lines of banner.
     pub fn spawn(args: &[String], banner_lines: usize) -> Server {
+        Server::spawn_env(args, banner_lines, &[])
+    }
+
+    /// [`Server::spawn`] with extra environment variables.
+    pub fn spawn_env(args: &[String], banner_lines: usize, envs: &[(&str, &str)]) -> Server {
         let log = std::env::temp_dir().join(format!("myomap-e2e-{}.log", std::process::id()));
         let stderr = std::fs::OpenOptions::new()
             .create(true)
@@ -37,6 +42,7 @@ impl Server {
         let mut child = Command::new(BIN)
             .args(args)
             .env("MYOMAP_LOG", "warn")
+            .envs(envs.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)

@@ -2,6 +2,7 @@
 //! handler runs, so no handler can forget the check.
 
 mod atlas;
+mod backups;
 mod clients;
 mod login;
 pub(crate) mod record;
@@ -121,6 +122,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/messages", get(schedule::outbox))
         .route("/messages/{id}/sent", post(schedule::message_sent))
         .route("/messages/{id}/retry", post(schedule::message_retry))
+        .route("/settings/backups", get(backups::show))
         .route("/atlas", get(atlas::list))
         .route("/atlas/{id}", get(atlas::show))
         .route("/static/app.css", get(stylesheet))
@@ -160,6 +162,8 @@ pub struct UserBar {
     pub email: String,
     pub role_label: &'static str,
     pub csrf: String,
+    /// Owners see the installation's settings (backups).
+    pub owner: bool,
 }
 
 pub struct Layout {
@@ -176,6 +180,7 @@ impl Layout {
                 email: actor.email.clone(),
                 role_label: actor.role.label(),
                 csrf: actor.csrf_token.clone(),
+                owner: actor.role == myomap_domain::Role::Owner,
             }),
             section,
             notice: None,
