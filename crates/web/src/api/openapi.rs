@@ -782,6 +782,7 @@ mod tests {
                 created_by: "therapist@demo.test".into(),
                 created_at: Timestamp::now(),
                 version: 1,
+                referral_reason: signed.then(|| "Cleared by the client's physician by letter.".into()),
                 checkins: if signed {
                     vec![checkin(true), checkin(false)]
                 } else {
@@ -932,7 +933,7 @@ mod tests {
         // Whole bodies: documented, and accepted by the handler's type.
         let note = value(&samples::session_note());
         type Accepts = fn(&Value) -> Result<(), String>;
-        let bodies: [(&str, Value, Accepts); 11] = [
+        let bodies: [(&str, Value, Accepts); 12] = [
             (
                 "ScreeningRequest",
                 json!({"conditions": ["back_pain"], "age": 61, "answers": [{"question": "skin_lesion_at_site",

@@ -503,6 +503,9 @@ pub async fn create(
 /// Links to show with the note and what happened to their email.
 type SignedLinks = (Vec<(String, String)>, Option<String>);
 
+// One page shown after every outcome of a save: each argument is a part of
+// it that some caller fills in (links after signing, errors, what was typed).
+#[allow(clippy::too_many_arguments)]
 async fn show_note(
     state: &AppState,
     actor: &Actor,
