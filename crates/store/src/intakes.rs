@@ -45,6 +45,17 @@ pub struct ScreeningResult {
     pub verdict: Value,
 }
 
+/// An appointment of a client whose screening refers them first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookedReferral {
+    pub appointment_id: String,
+    pub starts_at: jiff::Timestamp,
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub outcome: String,
+    pub verdict: Value,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Intake {
     pub id: String,
@@ -202,6 +213,55 @@ impl ClinicScope<'_> {
         self.audit(tx, "intake.read", "intake", &intake.id).await?;
         let clinical = self.actor.role.reads_clinical_record();
         Ok(intake.screening.map(|s| if clinical { s } else { outcome_only(s) }))
+    }
+
+    /// Booked appointments between `from` and `until` of clients whose
+    /// screening (the newest screened intake) says to refer them first,
+    /// soonest first: the therapist's warning before the day comes.
+    pub async fn booked_referrals(
+        &self,
+        from: jiff::Timestamp,
+        until: jiff::Timestamp,
+    ) -> Result<Vec<BookedReferral>, StoreError> {
+        self.require_clinical()?;
+        let rows = sqlx::query(
+            "SELECT a.id, a.starts_at, c.id, c.given_name, c.family_name, i.outcome, i.verdict \
+             FROM appointments a JOIN clients c ON c.id = a.client_id AND c.clinic_id = a.clinic_id \
+             JOIN intakes i ON i.id = (SELECT s.id FROM intakes s WHERE s.clinic_id = a.clinic_id \
+                 AND s.client_id = a.client_id AND s.outcome IS NOT NULL \
+                 ORDER BY s.created_at DESC, s.id DESC LIMIT 1) \
+             WHERE a.clinic_id = $1 AND a.status = 'booked' AND a.starts_at >= $2 AND a.starts_at < $3 \
+             ORDER BY a.starts_at, a.id",
+        )
+        .bind(&self.clinic_id)
+        .bind(from.as_millisecond())
+        .bind(until.as_millisecond())
+        .fetch_all(&self.store.pool)
+        .await?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let outcome: String = row.try_get(5)?;
+            if !myomap_domain::screening_outcome::is_referral(&outcome) {
+                continue;
+            }
+            let verdict: Option<String> = row.try_get(6)?;
+            out.push(BookedReferral {
+                appointment_id: row.try_get(0)?,
+                starts_at: crate::time::from_ms(row.try_get(1)?),
+                client_id: row
+                    .try_get::<String, _>(2)?
+                    .parse()
+                    .map_err(|_| StoreError::Internal("corrupt client id".into()))?,
+                client_name: format!("{} {}", row.try_get::<String, _>(3)?, row.try_get::<String, _>(4)?),
+                outcome,
+                verdict: verdict
+                    .map(|v| serde_json::from_str(&v))
+                    .transpose()
+                    .map_err(json_err)?
+                    .unwrap_or(Value::Null),
+            });
+        }
+        Ok(out)
     }
 
     /// The newest unsigned intake of the client, or a new one.

@@ -349,6 +349,24 @@ async fn a_referral_shows_where_treatment_is_recorded_and_signing_asks_why() {
     assert!(signed.contains("Soreness check-ins created"));
     assert!(signed.contains("Signed over a referral") && signed.contains("cleared treatment"));
 
+    // Booked two days ahead: the therapist's dashboard warns of it.
+    let therapist_id = api.user_id().await;
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let day = today.checked_add(jiff::Span::new().days(2)).unwrap();
+    let (status, booked) = api
+        .post(
+            "/api/v1/appointments",
+            serde_json::json!({"client_id": id, "therapist_id": therapist_id,
+                "starts_at": format!("{day}T10:00"), "minutes": 60, "outside_hours": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let (_, dashboard) = therapist.get("/dashboard").await;
+    assert!(
+        dashboard.contains("Booked with a referral open") && dashboard.contains("Ada Byron"),
+        "{dashboard}"
+    );
+
     // The front desk, who book, see the verdict and its urgency, not why.
     let desk = Browser::new(&server);
     desk.sign_in("desk@north.test", PASSWORD).await;

@@ -28,7 +28,20 @@ struct DashboardPage {
     active_clients: i64,
     sessions_this_month: i64,
     improvement: Vec<(String, usize, usize, String)>,
+    referrals: Vec<ReferralRow>,
 }
+
+/// A booked appointment of a client the screening refers first.
+struct ReferralRow {
+    client_id: String,
+    client_name: String,
+    when: String,
+    label: String,
+    urgency: Option<crate::clinical::UrgencyView>,
+}
+
+/// How far ahead the dashboard warns of bookings over a referral.
+const REFERRAL_DAYS: i64 = 7;
 
 /// Per condition: clients measured at least twice on a measure suggested for
 /// it, and how many of them improved meaningfully on one of those measures.
@@ -107,6 +120,21 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
         .clinic_questionnaires()
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
+    let now = jiff::Timestamp::now();
+    let zone = crate::scheduling::zone_of(&actor);
+    let referrals = scope
+        .booked_referrals(now, now + jiff::SignedDuration::from_hours(24 * REFERRAL_DAYS))
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?
+        .into_iter()
+        .map(|r| ReferralRow {
+            client_id: r.client_id.to_string(),
+            client_name: r.client_name,
+            when: crate::scheduling::local_text(r.starts_at, &zone),
+            label: myomap_clinic::screening::outcome_label(&r.outcome).into(),
+            urgency: crate::clinical::urgency_view(&r.outcome, &r.verdict),
+        })
+        .collect();
     Ok(render(
         StatusCode::OK,
         &DashboardPage {
@@ -116,6 +144,7 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
             active_clients,
             sessions_this_month,
             improvement: improvement_by_condition(&conditions, &questionnaires),
+            referrals,
         },
     ))
 }
