@@ -215,6 +215,15 @@ pub struct AssessmentRecord {
 pub const MAX_PPT_KG_CM2: f64 = 20.0;
 
 impl AssessmentRecord {
+    /// Nothing was recorded: no mark, finding, observation or note.
+    pub fn is_empty(&self) -> bool {
+        self.posture.is_empty()
+            && self.tone.is_empty()
+            && self.pain_map.is_empty()
+            && self.findings.is_empty()
+            && self.notes.trim().is_empty()
+    }
+
     pub fn validate(&self, vocabulary: &dyn Vocabulary) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let mut seen = std::collections::HashSet::new();

@@ -158,6 +158,46 @@ impl ClinicScope<'_> {
         Ok(updated)
     }
 
+    /// Deletes an assessment opened by mistake: only while nothing is
+    /// recorded in it, no photo is attached and no note links to it.
+    /// Returns the client it belonged to.
+    pub async fn delete_empty_assessment(&self, id: &str, expected_version: i64) -> Result<ClientId, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        Versioned {
+            table: "assessments",
+            noun: "assessment",
+            id,
+            clinic_id: &self.clinic_id,
+            expected: Some(expected_version),
+            from: &[],
+        }
+        .claim_or_conflict(&mut tx.tx, |_| String::new())
+        .await?;
+        let assessment = self.fetch_assessment(&mut tx, id).await?;
+        let attached: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM posture_photos WHERE assessment_id = $1 AND clinic_id = $2) \
+             + (SELECT COUNT(*) FROM session_notes WHERE assessment_id = $1 AND clinic_id = $2)",
+        )
+        .bind(id)
+        .bind(&self.clinic_id)
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        if !assessment.record.is_empty() || attached > 0 {
+            return Err(StoreError::Conflict(
+                "this assessment has findings, photos or notes linked to it; only an empty one can be deleted".into(),
+            ));
+        }
+        sqlx::query("DELETE FROM assessments WHERE id = $1 AND clinic_id = $2")
+            .bind(id)
+            .bind(&self.clinic_id)
+            .execute(&mut *tx.tx)
+            .await?;
+        self.audit(&mut tx, "assessment.delete", "assessment", id).await?;
+        tx.commit().await?;
+        Ok(assessment.client_id)
+    }
+
     /// The client's assessments, newest first (one audited read of the list).
     pub async fn assessments_for(&self, client: ClientId) -> Result<Vec<Assessment>, StoreError> {
         self.require_clinical()?;

@@ -39,6 +39,7 @@ on_both_backends!(
     abandoned_units_never_wedge_the_store,
     the_client_page_reads_in_one_audited_unit,
     signing_over_a_referral_needs_a_reason,
+    only_an_empty_assessment_can_be_deleted,
     backups_record_their_outcome_and_snapshot_sqlite_only,
 );
 
@@ -1407,4 +1408,70 @@ async fn signing_over_a_referral_needs_a_reason(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(signed.referral_reason, None);
+}
+
+async fn only_an_empty_assessment_can_be_deleted(db: &TestDb) {
+    let store = Store::open(&db.target()).await.unwrap();
+    let therapist = account(&store, "North Clinic", "t@north.test", Role::Therapist).await;
+    let stranger = account(&store, "South Clinic", "t@south.test", Role::Therapist).await;
+    let scope = store.clinic(&therapist);
+    let ada = scope.create_client(&client("Ada", "Byron")).await.unwrap();
+
+    let mistake = scope
+        .create_assessment(ada.id, &AssessmentRecord::default())
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .clinic(&stranger)
+            .delete_empty_assessment(&mistake.id, mistake.version)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        scope.delete_empty_assessment(&mistake.id, mistake.version + 1).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        scope
+            .delete_empty_assessment(&mistake.id, mistake.version)
+            .await
+            .unwrap(),
+        ada.id
+    );
+    assert!(matches!(
+        scope.get_assessment(&mistake.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    // With something recorded, or a note linked to it, it stays.
+    let filled = scope
+        .create_assessment(
+            ada.id,
+            &AssessmentRecord {
+                notes: "Guarded neck rotation.".into(),
+                ..AssessmentRecord::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        scope.delete_empty_assessment(&filled.id, filled.version).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let linked = scope
+        .create_assessment(ada.id, &AssessmentRecord::default())
+        .await
+        .unwrap();
+    scope
+        .create_note(ada.id, Some(&linked.id), &session_note(3, false))
+        .await
+        .unwrap();
+    assert!(matches!(
+        scope.delete_empty_assessment(&linked.id, linked.version).await,
+        Err(StoreError::Conflict(_))
+    ));
+    // The refusals changed nothing: the versions are as they were.
+    assert_eq!(scope.get_assessment(&linked.id).await.unwrap().version, linked.version);
+    assert!(store.verify_audit().await.unwrap().first_problem.is_none());
 }

@@ -234,6 +234,30 @@ async fn a_therapist_signs_in_finds_a_client_and_adds_one() {
 /// Clicks the element `css` finds. A page that is still being replaced
 /// (a redirect after a form, a script redrawing a panel) can swap the
 /// element between finding and clicking it; then it is found again.
+/// Waits for the confirmation dialog an irreversible step opens, checks its
+/// question and accepts it.
+async fn answer_confirmation(browser: &Client, question: &str) {
+    let text = confirmation_text(browser).await;
+    assert!(text.starts_with(question), "asked {text:?}, expected {question:?}");
+    browser.accept_alert().await.unwrap();
+}
+
+async fn dismiss_confirmation(browser: &Client, question: &str) {
+    let text = confirmation_text(browser).await;
+    assert!(text.starts_with(question), "asked {text:?}, expected {question:?}");
+    browser.dismiss_alert().await.unwrap();
+}
+
+async fn confirmation_text(browser: &Client) -> String {
+    for _ in 0..100 {
+        if let Ok(text) = browser.get_alert_text().await {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no confirmation was asked for");
+}
+
 async fn click(browser: &Client, css: &str) {
     for _ in 0..20 {
         let element = browser.wait().for_element(Locator::Css(css)).await.unwrap();
@@ -364,6 +388,7 @@ async fn a_clinical_day_from_intake_to_follow_up() {
     assert!(page.contains("by the client through the link"));
     screenshot(&browser, "08-intake-verdict").await;
     click(&browser, "form[action$='/sign'] button").await;
+    answer_confirmation(&browser, "Sign this intake as reviewed?").await;
     wait_for_text(&browser, "reviewed and signed").await;
 
     // Assessment: tap two areas on the chart and watch the suggestions.
@@ -464,7 +489,12 @@ async fn a_clinical_day_from_intake_to_follow_up() {
     let page = wait_for_text(&browser, "Discomfort past the line").await;
     assert!(page.contains("Temporalis (right): discomfort 8/10"));
     screenshot(&browser, "10-session-discomfort-warning").await;
+    // Signing cannot be undone: it asks first, and declining keeps the draft.
     click(&browser, "button[value=sign]").await;
+    dismiss_confirmation(&browser, "Sign this note?").await;
+    assert!(browser.source().await.unwrap().contains("Session note (draft)"));
+    click(&browser, "button[value=sign]").await;
+    answer_confirmation(&browser, "Sign this note?").await;
     wait_for_text(&browser, "Soreness check-ins created").await;
     screenshot(&browser, "11-session-signed").await;
     let links = browser.find_all(Locator::Css(".link-box input")).await.unwrap();

@@ -375,3 +375,43 @@ async fn a_referral_shows_where_treatment_is_recorded_and_signing_asks_why() {
     assert!(booking.contains("data-safety=\"refer\"") && booking.contains("Emergency"));
     assert!(!booking.to_lowercase().contains("saddle"), "{booking}");
 }
+
+#[tokio::test]
+async fn an_assessment_is_linked_only_when_chosen_and_an_empty_one_can_be_deleted() {
+    let db = TestDb::sqlite();
+    add_user(&db, "North Clinic", "therapist@north.test", "therapist");
+    let server = Server::start(&db);
+    let api = Api::login(&server, "therapist@north.test", PASSWORD).await;
+    let id = api.create_client("Ada", "Byron").await;
+    let (status, assessment) = api
+        .post(&format!("/api/v1/clients/{id}/assessments"), serde_json::json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{assessment}");
+    let aid = assessment["id"].as_str().unwrap().to_owned();
+
+    let therapist = Browser::new(&server);
+    therapist.sign_in("therapist@north.test", PASSWORD).await;
+    // The new note offers the assessment but links nothing by itself.
+    let (_, form) = therapist.get(&format!("/clients/{id}/sessions/new")).await;
+    assert!(form.contains("<option value=\"\">Not linked</option>"), "{form}");
+    assert!(form.contains(&format!("<option value=\"{aid}\">")), "{form}");
+    assert!(!form.contains(&format!("<option value=\"{aid}\" selected")));
+
+    // The empty assessment, opened by mistake, is deleted.
+    let (_, page) = therapist.get(&format!("/assessments/{aid}")).await;
+    assert!(page.contains("Delete empty assessment") && page.contains("data-confirm"));
+    let csrf = therapist.csrf().await;
+    let version = hidden_field(&page, "version");
+    let (status, _, location) = therapist
+        .post_form(
+            &format!("/assessments/{aid}/delete"),
+            &[("csrf", &csrf), ("version", &version)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some(format!("/clients/{id}").as_str()));
+    assert_eq!(
+        api.get(&format!("/api/v1/assessments/{aid}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -47,6 +47,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/c/{token}", get(record::public::open).post(record::public::answer))
         .route("/clients/{id}/assessments", post(record::assessment::create))
         .route("/assessments/{id}", get(record::assessment::show))
+        .route("/assessments/{id}/delete", post(record::assessment::delete))
         .route("/assessments/{id}/pain-map", post(record::assessment::save_pain_map))
         .route("/assessments/{id}/posture", post(record::assessment::save_posture))
         .route("/assessments/{id}/tone", post(record::assessment::save_tone))
@@ -93,6 +94,15 @@ pub fn routes(state: AppState) -> Router<AppState> {
                 static_asset(
                     "text/javascript; charset=utf-8",
                     include_str!("../../assets/body-chart.js"),
+                )
+            }),
+        )
+        .route(
+            "/static/confirm.js",
+            get(|| {
+                static_asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../assets/confirm.js"),
                 )
             }),
         )

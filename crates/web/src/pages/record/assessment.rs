@@ -84,6 +84,8 @@ struct PhotoView {
 #[template(path = "assessment.html")]
 struct AssessmentPage {
     safety: Option<crate::clinical::SafetyBanner>,
+    /// Opened by mistake and still empty: it may be deleted.
+    deletable: bool,
     layout: Layout,
     id: String,
     client_id: String,
@@ -245,6 +247,7 @@ async fn page(
     };
     let page = AssessmentPage {
         safety,
+        deletable: assessment.record.is_empty() && photos.is_empty(),
         layout: Layout::signed_in(actor, "clients"),
         id: assessment.id.clone(),
         client_id: assessment.client_id.to_string(),
@@ -365,6 +368,33 @@ pub async fn show(
         None,
     )
     .await
+}
+
+/// Deletes an assessment that was opened by mistake and is still empty.
+pub async fn delete(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, PageError> {
+    let version = value(&pairs, "version").parse::<i64>().unwrap_or(-1);
+    let scope = state.store.clinic(&actor);
+    match scope.delete_empty_assessment(&id, version).await {
+        Ok(client) => Ok(Redirect::to(&format!("/clients/{client}")).into_response()),
+        Err(StoreError::Conflict(message)) => {
+            let assessment = scope.get_assessment(&id).await.map_err(store_err(&actor))?;
+            page(
+                &state,
+                &actor,
+                &assessment,
+                &assessment.record.clone(),
+                &ValidationErrors::default(),
+                Some(message),
+            )
+            .await
+        }
+        Err(e) => Err(store_err(&actor)(e)),
+    }
 }
 
 /// Applies one section's change and saves, or shows the page again with the

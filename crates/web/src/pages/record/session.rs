@@ -75,6 +75,8 @@ struct SessionPage {
     reason: String,
     safety: Option<SafetyBanner>,
     referral_reason: String,
+    /// A new note links to an assessment only when the therapist picks one.
+    assessment_choices: Vec<(String, String)>,
     techniques: String,
     signed_line: String,
     referral_line: String,
@@ -234,6 +236,7 @@ struct PageSpec<'a> {
     reason: String,
     safety: Option<SafetyBanner>,
     referral_reason: String,
+    assessment_choices: Vec<(String, String)>,
 }
 
 fn session_page(spec: PageSpec<'_>) -> SessionPage {
@@ -338,6 +341,7 @@ fn session_page(spec: PageSpec<'_>) -> SessionPage {
         reason: spec.reason,
         safety: spec.safety,
         referral_reason: spec.referral_reason,
+        assessment_choices: spec.assessment_choices,
         techniques: if note.techniques.is_empty() {
             "—".into()
         } else {
@@ -420,12 +424,7 @@ pub async fn new_form(
     let note = myomap_clinic::notes::carry_forward(&state.store, &actor, &myomap_clinic::SystemClock, client)
         .await
         .map_err(|e| crate::pages::PageError::from((e, &actor)))?;
-    let assessment = scope
-        .assessments_for(client)
-        .await
-        .map_err(store_err(&actor))?
-        .into_iter()
-        .next();
+    let assessment_choices = assessment_choices(&scope, client, &actor).await?;
     let safety = crate::clinical::safety_banner_for(&scope, client)
         .await
         .map_err(store_err(&actor))?;
@@ -440,7 +439,7 @@ pub async fn new_form(
         editable: true,
         amend: false,
         action: format!("/clients/{id}/sessions"),
-        assessment_id: assessment.map(|a| a.id).unwrap_or_default(),
+        assessment_id: String::new(),
         errors: &ValidationErrors::default(),
         problem: None,
         links: Vec::new(),
@@ -448,6 +447,7 @@ pub async fn new_form(
         reason: String::new(),
         safety,
         referral_reason,
+        assessment_choices,
     });
     Ok(render(StatusCode::OK, &page))
 }
@@ -478,6 +478,7 @@ pub async fn create(
         .await
         .map_err(store_err(&actor))?;
     let referral_reason = String::new();
+    let assessment_choices = assessment_choices(&scope, client, &actor).await?;
     let page = session_page(PageSpec {
         actor: &actor,
         client_id: id.clone(),
@@ -496,6 +497,7 @@ pub async fn create(
         reason: String::new(),
         safety,
         referral_reason,
+        assessment_choices,
     });
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
@@ -527,6 +529,7 @@ async fn show_note(
     } else {
         None
     };
+    let assessment_choices = Vec::new();
     let draft = record.status == NoteStatus::Draft;
     let status = if errors.is_empty() && problem.is_none() {
         StatusCode::OK
@@ -551,6 +554,7 @@ async fn show_note(
         reason: String::new(),
         safety,
         referral_reason,
+        assessment_choices,
     });
     Ok(render(status, &page))
 }
@@ -577,6 +581,25 @@ pub async fn show(
         String::new(),
     )
     .await
+}
+
+/// The client's assessments to link a new note to, newest first.
+async fn assessment_choices(
+    scope: &myomap_store::ClinicScope<'_>,
+    client: myomap_domain::ClientId,
+    actor: &Actor,
+) -> Result<Vec<(String, String)>, PageError> {
+    let zone = crate::scheduling::zone_of(actor);
+    Ok(scope
+        .assessments_for(client)
+        .await
+        .map_err(store_err(actor))?
+        .into_iter()
+        .map(|a| {
+            let when = a.created_at.to_zoned(zone.clone()).strftime("%-d %b %Y");
+            (a.id, format!("Assessment of {when} by {}", a.created_by))
+        })
+        .collect())
 }
 
 fn link_rows(public_url: &str, links: &[(Checkin, IssuedLink)]) -> Vec<(String, String)> {
@@ -677,6 +700,7 @@ pub async fn amend_form(
     let client = scope.get_client(record.client_id).await.map_err(store_err(&actor))?;
     let safety = None;
     let referral_reason = String::new();
+    let assessment_choices = Vec::new();
     let page = session_page(PageSpec {
         actor: &actor,
         client_id: record.client_id.to_string(),
@@ -695,6 +719,7 @@ pub async fn amend_form(
         reason: String::new(),
         safety,
         referral_reason,
+        assessment_choices,
     });
     Ok(render(StatusCode::OK, &page))
 }
@@ -727,6 +752,7 @@ pub async fn amend(
     let client = scope.get_client(record.client_id).await.map_err(store_err(&actor))?;
     let safety = None;
     let referral_reason = String::new();
+    let assessment_choices = Vec::new();
     let page = session_page(PageSpec {
         actor: &actor,
         client_id: record.client_id.to_string(),
@@ -745,6 +771,7 @@ pub async fn amend(
         reason,
         safety,
         referral_reason,
+        assessment_choices,
     });
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
