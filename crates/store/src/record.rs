@@ -6,8 +6,8 @@ use myomap_domain::{Client, ClientId};
 
 use crate::tx::Tx;
 use crate::{
-    Appointment, Assessment, AuditEntry, ClinicScope, HomeCare, Intake, NoteRecord, Questionnaire, StaffMember,
-    StoreError, StoredPlan,
+    Appointment, Assessment, ClinicScope, HomeCare, Intake, NoteRecord, Questionnaire, StaffMember, StoreError,
+    StoredPlan,
 };
 
 /// The client page's data; see [`ClinicScope::client_overview`].
@@ -18,9 +18,8 @@ pub struct ClientOverview {
     pub record: Option<ClientRecord>,
     /// Newest first.
     pub appointments: Vec<Appointment>,
-    pub therapists: Vec<StaffMember>,
-    /// Newest first; empty for a role that does not read the clinical record.
-    pub history: Vec<AuditEntry>,
+    /// The whole staff, by name (therapists: [`StaffMember::treats_clients`]).
+    pub staff: Vec<StaffMember>,
 }
 
 #[derive(Debug, Clone)]
@@ -58,11 +57,11 @@ impl ClinicScope<'_> {
     }
 
     /// What the client page shows, in one snapshot and one unit: the client
-    /// (with the whole record for clinical roles), their appointments, the
-    /// clinic's therapists and, for clinical roles, the record's recent
-    /// history. One pooled connection serves it all, so a busy clinic pays
-    /// one round of connection hand-over per page, not one per part.
-    pub async fn client_overview(&self, client: ClientId, history_limit: i64) -> Result<ClientOverview, StoreError> {
+    /// (with the whole record for clinical roles), their appointments and
+    /// the clinic's staff. One pooled connection serves it all, so a busy
+    /// clinic pays one round of connection hand-over per page, not one per
+    /// part.
+    pub async fn client_overview(&self, client: ClientId) -> Result<ClientOverview, StoreError> {
         let clinical = self.actor.role.reads_clinical_record();
         let mut tx = self.store.read_tx().await?;
         let (client_fields, record) = if clinical {
@@ -72,24 +71,13 @@ impl ClinicScope<'_> {
             (self.get_client_in(&mut tx, client).await?, None)
         };
         let appointments = self.client_appointments_on(&mut tx.tx, client).await?;
-        let therapists = self
-            .staff_on(&mut tx.tx)
-            .await?
-            .into_iter()
-            .filter(StaffMember::treats_clients)
-            .collect();
-        let history = if clinical {
-            self.client_history_on(&mut tx.tx, client, history_limit).await?
-        } else {
-            Vec::new()
-        };
+        let staff = self.staff_on(&mut tx.tx).await?;
         tx.commit().await?;
         Ok(ClientOverview {
             client: client_fields,
             record,
             appointments,
-            therapists,
-            history,
+            staff,
         })
     }
 

@@ -17,6 +17,7 @@ pub mod outcomes;
 mod pages;
 mod photos;
 pub mod plans;
+pub mod presenter;
 pub mod report_data;
 pub mod scheduling;
 mod security;

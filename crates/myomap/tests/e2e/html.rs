@@ -415,3 +415,60 @@ async fn an_assessment_is_linked_only_when_chosen_and_an_empty_one_can_be_delete
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn records_name_staff_keep_one_row_per_session_and_the_audit_log_apart() {
+    let db = TestDb::sqlite();
+    add_user(&db, "North Clinic", "t@north.test", "therapist");
+    assert_eq!(
+        db.raw_execute("UPDATE users SET display_name = 'Sam Rivera' WHERE email = 't@north.test'")
+            .await,
+        1
+    );
+    let server = Server::start(&db);
+    let api = Api::login(&server, "t@north.test", PASSWORD).await;
+    let id = api.create_client("Ada", "Byron").await;
+    let note = serde_json::json!({"date": "2026-11-20", "duration_minutes": 60});
+    let (_, draft) = api
+        .post(
+            &format!("/api/v1/clients/{id}/sessions"),
+            serde_json::json!({"note": note}),
+        )
+        .await;
+    let sid = draft["id"].as_str().unwrap().to_owned();
+    let (status, _) = api
+        .post(
+            &format!("/api/v1/sessions/{sid}/sign"),
+            serde_json::json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, amended) = api
+        .post(
+            &format!("/api/v1/sessions/{sid}/amend"),
+            serde_json::json!({"note": {"date": "2026-11-20", "duration_minutes": 90}, "reason": "It was 90 minutes"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{amended}");
+    let amendment = amended["id"].as_str().unwrap().to_owned();
+
+    let therapist = Browser::new(&server);
+    therapist.sign_in("t@north.test", PASSWORD).await;
+    let (_, page) = therapist.get(&format!("/clients/{id}")).await;
+    // One session, shown as its amendment; the original is reached from it.
+    assert!(page.contains(&format!("href=\"/sessions/{amendment}\"")), "{page}");
+    assert!(!page.contains(&format!("href=\"/sessions/{sid}\"")), "{page}");
+    assert!(page.contains("href=\"/clients/") && page.contains("/history\">Record history</a>"));
+    assert!(!page.contains("UTC") && !page.contains("<ul class=\"history\">"));
+
+    let (_, note_page) = therapist.get(&format!("/sessions/{sid}")).await;
+    assert!(note_page.contains("by Sam Rivera") && !note_page.contains("by t@north.test"));
+
+    let (status, history) = therapist.get(&format!("/clients/{id}/history")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(history.contains("Whole record opened") && history.contains("Client added"));
+    assert!(
+        history.contains("<td>Sam Rivera</td>") && !history.contains("<td>t@north.test</td>"),
+        "{history}"
+    );
+}

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::{Layout, PageActor, PageError, render};
 use crate::AppState;
+use crate::presenter::Presenter;
 
 fn parse_id(id: &str, actor: &Actor) -> Result<ClientId, PageError> {
     id.parse()
@@ -274,7 +275,6 @@ struct ClientPage {
     phone: String,
     email: String,
     notes: Option<String>,
-    history: Vec<HistoryRow>,
     csrf: String,
     clinical: bool,
     intake: Option<IntakeView>,
@@ -374,7 +374,7 @@ fn outcome_lines(
         .collect()
 }
 
-fn intake_view(intake: &myomap_store::Intake) -> IntakeView {
+fn intake_view(intake: &myomap_store::Intake, shown: &Presenter) -> IntakeView {
     use myomap_store::IntakeStatus;
     let verdict = intake.screening.as_ref().map(|s| &s.verdict);
     let strings = |key: &str, inner: Option<&str>| -> Vec<String> {
@@ -401,13 +401,13 @@ fn intake_view(intake: &myomap_store::Intake) -> IntakeView {
         (IntakeStatus::Signed, _, Some(at)) => {
             format!(
                 "reviewed and signed {} by {}",
-                at.strftime("%Y-%m-%d"),
-                intake.signed_by.clone().unwrap_or_default()
+                shown.date(*at),
+                shown.person(intake.signed_by.as_deref().unwrap_or_default())
             )
         }
         (_, Some(at), _) => format!(
             "answered {}{}; waiting for your review",
-            at.strftime("%Y-%m-%d %H:%M UTC"),
+            shown.time(*at),
             if intake.submitted_via.as_deref() == Some("client_link") {
                 " by the client through the link"
             } else {
@@ -431,9 +431,32 @@ fn intake_view(intake: &myomap_store::Intake) -> IntakeView {
     }
 }
 
-fn session_row(note: &myomap_store::NoteRecord) -> SessionRow {
+/// One row per session: an amended note is shown as its latest amendment,
+/// with the soreness check-ins of the note first signed for that session.
+fn session_rows(notes: &[myomap_store::NoteRecord]) -> Vec<SessionRow> {
+    let by_id: std::collections::HashMap<&str, &myomap_store::NoteRecord> =
+        notes.iter().map(|n| (n.id.as_str(), n)).collect();
+    notes
+        .iter()
+        .filter(|n| n.amended_by.is_none())
+        .map(|current| {
+            let mut first = current;
+            // Amendment chains are short; the bound guards a damaged one.
+            for _ in 0..notes.len() {
+                match first.amends.as_deref().and_then(|id| by_id.get(id)) {
+                    Some(earlier) => first = earlier,
+                    None => break,
+                }
+            }
+            session_row(current, first)
+        })
+        .collect()
+}
+
+fn session_row(note: &myomap_store::NoteRecord, first_signed: &myomap_store::NoteRecord) -> SessionRow {
     let soreness = |hours: u16| {
-        note.checkins
+        first_signed
+            .checkins
             .iter()
             .find(|c| c.due_hours == hours)
             .map(|c| {
@@ -455,10 +478,9 @@ fn session_row(note: &myomap_store::NoteRecord) -> SessionRow {
     SessionRow {
         id: note.id.clone(),
         date: note.note.date.clone(),
-        status: match (note.status, &note.amends, &note.amended_by) {
-            (myomap_store::NoteStatus::Draft, _, _) => "draft",
-            (_, _, Some(_)) => "amended",
-            (_, Some(_), _) => "amendment",
+        status: match (note.status, &note.amends) {
+            (myomap_store::NoteStatus::Draft, _) => "draft",
+            (_, Some(_)) => "amended",
             _ => "",
         },
         warnings: note.note.discomfort_warnings().len(),
@@ -471,7 +493,7 @@ fn session_row(note: &myomap_store::NoteRecord) -> SessionRow {
     }
 }
 
-fn record_sections(record: myomap_store::ClientRecord, today: jiff::civil::Date) -> RecordSections {
+fn record_sections(record: myomap_store::ClientRecord, today: jiff::civil::Date, shown: &Presenter) -> RecordSections {
     let myomap_store::ClientRecord {
         intake,
         assessments,
@@ -484,7 +506,7 @@ fn record_sections(record: myomap_store::ClientRecord, today: jiff::civil::Date)
     RecordSections {
         home_care: home_care.first().map(|h| {
             let (summary, _) = crate::plans::adherence(h, today);
-            (h.id.clone(), h.created_at.strftime("%Y-%m-%d").to_string(), summary)
+            (h.id.clone(), shown.date(h.created_at), summary)
         }),
         plans: plans
             .iter()
@@ -513,7 +535,7 @@ fn record_sections(record: myomap_store::ClientRecord, today: jiff::civil::Date)
             })
             .collect(),
         outcomes: outcome_lines(intake.as_ref(), &questionnaires),
-        intake: intake.as_ref().map(intake_view),
+        intake: intake.as_ref().map(|i| intake_view(i, shown)),
         assessments: assessments
             .iter()
             .map(|a| {
@@ -525,12 +547,12 @@ fn record_sections(record: myomap_store::ClientRecord, today: jiff::civil::Date)
                 };
                 (
                     a.id.clone(),
-                    format!("{} by {}", a.created_at.strftime("%Y-%m-%d"), a.created_by),
+                    format!("{} by {}", shown.date(a.created_at), shown.person(&a.created_by)),
                     summary,
                 )
             })
             .collect(),
-        sessions: notes.iter().map(session_row).collect(),
+        sessions: session_rows(&notes),
     }
 }
 
@@ -550,7 +572,6 @@ struct ClientSchedule {
 fn show_client(
     actor: &Actor,
     client: &Client,
-    history: Vec<HistoryRow>,
     notice: Option<String>,
     record: RecordSections,
     schedule: ClientSchedule,
@@ -572,7 +593,6 @@ fn show_client(
                 .role
                 .reads_clinical_record()
                 .then(|| client.notes.clone().unwrap_or_default()),
-            history,
             csrf: actor.csrf_token.clone(),
             clinical: actor.role.reads_clinical_record(),
             intake: record.intake,
@@ -607,32 +627,24 @@ pub async fn show(
     let overview = state
         .store
         .clinic(&actor)
-        .client_overview(id, 20)
+        .client_overview(id)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     let appointments = overview.appointments;
-    let staff = overview.therapists;
+    let shown = Presenter::new(&actor, &overview.staff);
+    let staff: Vec<_> = overview.staff.into_iter().filter(|s| s.treats_clients()).collect();
     let (client, record, own_therapist) = match overview.record {
         Some(record) => {
             let own = myomap_clinic::schedule::own_therapist(&staff, &appointments, &record.notes, &record.plans)
                 .map(|t| t.id.clone());
             let today = crate::clinic_today(&actor);
-            (overview.client, record_sections(record, today), own)
+            (overview.client, record_sections(record, today, &shown), own)
         }
         None => {
             let own = myomap_clinic::schedule::own_therapist(&staff, &appointments, &[], &[]).map(|t| t.id.clone());
             (overview.client, RecordSections::default(), own)
         }
     };
-    let history = overview
-        .history
-        .into_iter()
-        .map(|e| HistoryRow {
-            at: e.at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-            action: e.action.replace("client.", ""),
-            actor: e.actor,
-        })
-        .collect();
     let notice = params.saved.map(|_| "Saved.".to_owned());
     let zone = crate::scheduling::zone_of(&actor);
     // The online booking link offers the client's own therapist first.
@@ -655,7 +667,74 @@ pub async fn show(
             .collect(),
         therapists,
     };
-    Ok(show_client(&actor, &client, history, notice, record, schedule))
+    Ok(show_client(&actor, &client, notice, record, schedule))
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage {
+    layout: Layout,
+    id: ClientId,
+    name: String,
+    entries: Vec<HistoryRow>,
+}
+
+/// How many entries the history page lists, newest first.
+const HISTORY_ENTRIES: i64 = 200;
+
+/// The client's audit trail on a page of its own (clinical roles): who read
+/// or changed the record and when, by name and on the clinic's clock.
+pub async fn history(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id, &actor)?;
+    let scope = state.store.clinic(&actor);
+    let entries = scope
+        .client_history(id, HISTORY_ENTRIES)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
+    let client = scope.get_client(id).await.map_err(|e| PageError::from((e, &actor)))?;
+    let shown = Presenter::of(&scope, &actor)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
+    Ok(render(
+        StatusCode::OK,
+        &HistoryPage {
+            layout: Layout::signed_in(&actor, "clients"),
+            id,
+            name: client.full_name(),
+            entries: entries
+                .into_iter()
+                .map(|e| HistoryRow {
+                    at: shown.time(e.at),
+                    action: action_label(&e.action),
+                    actor: shown.person(&e.actor),
+                })
+                .collect(),
+        },
+    ))
+}
+
+/// An audit action as a person reads it.
+fn action_label(action: &str) -> String {
+    match action {
+        "client.create" => "Client added".into(),
+        "client.read" => "Client details opened".into(),
+        "client.update" => "Client details changed".into(),
+        "client.archive" => "Client archived".into(),
+        "client.restore" => "Client restored".into(),
+        "record.read" => "Whole record opened".into(),
+        other => {
+            let words = other.replace(['.', '_'], " ");
+            let mut chars = words.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
 }
 
 pub async fn edit_form(

@@ -32,6 +32,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/new", get(clients::new_form))
         .route("/clients/{id}", get(clients::show).post(clients::update))
+        .route("/clients/{id}/history", get(clients::history))
         .route("/clients/{id}/edit", get(clients::edit_form))
         .route("/clients/{id}/archive", post(clients::archive))
         .route("/clients/{id}/restore", post(clients::restore))

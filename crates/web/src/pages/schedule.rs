@@ -1050,7 +1050,7 @@ pub async fn booking_link(
             title: "Booking link".into(),
             lines: vec![
                 "Send this link to the client. It shows the therapist's free times, no sooner than the treatment plan asks for, and books one appointment.".into(),
-                format!("It works once and expires on {}.", link.expires_at.strftime("%Y-%m-%d")),
+                format!("It works once and expires on {}.", link.expires_at.to_zoned(crate::scheduling::zone_of(&actor)).date()),
             ],
             links: vec![("Booking link".into(), crate::api::record::link_url(&state.config.public_url, &link.token))],
             back: format!("/clients/{id}"),

@@ -195,6 +195,9 @@ async fn page(
     let safety = crate::clinical::safety_banner_for(&scope, assessment.client_id)
         .await
         .map_err(|e| PageError::from((e, actor)))?;
+    let shown = crate::presenter::Presenter::of(&scope, actor)
+        .await
+        .map_err(|e| PageError::from((e, actor)))?;
     let marked: HashMap<AreaSite, u8> = record.pain_map.iter().map(|m| (m.site, m.intensity)).collect();
     let suggestions = assessment_suggestions(record);
     let observed: HashSet<(String, Option<myomap_domain::Side>)> =
@@ -252,8 +255,8 @@ async fn page(
         id: assessment.id.clone(),
         client_id: assessment.client_id.to_string(),
         client_name: client.full_name(),
-        created: assessment.created_at.strftime("%Y-%m-%d").to_string(),
-        created_by: assessment.created_by.clone(),
+        created: shown.date(assessment.created_at),
+        created_by: shown.person(&assessment.created_by),
         csrf: actor.csrf_token.clone(),
         version: assessment.version,
         problem: problem.or_else(|| {

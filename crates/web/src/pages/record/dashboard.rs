@@ -89,6 +89,7 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
         .flagged_checkins(DASHBOARD_DAYS)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
+    let zone = crate::scheduling::zone_of(&actor);
     let rows = flagged
         .into_iter()
         .map(|f| Row {
@@ -96,7 +97,7 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
             client_name: f.client_name,
             checkin_id: f.checkin.id.clone(),
             hours: f.checkin.due_hours,
-            due: f.checkin.due_at.strftime("%Y-%m-%d").to_string(),
+            due: f.checkin.due_at.to_zoned(zone.clone()).date().to_string(),
             flags: f.flags.iter().map(|flag| flag.label()).collect(),
             answer: f
                 .checkin
@@ -121,7 +122,6 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     let now = jiff::Timestamp::now();
-    let zone = crate::scheduling::zone_of(&actor);
     let referrals = scope
         .booked_referrals(now, now + jiff::SignedDuration::from_hours(24 * REFERRAL_DAYS))
         .await

@@ -58,15 +58,28 @@ struct HandoutPage {
     days: Vec<(String, String)>,
 }
 
+/// The handout, its client, and who prepared it when, as the clinic reads it.
 async fn handout_and_client(
     state: &AppState,
     actor: &Actor,
     id: &str,
-) -> Result<(HomeCare, myomap_domain::Client), PageError> {
+) -> Result<(HomeCare, myomap_domain::Client, Prepared), PageError> {
     let scope = state.store.clinic(actor);
     let handout = scope.get_home_care(id).await.map_err(store_err(actor))?;
     let client = scope.get_client(handout.client_id).await.map_err(store_err(actor))?;
-    Ok((handout, client))
+    let shown = crate::presenter::Presenter::of(&scope, actor)
+        .await
+        .map_err(store_err(actor))?;
+    let prepared = Prepared {
+        on: shown.date(handout.created_at),
+        by: shown.person(&handout.created_by),
+    };
+    Ok((handout, client, prepared))
+}
+
+struct Prepared {
+    on: String,
+    by: String,
 }
 
 pub async fn show(
@@ -74,7 +87,7 @@ pub async fn show(
     PageActor(actor): PageActor,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (handout, client) = handout_and_client(&state, &actor, &id).await?;
+    let (handout, client, prepared) = handout_and_client(&state, &actor, &id).await?;
     let plan = plan_of(&handout);
     let today = crate::clinic_today(&actor);
     let (adherence, days) = adherence(&handout, today);
@@ -83,8 +96,8 @@ pub async fn show(
         id: handout.id.clone(),
         client_id: client.id.to_string(),
         client_name: client.full_name(),
-        prepared_on: handout.created_at.strftime("%Y-%m-%d").to_string(),
-        prepared_by: handout.created_by.clone(),
+        prepared_on: prepared.on.clone(),
+        prepared_by: prepared.by.clone(),
         csrf: actor.csrf_token.clone(),
         stretches: plan.stretches,
         advice: plan.advice,
@@ -99,13 +112,13 @@ pub async fn pdf(
     PageActor(actor): PageActor,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (handout, client) = handout_and_client(&state, &actor, &id).await?;
+    let (handout, client, prepared) = handout_and_client(&state, &actor, &id).await?;
     let plan = plan_of(&handout);
     let data = myomap_report::HandoutData {
         clinic: actor.clinic_name.clone(),
         client_name: client.full_name(),
-        prepared_on: handout.created_at.strftime("%Y-%m-%d").to_string(),
-        prepared_by: handout.created_by.clone(),
+        prepared_on: prepared.on.clone(),
+        prepared_by: prepared.by.clone(),
         stretches: plan
             .stretches
             .iter()

@@ -347,7 +347,10 @@ pub async fn create_link(
         title: "Intake link".into(),
         lines: vec![
             "Send this link to the client. It opens the intake form without an account, works once, and expires in 7 days.".into(),
-            format!("Expires {}.", link.expires_at.strftime("%Y-%m-%d %H:%M UTC")),
+            format!(
+                "Expires {}.",
+                crate::scheduling::local_text(link.expires_at, &crate::scheduling::zone_of(&actor))
+            ),
         ],
         links: vec![("Intake link".into(), link_url(&state.config.public_url, &link.token))],
         back: format!("/clients/{id}"),

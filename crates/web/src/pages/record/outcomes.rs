@@ -612,7 +612,11 @@ pub async fn report_pdf(
     let data = crate::report_data::gather(&state.store, &actor, client_id)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
-    match myomap_report::render_pdf(&data.report(&actor.email)) {
+    let preparer = crate::presenter::Presenter::of(&state.store.clinic(&actor), &actor)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?
+        .person(&actor.email);
+    match myomap_report::render_pdf(&data.report(&preparer)) {
         Ok(pdf) => Ok((
             [
                 (header::CONTENT_TYPE, "application/pdf".to_owned()),

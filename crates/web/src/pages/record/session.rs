@@ -21,6 +21,7 @@ use crate::AppState;
 use crate::api::record::link_url;
 use crate::clinical::{ClinicalVocabulary, SafetyBanner};
 use crate::pages::{Layout, PageActor, PageError, render};
+use crate::presenter::Presenter;
 
 const TECHNIQUES: [&str; 8] = [
     "ischemic compression",
@@ -200,7 +201,7 @@ pub fn answer_summary(answer: &CheckinAnswer) -> String {
     parts.join(", ")
 }
 
-fn checkin_line(checkin: &Checkin) -> String {
+fn checkin_line(checkin: &Checkin, shown: &Presenter) -> String {
     let now = jiff::Timestamp::now();
     let flags: Vec<&str> = checkin.flags(now).iter().map(|f| f.label()).collect();
     let flagged = if flags.is_empty() {
@@ -213,12 +214,13 @@ fn checkin_line(checkin: &Checkin) -> String {
         None => format!(
             "{} h: not answered yet (due {}){flagged}",
             checkin.due_hours,
-            checkin.due_at.strftime("%Y-%m-%d %H:%M UTC")
+            shown.time(checkin.due_at)
         ),
     }
 }
 
 struct PageSpec<'a> {
+    shown: &'a Presenter,
     actor: &'a Actor,
     client_id: String,
     client_name: String,
@@ -353,8 +355,8 @@ fn session_page(spec: PageSpec<'_>) -> SessionPage {
                 r.signed_at.map(|at| {
                     format!(
                         "{} by {}",
-                        at.strftime("%Y-%m-%d %H:%M UTC"),
-                        r.signed_by.clone().unwrap_or_default()
+                        spec.shown.time(at),
+                        spec.shown.person(r.signed_by.as_deref().unwrap_or_default())
                     )
                 })
             })
@@ -406,7 +408,7 @@ fn session_page(spec: PageSpec<'_>) -> SessionPage {
             })
             .collect(),
         checkins: record
-            .map(|r| r.checkins.iter().map(checkin_line).collect())
+            .map(|r| r.checkins.iter().map(|c| checkin_line(c, spec.shown)).collect())
             .unwrap_or_default(),
         can_amend: record.is_some_and(|r| r.status == NoteStatus::Signed && r.amended_by.is_none()),
         note,
@@ -429,7 +431,9 @@ pub async fn new_form(
         .await
         .map_err(store_err(&actor))?;
     let referral_reason = String::new();
+    let shown = Presenter::of(&scope, &actor).await.map_err(store_err(&actor))?;
     let page = session_page(PageSpec {
+        shown: &shown,
         actor: &actor,
         client_id: id.clone(),
         client_name: record.full_name(),
@@ -479,7 +483,9 @@ pub async fn create(
         .map_err(store_err(&actor))?;
     let referral_reason = String::new();
     let assessment_choices = assessment_choices(&scope, client, &actor).await?;
+    let shown = Presenter::of(&scope, &actor).await.map_err(store_err(&actor))?;
     let page = session_page(PageSpec {
+        shown: &shown,
         actor: &actor,
         client_id: id.clone(),
         client_name: record.full_name(),
@@ -536,7 +542,9 @@ async fn show_note(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let shown = Presenter::of(&scope, actor).await.map_err(store_err(actor))?;
     let page = session_page(PageSpec {
+        shown: &shown,
         actor,
         client_id: record.client_id.to_string(),
         client_name: client.full_name(),
@@ -589,15 +597,15 @@ async fn assessment_choices(
     client: myomap_domain::ClientId,
     actor: &Actor,
 ) -> Result<Vec<(String, String)>, PageError> {
-    let zone = crate::scheduling::zone_of(actor);
+    let shown = Presenter::of(scope, actor).await.map_err(store_err(actor))?;
     Ok(scope
         .assessments_for(client)
         .await
         .map_err(store_err(actor))?
         .into_iter()
         .map(|a| {
-            let when = a.created_at.to_zoned(zone.clone()).strftime("%-d %b %Y");
-            (a.id, format!("Assessment of {when} by {}", a.created_by))
+            let when = shown.date(a.created_at);
+            (a.id, format!("Assessment of {when} by {}", shown.person(&a.created_by)))
         })
         .collect())
 }
@@ -701,7 +709,9 @@ pub async fn amend_form(
     let safety = None;
     let referral_reason = String::new();
     let assessment_choices = Vec::new();
+    let shown = Presenter::of(&scope, &actor).await.map_err(store_err(&actor))?;
     let page = session_page(PageSpec {
+        shown: &shown,
         actor: &actor,
         client_id: record.client_id.to_string(),
         client_name: client.full_name(),
@@ -753,7 +763,9 @@ pub async fn amend(
     let safety = None;
     let referral_reason = String::new();
     let assessment_choices = Vec::new();
+    let shown = Presenter::of(&scope, &actor).await.map_err(store_err(&actor))?;
     let page = session_page(PageSpec {
+        shown: &shown,
         actor: &actor,
         client_id: record.client_id.to_string(),
         client_name: client.full_name(),
