@@ -13,6 +13,7 @@
 //! *Invariant:* no HTTP types, no SQL; time only through a [`Clock`].
 
 pub mod backups;
+pub mod fhir;
 mod clock;
 mod error;
 pub mod home_care;
