@@ -13,9 +13,9 @@
 //! *Invariant:* no HTTP types, no SQL; time only through a [`Clock`].
 
 pub mod backups;
-pub mod fhir;
 mod clock;
 mod error;
+pub mod fhir;
 pub mod home_care;
 pub mod notes;
 pub mod schedule;

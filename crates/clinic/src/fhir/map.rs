@@ -99,10 +99,7 @@ fn instrument_name(id: &str) -> String {
 }
 
 fn condition_label(id: &str) -> &str {
-    CONDITIONS
-        .iter()
-        .find(|(c, _)| *c == id)
-        .map_or(id, |(_, label)| label)
+    CONDITIONS.iter().find(|(c, _)| *c == id).map_or(id, |(_, label)| label)
 }
 
 fn number(value: f64) -> Value {
@@ -117,7 +114,10 @@ struct Authors<'a> {
 
 impl<'a> Authors<'a> {
     fn new(staff: &'a [StaffMember]) -> Self {
-        Authors { staff, used: Vec::new() }
+        Authors {
+            staff,
+            used: Vec::new(),
+        }
     }
 
     fn note(&mut self, member: &'a StaffMember) -> Value {
@@ -269,7 +269,11 @@ fn encounter(note: &NoteRecord, patient: &str, clinic: &str, authors: &mut Autho
     });
     let mut out = vec![encounter];
     for (suffix, what, value) in [
-        ("pain-before", "Pain before the session (NPRS 0-10)", note.note.pain_before),
+        (
+            "pain-before",
+            "Pain before the session (NPRS 0-10)",
+            note.note.pain_before,
+        ),
         ("pain-after", "Pain after the session (NPRS 0-10)", note.note.pain_after),
     ] {
         if let Some(value) = value {
@@ -493,13 +497,7 @@ fn goal_measure(instrument: &str) -> Value {
     }
 }
 
-fn goal_resource(
-    id: &str,
-    goal: &Goal,
-    status: &str,
-    patient: &str,
-    addresses: Option<&str>,
-) -> Value {
+fn goal_resource(id: &str, goal: &Goal, status: &str, patient: &str, addresses: Option<&str>) -> Value {
     let name = instrument_name(&goal.instrument);
     let (detail_key, detail, wording) = match &goal.target {
         Target::AtMost(v) => (
@@ -900,7 +898,10 @@ mod tests {
         for r in &resources {
             let id = r["id"].as_str().unwrap();
             assert!(id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
-            assert!(ids.insert(format!("{}/{id}", r["resourceType"].as_str().unwrap())), "{id} twice");
+            assert!(
+                ids.insert(format!("{}/{id}", r["resourceType"].as_str().unwrap())),
+                "{id} twice"
+            );
         }
         fn refs(v: &Value, out: &mut Vec<String>) {
             match v {
@@ -941,7 +942,11 @@ mod tests {
             }
         }
         codings(&serde_json::from_str(&text).unwrap(), &mut codes);
-        let loinc: Vec<_> = codes.iter().filter(|(s, _)| s == LOINC).map(|(_, c)| c.as_str()).collect();
+        let loinc: Vec<_> = codes
+            .iter()
+            .filter(|(s, _)| s == LOINC)
+            .map(|(_, c)| c.as_str())
+            .collect();
         assert_eq!(loinc, [NPRS_LOINC]);
         assert!(!text.contains("snomed"), "no SNOMED CT code is invented");
         // The pain map's sites are the body-area labels.

@@ -14,9 +14,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use myomap_store::{DatabaseTarget, Store};
 
-use crate::cli::{
-    AuditCommand, BackupCommand, Cli, Command, DbArgs, ExportCommand, InstrumentsCommand, UserCommand,
-};
+use crate::cli::{AuditCommand, BackupCommand, Cli, Command, DbArgs, ExportCommand, InstrumentsCommand, UserCommand};
 
 /// Exit code for input the user must correct (as clap uses for usage errors).
 pub const EXIT_BAD_INPUT: u8 = 2;

@@ -188,8 +188,18 @@ async fn fhir_export_of_a_demo_clinic_validates(db: &TestDb) {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    for kind in ["Appointment", "Encounter", "Observation", "Organization", "Patient", "Practitioner"] {
-        assert!(files.contains(&format!("{kind}.ndjson")), "no {kind}.ndjson in {files:?}");
+    for kind in [
+        "Appointment",
+        "Encounter",
+        "Observation",
+        "Organization",
+        "Patient",
+        "Practitioner",
+    ] {
+        assert!(
+            files.contains(&format!("{kind}.ndjson")),
+            "no {kind}.ndjson in {files:?}"
+        );
     }
     let patients = std::fs::read_to_string(bulk.join("Patient.ndjson")).unwrap();
     assert_eq!(patients.lines().count(), 30);
@@ -198,7 +208,15 @@ async fn fhir_export_of_a_demo_clinic_validates(db: &TestDb) {
     // A second export into the same directory is refused, not mixed.
     let again = cli_db(
         db,
-        &["export", "fhir", "--all", "--clinic", "Demo Clinic", "--out", bulk.to_str().unwrap()],
+        &[
+            "export",
+            "fhir",
+            "--all",
+            "--clinic",
+            "Demo Clinic",
+            "--out",
+            bulk.to_str().unwrap(),
+        ],
         "",
     );
     assert_eq!(again.status.code(), Some(2), "{}", text(&again.stderr));

@@ -258,11 +258,7 @@ pub async fn fhir(
 ) -> Result<Response, Problem> {
     let client = parse_id(&id)?;
     let bundle = myomap_clinic::fhir::client_bundle(&state.store, &actor, &myomap_clinic::SystemClock, client).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/fhir+json")],
-        Json(bundle),
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "application/fhir+json")], Json(bundle)).into_response())
 }
 
 /// Replaces a client's fields.
