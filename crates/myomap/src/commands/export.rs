@@ -89,7 +89,7 @@ pub async fn fhir_all(
     // A progress line on a terminal only; logs and pipes get the summary.
     let terminal = std::io::stderr().is_terminal();
     let mut progress = |done: usize, total: usize| {
-        if terminal && (done == total || done % 10 == 0) {
+        if terminal && (done == total || done.is_multiple_of(10)) {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\rexporting: {done}/{total} clients");
             if done == total {
