@@ -15,6 +15,7 @@
 pub mod backups;
 mod clock;
 mod error;
+pub mod fhir;
 pub mod home_care;
 pub mod notes;
 pub mod schedule;

@@ -131,6 +131,11 @@ pub enum Command {
         #[arg(long, value_name = "AGE_RECIPIENT")]
         recipient: Vec<String>,
     },
+    /// Export records in a standard format.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Restore a backup into a data directory (stop the server first).
     Restore {
         /// The backup file.
@@ -157,6 +162,33 @@ pub enum BackupCommand {
         /// age identity file, for a backup encrypted to a recipient.
         #[arg(long, value_name = "FILE")]
         identity: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// FHIR R4: one client's record as a Bundle (JSON), or with --all the
+    /// whole clinic as bulk NDJSON, one file per resource type. Every
+    /// export is an audited read.
+    Fhir {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The client's id (as shown in the client page's address).
+        #[arg(long, value_name = "ID", required_unless_present = "all", conflicts_with = "all")]
+        client: Option<String>,
+        /// Every client of the clinic (archived ones too), as NDJSON into --out DIR.
+        #[arg(long, requires = "out")]
+        all: bool,
+        /// With --client: the file to write (default: standard output).
+        /// With --all: a new or empty directory.
+        #[arg(long, value_name = "FILE|DIR")]
+        out: Option<PathBuf>,
+        /// With --all: the clinic's name (needed when the installation has several).
+        #[arg(long, requires = "all")]
+        clinic: Option<String>,
+        /// Act as this staff account (default: the clinic's first owner).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
     },
 }
 

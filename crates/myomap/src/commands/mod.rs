@@ -2,6 +2,7 @@ mod atlas;
 mod audit;
 mod backup;
 mod demo;
+mod export;
 mod outcomes;
 mod score;
 mod screen;
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use myomap_store::{DatabaseTarget, Store};
 
-use crate::cli::{AuditCommand, BackupCommand, Cli, Command, DbArgs, InstrumentsCommand, UserCommand};
+use crate::cli::{AuditCommand, BackupCommand, Cli, Command, DbArgs, ExportCommand, InstrumentsCommand, UserCommand};
 
 /// Exit code for input the user must correct (as clap uses for usage errors).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -75,6 +76,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
             identity,
         } => backup::restore(&file, &data, force, identity.as_deref()).await,
+        Command::Export {
+            command:
+                ExportCommand::Fhir {
+                    db,
+                    client,
+                    all,
+                    out,
+                    clinic,
+                    as_email,
+                },
+        } => match (client, all, out) {
+            (_, true, Some(dir)) => export::fhir_all(&db, &dir, clinic.as_deref(), as_email.as_deref()).await,
+            (Some(client), _, out) => export::fhir_client(&db, &client, out.as_deref(), as_email.as_deref()).await,
+            _ => Ok(bad_input("give --client ID, or --all --out DIR")),
+        },
         Command::Suggest { areas, top, json } => Ok(atlas::suggest(&areas, usize::from(top), json)),
         Command::Atlas {
             command,

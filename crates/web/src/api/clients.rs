@@ -226,6 +226,41 @@ pub async fn read(
     Ok(Json(client_json(&client, actor.role)))
 }
 
+/// The client's record as a FHIR R4 Bundle.
+///
+/// A `collection` Bundle (`application/fhir+json`) with the client's
+/// `Patient`, the clinic (`Organization`), the staff who wrote the record
+/// (`Practitioner`), the intake's presenting conditions (`Condition`), an
+/// `Encounter` per signed session, `Observation`s (NPRS pain ratings coded
+/// LOINC 72514-3; pressure pain thresholds in `kg/cm2`; questionnaire
+/// scores; the pain map with its body sites), a `QuestionnaireResponse` per
+/// questionnaire, `CarePlan`s with their `Goal`s and the `Appointment`s.
+/// Codes other than LOINC 72514-3 are not invented: those concepts carry
+/// `text` only. Therapists and owners only; an audited read.
+#[utoipa::path(
+    get,
+    operation_id = "client_fhir",
+    path = "/api/v1/clients/{id}/fhir",
+    tag = "clinical record",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's id (a UUID).")),
+    responses(
+        (status = 200, description = "A FHIR R4 Bundle of type `collection`; resource ids are the record's ids, references are `ResourceType/id`.", body = Object, content_type = "application/fhir+json"),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
+pub async fn fhir(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let client = parse_id(&id)?;
+    let bundle = myomap_clinic::fhir::client_bundle(&state.store, &actor, &myomap_clinic::SystemClock, client).await?;
+    Ok(([(header::CONTENT_TYPE, "application/fhir+json")], Json(bundle)).into_response())
+}
+
 /// Replaces a client's fields.
 ///
 /// `version` is required: the version read, so that concurrent edits are

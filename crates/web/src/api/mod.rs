@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/clients/{id}", get(clients::read).put(clients::update))
         .route("/api/v1/clients/{id}/archive", post(clients::archive))
         .route("/api/v1/clients/{id}/restore", post(clients::restore))
+        .route("/api/v1/clients/{id}/fhir", get(clients::fhir))
         .route("/api/v1/score/{instrument}", post(score::score))
         .route("/api/v1/suggest", post(atlas::suggest))
         .route("/api/v1/screening/questions", get(record::screening_questions))

@@ -72,6 +72,7 @@ errors, `errors` naming each field at fault by its path in the body."
         clients::update,
         clients::archive,
         clients::restore,
+        clients::fhir,
         score::score,
         atlas::suggest,
         atlas::muscles,
