@@ -36,7 +36,7 @@ async fn resources_of(
     staff: &[StaffMember],
     client: ClientId,
 ) -> Result<Vec<Value>, ClinicError> {
-    let overview = store.clinic(actor).client_overview(client, 0).await?;
+    let overview = store.clinic(actor).client_overview(client).await?;
     let record = overview
         .record
         .ok_or_else(|| ClinicError::Forbidden("the clinical record is not readable for this role".into()))?;
