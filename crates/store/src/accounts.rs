@@ -41,6 +41,10 @@ pub struct Actor {
     pub csrf_token: String,
     /// The clinic's IANA time zone: the calendar's wall clock.
     pub time_zone: String,
+    /// Messages to clients that someone must send or look at (sent by hand,
+    /// or failed), counted when the session was checked: the navigation
+    /// bar shows it without a query of its own.
+    pub messages_needing_attention: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,7 +316,8 @@ impl Store {
     /// The actor behind a session token.
     pub async fn authenticate(&self, token: &str) -> Result<Actor, StoreError> {
         let row = sqlx::query(
-            "SELECT u.id, u.clinic_id, c.name, u.email, u.role, s.csrf_token, c.time_zone, s.expires_at \
+            "SELECT u.id, u.clinic_id, c.name, u.email, u.role, s.csrf_token, c.time_zone, s.expires_at, \
+             (SELECT COUNT(*) FROM outbox o WHERE o.clinic_id = u.clinic_id AND o.status IN ('by_hand', 'failed')) \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN clinics c ON c.id = u.clinic_id \
              WHERE s.token_hash = $1",
         )
@@ -324,7 +329,9 @@ impl Store {
         if expires_at <= now_ms() {
             return Err(StoreError::SessionExpired);
         }
-        actor_from_row(&row)
+        let mut actor = actor_from_row(&row)?;
+        actor.messages_needing_attention = row.try_get(8)?;
+        Ok(actor)
     }
 
     pub async fn logout(&self, token: &str) -> Result<(), StoreError> {
@@ -414,6 +421,7 @@ fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<Actor, StoreError> {
         role: row.try_get::<String, _>(4)?.parse().map_err(|_| parse_err("role"))?,
         csrf_token: row.try_get(5)?,
         time_zone: row.try_get(6)?,
+        messages_needing_attention: 0,
     })
 }
 

@@ -67,6 +67,7 @@ mod tests {
             role: Role::Therapist,
             csrf_token: String::new(),
             time_zone: "America/Los_Angeles".into(),
+            messages_needing_attention: 0,
         };
         let staff = [StaffMember {
             id: "u-1".into(),

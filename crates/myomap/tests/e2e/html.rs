@@ -472,3 +472,52 @@ async fn records_name_staff_keep_one_row_per_session_and_the_audit_log_apart() {
         "{history}"
     );
 }
+
+#[tokio::test]
+async fn messages_needing_someone_come_first_and_are_counted_on_the_navigation() {
+    let db = TestDb::sqlite();
+    add_user(&db, "North Clinic", "t@north.test", "therapist");
+    let server = Server::start(&db);
+    let api = Api::login(&server, "t@north.test", PASSWORD).await;
+    let id = api.create_client("Ada", "Byron").await;
+    let (_, draft) = api
+        .post(
+            &format!("/api/v1/clients/{id}/sessions"),
+            serde_json::json!({"note": {"date": "2026-11-20", "duration_minutes": 60}}),
+        )
+        .await;
+    let sid = draft["id"].as_str().unwrap();
+    let (status, _) = api
+        .post(
+            &format!("/api/v1/sessions/{sid}/sign"),
+            serde_json::json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // No relay on this server: the check-in message waits to be sent by hand.
+    let desk = Browser::new(&server);
+    desk.sign_in("t@north.test", PASSWORD).await;
+    let (_, page) = desk.get("/messages").await;
+    assert!(page.contains("class=\"nav-count\""), "{page}");
+    assert!(
+        page.contains("<h2>Needs you</h2>") && page.contains(">Today</th>"),
+        "{page}"
+    );
+    assert!(!page.contains("<h2>Sent</h2>"));
+    let message_id = page
+        .split("action=\"/messages/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_owned();
+    let csrf = desk.csrf().await;
+    let (status, _, _) = desk
+        .post_form(&format!("/messages/{message_id}/sent"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = desk.get("/messages").await;
+    assert!(!page.contains("class=\"nav-count\""), "{page}");
+    assert!(page.contains("<h2>Sent</h2>") && !page.contains("<h2>Needs you</h2>"));
+    assert!(!page.contains("action=\"/messages/"), "nothing left to mark sent");
+}

@@ -175,6 +175,8 @@ pub struct UserBar {
     pub csrf: String,
     /// Owners see the installation's settings (backups).
     pub owner: bool,
+    /// Shown as a count on the Messages link.
+    pub messages_needing_attention: i64,
 }
 
 pub struct Layout {
@@ -192,6 +194,7 @@ impl Layout {
                 role_label: actor.role.label(),
                 csrf: actor.csrf_token.clone(),
                 owner: actor.role == myomap_domain::Role::Owner,
+                messages_needing_attention: actor.messages_needing_attention,
             }),
             section,
             notice: None,
