@@ -350,6 +350,42 @@ impl Store {
         self.actor_for_email(&email).await
     }
 
+    /// The first owner of the clinic of that name (or of the only clinic,
+    /// without a name): whom the command line acts as for a clinic-wide
+    /// command (import, export).
+    pub async fn owner_of_clinic(&self, clinic_name: Option<&str>) -> Result<Actor, StoreError> {
+        let clinic: String = match clinic_name {
+            Some(name) => sqlx::query_scalar("SELECT id FROM clinics WHERE name = $1")
+                .bind(name.trim())
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(StoreError::NotFound("clinic"))?,
+            None => {
+                let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM clinics ORDER BY name LIMIT 2")
+                    .fetch_all(&self.pool)
+                    .await?;
+                match ids.as_slice() {
+                    [only] => only.clone(),
+                    [] => return Err(StoreError::NotFound("clinic")),
+                    _ => {
+                        return Err(StoreError::Invalid(myomap_domain::ValidationErrors::single(
+                            "clinic",
+                            "there are several clinics: name one",
+                        )));
+                    }
+                }
+            }
+        };
+        let email: String = sqlx::query_scalar(
+            "SELECT email FROM users WHERE clinic_id = $1 AND role = 'owner' ORDER BY created_at, id LIMIT 1",
+        )
+        .bind(&clinic)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("owner account of the clinic"))?;
+        self.actor_for_email(&email).await
+    }
+
     /// Acts as a named account without a session: the command line and demo
     /// seeding, which run with the operator's authority over the database.
     pub async fn actor_for_email(&self, email: &str) -> Result<Actor, StoreError> {
