@@ -16,6 +16,7 @@ pub mod backups;
 mod clock;
 mod error;
 pub mod home_care;
+pub mod import;
 pub mod notes;
 pub mod schedule;
 pub mod screening;
