@@ -18,6 +18,7 @@ mod error;
 pub mod home_care;
 pub mod import;
 pub mod notes;
+pub mod outcome_export;
 pub mod schedule;
 pub mod screening;
 
