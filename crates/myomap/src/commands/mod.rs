@@ -2,6 +2,8 @@ mod atlas;
 mod audit;
 mod backup;
 mod demo;
+mod export;
+mod import;
 mod outcomes;
 mod score;
 mod screen;
@@ -13,7 +15,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use myomap_store::{DatabaseTarget, Store};
 
-use crate::cli::{AuditCommand, BackupCommand, Cli, Command, DbArgs, InstrumentsCommand, UserCommand};
+use crate::cli::{
+    AuditCommand, BackupCommand, Cli, Command, DbArgs, ExportCommand, ImportCommand, InstrumentsCommand, UserCommand,
+};
 
 /// Exit code for input the user must correct (as clap uses for usage errors).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -75,6 +79,43 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
             identity,
         } => backup::restore(&file, &data, force, identity.as_deref()).await,
+        Command::Import {
+            command: ImportCommand::Clients {
+                file,
+                db,
+                clinic,
+                preset,
+                map,
+                date_format,
+                encoding,
+                dry_run,
+                partial,
+                rejects,
+            },
+        } => {
+            import::clients(import::Args {
+                file: &file,
+                db: &db,
+                clinic: clinic.as_deref(),
+                preset: preset.as_deref(),
+                map: map.as_deref(),
+                date_format: date_format.as_deref(),
+                encoding: &encoding,
+                dry_run,
+                partial,
+                rejects: rejects.as_deref(),
+            })
+            .await
+        }
+        Command::Export {
+            command:
+                ExportCommand::Outcomes {
+                    anonymised: _,
+                    out,
+                    clinic,
+                    db,
+                },
+        } => export::outcomes(&db, &out, clinic.as_deref()).await,
         Command::Suggest { areas, top, json } => Ok(atlas::suggest(&areas, usize::from(top), json)),
         Command::Atlas {
             command,
