@@ -16,7 +16,7 @@ use crate::time::now_ms;
 use crate::tx::Tx;
 use crate::{ClinicScope, StoreError, search};
 
-/// Clients per multi-row insert (12 parameters each).
+/// Clients per multi-row insert (8 parameters each, and 2 shared).
 const CLIENT_CHUNK: usize = 256;
 /// Search terms per multi-row insert (5 parameters each).
 const TERM_CHUNK: usize = 1024;
@@ -98,7 +98,7 @@ impl ClinicScope<'_> {
     ) -> Result<(), StoreError> {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let b = i * 10;
+                let b = i * 8;
                 format!(
                     "(${}, $1, ${}, ${}, ${}, ${}, ${}, ${}, ${}, NULL, $2, $2, 1)",
                     b + 3,

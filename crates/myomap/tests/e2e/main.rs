@@ -14,6 +14,7 @@ mod durability;
 mod harness;
 mod home_care;
 mod html;
+mod import;
 mod outcomes;
 mod plans;
 mod record_api;
