@@ -18,7 +18,7 @@ use jiff::civil::Date;
 use myomap_domain::{ClientFields, ClientKey, ValidClient};
 use myomap_store::{Actor, Store};
 
-use crate::{Clock, ClinicError, today_in};
+use crate::{ClinicError, Clock, today_in};
 
 /// A client field a column can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -140,11 +140,30 @@ pub struct Preset {
 }
 
 const GENERIC_HEADERS: &[(Field, &[&str])] = &[
-    (Field::GivenName, &["given_name", "first_name", "First Name", "Given Name", "Forename"]),
-    (Field::FamilyName, &["family_name", "last_name", "Last Name", "Family Name", "Surname"]),
-    (Field::DateOfBirth, &["date_of_birth", "Date of Birth", "DOB", "Birth Date", "Birthdate"]),
+    (
+        Field::GivenName,
+        &["given_name", "first_name", "First Name", "Given Name", "Forename"],
+    ),
+    (
+        Field::FamilyName,
+        &["family_name", "last_name", "Last Name", "Family Name", "Surname"],
+    ),
+    (
+        Field::DateOfBirth,
+        &["date_of_birth", "Date of Birth", "DOB", "Birth Date", "Birthdate"],
+    ),
     (Field::Email, &["email", "Email Address", "E-mail"]),
-    (Field::Phone, &["phone", "Phone Number", "Mobile", "Mobile Phone", "Cell Phone", "Telephone"]),
+    (
+        Field::Phone,
+        &[
+            "phone",
+            "Phone Number",
+            "Mobile",
+            "Mobile Phone",
+            "Cell Phone",
+            "Telephone",
+        ],
+    ),
     (Field::Notes, &["notes", "Note", "Comments"]),
 ];
 
@@ -194,7 +213,11 @@ pub struct Mapping {
 impl Mapping {
     /// `map` is `--map`'s text: `Header=field` pairs separated by commas
     /// (a header holding a comma cannot be named this way).
-    pub fn new(preset_name: Option<&str>, map: Option<&str>, date_format: Option<DateFormat>) -> Result<Mapping, ImportError> {
+    pub fn new(
+        preset_name: Option<&str>,
+        map: Option<&str>,
+        date_format: Option<DateFormat>,
+    ) -> Result<Mapping, ImportError> {
         let preset = match preset_name {
             None => &PRESETS[0],
             Some(name) => preset(name).ok_or_else(|| ImportError::Usage {
@@ -207,7 +230,10 @@ impl Mapping {
         };
         let mut explicit = Vec::new();
         for pair in map.unwrap_or_default().split(',').filter(|p| !p.trim().is_empty()) {
-            let usage = |message: String| ImportError::Usage { option: "--map", message };
+            let usage = |message: String| ImportError::Usage {
+                option: "--map",
+                message,
+            };
             let (header, field) = pair
                 .rsplit_once('=')
                 .ok_or_else(|| usage(format!("\"{}\" is not Header=field", pair.trim())))?;
@@ -236,13 +262,16 @@ impl Mapping {
         let mut columns: HashMap<Field, usize> = HashMap::new();
         for (header, field) in &self.explicit {
             let wanted = header_key(header);
-            let index = keys.iter().position(|k| *k == wanted).ok_or_else(|| ImportError::Usage {
-                option: "--map",
-                message: format!(
-                    "the file has no column \"{header}\" (its columns: {})",
-                    headers.join(", ")
-                ),
-            })?;
+            let index = keys
+                .iter()
+                .position(|k| *k == wanted)
+                .ok_or_else(|| ImportError::Usage {
+                    option: "--map",
+                    message: format!(
+                        "the file has no column \"{header}\" (its columns: {})",
+                        headers.join(", ")
+                    ),
+                })?;
             columns.insert(*field, index);
         }
         let taken: HashSet<usize> = columns.values().copied().collect();
@@ -250,9 +279,11 @@ impl Mapping {
             if columns.contains_key(field) {
                 continue;
             }
-            let found = aliases
-                .iter()
-                .find_map(|alias| keys.iter().position(|k| *k == header_key(alias)).filter(|i| !taken.contains(i)));
+            let found = aliases.iter().find_map(|alias| {
+                keys.iter()
+                    .position(|k| *k == header_key(alias))
+                    .filter(|i| !taken.contains(i))
+            });
             if let Some(index) = found {
                 columns.insert(*field, index);
             }
@@ -431,7 +462,10 @@ pub fn read_rows(text: &str, mapping: &Mapping, progress: &mut dyn FnMut(usize))
         while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
-        let newlines = text.as_bytes()[counted_to..start].iter().filter(|b| **b == b'\n').count();
+        let newlines = text.as_bytes()[counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
         line_at += u64::try_from(newlines).unwrap_or(0);
         counted_to = start;
         let line = line_at;

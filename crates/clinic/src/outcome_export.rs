@@ -208,9 +208,17 @@ mod tests {
 
     #[test]
     fn small_groups_are_suppressed_whole() {
-        let mut input: Vec<Candidate<u32>> = (0..5).map(|c| Candidate { client: c, row: row("tmj", "40-44") }).collect();
+        let mut input: Vec<Candidate<u32>> = (0..5)
+            .map(|c| Candidate {
+                client: c,
+                row: row("tmj", "40-44"),
+            })
+            .collect();
         // Four rows of one client do not make a group of five.
-        input.extend((0..4).map(|_| Candidate { client: 9, row: row("carpal_tunnel", "30-34") }));
+        input.extend((0..4).map(|_| Candidate {
+            client: 9,
+            row: row("carpal_tunnel", "30-34"),
+        }));
         let out = k_anonymise(input, 5);
         assert_eq!(out.rows.len(), 5);
         assert_eq!((out.suppressed, out.suppressed_groups), (4, 1));
@@ -222,7 +230,10 @@ mod tests {
         assert_eq!(age_band(born, jiff::civil::date(2025, 6, 14)), "40-44");
         assert_eq!(age_band(born, jiff::civil::date(2025, 6, 15)), "45-49");
         assert_eq!(condition_group(&[]), "none");
-        assert_eq!(condition_group(&["neck_pain".into(), "tmj".into()]), "back_neck_shoulder");
+        assert_eq!(
+            condition_group(&["neck_pain".into(), "tmj".into()]),
+            "back_neck_shoulder"
+        );
         assert_eq!(condition_group(&["carpal_tunnel".into()]), "carpal_tunnel");
     }
 

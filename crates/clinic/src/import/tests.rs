@@ -23,18 +23,34 @@ fn headers_match_without_case_or_punctuation_and_map_overrides() {
     assert_eq!(file.rows[0].fields.given_name, "Ada");
     assert_eq!(file.rows[0].fields.phone, "0123");
     assert_eq!(file.ignored_columns, ["Ignored"]);
-    let mapped = Mapping::new(None, Some("Vorname=given_name, Nachname=family_name,Geburtstag=date_of_birth"), None).unwrap();
+    let mapped = Mapping::new(
+        None,
+        Some("Vorname=given_name, Nachname=family_name,Geburtstag=date_of_birth"),
+        None,
+    )
+    .unwrap();
     let file = read("Vorname,Nachname,Geburtstag\nAda,Byron,1985-12-10\n", &mapped);
     assert_eq!(file.rows[0].fields.family_name, "Byron");
 }
 
 #[test]
 fn options_and_missing_columns_are_named() {
-    assert!(matches!(Mapping::new(Some("nope"), None, None), Err(ImportError::Usage { option: "--preset", .. })));
-    assert!(matches!(Mapping::new(None, Some("A=age"), None), Err(ImportError::Usage { option: "--map", .. })));
+    assert!(matches!(
+        Mapping::new(Some("nope"), None, None),
+        Err(ImportError::Usage { option: "--preset", .. })
+    ));
+    assert!(matches!(
+        Mapping::new(None, Some("A=age"), None),
+        Err(ImportError::Usage { option: "--map", .. })
+    ));
     let err = read_rows("Name,DOB\nAda,1985-12-10\n", &generic(), &mut |_| {}).unwrap_err();
     assert!(err.to_string().contains("given_name, family_name"), "{err}");
-    let err = read_rows("a\n", &Mapping::new(None, Some("X=given_name"), None).unwrap(), &mut |_| {}).unwrap_err();
+    let err = read_rows(
+        "a\n",
+        &Mapping::new(None, Some("X=given_name"), None).unwrap(),
+        &mut |_| {},
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("no column \"X\""), "{err}");
 }
 
@@ -47,7 +63,14 @@ fn quoted_fields_embedded_newlines_crlf_and_line_numbers() {
     assert_eq!(file.rows[1].line, 4);
     let plan = plan(&file, &HashSet::new(), TODAY);
     assert_eq!(plan.create.len(), 1);
-    assert_eq!(plan.refused, [Refusal { line: 4, field: "family_name".into(), reason: "is required".into() }]);
+    assert_eq!(
+        plan.refused,
+        [Refusal {
+            line: 4,
+            field: "family_name".into(),
+            reason: "is required".into()
+        }]
+    );
 }
 
 #[test]
@@ -58,7 +81,10 @@ fn bom_and_windows_1252() {
     let decoded = decode(b"Zo\xEB", Encoding::Auto).unwrap();
     assert_eq!(decoded.text, "Zoë");
     assert!(decoded.note.unwrap().contains("Windows-1252"));
-    assert_eq!(decode(b"Zo\xEB", Encoding::Utf8), Err(ImportError::NotUtf8 { offset: 2 }));
+    assert_eq!(
+        decode(b"Zo\xEB", Encoding::Utf8),
+        Err(ImportError::NotUtf8 { offset: 2 })
+    );
     assert_eq!(decode("Zoë".as_bytes(), Encoding::Windows1252).unwrap().text, "ZoÃ«");
 }
 
@@ -99,7 +125,10 @@ fn rejects_keep_the_row_and_say_why() {
     assert_eq!(lines.next(), Some("given_name,family_name,date_of_birth,x,line,reason"));
     let row = lines.next().unwrap();
     assert!(row.starts_with("Ada,,1985-13-01,,2,"), "{row}");
-    assert!(row.contains("row: has 3 cells") && row.contains("family_name: is required"), "{row}");
+    assert!(
+        row.contains("row: has 3 cells") && row.contains("family_name: is required"),
+        "{row}"
+    );
 }
 
 fn cell() -> impl Strategy<Value = String> {
@@ -162,4 +191,3 @@ proptest! {
         }
     }
 }
-

@@ -89,7 +89,9 @@ pub async fn clients(args: Args<'_>) -> anyhow::Result<ExitCode> {
         Err(ImportFailure::Clinic(ClinicError::Forbidden(message))) => return Ok(bad_input(message)),
         Err(ImportFailure::Clinic(e)) => return Err(e).context("importing"),
     };
-    let rejects_path = args.rejects.map_or_else(|| default_rejects(args.file), Path::to_path_buf);
+    let rejects_path = args
+        .rejects
+        .map_or_else(|| default_rejects(args.file), Path::to_path_buf);
     let wrote_rejects = match (&report.rejects, args.partial && !args.dry_run) {
         (Some(content), true) => {
             std::fs::write(&rejects_path, content).with_context(|| format!("writing {}", rejects_path.display()))?;
@@ -97,14 +99,25 @@ pub async fn clients(args: Args<'_>) -> anyhow::Result<ExitCode> {
         }
         _ => false,
     };
-    print_report(&report, &args, &actor.clinic_name, wrote_rejects.then_some(&rejects_path));
+    print_report(
+        &report,
+        &args,
+        &actor.clinic_name,
+        wrote_rejects.then_some(&rejects_path),
+    );
     let refused_all = report.refused_rows > 0 && !args.partial;
-    Ok(if refused_all { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if refused_all {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `clients.csv` → `clients.rejects.csv`, beside it.
 fn default_rejects(file: &Path) -> PathBuf {
-    let stem = file.file_stem().map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
     file.with_file_name(format!("{stem}.rejects.csv"))
 }
 
@@ -124,7 +137,10 @@ fn print_report(report: &ImportReport, args: &Args<'_>, clinic: &str, rejects: O
         out.push_str(&format!("note: {note}\n"));
     }
     if !report.ignored_columns.is_empty() {
-        out.push_str(&format!("columns not imported: {}\n", report.ignored_columns.join(", ")));
+        out.push_str(&format!(
+            "columns not imported: {}\n",
+            report.ignored_columns.join(", ")
+        ));
     }
     let refused_all = report.refused_rows > 0 && !args.partial;
     let verb = match (args.dry_run, refused_all) {
@@ -148,7 +164,10 @@ fn print_report(report: &ImportReport, args: &Args<'_>, clinic: &str, rejects: O
     }
     out.push_str(&format!("refused {} rows\n", report.refused_rows));
     for refusal in &report.refused {
-        out.push_str(&format!("  line {}: {}: {}\n", refusal.line, refusal.field, refusal.reason));
+        out.push_str(&format!(
+            "  line {}: {}: {}\n",
+            refusal.line, refusal.field, refusal.reason
+        ));
     }
     if let Some(path) = rejects {
         out.push_str(&format!("refused rows written to {}\n", path.display()));

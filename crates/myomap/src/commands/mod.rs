@@ -80,18 +80,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             identity,
         } => backup::restore(&file, &data, force, identity.as_deref()).await,
         Command::Import {
-            command: ImportCommand::Clients {
-                file,
-                db,
-                clinic,
-                preset,
-                map,
-                date_format,
-                encoding,
-                dry_run,
-                partial,
-                rejects,
-            },
+            command:
+                ImportCommand::Clients {
+                    file,
+                    db,
+                    clinic,
+                    preset,
+                    map,
+                    date_format,
+                    encoding,
+                    dry_run,
+                    partial,
+                    rejects,
+                },
         } => {
             import::clients(import::Args {
                 file: &file,

@@ -54,7 +54,10 @@ async fn dry_run_refusal_partial_and_rerun(db: &TestDb) {
     assert!(out.contains("line 4: date_of_birth: is in the future"), "{out}");
     assert!(out.contains("line 6: family_name: is required"), "{out}");
     assert!(out.contains("line 6: email: is not an email address"), "{out}");
-    assert!(out.contains("line 7: family_name: contains control characters"), "{out}");
+    assert!(
+        out.contains("line 7: family_name: contains control characters"),
+        "{out}"
+    );
     assert!(out.contains("line 2: Ada, Countess Byron"), "{out}");
 
     // All or nothing: refused rows mean nothing is written.
@@ -68,7 +71,10 @@ async fn dry_run_refusal_partial_and_rerun(db: &TestDb) {
     );
     let (code, out, _) = import(db, &good, &["--dry-run"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("would create 2 clients"), "nothing was in the clinic: {out}");
+    assert!(
+        out.contains("would create 2 clients"),
+        "nothing was in the clinic: {out}"
+    );
     assert!(out.contains("line 4: Ben Hale (same as line 3)"), "{out}");
 
     // Partial: the good rows, the refused ones to the rejects file.
@@ -79,20 +85,46 @@ async fn dry_run_refusal_partial_and_rerun(db: &TestDb) {
     assert!(out.contains("refused rows written to"), "{out}");
     let rejects = std::fs::read_to_string(rejects).unwrap();
     let mut reader = csv_lines(&rejects);
-    assert_eq!(reader.remove(0), ["First Name", "Last Name", "DOB", "Email", "Mobile", "Referrer", "line", "reason"]);
+    assert_eq!(
+        reader.remove(0),
+        [
+            "First Name",
+            "Last Name",
+            "DOB",
+            "Email",
+            "Mobile",
+            "Referrer",
+            "line",
+            "reason"
+        ]
+    );
     assert_eq!(reader.len(), 3, "{rejects}");
     assert_eq!(reader[0][6], "4");
     assert_eq!(reader[0][7], "date_of_birth: is in the future");
     assert_eq!(reader[2][1], "Stone\r\nMason");
 
     // Re-running creates nothing: every good row is now a duplicate.
-    let (code, out, _) = import(db, &file, &["--partial", "--rejects", db.data_dir().join("again.csv").to_str().unwrap()]);
+    let (code, out, _) = import(
+        db,
+        &file,
+        &[
+            "--partial",
+            "--rejects",
+            db.data_dir().join("again.csv").to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("created 0 clients"), "{out}");
-    assert!(out.contains("line 2: Ada, Countess Byron (already in the clinic)"), "{out}");
+    assert!(
+        out.contains("line 2: Ada, Countess Byron (already in the clinic)"),
+        "{out}"
+    );
     assert!(out.contains("skipped 3 duplicates"), "{out}");
     let (_, out, _) = import(db, &good, &[]);
-    assert!(out.contains("created 0 clients") && out.contains("skipped 3 duplicates"), "{out}");
+    assert!(
+        out.contains("created 0 clients") && out.contains("skipped 3 duplicates"),
+        "{out}"
+    );
     verify(db);
 }
 
@@ -129,14 +161,24 @@ async fn windows_1252_and_presets(db: &TestDb) {
     let file = write(db, "w1252.csv", &bytes);
     let (code, out, err) = import(db, &file, &["--preset", "uk", "--encoding", "utf-8"]);
     assert_eq!(code, 2, "{out}");
-    assert!(err.contains("not UTF-8") && err.contains("--encoding windows-1252"), "{err}");
+    assert!(
+        err.contains("not UTF-8") && err.contains("--encoding windows-1252"),
+        "{err}"
+    );
     let (code, out, _) = import(db, &file, &["--preset", "uk", "--partial"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("note: the file is not UTF-8"), "{out}");
     assert!(out.contains("created 1 clients"), "{out}");
-    assert!(out.contains("line 3: date_of_birth: \"31/02/1980\" is not a real date"), "{out}");
+    assert!(
+        out.contains("line 3: date_of_birth: \"31/02/1980\" is not a real date"),
+        "{out}"
+    );
     // Stored as UTF-8: the same person typed in UTF-8 is a duplicate.
-    let utf8 = write(db, "utf8.csv", "given_name,family_name,date_of_birth\nzoë,müller,1985-12-10\n".as_bytes());
+    let utf8 = write(
+        db,
+        "utf8.csv",
+        "given_name,family_name,date_of_birth\nzoë,müller,1985-12-10\n".as_bytes(),
+    );
     let (_, out, _) = import(db, &utf8, &[]);
     assert!(out.contains("(already in the clinic)"), "{out}");
     // A mapping that names a missing column, and a file without the required ones.
@@ -146,10 +188,24 @@ async fn windows_1252_and_presets(db: &TestDb) {
     let bad = write(db, "bad.csv", b"Name,Born\nAda,1985\n");
     let (code, _, err) = import(db, &bad, &[]);
     assert_eq!(code, 2);
-    assert!(err.contains("no column for given_name, family_name, date_of_birth"), "{err}");
-    let (code, out, _) = import(db, &bad, &["--map", "Name=given_name,Name=family_name,Born=date_of_birth", "--dry-run"]);
+    assert!(
+        err.contains("no column for given_name, family_name, date_of_birth"),
+        "{err}"
+    );
+    let (code, out, _) = import(
+        db,
+        &bad,
+        &[
+            "--map",
+            "Name=given_name,Name=family_name,Born=date_of_birth",
+            "--dry-run",
+        ],
+    );
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("line 2: date_of_birth: \"1985\" is not a date in the form YYYY-MM-DD"), "{out}");
+    assert!(
+        out.contains("line 2: date_of_birth: \"1985\" is not a date in the form YYYY-MM-DD"),
+        "{out}"
+    );
     verify(db);
 }
 
@@ -164,17 +220,36 @@ async fn the_anonymised_export_of_the_demo_clinic_names_no_one() {
     assert!(seeded.status.success(), "{}", text(&seeded.stderr));
     let out_file = dir.path().join("outcomes.csv");
     let out = cli(
-        &["export", "outcomes", "--anonymised", "--out", out_file.to_str().unwrap(), "--data", data],
+        &[
+            "export",
+            "outcomes",
+            "--anonymised",
+            "--out",
+            out_file.to_str().unwrap(),
+            "--data",
+            data,
+        ],
         "",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
-    assert!(said.contains("suppressed") && said.contains("groups of fewer than 5 clients"), "{said}");
+    assert!(
+        said.contains("suppressed") && said.contains("groups of fewer than 5 clients"),
+        "{said}"
+    );
     let csv = std::fs::read_to_string(&out_file).unwrap();
     let rows = csv_lines(&csv);
     assert_eq!(
         rows[0],
-        ["condition_group", "instrument", "score", "days_since_baseline", "sessions_attended", "age_band", "sex"]
+        [
+            "condition_group",
+            "instrument",
+            "score",
+            "days_since_baseline",
+            "sessions_attended",
+            "age_band",
+            "sex"
+        ]
     );
     // The demo's written cases are the only clients with scores: a handful,
     // so most of their groups are too small and suppressed.
@@ -194,7 +269,10 @@ async fn the_anonymised_export_of_the_demo_clinic_names_no_one() {
         assert!(groups_known.contains(&row[0]), "{row:?}");
         assert!(myomap_scoring::Instrument::from_str(&row[1]).is_ok(), "{row:?}");
         assert!(row[2].parse::<f64>().is_ok(), "score {row:?}");
-        assert!(row[3].parse::<u32>().is_ok() && row[4].parse::<u32>().is_ok(), "{row:?}");
+        assert!(
+            row[3].parse::<u32>().is_ok() && row[4].parse::<u32>().is_ok(),
+            "{row:?}"
+        );
         let band: Vec<u32> = row[5].split('-').map(|n| n.parse().unwrap()).collect();
         assert!(band.len() == 2 && band[0] % 5 == 0 && band[1] == band[0] + 4, "{row:?}");
         assert_eq!(row[6], "", "Myomap records no sex: {row:?}");
@@ -205,7 +283,10 @@ async fn the_anonymised_export_of_the_demo_clinic_names_no_one() {
         .unwrap();
     let actor = store.owner_of_clinic(None).await.unwrap();
     let scope = store.clinic(&actor);
-    let mut query = myomap_store::ClientQuery { page: 1, ..Default::default() };
+    let mut query = myomap_store::ClientQuery {
+        page: 1,
+        ..Default::default()
+    };
     loop {
         let page = scope.list_clients(&query).await.unwrap();
         for client in &page.clients {
@@ -229,7 +310,11 @@ async fn the_anonymised_export_of_the_demo_clinic_names_no_one() {
         let client = &facts.clients[&score.client_id];
         let group = client.conditions.first().map_or_else(
             || "none".to_owned(),
-            |c| myomap_plans::protocols_for(c).first().map_or_else(|| c.clone(), |p| p.id.clone()),
+            |c| {
+                myomap_plans::protocols_for(c)
+                    .first()
+                    .map_or_else(|| c.clone(), |p| p.id.clone())
+            },
         );
         let (born, on) = (client.date_of_birth, score.taken_on);
         let mut age = on.year() - born.year();
@@ -237,7 +322,10 @@ async fn the_anonymised_export_of_the_demo_clinic_names_no_one() {
             age -= 1;
         }
         let band = format!("{}-{}", age / 5 * 5, age / 5 * 5 + 4);
-        clients_of.entry((group, band)).or_default().insert(score.client_id.to_string());
+        clients_of
+            .entry((group, band))
+            .or_default()
+            .insert(score.client_id.to_string());
     }
     let exported: BTreeSet<(String, String)> = rows[1..].iter().map(|r| (r[0].clone(), r[5].clone())).collect();
     assert!(!facts.scores.is_empty());
@@ -261,7 +349,10 @@ async fn the_anonymised_export_of_the_demo_clinic_names_no_one() {
 fn regex_like_date(cell: &str) -> bool {
     let digits_and = |sep: char| {
         let parts: Vec<&str> = cell.split(sep).collect();
-        parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
     };
     digits_and('-') || digits_and('/') || digits_and('.')
 }
