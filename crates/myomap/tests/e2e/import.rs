@@ -4,7 +4,7 @@
 //! re-run (both back ends); the anonymised export of the demo clinic.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use myomap_testkit::{TestDb, on_both_backends};
@@ -20,7 +20,7 @@ fn write(db: &TestDb, name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 /// Runs `myomap import clients FILE --clinic CLINIC EXTRA…` on the test database.
-fn import(db: &TestDb, file: &PathBuf, extra: &[&str]) -> (i32, String, String) {
+fn import(db: &TestDb, file: &Path, extra: &[&str]) -> (i32, String, String) {
     let mut args = vec!["import", "clients", file.to_str().unwrap(), "--clinic", CLINIC];
     args.extend_from_slice(extra);
     let out = cli_db(db, &args, "");
@@ -274,7 +274,10 @@ async fn the_anonymised_export_of_the_demo_clinic_names_no_one() {
             "{row:?}"
         );
         let band: Vec<u32> = row[5].split('-').map(|n| n.parse().unwrap()).collect();
-        assert!(band.len() == 2 && band[0] % 5 == 0 && band[1] == band[0] + 4, "{row:?}");
+        assert!(
+            band.len() == 2 && band[0].is_multiple_of(5) && band[1] == band[0] + 4,
+            "{row:?}"
+        );
         assert_eq!(row[6], "", "Myomap records no sex: {row:?}");
     }
     // No client's name or id appears anywhere in the file.
