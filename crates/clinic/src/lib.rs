@@ -17,7 +17,9 @@ mod clock;
 mod error;
 pub mod fhir;
 pub mod home_care;
+pub mod import;
 pub mod notes;
+pub mod outcome_export;
 pub mod schedule;
 pub mod screening;
 

@@ -35,6 +35,32 @@ pub struct ValidClient {
     pub notes: Option<String>,
 }
 
+/// Who a client is for finding duplicates: the given and family names
+/// (trimmed, compared without case) and the date of birth. Two clients with
+/// the same key are taken for the same person by the CSV import.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClientKey {
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: Date,
+}
+
+impl ClientKey {
+    pub fn new(given_name: &str, family_name: &str, date_of_birth: Date) -> ClientKey {
+        ClientKey {
+            given_name: given_name.trim().to_lowercase(),
+            family_name: family_name.trim().to_lowercase(),
+            date_of_birth,
+        }
+    }
+}
+
+impl ValidClient {
+    pub fn key(&self) -> ClientKey {
+        ClientKey::new(&self.given_name, &self.family_name, self.date_of_birth)
+    }
+}
+
 impl ClientFields {
     pub fn validate(&self, today: Date) -> Result<ValidClient, ValidationErrors> {
         let mut errors = ValidationErrors::default();

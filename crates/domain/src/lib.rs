@@ -16,7 +16,7 @@ pub mod screening_outcome;
 pub mod validation;
 
 pub use body_area::{AreaError, AreaId, AreaSite, BodyArea, Side, View, body_areas};
-pub use client::{Client, ClientFields, ValidClient};
+pub use client::{Client, ClientFields, ClientKey, ValidClient};
 pub use ids::{ClientId, ClinicId, UserId};
 pub use pain::{PainEntry, PainSpecError};
 pub use relations::{AreaRelation, area_relations};

@@ -131,7 +131,12 @@ pub enum Command {
         #[arg(long, value_name = "AGE_RECIPIENT")]
         recipient: Vec<String>,
     },
-    /// Export records in a standard format.
+    /// Bring data in from another system.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Take data out: FHIR records, anonymised outcomes.
     Export {
         #[command(subcommand)]
         command: ExportCommand,
@@ -153,20 +158,64 @@ pub enum Command {
 }
 
 #[derive(Subcommand)]
-pub enum BackupCommand {
-    /// Decrypt and check a backup without restoring it: manifest, SHA-256,
-    /// row counts and every clinic's audit chain.
-    Verify {
-        /// The backup file.
+pub enum ImportCommand {
+    /// Create clients from a CSV file (UTF-8 with or without BOM, or Windows-1252).
+    ///
+    /// Rows are validated like the client form. A row with the same given and
+    /// family name (any case) and date of birth as a client of the clinic, or
+    /// as an earlier row, is skipped as a duplicate, so running the same file
+    /// twice creates nothing new. By default the import is all or nothing:
+    /// one refused row and nothing is written (exit code 1).
+    Clients {
+        /// The CSV file; its first row names the columns.
         file: PathBuf,
-        /// age identity file, for a backup encrypted to a recipient.
-        #[arg(long, value_name = "FILE")]
-        identity: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+        /// The clinic to import into (may be left out when the installation has one clinic).
+        #[arg(long)]
+        clinic: Option<String>,
+        /// Header set of the exporting tool: generic (YYYY-MM-DD dates), us (MM/DD/YYYY) or uk (DD/MM/YYYY).
+        #[arg(long, value_name = "NAME")]
+        preset: Option<String>,
+        /// Which column fills which field, e.g. "First Name=given_name,Last Name=family_name,Born=date_of_birth".
+        /// Fields: given_name, family_name, date_of_birth, email, phone, notes.
+        #[arg(long, value_name = "COLUMN=FIELD,...")]
+        map: Option<String>,
+        /// How dates of birth are written, overriding the preset: iso, dmy or mdy.
+        #[arg(long, value_name = "FORM")]
+        date_format: Option<String>,
+        /// auto (UTF-8, or Windows-1252 with a note when the file is not UTF-8), utf-8 (refuse anything else) or windows-1252.
+        #[arg(long, default_value = "auto")]
+        encoding: String,
+        /// Report what would be created, skipped and refused; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Create the good rows even when some are refused; the refused ones go to the rejects file.
+        #[arg(long)]
+        partial: bool,
+        /// Where --partial writes the refused rows (default: FILE.rejects.csv next to the input).
+        #[arg(long, value_name = "FILE", requires = "partial")]
+        rejects: Option<PathBuf>,
     },
 }
 
 #[derive(Subcommand)]
 pub enum ExportCommand {
+    /// Write the clinic's outcome scores as an anonymised CSV: no names, ids,
+    /// dates or free text, and only groups of at least 5 clients.
+    Outcomes {
+        /// Required: the only outcome export is the anonymised one.
+        #[arg(long, required = true)]
+        anonymised: bool,
+        /// Where to write the CSV.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The clinic (may be left out when the installation has one clinic).
+        #[arg(long)]
+        clinic: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// FHIR R4: one client's record as a Bundle (JSON), or with --all the
     /// whole clinic as bulk NDJSON, one file per resource type. Every
     /// export is an audited read.
@@ -189,6 +238,19 @@ pub enum ExportCommand {
         /// Act as this staff account (default: the clinic's first owner).
         #[arg(long = "as", value_name = "EMAIL")]
         as_email: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BackupCommand {
+    /// Decrypt and check a backup without restoring it: manifest, SHA-256,
+    /// row counts and every clinic's audit chain.
+    Verify {
+        /// The backup file.
+        file: PathBuf,
+        /// age identity file, for a backup encrypted to a recipient.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
     },
 }
 

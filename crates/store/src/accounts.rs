@@ -357,9 +357,9 @@ impl Store {
         self.actor_for_email(&email).await
     }
 
-    /// The first owner of the clinic with this name (without a name: of the
-    /// installation's only clinic): whom the command line acts as when it
-    /// exports a whole clinic.
+    /// The first owner of the clinic of that name (or of the only clinic,
+    /// without a name): whom the command line acts as for a clinic-wide
+    /// command (import, export).
     pub async fn owner_of_clinic(&self, clinic_name: Option<&str>) -> Result<Actor, StoreError> {
         let clinic: String = match clinic_name {
             Some(name) => sqlx::query_scalar("SELECT id FROM clinics WHERE name = $1")

@@ -66,7 +66,7 @@ const COLUMNS_OF_C: &str = "c.id, c.given_name, c.family_name, c.date_of_birth, 
 
 /// The name order of the list (family name first), from the fields of
 /// [`searchable`].
-fn search_key(fields: &[&str]) -> String {
+pub(crate) fn search_key(fields: &[&str]) -> String {
     fields.join(" ").to_lowercase()
 }
 
@@ -107,7 +107,7 @@ async fn write_terms(
     Ok(())
 }
 
-fn searchable(client: &ValidClient) -> [&str; 4] {
+pub(crate) fn searchable(client: &ValidClient) -> [&str; 4] {
     [
         client.family_name.as_str(),
         client.given_name.as_str(),
@@ -270,7 +270,7 @@ impl<'a> ClinicScope<'a> {
         Ok(())
     }
 
-    fn check_notes_allowed(&self, client: &ValidClient) -> Result<(), StoreError> {
+    pub(crate) fn check_notes_allowed(&self, client: &ValidClient) -> Result<(), StoreError> {
         if client.notes.is_some() && !self.actor.role.writes_clinical_record() {
             return Err(StoreError::Forbidden(format!(
                 "the {} role cannot write clinical notes",

@@ -21,11 +21,13 @@ mod claim;
 mod clients;
 mod error;
 mod home_care;
+mod import;
 mod intakes;
 mod links;
 mod migrate;
 mod notes;
 mod outbox;
+mod outcome_facts;
 mod plans;
 mod questionnaires;
 mod record;
@@ -49,6 +51,7 @@ pub use backup::{BackupRun, BackupStatus, SnapshotClinic, SnapshotFacts, inspect
 pub use clients::{ClientPage, ClientQuery, ClinicScope, PAGE_SIZE};
 pub use error::StoreError;
 pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};
+pub use import::ImportWrite;
 pub use intakes::{BookedReferral, Intake, IntakeStatus, ScreeningResult};
 pub use links::{IssuedLink, LinkGrant, LinkPurpose};
 pub use notes::{Checkin, FlaggedCheckin, MAX_REFERRAL_REASON, NoteRecord, NoteStatus, Recipient};
@@ -56,6 +59,7 @@ pub use outbox::{
     APPOINTMENT_LINK_MARKER, ClaimedMessage, Delivery, MAX_ATTEMPTS, OutboxDraft, OutboxMessage, OutboxStatus,
     redact_links,
 };
+pub use outcome_facts::{ClientOutcomeFacts, OutcomeFacts, ScoreFact};
 pub use plans::{PlanStatus, StoredPlan};
 pub use questionnaires::{Questionnaire, ScoredAnswers};
 pub use record::{ClientOverview, ClientRecord};

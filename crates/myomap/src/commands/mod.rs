@@ -3,6 +3,8 @@ mod audit;
 mod backup;
 mod demo;
 mod export;
+mod export_outcomes;
+mod import;
 mod outcomes;
 mod score;
 mod screen;
@@ -14,7 +16,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use myomap_store::{DatabaseTarget, Store};
 
-use crate::cli::{AuditCommand, BackupCommand, Cli, Command, DbArgs, ExportCommand, InstrumentsCommand, UserCommand};
+use crate::cli::{
+    AuditCommand, BackupCommand, Cli, Command, DbArgs, ExportCommand, ImportCommand, InstrumentsCommand, UserCommand,
+};
 
 /// Exit code for input the user must correct (as clap uses for usage errors).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -76,6 +80,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
             identity,
         } => backup::restore(&file, &data, force, identity.as_deref()).await,
+        Command::Import {
+            command:
+                ImportCommand::Clients {
+                    file,
+                    db,
+                    clinic,
+                    preset,
+                    map,
+                    date_format,
+                    encoding,
+                    dry_run,
+                    partial,
+                    rejects,
+                },
+        } => {
+            import::clients(import::Args {
+                file: &file,
+                db: &db,
+                clinic: clinic.as_deref(),
+                preset: preset.as_deref(),
+                map: map.as_deref(),
+                date_format: date_format.as_deref(),
+                encoding: &encoding,
+                dry_run,
+                partial,
+                rejects: rejects.as_deref(),
+            })
+            .await
+        }
         Command::Export {
             command:
                 ExportCommand::Fhir {
@@ -91,6 +124,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             (Some(client), _, out) => export::fhir_client(&db, &client, out.as_deref(), as_email.as_deref()).await,
             _ => Ok(bad_input("give --client ID, or --all --out DIR")),
         },
+        Command::Export {
+            command:
+                ExportCommand::Outcomes {
+                    anonymised: _,
+                    out,
+                    clinic,
+                    db,
+                },
+        } => export_outcomes::outcomes(&db, &out, clinic.as_deref()).await,
         Command::Suggest { areas, top, json } => Ok(atlas::suggest(&areas, usize::from(top), json)),
         Command::Atlas {
             command,

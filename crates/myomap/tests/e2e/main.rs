@@ -15,6 +15,7 @@ mod fhir;
 mod harness;
 mod home_care;
 mod html;
+mod import;
 mod outcomes;
 mod plans;
 mod record_api;
