@@ -45,6 +45,29 @@ pub struct ScreeningResult {
     pub verdict: Value,
 }
 
+/// Something waiting for the therapist about one client: an intake to
+/// review, a draft note to sign.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingItem {
+    pub id: String,
+    pub client_id: ClientId,
+    pub client_name: String,
+    /// Since when it waits.
+    pub since: jiff::Timestamp,
+}
+
+pub(crate) fn pending_from_row(row: &sqlx::any::AnyRow) -> Result<PendingItem, StoreError> {
+    Ok(PendingItem {
+        id: row.try_get(0)?,
+        client_id: row
+            .try_get::<String, _>(1)?
+            .parse()
+            .map_err(|_| StoreError::Internal("corrupt client id".into()))?,
+        client_name: format!("{} {}", row.try_get::<String, _>(2)?, row.try_get::<String, _>(3)?),
+        since: crate::time::from_ms(row.try_get(4)?),
+    })
+}
+
 /// An appointment of a client whose screening refers them first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookedReferral {
@@ -213,6 +236,21 @@ impl ClinicScope<'_> {
         self.audit(tx, "intake.read", "intake", &intake.id).await?;
         let clinical = self.actor.role.reads_clinical_record();
         Ok(intake.screening.map(|s| if clinical { s } else { outcome_only(s) }))
+    }
+
+    /// Intakes the client has answered that no therapist has signed yet,
+    /// oldest first.
+    pub async fn intakes_awaiting_review(&self) -> Result<Vec<PendingItem>, StoreError> {
+        self.require_clinical()?;
+        let rows = sqlx::query(
+            "SELECT i.id, c.id, c.given_name, c.family_name, i.submitted_at FROM intakes i \
+             JOIN clients c ON c.id = i.client_id AND c.clinic_id = i.clinic_id \
+             WHERE i.clinic_id = $1 AND i.status = 'submitted' ORDER BY i.submitted_at, i.id LIMIT 100",
+        )
+        .bind(&self.clinic_id)
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter().map(pending_from_row).collect()
     }
 
     /// Booked appointments between `from` and `until` of clients whose

@@ -52,7 +52,7 @@ pub use clients::{ClientPage, ClientQuery, ClinicScope, PAGE_SIZE};
 pub use error::StoreError;
 pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};
 pub use import::ImportWrite;
-pub use intakes::{BookedReferral, Intake, IntakeStatus, ScreeningResult};
+pub use intakes::{BookedReferral, Intake, IntakeStatus, PendingItem, ScreeningResult};
 pub use links::{IssuedLink, LinkGrant, LinkPurpose};
 pub use notes::{Checkin, FlaggedCheckin, MAX_REFERRAL_REASON, NoteRecord, NoteStatus, Recipient};
 pub use outbox::{

@@ -474,6 +474,22 @@ impl ClinicScope<'_> {
         Ok(notes)
     }
 
+    /// The caller's session notes still in draft, oldest first: written but
+    /// not signed, so no check-in has gone to the client.
+    pub async fn my_draft_notes(&self) -> Result<Vec<crate::PendingItem>, StoreError> {
+        self.require_clinical()?;
+        let rows = sqlx::query(
+            "SELECT n.id, c.id, c.given_name, c.family_name, n.created_at FROM session_notes n \
+             JOIN clients c ON c.id = n.client_id AND c.clinic_id = n.clinic_id \
+             WHERE n.clinic_id = $1 AND n.status = 'draft' AND n.created_by = $2 ORDER BY n.created_at, n.id LIMIT 100",
+        )
+        .bind(&self.clinic_id)
+        .bind(&self.actor_id)
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter().map(crate::intakes::pending_from_row).collect()
+    }
+
     /// A fresh link for a check-in (the old one stops working).
     pub async fn reissue_checkin_link(&self, checkin_id: &str) -> Result<IssuedLink, StoreError> {
         self.require_clinical()?;

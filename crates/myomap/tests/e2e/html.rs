@@ -521,3 +521,65 @@ async fn messages_needing_someone_come_first_and_are_counted_on_the_navigation()
     assert!(page.contains("<h2>Sent</h2>") && !page.contains("<h2>Needs you</h2>"));
     assert!(!page.contains("action=\"/messages/"), "nothing left to mark sent");
 }
+
+#[tokio::test]
+async fn a_therapist_starts_on_today_with_what_waits_for_them() {
+    let db = TestDb::sqlite();
+    add_user(&db, "North Clinic", "t@north.test", "therapist");
+    add_user(&db, "North Clinic", "desk@north.test", "front_desk");
+    let server = Server::start(&db);
+    let api = Api::login(&server, "t@north.test", PASSWORD).await;
+    let ada = api.create_client("Ada", "Byron").await;
+    let grace = api.create_client("Grace", "Hopper").await;
+    // Ada answered her intake through a link; Grace's note is still a draft.
+    let (_, link) = api
+        .post(&format!("/api/v1/clients/{ada}/intake-link"), serde_json::json!({}))
+        .await;
+    let token = link["url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let answered = crate::harness::http()
+        .post(server.url(&format!("/api/v1/links/{token}/intake")))
+        .json(&serde_json::json!({"form": {"reason_for_visit": "Neck pain"}, "screening": {"answers": []}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), StatusCode::NO_CONTENT);
+    let (_, draft) = api
+        .post(
+            &format!("/api/v1/clients/{grace}/sessions"),
+            serde_json::json!({"note": {"date": "2026-11-20", "duration_minutes": 60}}),
+        )
+        .await;
+    let draft_id = draft["id"].as_str().unwrap();
+
+    let therapist = Browser::new(&server);
+    therapist.sign_in("t@north.test", PASSWORD).await;
+    let starts_at = |browser: &Browser| {
+        let http = browser.http.clone();
+        let url = format!("{}/", browser.base);
+        async move {
+            let response = http.get(url).send().await.unwrap();
+            (
+                response.status(),
+                response
+                    .headers()
+                    .get("location")
+                    .map(|l| l.to_str().unwrap().to_owned()),
+            )
+        }
+    };
+    assert_eq!(
+        starts_at(&therapist).await,
+        (StatusCode::SEE_OTHER, Some("/dashboard".to_owned()))
+    );
+    let (_, home) = therapist.get("/dashboard").await;
+    assert!(home.contains("Today ·") && home.contains("Your appointments"), "{home}");
+    assert!(home.contains("Intakes to review") && home.contains(&format!("/clients/{ada}#intake")));
+    assert!(home.contains("Your unsigned notes") && home.contains(&format!("/sessions/{draft_id}")));
+
+    let desk = Browser::new(&server);
+    desk.sign_in("desk@north.test", PASSWORD).await;
+    assert_eq!(
+        starts_at(&desk).await,
+        (StatusCode::SEE_OTHER, Some("/schedule".to_owned()))
+    );
+}

@@ -38,7 +38,7 @@ pub struct LoginQuery {
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/clients".to_owned(),
+        _ => "/".to_owned(),
     }
 }
 

@@ -26,7 +26,7 @@ pub const LOGIN_CSRF_COOKIE: &str = "myomap_login_csrf";
 
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/clients") }))
+        .route("/", get(home))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/clients", get(clients::list).post(clients::create))
@@ -177,6 +177,16 @@ pub struct UserBar {
     pub owner: bool,
     /// Shown as a count on the Messages link.
     pub messages_needing_attention: i64,
+}
+
+/// Where a signed-in person starts: a therapist's day (the dashboard), the
+/// front desk's calendar.
+async fn home(PageActor(actor): PageActor) -> Redirect {
+    if actor.role.reads_clinical_record() {
+        Redirect::to("/dashboard")
+    } else {
+        Redirect::to("/schedule")
+    }
 }
 
 pub struct Layout {

@@ -92,7 +92,7 @@ fn options(therapists: &[StaffMember]) -> Vec<(String, String)> {
 /// Each client's flags for the agenda: suitability, soreness alerts,
 /// plan alerts. Reading them is a read of the clinical record (audited),
 /// so only clinical roles get them.
-async fn agenda_flags(
+pub(crate) async fn agenda_flags(
     scope: &ClinicScope<'_>,
     clients: &[ClientId],
 ) -> Result<HashMap<ClientId, Vec<(&'static str, String)>>, StoreError> {
@@ -149,7 +149,7 @@ async fn agenda_flags(
     Ok(out)
 }
 
-fn agenda_row(a: &Appointment, zone: &TimeZone, flags: Vec<(&'static str, String)>) -> AgendaRow {
+pub(crate) fn agenda_row(a: &Appointment, zone: &TimeZone, flags: Vec<(&'static str, String)>) -> AgendaRow {
     AgendaRow {
         id: a.id.clone(),
         time: format!("{}–{}", local_time(a.starts_at, zone), local_time(a.ends_at, zone)),

@@ -29,6 +29,13 @@ struct DashboardPage {
     sessions_this_month: i64,
     improvement: Vec<(String, usize, usize, String)>,
     referrals: Vec<ReferralRow>,
+    /// The signed-in therapist's appointments today, with each client's flags.
+    today: Vec<crate::pages::schedule::AgendaRow>,
+    today_label: String,
+    /// (intake id, client id, client name, answered when)
+    intakes: Vec<(String, String, String, String)>,
+    /// (note id, client id, client name, written when)
+    drafts: Vec<(String, String, String, String)>,
 }
 
 /// A booked appointment of a client the screening refers first.
@@ -122,6 +129,38 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     let now = jiff::Timestamp::now();
+    let shown = crate::presenter::Presenter::of(&scope, &actor)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
+    let (start, end) = crate::scheduling::day_span(today, &zone);
+    let mine: Vec<_> = scope
+        .appointments_between(Some(&actor.user_id.to_string()), start, end)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?
+        .into_iter()
+        .filter(|a| a.status != myomap_store::AppointmentStatus::Cancelled)
+        .collect();
+    let client_ids: Vec<_> = mine.iter().map(|a| a.client_id).collect();
+    let mut flags = crate::pages::schedule::agenda_flags(&scope, &client_ids)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
+    let today_rows = mine
+        .iter()
+        .map(|a| crate::pages::schedule::agenda_row(a, &zone, flags.remove(&a.client_id).unwrap_or_default()))
+        .collect();
+    let pending = |items: Vec<myomap_store::PendingItem>| -> Vec<(String, String, String, String)> {
+        items
+            .into_iter()
+            .map(|p| (p.id, p.client_id.to_string(), p.client_name, shown.time(p.since)))
+            .collect()
+    };
+    let intakes = pending(
+        scope
+            .intakes_awaiting_review()
+            .await
+            .map_err(|e| PageError::from((e, &actor)))?,
+    );
+    let drafts = pending(scope.my_draft_notes().await.map_err(|e| PageError::from((e, &actor)))?);
     let referrals = scope
         .booked_referrals(now, now + jiff::SignedDuration::from_hours(24 * REFERRAL_DAYS))
         .await
@@ -145,6 +184,10 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
             sessions_this_month,
             improvement: improvement_by_condition(&conditions, &questionnaires),
             referrals,
+            today: today_rows,
+            today_label: today.strftime("%A %-d %B").to_string(),
+            intakes,
+            drafts,
         },
     ))
 }
