@@ -12,6 +12,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use jiff::Timestamp;
+use myomap_domain::password::check_new_password;
 use myomap_domain::validation::is_plausible_email;
 use myomap_domain::{ClinicId, Role, UserId, ValidationErrors};
 use rand::RngCore;
@@ -22,8 +23,6 @@ use crate::audit::{self, AuditEvent};
 use crate::time::{from_ms, now_ms};
 use crate::{Store, StoreError};
 
-pub const MIN_PASSWORD_CHARS: usize = 10;
-const MAX_PASSWORD_CHARS: usize = 1024;
 const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 const MAX_FAILURES_PER_EMAIL: i64 = 5;
 const MAX_FAILURES_PER_ADDRESS: i64 = 30;
@@ -128,12 +127,11 @@ impl Store {
         if !is_plausible_email(&email) {
             errors.add("email", "is not an email address (expected name@example.org)");
         }
-        let length = password.chars().count();
-        if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
-            errors.add(
-                "password",
-                format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"),
-            );
+        // The password policy applies here, where a password is set (never
+        // at sign-in): length, the common-password list, not the e-mail or
+        // the clinic's name.
+        if let Err(policy) = check_new_password(password, &email, clinic_name) {
+            errors.0.extend(policy.0);
         }
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
