@@ -111,7 +111,7 @@ async fn accounts_sessions_and_rate_limit(db: &TestDb) {
     for (password, reason) in [
         ("Unbelievable", "most common passwords"),
         ("new@south.test", "e-mail address"),
-        ("south clinic", "must be 12"),
+        ("south side", "must be 12"),
         ("South Side Clinic", "clinic's name"),
     ] {
         let refused = store
