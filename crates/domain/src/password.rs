@@ -107,14 +107,21 @@ mod tests {
             "demo-frontdesk",
             "demo-clinic-owner",
         ] {
-            assert_eq!(reason(password, "someone@example.org", "North Clinic"), None, "{password}");
+            assert_eq!(
+                reason(password, "someone@example.org", "North Clinic"),
+                None,
+                "{password}"
+            );
         }
     }
 
     #[test]
     fn short_passwords_are_refused_with_their_length() {
         let why = reason("elevenchars", "a@b.test", "Clinic").unwrap();
-        assert!(why.contains("must be 12 to 1024 characters") && why.contains("has 11"), "{why}");
+        assert!(
+            why.contains("must be 12 to 1024 characters") && why.contains("has 11"),
+            "{why}"
+        );
         assert!(reason(&"x".repeat(1025), "a@b.test", "Clinic").is_some());
         assert_eq!(reason(&"x".repeat(1024), "a@b.test", "Clinic"), None);
         // Characters, not bytes: twelve accented letters are long enough.
