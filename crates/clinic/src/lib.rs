@@ -14,6 +14,7 @@
 
 pub mod backups;
 mod clock;
+pub mod doctor;
 mod error;
 pub mod fhir;
 pub mod home_care;

@@ -9,6 +9,7 @@ pub mod body_area;
 pub mod client;
 pub mod ids;
 pub mod pain;
+pub mod password;
 pub mod record;
 pub mod relations;
 pub mod role;

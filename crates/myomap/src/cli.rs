@@ -39,6 +39,21 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Check the installation: password hashing, file permissions, the
+    /// database and its schema, the audit chain, the clock, the public
+    /// address and cookies, backup age. One line per check (ok, warn, fail);
+    /// exit code 1 when a check fails. Changes nothing.
+    Doctor {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The address the server is reached at (as given to serve).
+        #[arg(long, env = "MYOMAP_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<String>,
+        /// The directory backups go to: the age of its newest .age file is
+        /// checked (without it: the last scheduled backup the server recorded).
+        #[arg(long, env = "MYOMAP_BACKUP_DIR", value_name = "DIR")]
+        backup_dir: Option<PathBuf>,
+    },
     /// Apply pending database migrations and report the schema version.
     Migrate {
         #[command(flatten)]

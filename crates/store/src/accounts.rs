@@ -12,6 +12,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use jiff::Timestamp;
+use myomap_domain::password::check_new_password;
 use myomap_domain::validation::is_plausible_email;
 use myomap_domain::{ClinicId, Role, UserId, ValidationErrors};
 use rand::RngCore;
@@ -22,8 +23,6 @@ use crate::audit::{self, AuditEvent};
 use crate::time::{from_ms, now_ms};
 use crate::{Store, StoreError};
 
-pub const MIN_PASSWORD_CHARS: usize = 10;
-const MAX_PASSWORD_CHARS: usize = 1024;
 const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 const MAX_FAILURES_PER_EMAIL: i64 = 5;
 const MAX_FAILURES_PER_ADDRESS: i64 = 30;
@@ -82,12 +81,49 @@ pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The hasher every new password goes through: argon2id, version 0x13,
+/// with the `argon2` crate's default cost (m = 19456 KiB, t = 2, p = 1, the
+/// OWASP minimum for argon2id). A stored hash carries its own parameters, so
+/// verification follows whatever a password was hashed with.
+fn hasher() -> Argon2<'static> {
+    Argon2::new(HASH_ALGORITHM, HASH_VERSION, argon2::Params::default())
+}
+
+const HASH_ALGORITHM: argon2::Algorithm = argon2::Algorithm::Argon2id;
+const HASH_VERSION: argon2::Version = argon2::Version::V0x13;
+
+/// The parameters new passwords are hashed with, for `myomap doctor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordHashing {
+    pub algorithm: &'static str,
+    pub version: u32,
+    /// Memory, KiB.
+    pub m_cost: u32,
+    /// Iterations.
+    pub t_cost: u32,
+    /// Lanes.
+    pub p_cost: u32,
+}
+
+/// How new passwords are hashed (read from the hasher itself).
+pub fn password_hashing() -> PasswordHashing {
+    let hasher = hasher();
+    let params = hasher.params();
+    PasswordHashing {
+        algorithm: HASH_ALGORITHM.as_str(),
+        version: u32::from(HASH_VERSION),
+        m_cost: params.m_cost(),
+        t_cost: params.t_cost(),
+        p_cost: params.p_cost(),
+    }
+}
+
 async fn hash_password(password: String) -> Result<String, StoreError> {
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         rand::rng().fill_bytes(&mut salt);
         let salt = SaltString::encode_b64(&salt).map_err(|e| StoreError::Internal(e.to_string()))?;
-        Argon2::default()
+        hasher()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(|e| StoreError::Internal(e.to_string()))
@@ -102,7 +138,7 @@ async fn verify_password(password: String, stored: Option<String>) -> Result<boo
         // response times do not reveal which emails exist.
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
         let parsed = PasswordHash::new(&stored).map_err(|e| StoreError::Internal(e.to_string()))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        Ok(hasher().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
     .map_err(|e| StoreError::Internal(e.to_string()))?
@@ -132,12 +168,11 @@ impl Store {
         if !is_plausible_email(&email) {
             errors.add("email", "is not an email address (expected name@example.org)");
         }
-        let length = password.chars().count();
-        if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
-            errors.add(
-                "password",
-                format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"),
-            );
+        // The password policy applies here, where a password is set (never
+        // at sign-in): length, the common-password list, not the e-mail or
+        // the clinic's name.
+        if let Err(policy) = check_new_password(password, &email, clinic_name) {
+            errors.0.extend(policy.0);
         }
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
@@ -435,5 +470,17 @@ mod tests {
         let parsed = PasswordHash::new(DUMMY_HASH).unwrap();
         assert_eq!(parsed.algorithm.as_str(), "argon2id");
         assert!(Argon2::default().verify_password(b"guess", &parsed).is_err());
+    }
+
+    #[test]
+    fn the_reported_parameters_are_the_hasher_s_and_the_dummy_hash_s() {
+        let reported = password_hashing();
+        assert_eq!(reported.algorithm, "argon2id");
+        assert_eq!(reported.version, 0x13);
+        let dummy = argon2::Params::try_from(&PasswordHash::new(DUMMY_HASH).unwrap()).unwrap();
+        assert_eq!(
+            (reported.m_cost, reported.t_cost, reported.p_cost),
+            (dummy.m_cost(), dummy.t_cost(), dummy.p_cost())
+        );
     }
 }

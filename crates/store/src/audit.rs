@@ -258,6 +258,14 @@ pub struct AuditEntry {
 }
 
 impl Store {
+    /// When the newest audit entry of any clinic was written (none: `None`).
+    pub async fn newest_audit_time(&self) -> Result<Option<jiff::Timestamp>, StoreError> {
+        let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(at) FROM audit_log")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(newest.map(crate::time::from_ms))
+    }
+
     /// Recomputes every clinic's chain and reports the first entry that was
     /// edited, removed or inserted behind the log's back.
     pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {

@@ -44,7 +44,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
-pub use accounts::{Actor, LoginAttempt, NewAccount, SessionGrant};
+pub use accounts::{Actor, LoginAttempt, NewAccount, PasswordHashing, SessionGrant, password_hashing};
 pub use assessments::{Assessment, MAX_PHOTO_BYTES, PhotoMeta};
 pub use audit::{AuditEntry, AuditProblem, AuditReport};
 pub use backup::{BackupRun, BackupStatus, SnapshotClinic, SnapshotFacts, inspect_snapshot, latest_schema_version};
@@ -201,6 +201,46 @@ impl Store {
             store.refresh_statistics().await?;
         }
         Ok(store)
+    }
+
+    /// Connects to an existing database without creating, migrating or
+    /// backfilling anything: for checks (`myomap doctor`) that must report
+    /// what is there, not repair it. A missing SQLite file is an error.
+    pub async fn open_for_checks(target: &DatabaseTarget) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = match target {
+            DatabaseTarget::SqliteFile(path) => {
+                if !path.is_file() {
+                    return Err(StoreError::Config(format!("{} does not exist", path.display())));
+                }
+                (format!("sqlite://{}?mode=rw", path.display()), Backend::Sqlite)
+            }
+            DatabaseTarget::Url(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                (url.clone(), Backend::Postgres)
+            }
+            DatabaseTarget::Url(url) if url.starts_with("sqlite:") => (url.clone(), Backend::Sqlite),
+            DatabaseTarget::Url(url) => {
+                return Err(StoreError::Config(format!(
+                    "database URL must start with postgres:// or sqlite:, got \"{}\"",
+                    url.split(':').next().unwrap_or_default()
+                )));
+            }
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::Config(format!("bad database URL: {e}")))?
+            .disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(2)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(StoreError::connect)?;
+        Ok(Store {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
+            audit_queue: audit::AuditQueue::detached(),
+        })
     }
 
     /// Brings the query planner's statistics up to date after a bulk change

@@ -106,6 +106,27 @@ async fn accounts_sessions_and_rate_limit(db: &TestDb) {
         .add_account("North Clinic", "new@north.test", "short", Role::Therapist, "test")
         .await;
     assert!(matches!(short, Err(StoreError::Invalid(e)) if e.for_field("password").is_some()));
+    // The password policy is checked before anything is written: a refused
+    // account for a new clinic leaves no clinic behind.
+    for (password, reason) in [
+        ("Unbelievable", "most common passwords"),
+        ("new@south.test", "e-mail address"),
+        ("south side", "must be 12"),
+        ("South Side Clinic", "clinic's name"),
+    ] {
+        let refused = store
+            .add_account("South Side Clinic", "new@south.test", password, Role::Owner, "test")
+            .await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(e)) if e.for_field("password").is_some_and(|m| m.contains(reason))),
+            "{password}: {refused:?}"
+        );
+    }
+    let south = store
+        .add_account("South Side Clinic", "new@south.test", PASSWORD, Role::Owner, "test")
+        .await
+        .unwrap();
+    assert!(south.clinic_created, "a refused password left a clinic behind");
 
     let attempt = |password: &'static str| LoginAttempt {
         email: "owner@north.test",

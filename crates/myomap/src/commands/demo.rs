@@ -9,7 +9,7 @@ use crate::{demo_data, demo_records};
 
 pub const DEMO_CLINIC: &str = "Demo Clinic";
 pub const DEMO_ACCOUNTS: [(&str, &str, Role); 3] = [
-    ("owner@demo.test", "demo-owner", Role::Owner),
+    ("owner@demo.test", "demo-clinic-owner", Role::Owner),
     ("therapist@demo.test", "demo-therapist", Role::Therapist),
     ("frontdesk@demo.test", "demo-frontdesk", Role::FrontDesk),
 ];
@@ -23,7 +23,7 @@ pub async fn run(db: &DbArgs, web: &WebArgs, clients: u32, no_serve: bool) -> an
         "Demo clinic \"{DEMO_CLINIC}\": {added} sample client(s) added, {clients} in all. Sign in as:"
     )];
     for (email, password, role) in DEMO_ACCOUNTS {
-        banner.push(format!("  {:<22} password {:<16} ({})", email, password, role.label()));
+        banner.push(format!("  {:<22} password {:<18} ({})", email, password, role.label()));
     }
     banner.extend(records.describe());
     if no_serve {

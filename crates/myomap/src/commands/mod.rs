@@ -2,6 +2,7 @@ mod atlas;
 mod audit;
 mod backup;
 mod demo;
+mod doctor;
 mod export;
 mod export_outcomes;
 mod import;
@@ -41,6 +42,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     role,
                 },
         } => user::add(&db, &clinic, &email, &role).await,
+        Command::Doctor {
+            db,
+            public_url,
+            backup_dir,
+        } => Ok(doctor::run(&db, public_url, backup_dir).await),
         Command::Migrate { db } => {
             let store = open(&db).await?;
             println!(

@@ -80,7 +80,44 @@ fn user_add_refuses_bad_input_with_exit_code_2() {
     let out = add("a@north.test", "owner", "short\n");
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("password: must be 10"),
+        text(&out.stderr).contains("password: must be 12"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The policy: a common password, the e-mail's name part, the clinic's
+    // name; each refused on `password` with its reason, nothing written.
+    for (password, reason) in [
+        (
+            "Contortionist\n",
+            "password: is one of the 10,000 most common passwords",
+        ),
+        (
+            "Northern.Lights\n",
+            "password: must not be the account's e-mail address",
+        ),
+        ("north clinic\n", "password: must not be the clinic's name"),
+    ] {
+        let out = add("northern.lights@north.test", "owner", password);
+        assert_eq!(out.status.code(), Some(2), "{password}");
+        assert!(text(&out.stderr).contains(reason), "{password}: {}", text(&out.stderr));
+    }
+    let out = cli_db(
+        &db,
+        &[
+            "user",
+            "add",
+            "--clinic",
+            "Harbour Street Clinic",
+            "--email",
+            "h@harbour.test",
+            "--role",
+            "owner",
+        ],
+        "HARBOUR STREET CLINIC\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("password: must not be the clinic's name"),
         "{}",
         text(&out.stderr)
     );
@@ -150,7 +187,12 @@ fn demo_creates_its_clinic_once_and_serves_it() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let banner = text(&out.stdout);
     assert!(banner.contains("24 sample client(s) added"));
-    for login in ["therapist@demo.test", "demo-therapist", "owner@demo.test", "demo-owner"] {
+    for login in [
+        "therapist@demo.test",
+        "demo-therapist",
+        "owner@demo.test",
+        "demo-clinic-owner",
+    ] {
         assert!(banner.contains(login), "{banner}");
     }
     // Running it again reuses the clinic and its clients.
@@ -177,6 +219,6 @@ fn demo_creates_its_clinic_once_and_serves_it() {
         let therapist = Api::login(&server, "therapist@demo.test", "demo-therapist").await;
         let (status, list) = therapist.get("/api/v1/clients").await;
         assert_eq!((status, list["total"].as_i64()), (StatusCode::OK, Some(24)));
-        Api::login(&server, "owner@demo.test", "demo-owner").await;
+        Api::login(&server, "owner@demo.test", "demo-clinic-owner").await;
     });
 }

@@ -10,6 +10,7 @@ mod api;
 mod backup;
 mod browser;
 mod cli;
+mod doctor;
 mod durability;
 mod fhir;
 mod harness;
