@@ -136,16 +136,9 @@ impl ClinicScope<'_> {
     ) -> Result<Assessment, StoreError> {
         self.require_clinical()?;
         let mut tx = self.store.write_tx().await?;
-        Versioned {
-            table: "assessments",
-            noun: "assessment",
-            id,
-            clinic_id: &self.clinic_id,
-            expected: Some(expected_version),
-            from: &[],
-        }
-        .claim_or_conflict(&mut tx.tx, |_| String::new())
-        .await?;
+        self.versioned_assessment(id, expected_version)
+            .claim_or_conflict(&mut tx.tx, |_| String::new())
+            .await?;
         sqlx::query("UPDATE assessments SET record = $1 WHERE id = $2 AND clinic_id = $3")
             .bind(serde_json::to_string(record).map_err(json_err)?)
             .bind(id)
@@ -158,12 +151,7 @@ impl ClinicScope<'_> {
         Ok(updated)
     }
 
-    /// Deletes an assessment opened by mistake: only while nothing is
-    /// recorded in it, no photo is attached and no note links to it.
-    /// Returns the client it belonged to.
-    pub async fn delete_empty_assessment(&self, id: &str, expected_version: i64) -> Result<ClientId, StoreError> {
-        self.require_clinical()?;
-        let mut tx = self.store.write_tx().await?;
+    fn versioned_assessment<'a>(&'a self, id: &'a str, expected_version: i64) -> Versioned<'a> {
         Versioned {
             table: "assessments",
             noun: "assessment",
@@ -172,8 +160,17 @@ impl ClinicScope<'_> {
             expected: Some(expected_version),
             from: &[],
         }
-        .claim_or_conflict(&mut tx.tx, |_| String::new())
-        .await?;
+    }
+
+    /// Deletes an assessment opened by mistake: only while nothing is
+    /// recorded in it, no photo is attached and no note links to it.
+    /// Returns the client it belonged to.
+    pub async fn delete_empty_assessment(&self, id: &str, expected_version: i64) -> Result<ClientId, StoreError> {
+        self.require_clinical()?;
+        let mut tx = self.store.write_tx().await?;
+        self.versioned_assessment(id, expected_version)
+            .claim_or_conflict(&mut tx.tx, |_| String::new())
+            .await?;
         let assessment = self.fetch_assessment(&mut tx, id).await?;
         let attached: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM posture_photos WHERE assessment_id = $1 AND clinic_id = $2) \

@@ -177,6 +177,23 @@ pub struct SafetyBanner {
     pub needs_reason: bool,
 }
 
+/// The texts a stored verdict lists under `key` (reasons, precautions): the
+/// items themselves, or their `inner` field when they are objects.
+pub fn verdict_texts(verdict: &serde_json::Value, key: &str, inner: Option<&str>) -> Vec<String> {
+    verdict[key]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| match inner {
+                    Some(field) => item[field].as_str().map(str::to_owned),
+                    None => item.as_str().map(str::to_owned),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The banner for one client, read from their newest screened intake.
 pub async fn safety_banner_for(
     scope: &myomap_store::ClinicScope<'_>,
@@ -197,20 +214,7 @@ pub fn safety_banner(screening: Option<&myomap_store::ScreeningResult>) -> Optio
             needs_reason: false,
         });
     };
-    let texts = |key: &str, inner: Option<&str>| -> Vec<String> {
-        screening.verdict[key]
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|item| match inner {
-                        Some(field) => item[field].as_str().map(str::to_owned),
-                        None => item.as_str().map(str::to_owned),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let texts = |key: &str, inner: Option<&str>| verdict_texts(&screening.verdict, key, inner);
     let outcome = screening.outcome.as_str();
     if myomap_domain::screening_outcome::is_referral(outcome) {
         Some(SafetyBanner {

@@ -377,19 +377,8 @@ fn outcome_lines(
 fn intake_view(intake: &myomap_store::Intake, shown: &Presenter) -> IntakeView {
     use myomap_store::IntakeStatus;
     let verdict = intake.screening.as_ref().map(|s| &s.verdict);
-    let strings = |key: &str, inner: Option<&str>| -> Vec<String> {
-        verdict
-            .and_then(|v| v[key].as_array())
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|item| match inner {
-                        Some(field) => item[field].as_str().map(str::to_owned),
-                        None => item.as_str().map(str::to_owned),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+    let strings = |key: &str, inner: Option<&str>| {
+        verdict.map_or_else(Vec::new, |v| crate::clinical::verdict_texts(v, key, inner))
     };
     let outcome = intake
         .screening
