@@ -44,6 +44,9 @@ pub struct Actor {
     /// or failed), counted when the session was checked: the navigation
     /// bar shows it without a query of its own.
     pub messages_needing_attention: i64,
+    /// The name the clinic knows them by (the sign-in address when none is
+    /// set).
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -352,7 +355,8 @@ impl Store {
     pub async fn authenticate(&self, token: &str) -> Result<Actor, StoreError> {
         let row = sqlx::query(
             "SELECT u.id, u.clinic_id, c.name, u.email, u.role, s.csrf_token, c.time_zone, s.expires_at, \
-             (SELECT COUNT(*) FROM outbox o WHERE o.clinic_id = u.clinic_id AND o.status IN ('by_hand', 'failed')) \
+             (SELECT COUNT(*) FROM outbox o WHERE o.clinic_id = u.clinic_id AND o.status IN ('by_hand', 'failed')), \
+             COALESCE(u.display_name, u.email) \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN clinics c ON c.id = u.clinic_id \
              WHERE s.token_hash = $1",
         )
@@ -366,6 +370,7 @@ impl Store {
         }
         let mut actor = actor_from_row(&row)?;
         actor.messages_needing_attention = row.try_get(8)?;
+        actor.name = row.try_get(9)?;
         Ok(actor)
     }
 
@@ -457,6 +462,7 @@ fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<Actor, StoreError> {
         csrf_token: row.try_get(5)?,
         time_zone: row.try_get(6)?,
         messages_needing_attention: 0,
+        name: row.try_get(3)?,
     })
 }
 

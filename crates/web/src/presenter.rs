@@ -68,6 +68,7 @@ mod tests {
             csrf_token: String::new(),
             time_zone: "America/Los_Angeles".into(),
             messages_needing_attention: 0,
+            name: "Sam Rivera".into(),
         };
         let staff = [StaffMember {
             id: "u-1".into(),

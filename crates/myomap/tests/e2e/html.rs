@@ -461,6 +461,10 @@ async fn records_name_staff_keep_one_row_per_session_and_the_audit_log_apart() {
     assert!(page.contains("href=\"/clients/") && page.contains("/history\">Record history</a>"));
     assert!(!page.contains("UTC") && !page.contains("<ul class=\"history\">"));
 
+    assert!(
+        page.contains(">Sam Rivera · Therapist</span>"),
+        "the navigation names the user"
+    );
     let (_, note_page) = therapist.get(&format!("/sessions/{sid}")).await;
     assert!(note_page.contains("by Sam Rivera") && !note_page.contains("by t@north.test"));
 

@@ -171,6 +171,7 @@ pub struct MessagePage {
 pub struct UserBar {
     pub clinic_name: String,
     pub email: String,
+    pub name: String,
     pub role_label: &'static str,
     pub csrf: String,
     /// Owners see the installation's settings (backups).
@@ -201,6 +202,7 @@ impl Layout {
             user: Some(UserBar {
                 clinic_name: actor.clinic_name.clone(),
                 email: actor.email.clone(),
+                name: actor.name.clone(),
                 role_label: actor.role.label(),
                 csrf: actor.csrf_token.clone(),
                 owner: actor.role == myomap_domain::Role::Owner,
