@@ -14,6 +14,7 @@
 
 pub mod backups;
 mod clock;
+pub mod erasure;
 mod error;
 pub mod fhir;
 pub mod home_care;

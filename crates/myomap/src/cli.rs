@@ -141,6 +141,16 @@ pub enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// A client's own data: erasure on request.
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+    /// The clinic's settings: the minimum retention period.
+    Clinic {
+        #[command(subcommand)]
+        command: ClinicCommand,
+    },
     /// Restore a backup into a data directory (stop the server first).
     Restore {
         /// The backup file.
@@ -234,6 +244,44 @@ pub enum ExportCommand {
         out: Option<PathBuf>,
         /// With --all: the clinic's name (needed when the installation has several).
         #[arg(long, requires = "all")]
+        clinic: Option<String>,
+        /// Act as this staff account (default: the clinic's first owner).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ClientCommand {
+    /// Erase a client on request (owner only): personal details and the
+    /// whole clinical record go; the audit trail stays. Refused inside the
+    /// clinic's minimum retention period.
+    Erase {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The client's id (as shown in the client page's address).
+        id: String,
+        /// The client's full name as shown ("Given Family"), to confirm.
+        #[arg(long, value_name = "FULL NAME")]
+        confirm: String,
+        /// Act as this staff account (default: the clinic's first owner).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ClinicCommand {
+    /// Set the minimum retention period: no client can be erased until this
+    /// many years after their last signed session (or their creation). 0: none.
+    SetRetention {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Whole years, 0 to 100.
+        #[arg(long)]
+        years: u32,
+        /// The clinic's name (needed when the installation has several).
+        #[arg(long)]
         clinic: Option<String>,
         /// Act as this staff account (default: the clinic's first owner).
         #[arg(long = "as", value_name = "EMAIL")]

@@ -11,6 +11,7 @@ mod backup;
 mod browser;
 mod cli;
 mod durability;
+mod erasure;
 mod fhir;
 mod harness;
 mod home_care;
