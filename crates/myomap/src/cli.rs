@@ -211,6 +211,22 @@ pub enum ImportCommand {
 
 #[derive(Subcommand)]
 pub enum ExportCommand {
+    /// Write one client's own record as a ZIP (right of access,
+    /// portability): the FHIR R4 bundle, the PDF progress report and the
+    /// posture photos. Every part is an audited read.
+    Record {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The client's id (as shown in the client page's address).
+        #[arg(long)]
+        client: String,
+        /// The ZIP file to write.
+        #[arg(long, value_name = "FILE.zip")]
+        out: PathBuf,
+        /// Act as this staff account (default: the clinic's first owner).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
+    },
     /// Write the clinic's outcome scores as an anonymised CSV: no names, ids,
     /// dates or free text, and only groups of at least 5 clients.
     Outcomes {

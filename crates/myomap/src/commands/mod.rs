@@ -153,6 +153,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     as_email,
                 },
         } => client::set_retention(&db, years, clinic.as_deref(), as_email.as_deref()).await,
+        Command::Export {
+            command:
+                ExportCommand::Record {
+                    db,
+                    client,
+                    out,
+                    as_email,
+                },
+        } => export::record(&db, &client, &out, as_email.as_deref()).await,
         Command::Suggest { areas, top, json } => Ok(atlas::suggest(&areas, usize::from(top), json)),
         Command::Atlas {
             command,

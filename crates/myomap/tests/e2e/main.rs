@@ -20,6 +20,7 @@ mod import;
 mod outcomes;
 mod plans;
 mod record_api;
+mod record_export;
 mod reference;
 mod schedule;
 mod screening;
