@@ -255,17 +255,23 @@ impl<'a> ClinicScope<'a> {
 
     /// Fails with `NotFound` unless the client exists in this clinic.
     pub(crate) async fn require_client(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<(), StoreError> {
-        // Clients are never deleted, so one check holds for the whole unit
+        // Clients are never deleted (an erased one stays as a tombstone), so
+        // one check holds for the whole unit
         // (the client page asks for each part of the record).
         if tx.knows_client(client) {
             return Ok(());
         }
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1 AND clinic_id = $2")
-            .bind(client.to_string())
-            .bind(&self.clinic_id)
-            .fetch_optional(&mut *tx.tx)
-            .await?;
-        found.ok_or(StoreError::NotFound("client"))?;
+        let found: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT erased_at FROM clients WHERE id = $1 AND clinic_id = $2")
+                .bind(client.to_string())
+                .bind(&self.clinic_id)
+                .fetch_optional(&mut *tx.tx)
+                .await?;
+        let erased_at = found.ok_or(StoreError::NotFound("client"))?;
+        // An erased client's (empty) record can be read, never added to.
+        if erased_at.is_some() && tx.is_write() {
+            return Err(StoreError::Conflict("this client has been erased".into()));
+        }
         tx.remember_client(client);
         Ok(())
     }

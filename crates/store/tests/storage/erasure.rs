@@ -229,6 +229,17 @@ pub async fn erasure_removes_the_clinical_record_and_keeps_the_chain(db: &TestDb
         Err(StoreError::Conflict(_))
     ));
 
+    // Nothing new is recorded for an erased client; its empty record reads.
+    assert!(matches!(
+        scope.create_note(ada.id, None, &session_note(1, false)).await,
+        Err(StoreError::Conflict(m)) if m.contains("erased")
+    ));
+    assert!(matches!(
+        scope.create_assessment(ada.id, &AssessmentRecord::default()).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(scope.notes_for(ada.id).await.unwrap().is_empty());
+
     // The audit chain still verifies, and records the erasure.
     assert!(store.verify_audit().await.unwrap().first_problem.is_none());
     let history = owners.client_history(ada.id, 100).await.unwrap();
