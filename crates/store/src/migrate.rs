@@ -44,7 +44,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0012_referral_reason.sql"),
     ),
     (13, "backup_runs", include_str!("../migrations/0013_backup_runs.sql")),
-    (14, "erasure", include_str!("../migrations/0014_erasure.sql")),
+    (15, "erasure", include_str!("../migrations/0015_erasure.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.

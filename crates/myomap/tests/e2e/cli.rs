@@ -108,7 +108,7 @@ async fn audit_verify_reports_the_first_tampered_entry(db: &TestDb) {
     add_user(db, "North Clinic", "owner@north.test", "owner");
     let out = cli_db(db, &["migrate"], "");
     assert!(
-        text(&out.stdout).contains("schema is up to date (version 14)"),
+        text(&out.stdout).contains("schema is up to date (version 15)"),
         "{}",
         text(&out.stderr)
     );
