@@ -15,6 +15,7 @@
 pub mod backups;
 mod clock;
 pub mod doctor;
+pub mod erasure;
 mod error;
 pub mod fhir;
 pub mod home_care;

@@ -156,6 +156,16 @@ pub enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// A client's own data: erasure on request.
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+    /// The clinic's settings: the minimum retention period.
+    Clinic {
+        #[command(subcommand)]
+        command: ClinicCommand,
+    },
     /// Restore a backup into a data directory (stop the server first).
     Restore {
         /// The backup file.
@@ -216,6 +226,22 @@ pub enum ImportCommand {
 
 #[derive(Subcommand)]
 pub enum ExportCommand {
+    /// Write one client's own record as a ZIP (right of access,
+    /// portability): the FHIR R4 bundle, the PDF progress report and the
+    /// posture photos. Every part is an audited read.
+    Record {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The client's id (as shown in the client page's address).
+        #[arg(long)]
+        client: String,
+        /// The ZIP file to write.
+        #[arg(long, value_name = "FILE.zip")]
+        out: PathBuf,
+        /// Act as this staff account (default: the clinic's first owner).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
+    },
     /// Write the clinic's outcome scores as an anonymised CSV: no names, ids,
     /// dates or free text, and only groups of at least 5 clients.
     Outcomes {
@@ -249,6 +275,44 @@ pub enum ExportCommand {
         out: Option<PathBuf>,
         /// With --all: the clinic's name (needed when the installation has several).
         #[arg(long, requires = "all")]
+        clinic: Option<String>,
+        /// Act as this staff account (default: the clinic's first owner).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ClientCommand {
+    /// Erase a client on request (owner only): personal details and the
+    /// whole clinical record go; the audit trail stays. Refused inside the
+    /// clinic's minimum retention period.
+    Erase {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The client's id (as shown in the client page's address).
+        id: String,
+        /// The client's full name as shown ("Given Family"), to confirm.
+        #[arg(long, value_name = "FULL NAME")]
+        confirm: String,
+        /// Act as this staff account (default: the clinic's first owner).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ClinicCommand {
+    /// Set the minimum retention period: no client can be erased until this
+    /// many years after their last signed session (or their creation). 0: none.
+    SetRetention {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Whole years, 0 to 100.
+        #[arg(long)]
+        years: u32,
+        /// The clinic's name (needed when the installation has several).
+        #[arg(long)]
         clinic: Option<String>,
         /// Act as this staff account (default: the clinic's first owner).
         #[arg(long = "as", value_name = "EMAIL")]

@@ -122,7 +122,7 @@ impl Store {
     pub(crate) async fn backfill_search_terms(&self) -> Result<usize, StoreError> {
         let rows = sqlx::query(
             "SELECT id, clinic_id, family_name, given_name, email, phone, archived_at FROM clients c \
-             WHERE NOT EXISTS (SELECT 1 FROM client_terms t WHERE t.client_id = c.id)",
+             WHERE c.erased_at IS NULL AND NOT EXISTS (SELECT 1 FROM client_terms t WHERE t.client_id = c.id)",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -255,17 +255,23 @@ impl<'a> ClinicScope<'a> {
 
     /// Fails with `NotFound` unless the client exists in this clinic.
     pub(crate) async fn require_client(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<(), StoreError> {
-        // Clients are never deleted, so one check holds for the whole unit
+        // Clients are never deleted (an erased one stays as a tombstone), so
+        // one check holds for the whole unit
         // (the client page asks for each part of the record).
         if tx.knows_client(client) {
             return Ok(());
         }
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1 AND clinic_id = $2")
-            .bind(client.to_string())
-            .bind(&self.clinic_id)
-            .fetch_optional(&mut *tx.tx)
-            .await?;
-        found.ok_or(StoreError::NotFound("client"))?;
+        let found: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT erased_at FROM clients WHERE id = $1 AND clinic_id = $2")
+                .bind(client.to_string())
+                .bind(&self.clinic_id)
+                .fetch_optional(&mut *tx.tx)
+                .await?;
+        let erased_at = found.ok_or(StoreError::NotFound("client"))?;
+        // An erased client's (empty) record can be read, never added to.
+        if erased_at.is_some() && tx.is_write() {
+            return Err(StoreError::Conflict("this client has been erased".into()));
+        }
         tx.remember_client(client);
         Ok(())
     }
@@ -413,10 +419,10 @@ impl<'a> ClinicScope<'a> {
         .await?;
         // A role that cannot write notes leaves the stored notes untouched.
         let writes_notes = i64::from(self.actor.role.writes_clinical_record());
-        sqlx::query(
+        let changed = sqlx::query(
             "UPDATE clients SET given_name = $1, family_name = $2, date_of_birth = $3, email = $4, phone = $5, \
              notes = CASE WHEN $6 = 1 THEN $7 ELSE notes END, search_key = $8 \
-             WHERE id = $9 AND clinic_id = $10",
+             WHERE id = $9 AND clinic_id = $10 AND erased_at IS NULL",
         )
         .bind(&client.given_name)
         .bind(&client.family_name)
@@ -430,6 +436,9 @@ impl<'a> ClinicScope<'a> {
         .bind(&self.clinic_id)
         .execute(&mut *tx.tx)
         .await?;
+        if changed.rows_affected() != 1 {
+            return Err(StoreError::Conflict("this client has been erased".into()));
+        }
         let updated = self.fetch(&mut tx.tx, id).await?;
         write_terms(
             &mut tx.tx,
@@ -451,10 +460,11 @@ impl<'a> ClinicScope<'a> {
         let now = now_ms();
         // The state is checked in the statement, so two racing archivers
         // change the clinic's count once.
+        // An erased client stays archived for good.
         let from = if archived {
             "archived_at IS NULL"
         } else {
-            "archived_at IS NOT NULL"
+            "archived_at IS NOT NULL AND erased_at IS NULL"
         };
         let result = sqlx::query(&format!(
             "UPDATE clients SET archived_at = $1, updated_at = $2, version = version + 1 \

@@ -181,6 +181,11 @@ impl Tx<'_> {
         self.known_clients.contains(&client)
     }
 
+    /// A write unit (a read unit defers its audit entries).
+    pub(crate) fn is_write(&self) -> bool {
+        self.deferred_audit.is_none()
+    }
+
     pub(crate) fn remember_client(&mut self, client: ClientId) {
         self.known_clients.push(client);
     }

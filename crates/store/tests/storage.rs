@@ -41,6 +41,7 @@ on_both_backends!(
     signing_over_a_referral_needs_a_reason,
     only_an_empty_assessment_can_be_deleted,
     backups_record_their_outcome_and_snapshot_sqlite_only,
+    erasure_removes_the_clinical_record_and_keeps_the_chain,
 );
 
 #[path = "storage/concurrency.rs"]
@@ -50,6 +51,10 @@ use concurrency::{abandoned_units_never_wedge_the_store, racing_changes_have_exa
 #[path = "storage/backups.rs"]
 mod backups;
 use backups::backups_record_their_outcome_and_snapshot_sqlite_only;
+
+#[path = "storage/erasure.rs"]
+mod erasure;
+use erasure::erasure_removes_the_clinical_record_and_keeps_the_chain;
 
 const PASSWORD: &str = "correct horse battery";
 

@@ -18,6 +18,7 @@ mod pages;
 mod photos;
 pub mod plans;
 pub mod presenter;
+pub mod record_export;
 pub mod report_data;
 pub mod scheduling;
 mod security;

@@ -113,3 +113,27 @@ pub async fn fhir_all(
     }
     Ok(emit(&text))
 }
+
+/// `myomap export record`: one client's record as a ZIP (see
+/// `myomap_web::record_export`).
+pub async fn record(db: &DbArgs, client: &str, out: &Path, as_email: Option<&str>) -> anyhow::Result<ExitCode> {
+    let Ok(client_id) = client.parse() else {
+        return Ok(bad_input(format!("--client: \"{client}\" is not a client id")));
+    };
+    let store = super::open(db).await?;
+    let actor = match acting(&store, as_email, store.owner_of_client(client_id)).await {
+        Ok(actor) => actor,
+        Err(message) => return Ok(bad_input(format!("{message} for client {client}"))),
+    };
+    let (_, zip) = match myomap_web::record_export::record_zip(&store, &actor, &SystemClock, client_id).await {
+        Ok(zip) => zip,
+        Err(e) => return Ok(bad_input(refusal(e)?)),
+    };
+    std::fs::write(out, &zip).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "wrote {} ({} bytes): the record of client {client}",
+        out.display(),
+        zip.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,6 +1,7 @@
 mod atlas;
 mod audit;
 mod backup;
+mod client;
 mod demo;
 mod doctor;
 mod export;
@@ -18,7 +19,8 @@ use anyhow::Context;
 use myomap_store::{DatabaseTarget, Store};
 
 use crate::cli::{
-    AuditCommand, BackupCommand, Cli, Command, DbArgs, ExportCommand, ImportCommand, InstrumentsCommand, UserCommand,
+    AuditCommand, BackupCommand, Cli, ClientCommand, ClinicCommand, Command, DbArgs, ExportCommand, ImportCommand,
+    InstrumentsCommand, UserCommand,
 };
 
 /// Exit code for input the user must correct (as clap uses for usage errors).
@@ -139,6 +141,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     db,
                 },
         } => export_outcomes::outcomes(&db, &out, clinic.as_deref()).await,
+        Command::Client {
+            command:
+                ClientCommand::Erase {
+                    db,
+                    id,
+                    confirm,
+                    as_email,
+                },
+        } => client::erase(&db, &id, &confirm, as_email.as_deref()).await,
+        Command::Clinic {
+            command:
+                ClinicCommand::SetRetention {
+                    db,
+                    years,
+                    clinic,
+                    as_email,
+                },
+        } => client::set_retention(&db, years, clinic.as_deref(), as_email.as_deref()).await,
+        Command::Export {
+            command:
+                ExportCommand::Record {
+                    db,
+                    client,
+                    out,
+                    as_email,
+                },
+        } => export::record(&db, &client, &out, as_email.as_deref()).await,
         Command::Suggest { areas, top, json } => Ok(atlas::suggest(&areas, usize::from(top), json)),
         Command::Atlas {
             command,

@@ -145,7 +145,7 @@ async fn audit_verify_reports_the_first_tampered_entry(db: &TestDb) {
     add_user(db, "North Clinic", "owner@north.test", "owner");
     let out = cli_db(db, &["migrate"], "");
     assert!(
-        text(&out.stdout).contains("schema is up to date (version 13)"),
+        text(&out.stdout).contains("schema is up to date (version 15)"),
         "{}",
         text(&out.stderr)
     );

@@ -287,6 +287,9 @@ struct ClientPage {
     /// (appointment id, when, therapist, status label), latest first.
     appointments: Vec<(String, String, String, &'static str)>,
     therapists: Vec<(String, String)>,
+    /// The owner sees the erase form on a client not yet erased.
+    erasable: bool,
+    confirm_error: Option<String>,
 }
 
 pub struct IntakeView {
@@ -564,6 +567,7 @@ fn show_client(
     notice: Option<String>,
     record: RecordSections,
     schedule: ClientSchedule,
+    erasable: bool,
 ) -> Response {
     let mut layout = Layout::signed_in(actor, "clients");
     layout.notice = notice;
@@ -596,6 +600,8 @@ fn show_client(
                 .collect(),
             appointments: schedule.appointments,
             therapists: schedule.therapists,
+            erasable,
+            confirm_error: None,
         },
     )
 }
@@ -656,7 +662,14 @@ pub async fn show(
             .collect(),
         therapists,
     };
-    Ok(show_client(&actor, &client, notice, record, schedule))
+    let erasable = actor.role == myomap_domain::Role::Owner
+        && !state
+            .store
+            .clinic(&actor)
+            .is_erased(id)
+            .await
+            .map_err(|e| PageError::from((e, &actor)))?;
+    Ok(show_client(&actor, &client, notice, record, schedule, erasable))
 }
 
 #[derive(Template)]
@@ -714,6 +727,7 @@ fn action_label(action: &str) -> String {
         "client.update" => "Client details changed".into(),
         "client.archive" => "Client archived".into(),
         "client.restore" => "Client restored".into(),
+        "client.erase" => "Client erased on request".into(),
         "record.read" => "Whole record opened".into(),
         other => {
             let words = other.replace(['.', '_'], " ");
@@ -825,4 +839,87 @@ pub async fn restore(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     set_archived(&state, &actor, &id, false).await
+}
+
+#[derive(Template)]
+#[template(path = "erase.html")]
+struct ErasePage {
+    layout: Layout,
+    id: ClientId,
+    name: String,
+    csrf: String,
+    problem: Option<String>,
+    confirm_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct EraseForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Erases a client on request (owner only): the typed full name confirms
+/// it. A wrong name or a retention period not yet over shows the form again
+/// with what is wrong; the other refusals are the usual status pages.
+pub async fn erase(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+    Form(form): Form<EraseForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id, &actor)?;
+    let erased =
+        myomap_clinic::erasure::erase_client(&state.store, &actor, &myomap_clinic::SystemClock, id, &form.confirm)
+            .await;
+    let (status, problem, confirm_error) = match erased {
+        Ok(_) => return Ok(Redirect::to(&format!("/clients/{id}?saved=1")).into_response()),
+        Err(myomap_clinic::ClinicError::Invalid(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Nothing was erased.".to_owned(),
+            errors.for_field("confirm").map(str::to_owned),
+        ),
+        Err(myomap_clinic::ClinicError::Conflict(m)) => (StatusCode::CONFLICT, m, None),
+        Err(e) => return Err(PageError::from((e, &actor))),
+    };
+    let client = state
+        .store
+        .clinic(&actor)
+        .get_client(id)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
+    Ok(render(
+        status,
+        &ErasePage {
+            layout: Layout::signed_in(&actor, "clients"),
+            id,
+            name: client.full_name(),
+            csrf: actor.csrf_token.clone(),
+            problem: Some(problem),
+            confirm_error,
+        },
+    ))
+}
+
+/// The client's whole record as one ZIP (FHIR bundle, PDF report, photos):
+/// therapists and owners; every part is an audited read.
+pub async fn export_zip(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id, &actor)?;
+    let (name, zip) = crate::record_export::record_zip(&state.store, &actor, &myomap_clinic::SystemClock, id)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        zip,
+    )
+        .into_response())
 }

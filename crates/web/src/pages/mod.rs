@@ -35,6 +35,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/clients/{id}/history", get(clients::history))
         .route("/clients/{id}/edit", get(clients::edit_form))
         .route("/clients/{id}/archive", post(clients::archive))
+        .route("/clients/{id}/erase", post(clients::erase))
+        .route("/clients/{id}/export.zip", get(clients::export_zip))
         .route("/clients/{id}/restore", post(clients::restore))
         .route("/dashboard", get(record::dashboard::show))
         .route("/checkins/{id}/review", post(record::dashboard::review))
