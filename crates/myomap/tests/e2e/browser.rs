@@ -333,11 +333,8 @@ async fn a_clinical_day_from_intake_to_follow_up() {
 
     browser.goto(&server.url("/login")).await.unwrap();
     sign_in(&browser, "therapist@harbour.test", PASSWORD).await;
-    browser
-        .wait()
-        .for_element(Locator::Css("a.button.primary[href='/clients/new']"))
-        .await
-        .unwrap();
+    // A therapist's day starts on today.
+    browser.wait().for_element(Locator::Css("#today")).await.unwrap();
 
     // A new client.
     browser.goto(&server.url("/clients/new")).await.unwrap();
@@ -533,6 +530,8 @@ async fn a_plan_from_a_protocol_and_the_progress_page() {
     let (_driver, browser) = start_browser().await;
     browser.goto(&server.url("/login")).await.unwrap();
     sign_in(&browser, "therapist@demo.test", "demo-therapist").await;
+    browser.wait().for_element(Locator::Css("#today")).await.unwrap();
+    browser.goto(&server.url("/clients")).await.unwrap();
     browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
 
     // Priya Raman: jaw pain. Her progress page charts her measures.
@@ -593,7 +592,12 @@ async fn booking_with_a_refused_double_booking_and_home_care_by_link() {
     let (_driver, browser) = start_browser().await;
     browser.goto(&server.url("/login")).await.unwrap();
     sign_in(&browser, "frontdesk@demo.test", "demo-frontdesk").await;
-    browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
+    // The front desk's day starts on the calendar.
+    browser
+        .wait()
+        .for_element(Locator::Css("nav a[href='/schedule'][aria-current=page]"))
+        .await
+        .unwrap();
 
     // The demo week is populated.
     browser.goto(&server.url("/schedule/week")).await.unwrap();
@@ -660,7 +664,7 @@ async fn booking_with_a_refused_double_booking_and_home_care_by_link() {
     browser.delete_all_cookies().await.unwrap();
     browser.goto(&server.url("/login")).await.unwrap();
     sign_in(&browser, "therapist@demo.test", "demo-therapist").await;
-    browser.wait().for_element(Locator::Css("table.list")).await.unwrap();
+    browser.wait().for_element(Locator::Css("#today")).await.unwrap();
     // The therapist's own day carries each client's flags: next Monday,
     // a working day of the demo's populated fortnight whatever today is.
     let today = jiff::Zoned::now().date();

@@ -395,3 +395,15 @@ pub fn start_mail_relay(port: u16) -> (std::process::Child, tempfile::NamedTempF
     }
     (relay, received)
 }
+
+/// The schema version this build migrates to: one migration file each.
+pub fn schema_version() -> usize {
+    std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../store/migrations"))
+        .unwrap()
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        })
+        .count()
+}
