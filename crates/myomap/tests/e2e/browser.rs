@@ -234,6 +234,31 @@ async fn a_therapist_signs_in_finds_a_client_and_adds_one() {
 /// Clicks the element `css` finds. A page that is still being replaced
 /// (a redirect after a form, a script redrawing a panel) can swap the
 /// element between finding and clicking it; then it is found again.
+/// Narrows the window to `width` CSS pixels and checks that the page does
+/// not scroll sideways there, then puts the window back.
+async fn assert_fits_width(browser: &Client, width: u32) {
+    let (old_width, old_height) = {
+        let (_, _, w, h) = browser.get_window_rect().await.unwrap();
+        (w as u32, h as u32)
+    };
+    browser.set_window_size(width, 800).await.unwrap();
+    let measured = browser
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth, location.pathname]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let scroll = measured[0].as_u64().unwrap();
+    let inner = measured[1].as_u64().unwrap();
+    assert!(
+        scroll <= inner,
+        "{} is {scroll} px wide in a {inner} px window",
+        measured[2]
+    );
+    browser.set_window_size(old_width, old_height).await.unwrap();
+}
+
 /// Waits for the confirmation dialog an irreversible step opens, checks its
 /// question and accepts it.
 async fn answer_confirmation(browser: &Client, question: &str) {
@@ -372,6 +397,8 @@ async fn a_clinical_day_from_intake_to_follow_up() {
         .await
         .unwrap();
     click(&browser, "input[name=q][value=anticoagulants]").await;
+    // A client's page fits the smallest phone without sideways scrolling.
+    assert_fits_width(&browser, 360).await;
     screenshot(&browser, "07-client-intake-link").await;
     click(&browser, "main button.primary").await;
     wait_for_text(&browser, "Your intake form is sent").await;
@@ -693,6 +720,7 @@ async fn booking_with_a_refused_double_booking_and_home_care_by_link() {
     browser.set_window_size(390, 844).await.unwrap();
     browser.goto(&link).await.unwrap();
     wait_for_text(&browser, "Your home care, Priya").await;
+    assert_fits_width(&browser, 360).await;
     click(&browser, "input[name=done]").await;
     click_and_load(&browser, "main button.primary").await;
     wait_for_text(&browser, "Saved for today").await;
