@@ -641,15 +641,6 @@ impl<'a> ClinicScope<'a> {
             ));
         }
         let mut conn = self.store.pool.acquire().await?;
-        self.client_history_on(&mut conn, id, limit).await
-    }
-
-    pub(crate) async fn client_history_on(
-        &self,
-        conn: &mut AnyConnection,
-        id: ClientId,
-        limit: i64,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
-        audit::entries_for_record(conn, &self.clinic_id, "client", &id.to_string(), limit).await
+        audit::entries_for_record(&mut conn, &self.clinic_id, "client", &id.to_string(), limit).await
     }
 }

@@ -131,31 +131,37 @@ pub struct Store {
     pub(crate) audit_queue: audit::AuditQueue,
 }
 
+/// The URL to connect with and the back end it names; a SQLite file opens
+/// in `sqlite_mode` (`rwc` creates it, `rw` needs it to exist).
+fn connection_url(target: &DatabaseTarget, sqlite_mode: &str) -> Result<(String, Backend), StoreError> {
+    match target {
+        DatabaseTarget::SqliteFile(path) => Ok((
+            format!("sqlite://{}?mode={sqlite_mode}", path.display()),
+            Backend::Sqlite,
+        )),
+        DatabaseTarget::Url(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok((url.clone(), Backend::Postgres))
+        }
+        DatabaseTarget::Url(url) if url.starts_with("sqlite:") => Ok((url.clone(), Backend::Sqlite)),
+        DatabaseTarget::Url(url) => Err(StoreError::Config(format!(
+            "database URL must start with postgres:// or sqlite:, got \"{}\"",
+            url.split(':').next().unwrap_or_default()
+        ))),
+    }
+}
+
 impl Store {
     /// Connects (creating the SQLite file and its directory on first start)
     /// and applies pending migrations.
     pub async fn open(target: &DatabaseTarget) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let (url, backend) = match target {
-            DatabaseTarget::SqliteFile(path) => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        StoreError::Config(format!("cannot create data directory {}: {e}", dir.display()))
-                    })?;
-                }
-                (format!("sqlite://{}?mode=rwc", path.display()), Backend::Sqlite)
-            }
-            DatabaseTarget::Url(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                (url.clone(), Backend::Postgres)
-            }
-            DatabaseTarget::Url(url) if url.starts_with("sqlite:") => (url.clone(), Backend::Sqlite),
-            DatabaseTarget::Url(url) => {
-                return Err(StoreError::Config(format!(
-                    "database URL must start with postgres:// or sqlite:, got \"{}\"",
-                    url.split(':').next().unwrap_or_default()
-                )));
-            }
-        };
+        if let DatabaseTarget::SqliteFile(path) = target
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Config(format!("cannot create data directory {}: {e}", dir.display())))?;
+        }
+        let (url, backend) = connection_url(target, "rwc")?;
         let options = AnyConnectOptions::from_str(&url)
             .map_err(|e| StoreError::Config(format!("bad database URL: {e}")))?
             .disable_statement_logging();
@@ -210,24 +216,12 @@ impl Store {
     /// what is there, not repair it. A missing SQLite file is an error.
     pub async fn open_for_checks(target: &DatabaseTarget) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let (url, backend) = match target {
-            DatabaseTarget::SqliteFile(path) => {
-                if !path.is_file() {
-                    return Err(StoreError::Config(format!("{} does not exist", path.display())));
-                }
-                (format!("sqlite://{}?mode=rw", path.display()), Backend::Sqlite)
-            }
-            DatabaseTarget::Url(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                (url.clone(), Backend::Postgres)
-            }
-            DatabaseTarget::Url(url) if url.starts_with("sqlite:") => (url.clone(), Backend::Sqlite),
-            DatabaseTarget::Url(url) => {
-                return Err(StoreError::Config(format!(
-                    "database URL must start with postgres:// or sqlite:, got \"{}\"",
-                    url.split(':').next().unwrap_or_default()
-                )));
-            }
-        };
+        if let DatabaseTarget::SqliteFile(path) = target
+            && !path.is_file()
+        {
+            return Err(StoreError::Config(format!("{} does not exist", path.display())));
+        }
+        let (url, backend) = connection_url(target, "rw")?;
         let options = AnyConnectOptions::from_str(&url)
             .map_err(|e| StoreError::Config(format!("bad database URL: {e}")))?
             .disable_statement_logging();
