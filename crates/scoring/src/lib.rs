@@ -39,6 +39,7 @@
 //! - `json`: the JSON edge ([`score_json`]); the only module that knows JSON.
 
 mod acr;
+mod answers;
 mod catalog;
 mod change;
 mod error;
@@ -50,6 +51,7 @@ mod ratio;
 mod suggested;
 
 pub use acr::{AcrInput, AcrResult, AcrSymptoms, acr2016_fm};
+pub use answers::{answer_labels, answer_wording_source, field_answer_labels};
 pub use catalog::{
     AcrArea, AcrRegion, AcrRule, AcrSymptom, Bands, CutGoesTo, Definition, HigherIs, ItemRule, Mcid, McidRule, PptRule,
     ResponseRange, Scoring,
