@@ -55,7 +55,7 @@ pub use error::StoreError;
 pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};
 pub use import::ImportWrite;
 pub use intakes::{BookedReferral, Intake, IntakeStatus, PendingItem, ScreeningResult};
-pub use links::{IssuedLink, LinkGrant, LinkPurpose};
+pub use links::{IssuedLink, LinkGrant, LinkMessageFacts, LinkPurpose, OpenLink};
 pub use notes::{Checkin, FlaggedCheckin, MAX_REFERRAL_REASON, NoteRecord, NoteStatus, Recipient};
 pub use outbox::{
     APPOINTMENT_LINK_MARKER, ClaimedMessage, Delivery, MAX_ATTEMPTS, OutboxDraft, OutboxMessage, OutboxStatus,

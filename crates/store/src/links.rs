@@ -1,6 +1,10 @@
 //! Single-purpose, expiring, single-use links through which a client answers
-//! without an account (the intake form, a soreness check-in). Only a hash of
-//! the token is stored; a link opens exactly one target of one client.
+//! without an account (the intake form, a soreness check-in). A link is
+//! looked up by the hash of its token and opens exactly one target of one
+//! client. The token itself is kept only while the link is open, so staff
+//! can copy or e-mail it again from the client page; using the link up or
+//! its expiry erases it (the same rule as a sent message's copy, whose links
+//! are removed once it has left).
 
 use std::time::Duration;
 
@@ -39,6 +43,20 @@ impl LinkPurpose {
         }
     }
 
+    /// Purposes the front desk hands out: forms and bookings, never the
+    /// clinical ones (check-ins, questionnaires, home care).
+    pub fn front_desk_may_send(self) -> bool {
+        matches!(
+            self,
+            LinkPurpose::Intake | LinkPurpose::Booking | LinkPurpose::Appointment
+        )
+    }
+
+    /// The purpose a form or address names, if it names one.
+    pub fn from_name(s: &str) -> Option<Self> {
+        Self::parse(s).ok()
+    }
+
     pub(crate) fn parse(s: &str) -> Result<Self, StoreError> {
         match s {
             "intake" => Ok(LinkPurpose::Intake),
@@ -57,6 +75,9 @@ impl LinkPurpose {
 pub struct IssuedLink {
     pub token: String,
     pub expires_at: Timestamp,
+    pub purpose: LinkPurpose,
+    /// What the link opens (an intake, a check-in, `CLIENT:INSTRUMENT`, ...).
+    pub target_id: String,
 }
 
 /// What an open link gives access to.
@@ -98,8 +119,8 @@ pub(crate) async fn issue_link_in(
         .execute(&mut *tx.tx)
         .await?;
     sqlx::query(
-        "INSERT INTO client_links (token_hash, clinic_id, client_id, purpose, target_id, created_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO client_links (token_hash, clinic_id, client_id, purpose, target_id, created_by, created_at, expires_at, token) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(token_hash(&token))
     .bind(clinic_id)
@@ -109,11 +130,14 @@ pub(crate) async fn issue_link_in(
     .bind(created_by)
     .bind(now_ms())
     .bind(expires_at)
+    .bind(&token)
     .execute(&mut *tx.tx)
     .await?;
     Ok(IssuedLink {
         token,
         expires_at: from_ms(expires_at),
+        purpose,
+        target_id: target_id.to_owned(),
     })
 }
 
@@ -210,7 +234,7 @@ impl Store {
         if let Some(e) = unusable(row.try_get(5)?, row.try_get(4)?, now) {
             return Err(e);
         }
-        let updated = sqlx::query("UPDATE client_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+        let updated = sqlx::query("UPDATE client_links SET used_at = $1, token = NULL WHERE token_hash = $2 AND used_at IS NULL")
             .bind(now)
             .bind(&hash)
             .execute(&mut *tx.tx)
@@ -223,5 +247,166 @@ impl Store {
             client_id: row.try_get(1)?,
             target_id: row.try_get(2)?,
         })
+    }
+}
+
+/// A link that can still be used, as staff see it on the client page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenLink {
+    pub purpose: LinkPurpose,
+    pub target_id: String,
+    pub token: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// What a message carrying a link is written from.
+#[derive(Debug, Clone)]
+pub struct LinkMessageFacts {
+    pub link: OpenLink,
+    pub client_given_name: String,
+    pub clinic_name: String,
+}
+
+const OPEN_LINK_COLUMNS: &str = "purpose, target_id, token, created_at, expires_at";
+
+fn open_link_from_row(row: &sqlx::any::AnyRow) -> Result<OpenLink, StoreError> {
+    Ok(OpenLink {
+        purpose: LinkPurpose::parse(&row.try_get::<String, _>(0)?)?,
+        target_id: row.try_get(1)?,
+        token: row.try_get(2)?,
+        created_at: from_ms(row.try_get(3)?),
+        expires_at: from_ms(row.try_get(4)?),
+    })
+}
+
+impl ClinicScope<'_> {
+    /// The client's links that are still open and that this role may hand
+    /// out, newest first. Part of the client page's unit, whose record read
+    /// is audited.
+    pub(crate) async fn open_links_on(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        client: ClientId,
+    ) -> Result<Vec<OpenLink>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {OPEN_LINK_COLUMNS} FROM client_links WHERE clinic_id = $1 AND client_id = $2 \
+             AND used_at IS NULL AND token IS NOT NULL AND expires_at > $3 ORDER BY created_at DESC"
+        ))
+        .bind(&self.clinic_id)
+        .bind(client.to_string())
+        .bind(now_ms())
+        .fetch_all(conn)
+        .await?;
+        let clinical = self.actor.role.reads_clinical_record();
+        let mut links = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let link = open_link_from_row(row)?;
+            if clinical || link.purpose.front_desk_may_send() {
+                links.push(link);
+            }
+        }
+        Ok(links)
+    }
+
+    /// The client's open links this role may hand out, newest first (an
+    /// audited read: the tokens in them are capabilities).
+    pub async fn open_links(&self, client: ClientId) -> Result<Vec<OpenLink>, StoreError> {
+        let mut tx = self.store.read_tx().await?;
+        self.require_client(&mut tx, client).await?;
+        let links = self.open_links_on(&mut tx.tx, client).await?;
+        self.audit(&mut tx, "link.list", "client", &client.to_string()).await?;
+        tx.commit().await?;
+        Ok(links)
+    }
+
+    /// Queues an e-mail to the client carrying one of their open links, in
+    /// one transaction: the link must still be open when the message is
+    /// queued. `compose` writes the subject and body from the link; the
+    /// recipient is the client's address on file. Returns the message and
+    /// the client it goes to.
+    pub async fn email_link<F>(
+        &self,
+        purpose: LinkPurpose,
+        target_id: &str,
+        delivery: crate::Delivery,
+        compose: F,
+    ) -> Result<(String, ClientId), StoreError>
+    where
+        F: FnOnce(&LinkMessageFacts) -> (String, String) + Send,
+    {
+        if !(self.actor.role.reads_clinical_record() || purpose.front_desk_may_send()) {
+            return Err(StoreError::Forbidden(format!(
+                "the {} role cannot send {} links",
+                self.actor.role.label().to_lowercase(),
+                purpose.as_str().replace('_', "-")
+            )));
+        }
+        let mut tx = self.store.write_tx().await?;
+        let row = sqlx::query(&format!(
+            "SELECT {OPEN_LINK_COLUMNS}, client_id FROM client_links WHERE clinic_id = $1 \
+             AND purpose = $2 AND target_id = $3 AND used_at IS NULL AND token IS NOT NULL AND expires_at > $4"
+        ))
+        .bind(&self.clinic_id)
+        .bind(purpose.as_str())
+        .bind(target_id)
+        .bind(now_ms())
+        .fetch_optional(&mut *tx.tx)
+        .await?
+        .ok_or(StoreError::NotFound("open link"))?;
+        let client: ClientId = row
+            .try_get::<String, _>(5)?
+            .parse()
+            .map_err(|_| StoreError::Internal("a link names a malformed client id".into()))?;
+        let link = open_link_from_row(&row)?;
+        let (given_name, email, clinic_name): (String, Option<String>, String) = sqlx::query_as(
+            "SELECT cl.given_name, cl.email, c.name FROM clients cl JOIN clinics c ON c.id = cl.clinic_id \
+             WHERE cl.id = $1 AND cl.clinic_id = $2",
+        )
+        .bind(client.to_string())
+        .bind(&self.clinic_id)
+        .fetch_optional(&mut *tx.tx)
+        .await?
+        .ok_or(StoreError::NotFound("client"))?;
+        let Some(recipient) = email.filter(|e| !e.trim().is_empty()) else {
+            let mut errors = myomap_domain::ValidationErrors::default();
+            errors.add(
+                "email",
+                "the client has no e-mail address on file: add one to the client's details, or copy the link and send it yourself",
+            );
+            return Err(StoreError::Invalid(errors));
+        };
+        let facts = LinkMessageFacts {
+            link,
+            client_given_name: given_name,
+            clinic_name,
+        };
+        let (title, body) = compose(&facts);
+        let draft = crate::OutboxDraft {
+            kind: format!("link.{}", purpose.as_str()),
+            recipient: Some(recipient),
+            title,
+            body,
+            send_after: Timestamp::now(),
+            delivery,
+        };
+        let id = crate::outbox::enqueue(&mut tx, &self.clinic_id, client, target_id, &draft).await?;
+        self.audit(&mut tx, &format!("link.email.{}", purpose.as_str()), purpose.as_str(), target_id)
+            .await?;
+        tx.commit().await?;
+        Ok((id, client))
+    }
+}
+
+impl Store {
+    /// Erases the kept tokens of links that expired unused: an expired link
+    /// opens nothing, and its token need not outlive it. Any instance may
+    /// run it; it is idempotent.
+    pub async fn forget_expired_link_tokens(&self) -> Result<u64, StoreError> {
+        let done = sqlx::query("UPDATE client_links SET token = NULL WHERE token IS NOT NULL AND expires_at <= $1")
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 }

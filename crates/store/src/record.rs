@@ -6,7 +6,7 @@ use myomap_domain::{Client, ClientId};
 
 use crate::tx::Tx;
 use crate::{
-    Appointment, Assessment, ClinicScope, HomeCare, Intake, NoteRecord, Questionnaire, StaffMember, StoreError,
+    Appointment, Assessment, ClinicScope, HomeCare, Intake, NoteRecord, OpenLink, Questionnaire, StaffMember, StoreError,
     StoredPlan,
 };
 
@@ -20,6 +20,8 @@ pub struct ClientOverview {
     pub appointments: Vec<Appointment>,
     /// The whole staff, by name (therapists: [`StaffMember::treats_clients`]).
     pub staff: Vec<StaffMember>,
+    /// The client's links still open that this role may hand out.
+    pub links: Vec<OpenLink>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,12 +74,14 @@ impl ClinicScope<'_> {
         };
         let appointments = self.client_appointments_on(&mut tx.tx, client).await?;
         let staff = self.staff_on(&mut tx.tx).await?;
+        let links = self.open_links_on(&mut tx.tx, client).await?;
         tx.commit().await?;
         Ok(ClientOverview {
             client: client_fields,
             record,
             appointments,
             staff,
+            links,
         })
     }
 

@@ -42,6 +42,7 @@ on_both_backends!(
     only_an_empty_assessment_can_be_deleted,
     backups_record_their_outcome_and_snapshot_sqlite_only,
     erasure_removes_the_clinical_record_and_keeps_the_chain,
+    open_links_are_listed_emailed_and_forgotten_once_used,
 );
 
 #[path = "storage/concurrency.rs"]
@@ -55,6 +56,10 @@ use backups::backups_record_their_outcome_and_snapshot_sqlite_only;
 #[path = "storage/erasure.rs"]
 mod erasure;
 use erasure::erasure_removes_the_clinical_record_and_keeps_the_chain;
+
+#[path = "storage/links.rs"]
+mod links;
+use links::open_links_are_listed_emailed_and_forgotten_once_used;
 
 const PASSWORD: &str = "correct horse battery";
 

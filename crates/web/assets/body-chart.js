@@ -203,8 +203,8 @@
 
   /* ---------- "unsaved changes" ---------- */
 
-  let dirty = false;
-  let submitting = false;
+  // The page-wide warning before leaving with unsaved edits lives in
+  // sections.js, which hears of the chart's edits through this event.
   let status = document.getElementById('pain-map-status');
   if (!status) {
     status = el('p', { id: 'pain-map-status', class: 'pain-map-status', role: 'status', hidden: true });
@@ -215,20 +215,13 @@
   }
 
   function changed(note, refresh = true) {
-    dirty = true;
+    form.dispatchEvent(new CustomEvent('myomap:edited', { bubbles: true }));
     status.hidden = false;
     status.classList.add('unsaved');
-    status.textContent = note ? `${note} Unsaved changes: press “Save pain map” to keep them.`
-      : 'Unsaved changes: press “Save pain map” to keep them.';
+    status.textContent = note ? `${note} Unsaved changes: saving any part of this page keeps them.`
+      : 'Unsaved changes: saving any part of this page keeps them.';
     if (refresh) scheduleSuggest();
   }
-
-  window.addEventListener('beforeunload', (event) => {
-    if (dirty && !submitting) {
-      event.preventDefault();
-      event.returnValue = '';
-    }
-  });
 
   /* ---------- actions ---------- */
 
@@ -398,9 +391,7 @@
       event.preventDefault();
       const inRows = document.activeElement && tbody.contains(document.activeElement);
       if (!inRows) addFromFieldset();
-      return;
     }
-    submitting = true;
   });
 
   /* ---------- suggestions ---------- */

@@ -139,14 +139,31 @@ pub async fn serve(
         .config
         .mailer
         .clone()
-        .map(|mailer| tokio::spawn(sender::run(state.store.clone(), mailer, stopped)));
+        .map(|mailer| tokio::spawn(sender::run(state.store.clone(), mailer, stopped.clone())));
+    let housekeeping = tokio::spawn(housekeeping(state.store.clone(), stopped));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     let _ = stop_sender.send(true);
     if let Some(sender) = sender {
         let _ = sender.await;
     }
+    let _ = housekeeping.await;
     served
+}
+
+/// Chores any instance may do at any time, each idempotent: today, erasing
+/// the kept tokens of client links that expired unused.
+async fn housekeeping(store: Store, mut stop: tokio::sync::watch::Receiver<bool>) {
+    const EVERY: Duration = Duration::from_secs(15 * 60);
+    loop {
+        if let Err(e) = store.forget_expired_link_tokens().await {
+            tracing::warn!(error = %e, "housekeeping: cannot erase expired link tokens");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(EVERY) => {}
+            _ = stop.changed() => return,
+        }
+    }
 }
 
 #[cfg(test)]

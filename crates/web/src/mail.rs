@@ -89,3 +89,57 @@ pub fn checkin_email(given_name: &str, clinic: &str, links: &[(u16, String)]) ->
     );
     (subject, body)
 }
+
+/// An e-mail carrying one client link the staff chose to send: what the
+/// link is for, the link on a line of its own, and until when it works.
+pub fn link_email(
+    purpose: myomap_store::LinkPurpose,
+    given_name: &str,
+    clinic: &str,
+    url: &str,
+    expires: &str,
+) -> (String, String) {
+    use myomap_store::LinkPurpose;
+    let (subject, ask, once) = match purpose {
+        LinkPurpose::Intake => (
+            format!("{clinic}: your intake form"),
+            "Before your first session, please fill in the intake form: your\nhealth history and what brings you to us.",
+            true,
+        ),
+        LinkPurpose::Questionnaire => (
+            format!("{clinic}: a short questionnaire"),
+            "Please answer a short questionnaire about how your symptoms affect\nyou. It helps us see how your treatment is going.",
+            true,
+        ),
+        LinkPurpose::HomeCare => (
+            format!("{clinic}: your home care"),
+            "Here are the stretches and advice from your session. You can tick\noff what you did each day.",
+            false,
+        ),
+        LinkPurpose::Booking => (
+            format!("{clinic}: book your appointment"),
+            "You can choose a time for your next appointment here.",
+            true,
+        ),
+        LinkPurpose::Appointment => (
+            format!("{clinic}: your appointment"),
+            "Here you can see your appointment, or cancel it if you cannot come.",
+            false,
+        ),
+        LinkPurpose::Checkin => (
+            format!("{clinic}: how are you feeling after your session?"),
+            "Please tell us how you feel after your session. Some soreness,\nlike after a workout, is normal and should settle in a day or two.",
+            true,
+        ),
+    };
+    let use_rule = if once {
+        "The link works once and needs no account."
+    } else {
+        "The link needs no account."
+    };
+    let body = format!(
+        "Hello {given_name},\n\n{ask}\n\n{url}\n\n{use_rule} It works until {expires}.\n\
+         If you did not expect this message, you can ignore it.\n\n{clinic}\n"
+    );
+    (subject, body)
+}

@@ -9,6 +9,7 @@
 mod api;
 mod backup;
 mod browser;
+mod client_links;
 mod cli;
 mod doctor;
 mod durability;

@@ -4,6 +4,7 @@ mod atlas;
 mod clients;
 mod health;
 mod home_care;
+mod links;
 mod openapi;
 pub(crate) mod outcomes;
 mod plans;
@@ -30,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/clients/{id}/archive", post(clients::archive))
         .route("/api/v1/clients/{id}/restore", post(clients::restore))
         .route("/api/v1/clients/{id}/fhir", get(clients::fhir))
+        .route("/api/v1/clients/{id}/links", get(links::list))
+        .route("/api/v1/links/email", post(links::email))
         .route("/api/v1/score/{instrument}", post(score::score))
         .route("/api/v1/suggest", post(atlas::suggest))
         .route("/api/v1/screening/questions", get(record::screening_questions))

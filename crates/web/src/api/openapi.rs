@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{atlas, clients, health, home_care, outcomes, plans, record, schedule, schemas, score, screening, session};
+use super::{atlas, clients, health, home_care, links, outcomes, plans, record, schedule, schemas, score, screening, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -45,6 +45,8 @@ errors, `errors` naming each field at fault by its path in the body."
         schedule::outbox,
         schedule::outbox_sent,
         schedule::outbox_retry,
+        links::list,
+        links::email,
         home_care::create,
         home_care::list,
         home_care::read,
@@ -796,6 +798,8 @@ mod tests {
             IssuedLink {
                 token: "tok".into(),
                 expires_at: Timestamp::now(),
+                purpose: myomap_store::LinkPurpose::Checkin,
+                target_id: "0190d8e2-0000-7000-8000-000000000001".into(),
             }
         }
 
@@ -832,6 +836,20 @@ mod tests {
         checker.fits("Intake", &intake_json(&samples::intake(false)));
         checker.fits("Intake", &intake_json(&samples::intake(true)));
         checker.fits("IssuedLink", &link_json(samples::PUBLIC_URL, &samples::link()));
+        let open = myomap_store::OpenLink {
+            purpose: myomap_store::LinkPurpose::Intake,
+            target_id: "intake-1".into(),
+            token: "tok".into(),
+            created_at: jiff::Timestamp::now(),
+            expires_at: jiff::Timestamp::now(),
+        };
+        checker.fits("OpenLink", &super::super::links::open_link_json(samples::PUBLIC_URL, &open));
+        for relay in [true, false] {
+            checker.fits(
+                "LinkEmailed",
+                &super::super::links::emailed_json("message-1", samples::client().id, relay),
+            );
+        }
 
         let landmarks = value(&crate::photos::LandmarksBody {
             points: serde_json::from_value(json!([

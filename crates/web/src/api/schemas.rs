@@ -485,6 +485,29 @@ pub struct IssuedLink {
     expires_at: String,
 }
 
+/// A client link that is still open.
+#[derive(ToSchema)]
+pub struct OpenLink {
+    /// `intake`, `checkin`, `questionnaire`, `home_care`, `booking` or `appointment`.
+    purpose: String,
+    /// What the link opens (an intake, a check-in, `CLIENT:INSTRUMENT`, ...).
+    target_id: String,
+    url: String,
+    #[schema(format = DateTime)]
+    created_at: String,
+    #[schema(format = DateTime)]
+    expires_at: String,
+}
+
+/// A link queued as an e-mail to the client.
+#[derive(ToSchema)]
+pub struct LinkEmailed {
+    message_id: String,
+    client_id: String,
+    /// `relay` (sent by the mail relay) or `by_hand` (waits on the outbox).
+    delivery: String,
+}
+
 /// A check-in link issued when a note is signed.
 #[derive(ToSchema)]
 pub struct CheckinLink {

@@ -287,6 +287,8 @@ struct ClientPage {
     /// (appointment id, when, therapist, status label), latest first.
     appointments: Vec<(String, String, String, &'static str)>,
     therapists: Vec<(String, String)>,
+    /// The client's open links, to copy or e-mail again until used.
+    links: Vec<crate::pages::record::links::ShownLink>,
     /// The owner sees the erase form on a client not yet erased.
     erasable: bool,
     confirm_error: Option<String>,
@@ -559,6 +561,7 @@ struct HistoryRow {
 struct ClientSchedule {
     appointments: Vec<(String, String, String, &'static str)>,
     therapists: Vec<(String, String)>,
+    links: Vec<crate::pages::record::links::ShownLink>,
 }
 
 fn show_client(
@@ -600,6 +603,7 @@ fn show_client(
                 .collect(),
             appointments: schedule.appointments,
             therapists: schedule.therapists,
+            links: schedule.links,
             erasable,
             confirm_error: None,
         },
@@ -661,6 +665,11 @@ pub async fn show(
             })
             .collect(),
         therapists,
+        links: overview
+            .links
+            .iter()
+            .map(|link| crate::pages::record::links::open(&state, &actor, link))
+            .collect(),
     };
     let erasable = actor.role == myomap_domain::Role::Owner
         && !state

@@ -46,6 +46,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(record::intake::form).post(record::intake::submit),
         )
         .route("/clients/{id}/intake-link", post(record::intake::create_link))
+        .route("/links/email", post(record::links::email))
         .route("/intakes/{id}/sign", post(record::intake::sign))
         .route("/c/{token}", get(record::public::open).post(record::public::answer))
         .route("/clients/{id}/assessments", post(record::assessment::create))
@@ -55,6 +56,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/assessments/{id}/posture", post(record::assessment::save_posture))
         .route("/assessments/{id}/tone", post(record::assessment::save_tone))
         .route("/assessments/{id}/findings", post(record::assessment::save_findings))
+        .route("/assessments/{id}/save", post(record::assessment::save_sections))
         .route(
             "/assessments/{id}/photos",
             post(record::assessment::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
@@ -106,6 +108,24 @@ pub fn routes(state: AppState) -> Router<AppState> {
                 static_asset(
                     "text/javascript; charset=utf-8",
                     include_str!("../../assets/confirm.js"),
+                )
+            }),
+        )
+        .route(
+            "/static/sections.js",
+            get(|| {
+                static_asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../assets/sections.js"),
+                )
+            }),
+        )
+        .route(
+            "/static/copy.js",
+            get(|| {
+                static_asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../assets/copy.js"),
                 )
             }),
         )
@@ -164,7 +184,7 @@ pub struct MessagePage {
     pub layout: Layout,
     pub title: String,
     pub lines: Vec<String>,
-    pub links: Vec<(String, String)>,
+    pub links: Vec<record::links::ShownLink>,
     pub back: String,
     pub back_label: String,
 }

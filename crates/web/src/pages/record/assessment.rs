@@ -183,6 +183,18 @@ async fn page(
     errors: &ValidationErrors,
     problem: Option<String>,
 ) -> Result<Response, PageError> {
+    page_with_notice(state, actor, assessment, record, errors, problem, None).await
+}
+
+async fn page_with_notice(
+    state: &AppState,
+    actor: &Actor,
+    assessment: &Assessment,
+    record: &AssessmentRecord,
+    errors: &ValidationErrors,
+    problem: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
     let scope = state.store.clinic(actor);
     let client = scope
         .get_client(assessment.client_id)
@@ -251,7 +263,11 @@ async fn page(
     let page = AssessmentPage {
         safety,
         deletable: assessment.record.is_empty() && photos.is_empty(),
-        layout: Layout::signed_in(actor, "clients"),
+        layout: {
+            let mut layout = Layout::signed_in(actor, "clients");
+            layout.notice = notice;
+            layout
+        },
         id: assessment.id.clone(),
         client_id: assessment.client_id.to_string(),
         client_name: client.full_name(),
@@ -351,10 +367,18 @@ pub async fn create(
     Ok(Redirect::to(&format!("/assessments/{}", assessment.id)).into_response())
 }
 
+#[derive(serde::Deserialize)]
+pub struct ShowParams {
+    /// The sections just saved (`pain-map,tone`), confirmed on the page.
+    #[serde(default)]
+    saved: Option<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     PageActor(actor): PageActor,
     Path(id): Path<String>,
+    axum::extract::Query(params): axum::extract::Query<ShowParams>,
 ) -> Result<Response, PageError> {
     let assessment = state
         .store
@@ -362,15 +386,35 @@ pub async fn show(
         .get_assessment(&id)
         .await
         .map_err(store_err(&actor))?;
-    page(
+    let saved: Vec<Section> = params
+        .saved
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter_map(Section::parse)
+        .collect();
+    let notice = (!saved.is_empty()).then(|| saved_notice(&saved));
+    page_with_notice(
         &state,
         &actor,
         &assessment,
         &assessment.record.clone(),
         &ValidationErrors::default(),
         None,
+        notice,
     )
     .await
+}
+
+/// "Saved: pain map and muscle tone."
+fn saved_notice(sections: &[Section]) -> String {
+    let labels: Vec<&str> = sections.iter().map(|s| s.label()).collect();
+    let list = match labels.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [first @ .., last] => format!("{} and {last}", first.join(", ")),
+    };
+    format!("Saved: {list}.")
 }
 
 /// Deletes an assessment that was opened by mistake and is still empty.
@@ -400,21 +444,97 @@ pub async fn delete(
     }
 }
 
-/// Applies one section's change and saves, or shows the page again with the
-/// typed entries and what is wrong.
+/// The parts of the assessment page with a form each. A form saves its own
+/// section; the page's script sends every section with unsaved edits in one
+/// post (`/assessments/{id}/save`), so saving one never drops the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    PainMap,
+    Posture,
+    Tone,
+    Findings,
+}
+
+impl Section {
+    const ALL: [Section; 4] = [Section::PainMap, Section::Posture, Section::Tone, Section::Findings];
+
+    fn id(self) -> &'static str {
+        match self {
+            Section::PainMap => "pain-map",
+            Section::Posture => "posture",
+            Section::Tone => "tone",
+            Section::Findings => "findings",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Section::PainMap => "pain map",
+            Section::Posture => "posture",
+            Section::Tone => "muscle tone",
+            Section::Findings => "trigger-point findings",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Section> {
+        Self::ALL.into_iter().find(|section| section.id() == s)
+    }
+
+    fn apply(self, record: &mut AssessmentRecord, pairs: &Pairs, errors: &mut ValidationErrors) {
+        match self {
+            Section::PainMap => record.pain_map = read_pain_map(pairs, errors),
+            Section::Posture => read_posture(record, pairs),
+            Section::Tone => record.tone = read_tone(pairs),
+            Section::Findings => record.findings = read_findings(pairs, errors),
+        }
+    }
+}
+
+/// Saves the sections the page's script gathered, in one version step.
+pub async fn save_sections(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, PageError> {
+    let mut sections: Vec<Section> = Vec::new();
+    for name in values(&pairs, "section") {
+        match Section::parse(name) {
+            Some(section) if !sections.contains(&section) => sections.push(section),
+            Some(_) => {}
+            None => {
+                return Err(store_err(&actor)(StoreError::Invalid({
+                    let mut errors = ValidationErrors::default();
+                    errors.add("section", format!("\"{name}\" is not a part of the assessment"));
+                    errors
+                })));
+            }
+        }
+    }
+    if sections.is_empty() {
+        let mut errors = ValidationErrors::default();
+        errors.add("section", "name at least one part of the assessment to save");
+        return Err(store_err(&actor)(StoreError::Invalid(errors)));
+    }
+    save_section(&state, &actor, &id, &pairs, &sections).await
+}
+
+/// Applies the sections' changes and saves, or shows the page again with
+/// the typed entries and what is wrong.
 async fn save_section(
     state: &AppState,
     actor: &Actor,
     id: &str,
     pairs: &Pairs,
-    change: impl FnOnce(&mut AssessmentRecord, &mut ValidationErrors),
-    anchor: &str,
+    sections: &[Section],
 ) -> Result<Response, PageError> {
     let scope = state.store.clinic(actor);
     let current = scope.get_assessment(id).await.map_err(store_err(actor))?;
     let mut record = current.record.clone();
     let mut errors = ValidationErrors::default();
-    change(&mut record, &mut errors);
+    for section in sections {
+        section.apply(&mut record, pairs, &mut errors);
+    }
     if errors.is_empty()
         && let Err(more) = record.validate(&ClinicalVocabulary)
     {
@@ -425,7 +545,11 @@ async fn save_section(
     }
     let version = value(pairs, "version").parse::<i64>().unwrap_or(-1);
     match scope.update_assessment(id, version, &record).await {
-        Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}#{anchor}")).into_response()),
+        Ok(_) => {
+            let saved: Vec<&str> = sections.iter().map(|s| s.id()).collect();
+            let anchor = sections.first().map_or("pain-map", |s| s.id());
+            Ok(Redirect::to(&format!("/assessments/{id}?saved={}#{anchor}", saved.join(","))).into_response())
+        }
         Err(StoreError::Conflict(m)) => {
             page(state, actor, &current, &record, &ValidationErrors::default(), Some(m)).await
         }
@@ -503,15 +627,7 @@ pub async fn save_pain_map(
     Path(id): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
-    save_section(
-        &state,
-        &actor,
-        &id,
-        &pairs,
-        |record, errors| record.pain_map = read_pain_map(&pairs, errors),
-        "pain-map",
-    )
-    .await
+    save_section(&state, &actor, &id, &pairs, &[Section::PainMap]).await
 }
 
 pub async fn save_posture(
@@ -520,24 +636,36 @@ pub async fn save_posture(
     Path(id): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
-    save_section(
-        &state,
-        &actor,
-        &id,
-        &pairs,
-        |record, _| {
-            record.posture = values(&pairs, "finding")
-                .into_iter()
-                .map(|v| {
-                    let (finding, side) = parse_muscle(v);
-                    PostureObservation { finding, side }
-                })
-                .collect();
-            record.notes = value(&pairs, "notes").to_owned();
-        },
-        "posture",
-    )
-    .await
+    save_section(&state, &actor, &id, &pairs, &[Section::Posture]).await
+}
+
+pub async fn save_tone(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, PageError> {
+    save_section(&state, &actor, &id, &pairs, &[Section::Tone]).await
+}
+
+pub async fn save_findings(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, PageError> {
+    save_section(&state, &actor, &id, &pairs, &[Section::Findings]).await
+}
+
+fn read_posture(record: &mut AssessmentRecord, pairs: &Pairs) {
+    record.posture = values(pairs, "finding")
+        .into_iter()
+        .map(|v| {
+            let (finding, side) = parse_muscle(v);
+            PostureObservation { finding, side }
+        })
+        .collect();
+    record.notes = value(pairs, "notes").to_owned();
 }
 
 fn tone(s: &str) -> Tone {
@@ -549,99 +677,69 @@ fn tone(s: &str) -> Tone {
     }
 }
 
-pub async fn save_tone(
-    State(state): State<AppState>,
-    PageActor(actor): PageActor,
-    Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
-) -> Result<Response, PageError> {
-    save_section(
-        &state,
-        &actor,
-        &id,
-        &pairs,
-        |record, _| {
-            let tones = values(&pairs, "tone_value");
-            record.tone = values(&pairs, "tone_muscle")
-                .into_iter()
-                .enumerate()
-                .filter(|(_, m)| !m.is_empty())
-                .map(|(i, m)| {
-                    let (muscle, side) = parse_muscle(m);
-                    ToneEntry {
-                        muscle,
-                        side,
-                        tone: tone(tones.get(i).copied().unwrap_or("normal")),
-                    }
-                })
-                .collect();
-        },
-        "tone",
-    )
-    .await
+fn read_tone(pairs: &Pairs) -> Vec<ToneEntry> {
+    let tones = values(pairs, "tone_value");
+    values(pairs, "tone_muscle")
+        .into_iter()
+        .enumerate()
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(i, m)| {
+            let (muscle, side) = parse_muscle(m);
+            ToneEntry {
+                muscle,
+                side,
+                tone: tone(tones.get(i).copied().unwrap_or("normal")),
+            }
+        })
+        .collect()
 }
 
-pub async fn save_findings(
-    State(state): State<AppState>,
-    PageActor(actor): PageActor,
-    Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
-) -> Result<Response, PageError> {
-    save_section(
-        &state,
-        &actor,
-        &id,
-        &pairs,
-        |record, errors| {
-            let column = |key: &str| values(&pairs, key);
-            let (tps, activity, referral, twitch, jump, ppt) = (
-                column("f_tp"),
-                column("f_activity"),
-                column("f_referral"),
-                column("f_twitch"),
-                column("f_jump"),
-                column("f_ppt"),
-            );
-            let yes = |c: &Vec<&str>, i: usize| c.get(i).is_some_and(|v| *v == "yes");
-            record.findings = column("f_muscle")
-                .into_iter()
-                .enumerate()
-                .filter(|(_, m)| !m.is_empty())
-                .map(|(i, m)| {
-                    let (muscle, side) = parse_muscle(m);
-                    let ppt_text = ppt.get(i).map_or("", |p| p.trim()).replace(',', ".");
-                    let ppt_kg_cm2 = if ppt_text.is_empty() {
-                        None
-                    } else {
-                        let parsed = ppt_text.parse::<f64>().ok();
-                        if parsed.is_none() {
-                            errors.add(
-                                format!("findings[{i}].ppt_kg_cm2"),
-                                format!("\"{ppt_text}\" is not a number"),
-                            );
-                        }
-                        parsed
-                    };
-                    TriggerPointFinding {
-                        muscle,
-                        trigger_point: tps.get(i).copied().unwrap_or("tp1").to_owned(),
-                        side,
-                        activity: if activity.get(i).copied() == Some("latent") {
-                            TriggerPointActivity::Latent
-                        } else {
-                            TriggerPointActivity::Active
-                        },
-                        referral_reproduced: yes(&referral, i),
-                        local_twitch: yes(&twitch, i),
-                        jump_sign: yes(&jump, i),
-                        ppt_kg_cm2,
-                    }
-                })
-                .collect();
-        },
-        "findings",
-    )
-    .await
+fn read_findings(pairs: &Pairs, errors: &mut ValidationErrors) -> Vec<TriggerPointFinding> {
+    let column = |key: &str| values(pairs, key);
+    let (tps, activity, referral, twitch, jump, ppt) = (
+        column("f_tp"),
+        column("f_activity"),
+        column("f_referral"),
+        column("f_twitch"),
+        column("f_jump"),
+        column("f_ppt"),
+    );
+    let yes = |c: &Vec<&str>, i: usize| c.get(i).is_some_and(|v| *v == "yes");
+    column("f_muscle")
+        .into_iter()
+        .enumerate()
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(i, m)| {
+            let (muscle, side) = parse_muscle(m);
+            let ppt_text = ppt.get(i).map_or("", |p| p.trim()).replace(',', ".");
+            let ppt_kg_cm2 = if ppt_text.is_empty() {
+                None
+            } else {
+                let parsed = ppt_text.parse::<f64>().ok();
+                if parsed.is_none() {
+                    errors.add(
+                        format!("findings[{i}].ppt_kg_cm2"),
+                        format!("\"{ppt_text}\" is not a number"),
+                    );
+                }
+                parsed
+            };
+            TriggerPointFinding {
+                muscle,
+                trigger_point: tps.get(i).copied().unwrap_or("tp1").to_owned(),
+                side,
+                activity: if activity.get(i).copied() == Some("latent") {
+                    TriggerPointActivity::Latent
+                } else {
+                    TriggerPointActivity::Active
+                },
+                referral_reproduced: yes(&referral, i),
+                local_twitch: yes(&twitch, i),
+                jump_sign: yes(&jump, i),
+                ppt_kg_cm2,
+            }
+        })
+        .collect()
 }
 
 pub async fn upload_photo(

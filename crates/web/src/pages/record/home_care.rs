@@ -16,7 +16,6 @@ use serde::Deserialize;
 
 use super::{Pairs, client_id, store_err, values};
 use crate::AppState;
-use crate::api::record::link_url;
 use crate::pages::{Layout, MessagePage, PageActor, PageError, error_page, render};
 
 /// How long a client's home-care link stays open.
@@ -158,7 +157,7 @@ pub async fn create_link(
         layout: Layout::signed_in(&actor, "clients"),
         title: "Home-care link".into(),
         lines: vec!["Send this link to the client. It opens the handout on their phone, where they tick off what they did each day; it works for 90 days.".into()],
-        links: vec![("Home-care link".into(), link_url(&state.config.public_url, &link.token))],
+        links: vec![super::links::issued(&state, &actor, &link)],
         back: format!("/home-care/{id}"),
         back_label: "Back to the handout".into(),
     };

@@ -15,7 +15,7 @@ use myomap_store::{Actor, Intake, IntakeStatus};
 
 use super::{Pairs, checked, client_id, parse_site, site_options, value, values};
 use crate::AppState;
-use crate::api::record::{INTAKE_LINK_TTL, link_url};
+use crate::api::record::INTAKE_LINK_TTL;
 use crate::clinical::{age_on, screen};
 use crate::pages::{Layout, PageActor, PageError, render};
 
@@ -352,7 +352,7 @@ pub async fn create_link(
                 crate::scheduling::local_text(link.expires_at, &crate::scheduling::zone_of(&actor))
             ),
         ],
-        links: vec![("Intake link".into(), link_url(&state.config.public_url, &link.token))],
+        links: vec![super::links::issued(&state, &actor, &link)],
         back: format!("/clients/{id}"),
         back_label: "Back to the client".into(),
     };

@@ -6,6 +6,7 @@ pub mod booking;
 pub mod dashboard;
 pub mod home_care;
 pub mod intake;
+pub mod links;
 pub mod outcomes;
 pub mod plans;
 pub mod public;

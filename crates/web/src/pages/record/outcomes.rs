@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 
 use super::{Pairs, value};
 use crate::AppState;
-use crate::api::record::link_url;
 use crate::outcomes::score;
 use crate::pages::{Layout, MessagePage, PageActor, PageError, render};
 
@@ -125,7 +124,10 @@ pub fn fields(
                 }
             }
             for symptom in &rule.symptoms {
-                let options = (0..=symptom.max).map(|n| (n.to_string(), n.to_string())).collect();
+                let ours = myomap_scoring::field_answer_labels(instrument, &symptom.id);
+                let options = (0..=symptom.max)
+                    .map(|n| (n.to_string(), answer_text(n, ours.and_then(|l| l.get(usize::from(n))))))
+                    .collect();
                 out.push(select(symptom.id.clone(), symptom.label.clone(), options));
             }
             out.push(text(
@@ -145,8 +147,11 @@ pub fn fields(
                 let mut out = Vec::new();
                 for i in 0..PSFS_ROWS {
                     out.push(text(format!("activity_{i}"), format!("Activity {}", i + 1)));
+                    let ours = myomap_scoring::answer_labels(instrument, i);
                     let options = std::iter::once((String::new(), "not rated".to_owned()))
-                        .chain((rule.response.min..=rule.response.max).map(|n| (n.to_string(), n.to_string())))
+                        .chain((rule.response.min..=rule.response.max).enumerate().map(|(k, n)| {
+                            (n.to_string(), answer_text(n, ours.and_then(|l| l.get(k))))
+                        }))
                         .collect();
                     out.push(select(
                         format!("item_{i}"),
@@ -160,14 +165,16 @@ pub fn fields(
                 .iter()
                 .enumerate()
                 .map(|(i, label)| {
-                    let answers = wording_answers(wording, i);
+                    // The clinic's licensed wording when loaded, else our own.
+                    let loaded = wording_answers(wording, i);
+                    let ours = myomap_scoring::answer_labels(instrument, i);
                     let options = std::iter::once((String::new(), "not answered".to_owned()))
                         .chain((rule.response.min..=rule.response.max).enumerate().map(|(k, n)| {
-                            let text = answers
-                                .as_ref()
-                                .and_then(|a| a.get(k))
-                                .map_or_else(|| n.to_string(), |a| format!("{n}: {a}"));
-                            (n.to_string(), text)
+                            let label = match &loaded {
+                                Some(answers) => answers.get(k),
+                                None => ours.and_then(|l| l.get(k)),
+                            };
+                            (n.to_string(), answer_text(n, label))
                         }))
                         .collect();
                     select(
@@ -178,6 +185,14 @@ pub fn fields(
                 })
                 .collect()
         }
+    }
+}
+
+/// "3: Moderate pain", or the bare number where the scale words only its ends.
+fn answer_text(value: u8, label: Option<&String>) -> String {
+    match label {
+        Some(label) if !label.is_empty() => format!("{value}: {label}"),
+        _ => value.to_string(),
     }
 }
 
@@ -316,9 +331,12 @@ async fn staff_page(
                 "Painful areas of the latest pain map are ticked; check them with the client.".into()
             }
             (_, true) => "Official wording loaded by the clinic.".into(),
-            (_, false) => {
-                "Short item labels of our own; a clinic holding a licence can load the official wording.".into()
-            }
+            (_, false) => format!(
+                "Item labels and answer wording of our own{}; a clinic holding a licence can load the official wording.",
+                myomap_scoring::answer_wording_source(instrument)
+                    .map(|source| format!(" (the meaning of each answer follows {})", source.split(':').next().unwrap_or(source)))
+                    .unwrap_or_default()
+            ),
         },
         action: format!("/clients/{client_id}/questionnaires"),
         cancel: format!("/clients/{client_id}"),
@@ -445,7 +463,7 @@ pub async fn create_link(
         layout: Layout::signed_in(&actor, "clients"),
         title: format!("{} link", instrument.definition().name),
         lines: vec!["Send this link to the client. It opens the questionnaire without an account, works once, and expires in 7 days.".into()],
-        links: vec![("Questionnaire link".into(), link_url(&state.config.public_url, &link.token))],
+        links: vec![super::links::issued(&state, &actor, &link)],
         back: format!("/clients/{id}"),
         back_label: "Back to the client".into(),
     };

@@ -803,7 +803,7 @@ pub async fn new_checkin_link(
         layout: Layout::signed_in(&actor, "dashboard"),
         title: "New check-in link".into(),
         lines: vec!["The previous link for this check-in no longer works. Send this one to the client.".into()],
-        links: vec![("Check-in link".into(), link_url(&state.config.public_url, &link.token))],
+        links: vec![super::links::issued(&state, &actor, &link)],
         back: "/dashboard".into(),
         back_label: "Back to the dashboard".into(),
     };
