@@ -62,7 +62,10 @@ fn parse(text: &str) -> Result<BTreeMap<String, Wording>, String> {
     let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
     let mut by_id = BTreeMap::new();
     for wording in file.instrument {
-        let instrument: Instrument = wording.id.parse().map_err(|_| format!("{}: not an instrument", wording.id))?;
+        let instrument: Instrument = wording
+            .id
+            .parse()
+            .map_err(|_| format!("{}: not an instrument", wording.id))?;
         check(instrument, &wording).map_err(|e| format!("{instrument}: {e}"))?;
         if by_id.insert(wording.id.clone(), wording).is_some() {
             return Err(format!("{instrument}: worded twice"));
@@ -72,12 +75,7 @@ fn parse(text: &str) -> Result<BTreeMap<String, Wording>, String> {
 }
 
 fn check(instrument: Instrument, wording: &Wording) -> Result<(), String> {
-    let scale = |name: &str| {
-        wording
-            .scales
-            .get(name)
-            .ok_or_else(|| format!("no scale named {name}"))
-    };
+    let scale = |name: &str| wording.scales.get(name).ok_or_else(|| format!("no scale named {name}"));
     match &instrument.definition().scoring {
         Scoring::Acr2016(rule) => {
             for symptom in &rule.symptoms {
@@ -87,7 +85,11 @@ fn check(instrument: Instrument, wording: &Wording) -> Result<(), String> {
                     .ok_or_else(|| format!("no scale for field {}", symptom.id))?;
                 let labels = scale(name)?;
                 if labels.len() != usize::from(symptom.max) + 1 {
-                    return Err(format!("scale {name} has {} labels for 0-{}", labels.len(), symptom.max));
+                    return Err(format!(
+                        "scale {name} has {} labels for 0-{}",
+                        labels.len(),
+                        symptom.max
+                    ));
                 }
             }
         }
@@ -96,13 +98,20 @@ fn check(instrument: Instrument, wording: &Wording) -> Result<(), String> {
                 return Err("has no answers to word".into());
             };
             if wording.items.len() != rule.items.len() {
-                return Err(format!("{} item scales for {} items", wording.items.len(), rule.items.len()));
+                return Err(format!(
+                    "{} item scales for {} items",
+                    wording.items.len(),
+                    rule.items.len()
+                ));
             }
             let values = usize::from(rule.response.max - rule.response.min) + 1;
             for name in &wording.items {
                 let labels = scale(name)?;
                 if labels.len() != values {
-                    return Err(format!("scale {name} has {} labels for {values} answer values", labels.len()));
+                    return Err(format!(
+                        "scale {name} has {} labels for {values} answer values",
+                        labels.len()
+                    ));
                 }
             }
         }
@@ -132,7 +141,10 @@ mod tests {
                     for item in 0..rule.items.len() {
                         let labels = answer_labels(instrument, item).unwrap();
                         // Both ends of every scale say what they mean.
-                        assert!(!labels[0].is_empty() && !labels[labels.len() - 1].is_empty(), "{instrument} item {item}");
+                        assert!(
+                            !labels[0].is_empty() && !labels[labels.len() - 1].is_empty(),
+                            "{instrument} item {item}"
+                        );
                     }
                 }
             }

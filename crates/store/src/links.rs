@@ -234,11 +234,12 @@ impl Store {
         if let Some(e) = unusable(row.try_get(5)?, row.try_get(4)?, now) {
             return Err(e);
         }
-        let updated = sqlx::query("UPDATE client_links SET used_at = $1, token = NULL WHERE token_hash = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(&hash)
-            .execute(&mut *tx.tx)
-            .await?;
+        let updated =
+            sqlx::query("UPDATE client_links SET used_at = $1, token = NULL WHERE token_hash = $2 AND used_at IS NULL")
+                .bind(now)
+                .bind(&hash)
+                .execute(&mut *tx.tx)
+                .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::Gone("This link has already been used.".into()));
         }
@@ -391,8 +392,13 @@ impl ClinicScope<'_> {
             delivery,
         };
         let id = crate::outbox::enqueue(&mut tx, &self.clinic_id, client, target_id, &draft).await?;
-        self.audit(&mut tx, &format!("link.email.{}", purpose.as_str()), purpose.as_str(), target_id)
-            .await?;
+        self.audit(
+            &mut tx,
+            &format!("link.email.{}", purpose.as_str()),
+            purpose.as_str(),
+            target_id,
+        )
+        .await?;
         tx.commit().await?;
         Ok((id, client))
     }

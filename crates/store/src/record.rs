@@ -6,8 +6,8 @@ use myomap_domain::{Client, ClientId};
 
 use crate::tx::Tx;
 use crate::{
-    Appointment, Assessment, ClinicScope, HomeCare, Intake, NoteRecord, OpenLink, Questionnaire, StaffMember, StoreError,
-    StoredPlan,
+    Appointment, Assessment, ClinicScope, HomeCare, Intake, NoteRecord, OpenLink, Questionnaire, StaffMember,
+    StoreError, StoredPlan,
 };
 
 /// The client page's data; see [`ClinicScope::client_overview`].

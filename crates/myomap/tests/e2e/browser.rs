@@ -387,6 +387,19 @@ async fn a_clinical_day_from_intake_to_follow_up() {
     click(&browser, "form[action$='/intake-link'] button").await;
     let link = input_value(&browser, ".link-box input").await;
     assert!(link.contains("/c/"), "{link}");
+    // "Copy" puts it on the clipboard (or selects it where the browser
+    // refuses), and the client page keeps the link until it is used.
+    click(&browser, ".link-box button[data-copy]").await;
+    let copied = browser
+        .find(Locator::Css(".link-box button[data-copy]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(copied == "Copied" || copied == "Select and copy", "{copied}");
+    browser.goto(&client_url).await.unwrap();
+    assert_eq!(input_value(&browser, "#links .link-box input").await, link);
     browser.goto(&link).await.unwrap();
     browser
         .wait()
@@ -492,8 +505,46 @@ async fn a_clinical_day_from_intake_to_follow_up() {
             .await
             .unwrap()
             .as_str()
-            .starts_with(assessment_url.split('#').next().unwrap())
+            .starts_with(assessment_url.split(['#', '?']).next().unwrap())
     );
+
+    // Edits in two parts and one save: the other part's edits are kept too,
+    // and the page says what was saved.
+    select(&browser, "#tone select[name=tone_muscle]", "temporalis:right").await;
+    let unsaved = browser
+        .find(Locator::Css("#tone .section-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(unsaved.contains("Unsaved changes"), "{unsaved}");
+    let posture_box = browser
+        .find(Locator::Css("#posture input[name=finding]"))
+        .await
+        .unwrap();
+    let posture_value = posture_box.attr("value").await.unwrap().unwrap();
+    posture_box.click().await.unwrap();
+    click_and_load(&browser, "#posture button.primary").await;
+    wait_for_text(&browser, "Saved: posture and muscle tone.").await;
+    let tone = browser
+        .find(Locator::Css("#tone select[name=tone_muscle]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(tone.as_deref(), Some("temporalis:right"));
+    let ticked = browser
+        .find(Locator::Css(&format!(
+            "#posture input[name=finding][value='{posture_value}']"
+        )))
+        .await
+        .unwrap()
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(ticked.as_deref(), Some("true"));
 
     // A session note carrying a discomfort of 8: warned, recorded, signed.
     browser.goto(&format!("{client_url}/sessions/new")).await.unwrap();

@@ -34,14 +34,22 @@ async fn open_links_stay_findable_and_go_out_by_email(db: &TestDb) {
 
     let (_, intake) = desk.post(&format!("/api/v1/clients/{id}/intake-link"), json!({})).await;
     let (status, _) = therapist
-        .post(&format!("/api/v1/clients/{id}/questionnaire-link"), json!({"instrument": "ndi"}))
+        .post(
+            &format!("/api/v1/clients/{id}/questionnaire-link"),
+            json!({"instrument": "ndi"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
 
     // Listed for the roles that hand them out, with the same address.
     let (status, listed) = therapist.get(&format!("/api/v1/clients/{id}/links")).await;
     assert_eq!(status, StatusCode::OK);
-    let purposes: Vec<&str> = listed.as_array().unwrap().iter().map(|l| l["purpose"].as_str().unwrap()).collect();
+    let purposes: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["purpose"].as_str().unwrap())
+        .collect();
     assert_eq!(purposes, ["questionnaire", "intake"]);
     assert_eq!(listed[1]["url"], intake["url"]);
     let (_, at_desk) = desk.get(&format!("/api/v1/clients/{id}/links")).await;
@@ -65,17 +73,30 @@ async fn open_links_stay_findable_and_go_out_by_email(db: &TestDb) {
         .find(|m| m["id"] == queued["message_id"])
         .unwrap();
     assert_eq!(message["recipient"], "ada@example.test");
-    assert!(message["body"].as_str().unwrap().contains(intake["url"].as_str().unwrap()));
+    assert!(
+        message["body"]
+            .as_str()
+            .unwrap()
+            .contains(intake["url"].as_str().unwrap())
+    );
     // Refusals name their field; another clinic finds nothing to send.
     let (status, problem) = desk
-        .post("/api/v1/links/email", json!({"purpose": "postcard", "target_id": target}))
+        .post(
+            "/api/v1/links/email",
+            json!({"purpose": "postcard", "target_id": target}),
+        )
         .await;
-    assert_eq!((status, field_of(&problem).as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "purpose"));
+    assert_eq!(
+        (status, field_of(&problem).as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "purpose")
+    );
     let (status, _) = south
         .post("/api/v1/links/email", json!({"purpose": "intake", "target_id": target}))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (_, bob_link) = desk.post(&format!("/api/v1/clients/{no_email}/intake-link"), json!({})).await;
+    let (_, bob_link) = desk
+        .post(&format!("/api/v1/clients/{no_email}/intake-link"), json!({}))
+        .await;
     let (_, bob_links) = desk.get(&format!("/api/v1/clients/{no_email}/links")).await;
     assert_eq!(bob_links[0]["url"], bob_link["url"]);
     let (status, problem) = desk
@@ -84,7 +105,26 @@ async fn open_links_stay_findable_and_go_out_by_email(db: &TestDb) {
             json!({"purpose": "intake", "target_id": bob_links[0]["target_id"]}),
         )
         .await;
-    assert_eq!((status, field_of(&problem).as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "email"));
+    assert_eq!(
+        (status, field_of(&problem).as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "email")
+    );
+    // The same refusal on the page, in words.
+    let desk_pages = Browser::new(&server);
+    desk_pages.sign_in("desk@north.test", PASSWORD).await;
+    let csrf = desk_pages.csrf().await;
+    let (status, page, _) = desk_pages
+        .post_form(
+            "/links/email",
+            &[
+                ("csrf", &csrf),
+                ("purpose", "intake"),
+                ("target", bob_links[0]["target_id"].as_str().unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("no e-mail address on file"), "{page}");
 
     // The client page lists the open link with its copy and e-mail actions.
     let browser = Browser::new(&server);
@@ -117,7 +157,11 @@ async fn open_links_stay_findable_and_go_out_by_email(db: &TestDb) {
     assert_eq!(listed.as_array().unwrap().len(), 1);
     let (_, page) = browser.get(&format!("/clients/{id}")).await;
     assert!(!page.contains(intake["url"].as_str().unwrap()));
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM client_links WHERE used_at IS NOT NULL AND token IS NOT NULL").await, 0);
+    assert_eq!(
+        db.raw_count("SELECT COUNT(*) FROM client_links WHERE used_at IS NOT NULL AND token IS NOT NULL")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -128,10 +172,20 @@ async fn questionnaires_say_what_each_answer_means() {
     let therapist = Api::login(&server, "therapist@north.test", PASSWORD).await;
     let id = therapist.create_client("Ada", "Byron").await;
     let (_, link) = therapist
-        .post(&format!("/api/v1/clients/{id}/questionnaire-link"), json!({"instrument": "ndi"}))
+        .post(
+            &format!("/api/v1/clients/{id}/questionnaire-link"),
+            json!({"instrument": "ndi"}),
+        )
         .await;
     // On the client's phone, through the link.
-    let page = http().get(link["url"].as_str().unwrap()).send().await.unwrap().text().await.unwrap();
+    let page = http()
+        .get(link["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains(">0: No pain at the moment<"), "{page}");
     assert!(page.contains(">5: I cannot do it at all<"));
     assert!(page.contains(">5: Headaches nearly all the time<"));
@@ -147,7 +201,9 @@ async fn questionnaires_say_what_each_answer_means() {
     let (_, page) = browser
         .get(&format!("/clients/{id}/questionnaires/new?instrument=nprs"))
         .await;
-    assert!(page.contains(">0: No pain<") && page.contains(">5<") && page.contains(">10: The worst pain you can imagine<"));
+    assert!(
+        page.contains(">0: No pain<") && page.contains(">5<") && page.contains(">10: The worst pain you can imagine<")
+    );
 }
 
 #[tokio::test]
@@ -195,13 +251,21 @@ async fn the_assessment_saves_several_parts_in_one_step() {
     assert!(page.contains("Saved: posture and muscle tone."), "{page}");
     assert!(page.contains("value=\"forward_head\" checked") && page.contains("Desk worker"));
     assert!(page.contains("value=\"upper_trapezius:right\" selected"));
-    assert_eq!(hidden_field(&page, "version").parse::<i64>().unwrap(), version.parse::<i64>().unwrap() + 1);
+    assert_eq!(
+        hidden_field(&page, "version").parse::<i64>().unwrap(),
+        version.parse::<i64>().unwrap() + 1
+    );
 
     // A stale version saves nothing and says why; an unknown part is named.
     let (status, body, _) = browser
         .post_form(
             &save,
-            &[("section", "tone"), ("csrf", &csrf), ("version", &version), ("tone_muscle", "")],
+            &[
+                ("section", "tone"),
+                ("csrf", &csrf),
+                ("version", &version),
+                ("tone_muscle", ""),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");

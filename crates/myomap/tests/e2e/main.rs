@@ -9,8 +9,8 @@
 mod api;
 mod backup;
 mod browser;
-mod client_links;
 mod cli;
+mod client_links;
 mod doctor;
 mod durability;
 mod erasure;

@@ -28,7 +28,10 @@ pub async fn open_links_are_listed_emailed_and_forgotten_once_used(db: &TestDb) 
     let desk = account(&store, "North Clinic", "desk@north.test", Role::FrontDesk).await;
     let stranger = account(&store, "South Clinic", "t@south.test", Role::Therapist).await;
     let scope = store.clinic(&therapist);
-    let ada = scope.create_client(&with_email("Ada", "ada@example.test")).await.unwrap();
+    let ada = scope
+        .create_client(&with_email("Ada", "ada@example.test"))
+        .await
+        .unwrap();
     let bob = scope.create_client(&client("Bob", "Noemail")).await.unwrap();
 
     let intake = store
@@ -69,7 +72,10 @@ pub async fn open_links_are_listed_emailed_and_forgotten_once_used(db: &TestDb) 
         .email_link(LinkPurpose::Intake, &intake.target_id, Delivery::Relay, |facts| {
             assert_eq!(facts.client_given_name, "Ada");
             assert_eq!(facts.clinic_name, "North Clinic");
-            ("Your intake".into(), format!("Open https://clinic.test/c/{}\n", facts.link.token))
+            (
+                "Your intake".into(),
+                format!("Open https://clinic.test/c/{}\n", facts.link.token),
+            )
         })
         .await
         .unwrap();
@@ -83,9 +89,12 @@ pub async fn open_links_are_listed_emailed_and_forgotten_once_used(db: &TestDb) 
     assert!(matches!(
         store
             .clinic(&desk)
-            .email_link(LinkPurpose::Questionnaire, &questionnaire.target_id, Delivery::Relay, |_| {
-                (String::new(), String::new())
-            })
+            .email_link(
+                LinkPurpose::Questionnaire,
+                &questionnaire.target_id,
+                Delivery::Relay,
+                |_| { (String::new(), String::new()) }
+            )
             .await,
         Err(StoreError::Forbidden(_))
     ));

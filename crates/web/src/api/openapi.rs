@@ -5,7 +5,9 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{atlas, clients, health, home_care, links, outcomes, plans, record, schedule, schemas, score, screening, session};
+use super::{
+    atlas, clients, health, home_care, links, outcomes, plans, record, schedule, schemas, score, screening, session,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -258,6 +260,7 @@ mod tests {
             "outcomes" => include_str!("outcomes.rs"),
             "plans" => include_str!("plans.rs"),
             "home_care" => include_str!("home_care.rs"),
+            "links" => include_str!("links.rs"),
             "record" => include_str!("record.rs"),
             "score" => include_str!("score.rs"),
             "screening" => include_str!("screening.rs"),
@@ -843,7 +846,10 @@ mod tests {
             created_at: jiff::Timestamp::now(),
             expires_at: jiff::Timestamp::now(),
         };
-        checker.fits("OpenLink", &super::super::links::open_link_json(samples::PUBLIC_URL, &open));
+        checker.fits(
+            "OpenLink",
+            &super::super::links::open_link_json(samples::PUBLIC_URL, &open),
+        );
         for relay in [true, false] {
             checker.fits(
                 "LinkEmailed",

@@ -122,12 +122,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route(
             "/static/copy.js",
-            get(|| {
-                static_asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("../../assets/copy.js"),
-                )
-            }),
+            get(|| static_asset("text/javascript; charset=utf-8", include_str!("../../assets/copy.js"))),
         )
         .route(
             "/static/landmarks.js",
@@ -348,6 +343,17 @@ impl IntoResponse for PageError {
                     StoreError::Forbidden(m) => error_page(StatusCode::FORBIDDEN, layout, "Not allowed", &m),
                     StoreError::Gone(m) => error_page(StatusCode::GONE, layout, "No longer open", &m),
                     StoreError::Conflict(m) => error_page(StatusCode::CONFLICT, layout, "Changed meanwhile", &m),
+                    // Forms show their own field errors; this is the rest
+                    // (an action refused for what the record lacks).
+                    StoreError::Invalid(errors) => {
+                        let detail = errors
+                            .0
+                            .iter()
+                            .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        error_page(StatusCode::UNPROCESSABLE_ENTITY, layout, "Cannot do that", &detail)
+                    }
                     StoreError::Unauthenticated | StoreError::SessionExpired => PageError::SignIn {
                         expired: true,
                         next: "/clients".into(),

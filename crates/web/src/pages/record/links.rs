@@ -2,10 +2,10 @@
 //! and an "E-mail to client" form that queues it through the outbox, on the
 //! page that made it and on the client page for as long as it is open.
 
+use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use jiff::Timestamp;
 use myomap_store::{Actor, Delivery, IssuedLink, LinkPurpose, OpenLink};
 
@@ -132,7 +132,10 @@ pub async fn email(
         .map_err(store_err(&actor))?;
     let what = label(purpose, target);
     let line = if relay {
-        format!("The {} link is queued for {recipient_name}: it goes out by e-mail within a minute.", what.to_lowercase())
+        format!(
+            "The {} link is queued for {recipient_name}: it goes out by e-mail within a minute.",
+            what.to_lowercase()
+        )
     } else {
         format!(
             "The {} link for {recipient_name} is on the Messages page: no mail relay is configured, so send it from there and mark it sent.",

@@ -149,9 +149,11 @@ pub fn fields(
                     out.push(text(format!("activity_{i}"), format!("Activity {}", i + 1)));
                     let ours = myomap_scoring::answer_labels(instrument, i);
                     let options = std::iter::once((String::new(), "not rated".to_owned()))
-                        .chain((rule.response.min..=rule.response.max).enumerate().map(|(k, n)| {
-                            (n.to_string(), answer_text(n, ours.and_then(|l| l.get(k))))
-                        }))
+                        .chain(
+                            (rule.response.min..=rule.response.max)
+                                .enumerate()
+                                .map(|(k, n)| (n.to_string(), answer_text(n, ours.and_then(|l| l.get(k))))),
+                        )
                         .collect();
                     out.push(select(
                         format!("item_{i}"),
@@ -334,7 +336,10 @@ async fn staff_page(
             (_, false) => format!(
                 "Item labels and answer wording of our own{}; a clinic holding a licence can load the official wording.",
                 myomap_scoring::answer_wording_source(instrument)
-                    .map(|source| format!(" (the meaning of each answer follows {})", source.split(':').next().unwrap_or(source)))
+                    .map(|source| format!(
+                        " (the meaning of each answer follows {})",
+                        source.split(':').next().unwrap_or(source)
+                    ))
                     .unwrap_or_default()
             ),
         },
