@@ -121,6 +121,7 @@ fn check(instrument: Instrument, wording: &Wording) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
