@@ -227,8 +227,8 @@ impl Ids {
             .as_array()
             .unwrap()
             .iter()
-            .find(|m| m["title"].as_str().is_some_and(|t| t.contains("1 April 2030")))
-            .unwrap_or_else(|| panic!("no reminder of 1 April 2030: {outbox}"));
+            .find(|m| m["title"].as_str().is_some_and(|t| t.contains("1 Apr 2030")))
+            .expect("the booking's reminder is in the outbox");
         let url = reminder["body"]
             .as_str()
             .unwrap()
@@ -244,6 +244,19 @@ impl Ids {
             .find(|d| d.weekday() == jiff::civil::Weekday::Monday)
             .unwrap()
             .to_string();
+        // Whatever the day of the run, that week shows each state an
+        // appointment can be in (the greyed ones are the contrast risk).
+        let (_, week) = api.get(&format!("/api/v1/appointments?from={monday}&days=7")).await;
+        let week = week["appointments"].as_array().expect("the demo's next week is booked");
+        for (appointment, status) in week.iter().zip(["attended", "no_show", "cancelled"]) {
+            let id = appointment["id"].as_str().unwrap();
+            created(
+                &api,
+                &format!("/api/v1/appointments/{id}/status"),
+                json!({"status": status, "version": appointment["version"]}),
+            )
+            .await;
+        }
         Ids {
             okafor,
             raman,
@@ -294,6 +307,7 @@ axe.run(document, {
   (r) => done(r.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
     targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    first: v.nodes.length ? (n => n.html.slice(0, 200) + ' | ' + (n.failureSummary || ''))(v.nodes[0]) : '',
   }))),
   (e) => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: 0, targets: [] }]),
 );
@@ -397,8 +411,8 @@ async fn every_page_fits_its_screen_and_passes_axe() {
             if impact == "serious" || impact == "critical" {
                 let _ = writeln!(
                     failures,
-                    "{} ({path}): axe {} [{impact}] on {} node(s): {}; first: {}",
-                    page.name, v["id"], v["nodes"], v["help"], v["targets"]
+                    "{} ({path}): axe {} [{impact}] on {} node(s): {}; first: {}\n    {}",
+                    page.name, v["id"], v["nodes"], v["help"], v["targets"], v["first"]
                 );
             }
         }
