@@ -27,6 +27,7 @@
   /* Zoomed areas get some room over the minimum. */
   const ZOOM_TARGET_PX = 30;
   const MAX_RESULTS = 8;
+  const OUTSIDE_CONE = 1e6;
 
   const shapes = Array.from(chart.querySelectorAll('.area[data-area]'));
   const primary = shapes.filter((s) => s.getAttribute('data-duplicate') !== 'true');
@@ -57,8 +58,9 @@
     ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1],
   };
 
-  /** The nearest area whose centre lies in that direction; off-axis
-   *  distance counts double, so "down" stays in its column. */
+  /** The nearest area whose centre lies in that direction, within 45° of
+   *  it when there is one (wider, a press could swing back and forth between
+   *  two areas and never get anywhere). */
   function neighbour(from, [dx, dy]) {
     const a = centres.get(from);
     let best = null;
@@ -69,7 +71,7 @@
       const along = (b.x - a.x) * dx + (b.y - a.y) * dy;
       if (along <= 1) continue;
       const across = Math.abs((b.x - a.x) * dy + (b.y - a.y) * dx);
-      const score = along + 2 * across;
+      const score = along + across + (across > along ? OUTSIDE_CONE : 0);
       if (score < bestScore) {
         bestScore = score;
         best = shape;
