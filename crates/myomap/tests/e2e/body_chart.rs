@@ -212,6 +212,19 @@ async fn the_body_chart_by_keyboard_search_and_touch() {
         )
         .await
         .unwrap();
+    let overflow = browser
+        .execute(
+            "const w = window.innerWidth; return [document.documentElement.scrollWidth, w, \
+             Array.from(document.querySelectorAll('main *')).filter((e) => e.getBoundingClientRect().right > w + 1) \
+             .slice(0, 8).map((e) => e.tagName + '#' + e.id + '.' + e.className)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow[0].as_u64() <= overflow[1].as_u64(),
+        "the assessment page scrolls sideways on a phone: {overflow}"
+    );
     let (w, h) = rendered_box(&browser, eye).await;
     assert!(w < 24.0 || h < 24.0, "the eye is {w}×{h} px on a phone: too small to tap");
     tap(&browser, eye).await;
