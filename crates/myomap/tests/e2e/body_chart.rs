@@ -86,7 +86,11 @@ async fn tap(browser: &Client, css: &str) {
 
 async fn rows(browser: &Client) -> Vec<String> {
     let mut labels = Vec::new();
-    for row in browser.find_all(Locator::Css("#pain-entries tr[data-area] th")).await.unwrap() {
+    for row in browser
+        .find_all(Locator::Css("#pain-entries tr[data-area] th"))
+        .await
+        .unwrap()
+    {
         labels.push(row.text().await.unwrap());
     }
     labels
@@ -123,7 +127,7 @@ async fn the_body_chart_by_keyboard_search_and_touch() {
         .execute("document.querySelector('.skip-link').focus()", vec![])
         .await
         .unwrap();
-    press(&browser, &Key::Enter.to_string()).await; 
+    press(&browser, &Key::Enter.to_string()).await;
     assert_eq!(focused(&browser).await, "pain-map-heading");
 
     // Arrow keys: from the search box, Tab into the chart, then arrows to
@@ -136,7 +140,11 @@ async fn the_body_chart_by_keyboard_search_and_touch() {
     let mut presses = 1;
     assert!(focused(&browser).await.contains(':'), "Tab lands on an area");
     while focused(&browser).await != "back.lumbar:right" {
-        assert!(presses < 40, "arrows never reached Low back, right; at {}", focused(&browser).await);
+        assert!(
+            presses < 40,
+            "arrows never reached Low back, right; at {}",
+            focused(&browser).await
+        );
         let arrow = arrow_towards(&browser, LOW_BACK_RIGHT).await;
         press(&browser, &arrow.to_string()).await;
         presses += 1;
@@ -144,7 +152,10 @@ async fn the_body_chart_by_keyboard_search_and_touch() {
     press(&browser, &Key::Enter.to_string()).await;
     presses += 1;
     println!("body chart: Low back, right chosen by keyboard in {presses} key presses (Tab, arrows, Enter)");
-    assert!(presses <= 20, "{presses} presses to reach Low back, right with the arrow keys");
+    assert!(
+        presses <= 20,
+        "{presses} presses to reach Low back, right with the arrow keys"
+    );
     assert_eq!(rows(&browser).await, ["Low back (right)"]);
     // Tab from the chart leaves it at once.
     browser
@@ -206,10 +217,7 @@ async fn the_body_chart_by_keyboard_search_and_touch() {
     let eye = "#pain-chart path[data-area='head.eye'][data-side='right']";
     browser.wait().for_element(Locator::Css("#area-search")).await.unwrap();
     browser
-        .execute(
-            "document.getElementById('pain-chart').scrollIntoView()",
-            vec![],
-        )
+        .execute("document.getElementById('pain-chart').scrollIntoView()", vec![])
         .await
         .unwrap();
     let overflow = browser
@@ -226,7 +234,10 @@ async fn the_body_chart_by_keyboard_search_and_touch() {
         "the assessment page scrolls sideways on a phone: {overflow}"
     );
     let (w, h) = rendered_box(&browser, eye).await;
-    assert!(w < 24.0 || h < 24.0, "the eye is {w}×{h} px on a phone: too small to tap");
+    assert!(
+        w < 24.0 || h < 24.0,
+        "the eye is {w}×{h} px on a phone: too small to tap"
+    );
     tap(&browser, eye).await;
     browser
         .wait()

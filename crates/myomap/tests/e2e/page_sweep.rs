@@ -72,26 +72,54 @@ fn pages() -> Vec<Page> {
         page("client search", Therapist, |_| "/clients?q=okafor".into()),
         page("new client form", Therapist, |_| "/clients/new".into()),
         page("client page", Therapist, |ids| format!("/clients/{}", ids.okafor)),
-        page("client edit form", Therapist, |ids| format!("/clients/{}/edit", ids.okafor)),
-        page("client history", Therapist, |ids| format!("/clients/{}/history", ids.okafor)),
+        page("client edit form", Therapist, |ids| {
+            format!("/clients/{}/edit", ids.okafor)
+        }),
+        page("client history", Therapist, |ids| {
+            format!("/clients/{}/history", ids.okafor)
+        }),
         page("intake review", Therapist, |ids| format!("/clients/{}", ids.moreau)),
-        page("assessment", Therapist, |ids| format!("/assessments/{}", ids.assessment)),
-        page("session note form", Therapist, |ids| format!("/clients/{}/sessions/new", ids.okafor)),
-        page("session note draft", Therapist, |ids| format!("/sessions/{}", ids.draft_note)),
-        page("session note signed", Therapist, |ids| format!("/sessions/{}", ids.signed_note)),
-        page("session amendment form", Therapist, |ids| format!("/sessions/{}/amend", ids.signed_note)),
-        page("questionnaire form", Therapist, |ids| format!("/clients/{}/questionnaires/new?instrument=ndi", ids.okafor)),
-        page("outcome progress", Therapist, |ids| format!("/clients/{}/progress", ids.raman)),
-        page("plan form", Therapist, |ids| format!("/clients/{}/plans/new?protocol=tmj", ids.raman)),
+        page("assessment", Therapist, |ids| {
+            format!("/assessments/{}", ids.assessment)
+        }),
+        page("session note form", Therapist, |ids| {
+            format!("/clients/{}/sessions/new", ids.okafor)
+        }),
+        page("session note draft", Therapist, |ids| {
+            format!("/sessions/{}", ids.draft_note)
+        }),
+        page("session note signed", Therapist, |ids| {
+            format!("/sessions/{}", ids.signed_note)
+        }),
+        page("session amendment form", Therapist, |ids| {
+            format!("/sessions/{}/amend", ids.signed_note)
+        }),
+        page("questionnaire form", Therapist, |ids| {
+            format!("/clients/{}/questionnaires/new?instrument=ndi", ids.okafor)
+        }),
+        page("outcome progress", Therapist, |ids| {
+            format!("/clients/{}/progress", ids.raman)
+        }),
+        page("plan form", Therapist, |ids| {
+            format!("/clients/{}/plans/new?protocol=tmj", ids.raman)
+        }),
         page("plan", Therapist, |ids| format!("/plans/{}", ids.plan)),
         page("plan edit form", Therapist, |ids| format!("/plans/{}/edit", ids.plan)),
-        page("home-care handout", Therapist, |ids| format!("/home-care/{}", ids.handout)),
+        page("home-care handout", Therapist, |ids| {
+            format!("/home-care/{}", ids.handout)
+        }),
         page("schedule day", Therapist, |ids| format!("/schedule?day={}", ids.monday)),
         page("schedule week", Therapist, |_| "/schedule/week".into()),
-        page("schedule next week", FrontDesk, |ids| format!("/schedule/week?day={}", ids.monday)),
+        page("schedule next week", FrontDesk, |ids| {
+            format!("/schedule/week?day={}", ids.monday)
+        }),
         page("booking form", FrontDesk, |_| "/schedule/book?q=okafor".into()),
-        page("booking form for a client", FrontDesk, |ids| format!("/schedule/book?client={}", ids.okafor)),
-        page("appointment", FrontDesk, |ids| format!("/appointments/{}", ids.appointment)),
+        page("booking form for a client", FrontDesk, |ids| {
+            format!("/schedule/book?client={}", ids.okafor)
+        }),
+        page("appointment", FrontDesk, |ids| {
+            format!("/appointments/{}", ids.appointment)
+        }),
         page("messages", FrontDesk, |_| "/messages".into()),
         page("schedule settings", Owner, |_| "/schedule/settings".into()),
         page("backups", Owner, |_| "/settings/backups".into()),
@@ -158,7 +186,12 @@ impl Ids {
         let note = notes["sessions"][0]["note"].clone();
 
         // A note signed now gives fresh check-in links; another stays a draft.
-        let signed = created(&api, &format!("/api/v1/clients/{okafor}/sessions"), json!({"note": note})).await;
+        let signed = created(
+            &api,
+            &format!("/api/v1/clients/{okafor}/sessions"),
+            json!({"note": note}),
+        )
+        .await;
         let signed_note = signed["id"].as_str().unwrap().to_owned();
         let signed = created(
             &api,
@@ -167,7 +200,12 @@ impl Ids {
         )
         .await;
         let checkin_link = link_path(server, &signed["checkin_links"][0]);
-        let draft = created(&api, &format!("/api/v1/clients/{okafor}/sessions"), json!({"note": note})).await;
+        let draft = created(
+            &api,
+            &format!("/api/v1/clients/{okafor}/sessions"),
+            json!({"note": note}),
+        )
+        .await;
         let draft_note = draft["id"].as_str().unwrap().to_owned();
 
         let plan = created(
