@@ -8,7 +8,7 @@ use fantoccini::{Client, Locator};
 use myomap_testkit::TestDb;
 
 use crate::browser::{click, screenshot, sign_in, start_browser, wait_for_text};
-use crate::harness::{Api, PASSWORD, Server, add_user};
+use crate::harness::{Api, PASSWORD, Server, add_user, report};
 
 const LOW_BACK_RIGHT: &str = "#pain-chart path[data-area='back.lumbar'][data-side='right']";
 
@@ -151,7 +151,9 @@ async fn the_body_chart_by_keyboard_search_and_touch() {
     }
     press(&browser, &Key::Enter.to_string()).await;
     presses += 1;
-    println!("body chart: Low back, right chosen by keyboard in {presses} key presses (Tab, arrows, Enter)");
+    report(&format!(
+        "body chart: Low back, right chosen by keyboard in {presses} key presses (Tab, arrows, Enter)"
+    ));
     assert!(
         presses <= 20,
         "{presses} presses to reach Low back, right with the arrow keys"
@@ -198,7 +200,9 @@ async fn the_body_chart_by_keyboard_search_and_touch() {
     screenshot(&browser, "25-body-chart-search").await;
     press(&browser, &Key::Enter.to_string()).await;
     presses += 1;
-    println!("body chart: Low back, right found by the search box in {presses} key presses");
+    report(&format!(
+        "body chart: Low back, right found by the search box in {presses} key presses"
+    ));
     assert!(presses <= 12, "{presses} presses to find Low back, right");
     let intensity = browser
         .execute(
@@ -251,7 +255,9 @@ async fn the_body_chart_by_keyboard_search_and_touch() {
     wait_for_text(&browser, "Eye and eyebrow (right)").await;
     assert_eq!(rows(&browser).await, ["Low back (right)", "Eye and eyebrow (right)"]);
     let (w, h) = rendered_box(&browser, eye).await;
-    println!("body chart: on a 390 px phone the chosen area is {w:.0}×{h:.0} px after the region zoom");
+    report(&format!(
+        "body chart: on a 390 px phone the chosen area is {w:.0}×{h:.0} px after the region zoom"
+    ));
     assert!(w >= 24.0 && h >= 24.0, "the chosen eye is {w}×{h} px");
     screenshot(&browser, "26-body-chart-zoomed-on-a-phone").await;
     click(&browser, ".whole-body").await;

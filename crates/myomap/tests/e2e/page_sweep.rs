@@ -15,7 +15,7 @@ use myomap_testkit::TestDb;
 use serde_json::{Value, json};
 
 use crate::browser::{screenshot, sign_in, start_browser};
-use crate::harness::{Api, Server, cli, text};
+use crate::harness::{Api, Server, cli, report, text};
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Who {
@@ -459,9 +459,9 @@ async fn every_page_fits_its_screen_and_passes_axe() {
     }
     browser.close().await.unwrap();
 
-    println!(
+    report(&format!(
         "page sweep: {} pages checked; axe violations (nodes) by impact: {impacts:?}",
         pages.len()
-    );
+    ));
     assert!(failures.is_empty(), "pages that fail:\n{failures}");
 }
