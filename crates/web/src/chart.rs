@@ -2,6 +2,11 @@
 //! split once into fixed text and area shapes so a page can mark areas with
 //! CSS classes. Classes, not inline styles: the content security policy
 //! forbids inline styles, and the same marks drive the pain-map script.
+//!
+//! The shapes are rendered as labelled pictures, not buttons: without script
+//! a tap on one does nothing (the pain map's "Add an area" list is the way to
+//! choose), and 175 tab stops would stand between a keyboard and the form.
+//! `assets/chart-finder.js` makes them buttons with a single tab stop.
 
 use std::sync::LazyLock;
 
@@ -9,9 +14,12 @@ use myomap_domain::{AreaSite, Side};
 
 const SVG: &str = include_str!("../assets/body-chart.svg");
 const AREA_CLASS: &str = "class=\"area\"";
+/// What the SVG file says of each shape, and what the pages say instead.
+const AS_BUTTON: &str = " tabindex=\"0\" role=\"button\"";
+const AS_PICTURE: &str = " role=\"img\"";
 
 enum Part {
-    Text(&'static str),
+    Text(String),
     /// Stands for `class="area"` of the shape of this site.
     AreaClass(AreaSite),
 }
@@ -39,18 +47,18 @@ impl BodyChart {
         for chunk in [before_style, after_style] {
             let mut rest = chunk;
             while let Some(at) = rest.find(AREA_CLASS) {
-                parts.push(Part::Text(&rest[..at]));
+                parts.push(Part::Text(rest[..at].replace(AS_BUTTON, AS_PICTURE)));
                 let tag_end = rest[at..].find('>').map_or(rest.len(), |i| at + i);
                 let tag = &rest[at..tag_end];
                 let site = attribute(tag, "data-area")
                     .and_then(|area| AreaSite::parse(area, attribute(tag, "data-side")).ok());
                 match site {
                     Some(site) => parts.push(Part::AreaClass(site)),
-                    None => parts.push(Part::Text(AREA_CLASS)),
+                    None => parts.push(Part::Text(AREA_CLASS.to_owned())),
                 }
                 rest = &rest[at + AREA_CLASS.len()..];
             }
-            parts.push(Part::Text(rest));
+            parts.push(Part::Text(rest.replace(AS_BUTTON, AS_PICTURE)));
         }
         BodyChart { parts }
     }
@@ -130,5 +138,16 @@ mod tests {
         assert_eq!(marked.matches("class=\"area essential\"").count(), 1);
         assert_eq!(marked.replace("class=\"area essential\"", AREA_CLASS), plain);
         assert!(plain.starts_with("<svg") && !plain.contains("<style>"));
+    }
+
+    #[test]
+    fn shapes_are_labelled_pictures_without_tab_stops() {
+        let plain = body_chart().render(|_| None);
+        assert!(!plain.contains("tabindex") && !plain.contains("role=\"button\""));
+        assert_eq!(
+            plain.matches(AS_PICTURE).count(),
+            body_chart().sites().count(),
+            "every shape, duplicates of the other view too"
+        );
     }
 }

@@ -9,7 +9,7 @@ use myomap_testkit::TestDb;
 
 use crate::harness::{PASSWORD, Server, add_user, cli, screenshot_dir, text};
 
-struct ChromeDriver {
+pub(crate) struct ChromeDriver {
     child: Child,
     url: String,
     _profile: tempfile::TempDir,
@@ -30,7 +30,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start_browser() -> (ChromeDriver, Client) {
+pub(crate) async fn start_browser() -> (ChromeDriver, Client) {
     let port = free_port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
@@ -69,7 +69,7 @@ async fn start_browser() -> (ChromeDriver, Client) {
 }
 
 /// Fills and sends the sign-in form the browser is on.
-async fn sign_in(browser: &Client, email: &str, password: &str) {
+pub(crate) async fn sign_in(browser: &Client, email: &str, password: &str) {
     browser
         .wait()
         .for_element(Locator::Css("#email"))
@@ -94,12 +94,12 @@ async fn sign_in(browser: &Client, email: &str, password: &str) {
         .unwrap();
 }
 
-async fn screenshot(client: &Client, name: &str) {
+pub(crate) async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
 }
 
-async fn set_value(client: &Client, id: &str, value: &str) {
+pub(crate) async fn set_value(client: &Client, id: &str, value: &str) {
     // Date inputs take keystrokes in the browser's locale format; setting the
     // value directly is what a date picker does.
     client
@@ -283,7 +283,7 @@ async fn confirmation_text(browser: &Client) -> String {
     panic!("no confirmation was asked for");
 }
 
-async fn click(browser: &Client, css: &str) {
+pub(crate) async fn click(browser: &Client, css: &str) {
     for _ in 0..20 {
         let element = browser.wait().for_element(Locator::Css(css)).await.unwrap();
         match element.click().await {
@@ -300,7 +300,7 @@ async fn click(browser: &Client, css: &str) {
 /// Clicks something that loads a new page and waits until the old page is
 /// gone, so that the next lookup cannot find (and click) an element of the
 /// page being left.
-async fn click_and_load(browser: &Client, css: &str) {
+pub(crate) async fn click_and_load(browser: &Client, css: &str) {
     let old_page = browser.find(Locator::Css("html")).await.unwrap();
     click(browser, css).await;
     for _ in 0..100 {
@@ -312,7 +312,7 @@ async fn click_and_load(browser: &Client, css: &str) {
     panic!("clicking {css} did not load a new page");
 }
 
-async fn select(browser: &Client, css: &str, value: &str) {
+pub(crate) async fn select(browser: &Client, css: &str, value: &str) {
     browser
         .find(Locator::Css(css))
         .await
@@ -322,7 +322,7 @@ async fn select(browser: &Client, css: &str, value: &str) {
         .unwrap();
 }
 
-async fn input_value(browser: &Client, css: &str) -> String {
+pub(crate) async fn input_value(browser: &Client, css: &str) -> String {
     browser
         .wait()
         .for_element(Locator::Css(css))
@@ -334,7 +334,7 @@ async fn input_value(browser: &Client, css: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn wait_for_text(browser: &Client, text: &str) -> String {
+pub(crate) async fn wait_for_text(browser: &Client, text: &str) -> String {
     for _ in 0..50 {
         let page = browser.source().await.unwrap();
         if page.contains(text) {

@@ -407,3 +407,10 @@ pub fn schema_version() -> usize {
         })
         .count()
 }
+
+/// A figure for the test log, written past the test harness's output
+/// capture so that a passing run (CI's log) shows it too.
+pub fn report(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}

@@ -8,6 +8,7 @@
 
 mod api;
 mod backup;
+mod body_chart;
 mod browser;
 mod cli;
 mod client_links;
@@ -20,6 +21,7 @@ mod home_care;
 mod html;
 mod import;
 mod outcomes;
+mod page_sweep;
 mod plans;
 mod record_api;
 mod record_export;

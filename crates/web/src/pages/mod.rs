@@ -103,6 +103,15 @@ pub fn routes(state: AppState) -> Router<AppState> {
             }),
         )
         .route(
+            "/static/chart-finder.js",
+            get(|| {
+                static_asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../assets/chart-finder.js"),
+                )
+            }),
+        )
+        .route(
             "/static/confirm.js",
             get(|| {
                 static_asset(
