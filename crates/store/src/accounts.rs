@@ -291,10 +291,11 @@ impl Store {
         }
         // A deactivated account answers like a missing one: wrong e-mail or
         // password, after the same verification time.
-        let user = sqlx::query("SELECT id, clinic_id, password_hash FROM users WHERE email = $1 AND deactivated_at IS NULL")
-            .bind(&email)
-            .fetch_optional(&self.pool)
-            .await?;
+        let user =
+            sqlx::query("SELECT id, clinic_id, password_hash FROM users WHERE email = $1 AND deactivated_at IS NULL")
+                .bind(&email)
+                .fetch_optional(&self.pool)
+                .await?;
         let stored_hash = user.as_ref().map(|row| row.try_get::<String, _>(2)).transpose()?;
         let password_ok = verify_password(attempt.password.to_owned(), stored_hash).await?;
         let mut tx = self.write_tx().await?;

@@ -70,9 +70,7 @@ impl ClinicSettingsChange {
                 format!("\"{time_zone}\" is not a time zone name; use one like Europe/London or America/New_York"),
             );
         }
-        let phone_ok = phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        let phone_ok = phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
         if phone.chars().count() > MAX_PHONE || !phone_ok {
             errors.add(
                 "phone",
@@ -80,7 +78,10 @@ impl ClinicSettingsChange {
             );
         }
         if !email.is_empty() && !is_plausible_email(&email) {
-            errors.add("email", "is not an email address (expected name@example.org), or leave it empty");
+            errors.add(
+                "email",
+                "is not an email address (expected name@example.org), or leave it empty",
+            );
         }
         errors.into_result(ClinicSettingsChange {
             name,

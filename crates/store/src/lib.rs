@@ -69,14 +69,14 @@ pub use outcome_facts::{ClientOutcomeFacts, OutcomeFacts, ScoreFact};
 pub use plans::{PlanStatus, StoredPlan};
 pub use questionnaires::{Questionnaire, ScoredAnswers};
 pub use record::{ClientOverview, ClientRecord};
+pub use schedule::{
+    Appointment, AppointmentStatus, BookingContext, CalendarFeed, HoursRow, NewAppointment, NewTime, Room, StaffMember,
+    TimeOff,
+};
 pub use sessions::{ActiveSession, SessionClient};
 pub use staff::{
     INVITATION_TOKEN_MARKER, INVITATION_TTL, InvitationRequest, IssuedInvitation, OpenInvitation, PendingInvitation,
     StaffAccount,
-};
-pub use schedule::{
-    Appointment, AppointmentStatus, BookingContext, CalendarFeed, HoursRow, NewAppointment, NewTime, Room, StaffMember,
-    TimeOff,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -124,8 +124,7 @@ async fn active_owners_besides(tx: &mut Tx<'_>, clinic_id: &str, user_id: &str) 
     .await?)
 }
 
-const LAST_OWNER: &str =
-    "the clinic must keep at least one active owner: make someone else an owner first";
+const LAST_OWNER: &str = "the clinic must keep at least one active owner: make someone else an owner first";
 
 impl ClinicScope<'_> {
     /// Everyone with an account at the clinic, active first, by name.
@@ -197,7 +196,9 @@ impl ClinicScope<'_> {
             .fetch_optional(&mut *tx.tx)
             .await?;
         if taken.is_some() {
-            return Err(StoreError::Conflict(format!("an account with email {email} already exists")));
+            return Err(StoreError::Conflict(format!(
+                "an account with email {email} already exists"
+            )));
         }
         let now = now_ms();
         sqlx::query(
@@ -435,7 +436,9 @@ impl Store {
         .await;
         match inserted {
             Err(e) if StoreError::is_unique_violation(&e) => {
-                return Err(StoreError::Conflict(format!("an account with email {email} already exists")));
+                return Err(StoreError::Conflict(format!(
+                    "an account with email {email} already exists"
+                )));
             }
             other => other?,
         };

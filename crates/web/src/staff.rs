@@ -15,9 +15,9 @@ pub fn invitation_url(public_url: &str, token: &str) -> String {
 
 /// A role as forms and the API name it, refused by name when unknown.
 pub fn parse_role(text: &str) -> Result<Role, myomap_domain::ValidationErrors> {
-    text.trim().parse().map_err(|_| {
-        myomap_domain::ValidationErrors::single("role", "must be one of owner, therapist, front_desk")
-    })
+    text.trim()
+        .parse()
+        .map_err(|_| myomap_domain::ValidationErrors::single("role", "must be one of owner, therapist, front_desk"))
 }
 
 /// The e-mail an invitation queues; the store puts the token in place of
@@ -83,6 +83,39 @@ pub async fn invite(
         .await
 }
 
+/// The clinic's name, address and contact details as the closing lines of
+/// a message to a client; empty when the owner has set neither.
+pub fn signature(settings: &ClinicSettings) -> String {
+    let mut lines = Vec::new();
+    let address = settings
+        .address
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !address.is_empty() {
+        lines.push(address);
+    }
+    lines.extend(settings.contact_line());
+    if lines.is_empty() {
+        String::new()
+    } else {
+        format!("\n{}\n{}\n", settings.name, lines.join("\n"))
+    }
+}
+
+/// [`signature`] of the actor's clinic as it is now.
+pub async fn clinic_signature(state: &AppState, actor: &Actor) -> Result<String, StoreError> {
+    Ok(signature(&state.store.clinic(actor).clinic_settings().await?))
+}
+
+/// A message to a client with the clinic's signature at its end.
+pub fn signed(mut draft: OutboxDraft, signature: &str) -> OutboxDraft {
+    draft.body.push_str(signature);
+    draft
+}
+
 /// A short description of a browser from its user agent: enough to tell
 /// "Firefox on Windows" from "Safari on iPhone", no more.
 pub fn describe_browser(user_agent: &str) -> String {
@@ -125,15 +158,38 @@ mod tests {
     #[test]
     fn browsers_are_named_briefly() {
         assert_eq!(
-            describe_browser("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0"),
+            describe_browser(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0"
+            ),
             "Edge on Windows"
         );
         assert_eq!(
-            describe_browser("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1"),
+            describe_browser(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1"
+            ),
             "Safari on iPhone"
         );
         assert_eq!(describe_browser(""), "Unknown browser");
         assert_eq!(describe_browser("curl/8.5.0"), "curl");
+    }
+
+    #[test]
+    fn the_signature_holds_what_the_owner_set() {
+        let mut settings = ClinicSettings {
+            name: "North Clinic".into(),
+            address: String::new(),
+            time_zone: "UTC".into(),
+            phone: String::new(),
+            email: String::new(),
+            version: 1,
+        };
+        assert_eq!(signature(&settings), "");
+        settings.address = "1 North Street\r\nBristol".into();
+        settings.phone = "0117 496 0000".into();
+        assert_eq!(
+            signature(&settings),
+            "\nNorth Clinic\n1 North Street, Bristol\nPhone 0117 496 0000\n"
+        );
     }
 
     #[test]

@@ -841,12 +841,7 @@ async fn an_owner_manages_staff_sessions_and_clinic_settings() {
     click(&owner, &format!("{row} form[action$='/deactivate'] button")).await;
     answer_confirmation(&owner, "Deactivate Nia Park?").await;
     wait_for_text(&owner, "Account deactivated").await;
-    assert!(
-        owner
-            .find(Locator::Css(&format!("{row}.inactive")))
-            .await
-            .is_ok()
-    );
+    assert!(owner.find(Locator::Css(&format!("{row}.inactive"))).await.is_ok());
     sign_in(&invitee, "nia@north.test", INVITEE_PASSWORD).await;
     wait_for_text(&invitee, "Wrong email or password").await;
 

@@ -24,6 +24,6 @@ mod record_api;
 mod record_export;
 mod reference;
 mod schedule;
-mod staff;
 mod screening;
+mod staff;
 mod storm;

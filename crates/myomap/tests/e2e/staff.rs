@@ -55,12 +55,18 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
 
     // Invitations: refused input names its field; the link is single use.
     let (status, body) = owner
-        .post("/api/v1/staff/invitations", json!({"email": "x", "name": "", "role": "admin"}))
+        .post(
+            "/api/v1/staff/invitations",
+            json!({"email": "x", "name": "", "role": "admin"}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(problem_field(&body), vec!["role"]);
     let (status, body) = owner
-        .post("/api/v1/staff/invitations", json!({"email": "x", "name": "", "role": "therapist"}))
+        .post(
+            "/api/v1/staff/invitations",
+            json!({"email": "x", "name": "", "role": "therapist"}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(problem_field(&body), vec!["email", "name"]);
@@ -78,7 +84,13 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{issued}");
-    assert!(issued["url"].as_str().unwrap().starts_with(&format!("{}/invite/", server.base)), "{issued}");
+    assert!(
+        issued["url"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{}/invite/", server.base)),
+        "{issued}"
+    );
     let token = invitation_token(&owner, "new@north.test").await;
     assert!(issued["url"].as_str().unwrap().ends_with(&token));
     // The front desk sees the message but not its link.
@@ -90,7 +102,10 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
     let invitee = Browser::new(&server);
     let (status, page) = invitee.get(&format!("/invite/{token}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Join North Clinic") && page.contains("new@north.test"), "{page}");
+    assert!(
+        page.contains("Join North Clinic") && page.contains("new@north.test"),
+        "{page}"
+    );
     let (status, page, _) = invitee
         .post_form(
             &format!("/invite/{token}"),
@@ -121,7 +136,10 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
     // A therapist gets a 403 page and no Staff link.
     let (status, page) = invitee.get("/settings/staff").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(!page.contains("href=\"/settings/staff\""), "the nav offers Staff to owners only");
+    assert!(
+        !page.contains("href=\"/settings/staff\""),
+        "the nav offers Staff to owners only"
+    );
 
     // Sessions: the owner sees the invitee's and ends it; the next request
     // of that browser is signed out. Another clinic cannot even find it.
@@ -136,13 +154,13 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
         .clone();
     let id = session["id"].as_str().unwrap();
     assert!(session["remote_address"].as_str().unwrap().starts_with("127."));
-    let (status, body) = stranger.delete(&format!("/api/v1/sessions/{id}")).await;
+    let (status, body) = stranger.delete(&format!("/api/v1/clinic/sessions/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    let (status, _) = desk.delete(&format!("/api/v1/sessions/{id}")).await;
+    let (status, _) = desk.delete(&format!("/api/v1/clinic/sessions/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = desk.get("/api/v1/clinic/sessions").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = owner.delete(&format!("/api/v1/sessions/{id}")).await;
+    let (status, _) = owner.delete(&format!("/api/v1/clinic/sessions/{id}")).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = invitee.get("/settings/sessions").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "a revoked session is signed out");
@@ -157,7 +175,10 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body["detail"].as_str().unwrap().contains("active owner"));
     let (status, body) = owner
-        .put(&format!("/api/v1/staff/{invitee_id}/role"), json!({"role": "front_desk"}))
+        .put(
+            &format!("/api/v1/staff/{invitee_id}/role"),
+            json!({"role": "front_desk"}),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     let (status, _) = stranger
@@ -168,7 +189,9 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
     assert_eq!(me["role"], "front_desk", "{me}");
 
     // Deactivation ends the API session at once and refuses sign-in.
-    let (status, _) = owner.post(&format!("/api/v1/staff/{invitee_id}/deactivate"), json!({})).await;
+    let (status, _) = owner
+        .post(&format!("/api/v1/staff/{invitee_id}/deactivate"), json!({}))
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = invitee_api.get("/api/v1/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -179,7 +202,9 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
-    let (status, _) = owner.post(&format!("/api/v1/staff/{invitee_id}/reactivate"), json!({})).await;
+    let (status, _) = owner
+        .post(&format!("/api/v1/staff/{invitee_id}/reactivate"), json!({}))
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     Api::login(&server, "new@north.test", INVITEE_PASSWORD).await;
     let (_, body) = stranger.get("/api/v1/staff/accounts").await;
@@ -187,13 +212,13 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
 
     // Own sessions: "sign out other devices" keeps the one asking.
     let second = Api::login(&server, "owner@north.test", PASSWORD).await;
-    let (status, body) = second.post("/api/v1/sessions/revoke-others", json!({})).await;
+    let (status, body) = second.post("/api/v1/me/sessions/revoke-others", json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body["revoked"].as_u64().unwrap() >= 1);
     let (status, _) = owner.get("/api/v1/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let owner = second;
-    let (_, own) = owner.get("/api/v1/sessions").await;
+    let (_, own) = owner.get("/api/v1/me/sessions").await;
     assert_eq!(own["sessions"].as_array().unwrap().len(), 1, "{own}");
 
     // Clinic settings with their version.
@@ -225,7 +250,10 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
     let page_owner = Browser::new(&server);
     page_owner.sign_in("owner@north.test", PASSWORD).await;
     let (status, _, _) = page_owner
-        .post_form("/settings/staff/invite", &[("email", "csrf@north.test"), ("name", "No Token"), ("role", "owner")])
+        .post_form(
+            "/settings/staff/invite",
+            &[("email", "csrf@north.test"), ("name", "No Token"), ("role", "owner")],
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, page) = page_owner.get("/settings/clinic").await;
@@ -234,16 +262,31 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
     let (status, _, location) = page_owner
         .post_form(
             "/settings/clinic",
-            &[("csrf", &csrf), ("name", "North Street Clinic"), ("address", ""), ("time_zone", "Europe/London"),
-              ("phone", ""), ("email", ""), ("version", &stale_version)],
+            &[
+                ("csrf", &csrf),
+                ("name", "North Street Clinic"),
+                ("address", ""),
+                ("time_zone", "Europe/London"),
+                ("phone", ""),
+                ("email", ""),
+                ("version", &stale_version),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(location.as_deref(), Some("/settings/clinic?notice=Clinic+settings+saved"));
+    assert_eq!(
+        location.as_deref(),
+        Some("/settings/clinic?notice=Clinic+settings+saved")
+    );
     let (status, page, _) = page_owner
         .post_form(
             "/settings/clinic",
-            &[("csrf", &csrf), ("name", "Stale Clinic"), ("time_zone", "UTC"), ("version", &stale_version)],
+            &[
+                ("csrf", &csrf),
+                ("name", "Stale Clinic"),
+                ("time_zone", "UTC"),
+                ("version", &stale_version),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);

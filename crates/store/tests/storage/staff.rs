@@ -99,14 +99,25 @@ pub async fn invitations_are_single_use_and_expire(db: &TestDb) {
         .await
         .unwrap();
     let stored_hash = db
-        .raw_strings(&format!("SELECT token_hash FROM staff_invitations WHERE id = '{}'", issued.id))
+        .raw_strings(&format!(
+            "SELECT token_hash FROM staff_invitations WHERE id = '{}'",
+            issued.id
+        ))
         .await;
-    assert_ne!(stored_hash, vec![issued.token.clone()], "the token itself is never stored");
+    assert_ne!(
+        stored_hash,
+        vec![issued.token.clone()],
+        "the token itself is never stored"
+    );
     let messages = scope.outbox(false, 10).await.unwrap();
     let message = messages.iter().find(|m| m.id == issued.message_id).unwrap();
     assert!(message.client_id.is_none());
     assert_eq!(message.recipient.as_deref(), Some("new@north.test"));
-    assert!(message.body.contains(&format!("/invite/{}", issued.token)), "{}", message.body);
+    assert!(
+        message.body.contains(&format!("/invite/{}", issued.token)),
+        "{}",
+        message.body
+    );
     let desk_view = store.clinic(&desk).outbox(false, 10).await.unwrap();
     let desk_message = desk_view.iter().find(|m| m.id == issued.message_id).unwrap();
     assert!(!desk_message.body.contains(&issued.token), "{}", desk_message.body);
@@ -131,7 +142,10 @@ pub async fn invitations_are_single_use_and_expire(db: &TestDb) {
     let weak = store
         .accept_invitation(&issued.token, "short", SessionClient::default(), TTL)
         .await;
-    assert!(matches!(&weak, Err(StoreError::Invalid(e)) if e.for_field("password").is_some()), "{weak:?}");
+    assert!(
+        matches!(&weak, Err(StoreError::Invalid(e)) if e.for_field("password").is_some()),
+        "{weak:?}"
+    );
     let grant = store
         .accept_invitation(
             &issued.token,
@@ -151,42 +165,73 @@ pub async fn invitations_are_single_use_and_expire(db: &TestDb) {
     let again = store
         .accept_invitation(&issued.token, NEW_PASSWORD, SessionClient::default(), TTL)
         .await;
-    assert!(matches!(&again, Err(StoreError::Gone(m)) if m.contains("already been used")), "{again:?}");
-    assert!(matches!(store.open_invitation(&issued.token).await, Err(StoreError::Gone(_))));
-    assert!(matches!(store.open_invitation("no-such-token").await, Err(StoreError::NotFound(_))));
+    assert!(
+        matches!(&again, Err(StoreError::Gone(m)) if m.contains("already been used")),
+        "{again:?}"
+    );
+    assert!(matches!(
+        store.open_invitation(&issued.token).await,
+        Err(StoreError::Gone(_))
+    ));
+    assert!(matches!(
+        store.open_invitation("no-such-token").await,
+        Err(StoreError::NotFound(_))
+    ));
     assert!(scope.pending_invitations().await.unwrap().is_empty());
     let sessions = store.clinic(&newcomer).own_sessions().await.unwrap();
     assert_eq!(sessions.len(), 1);
-    assert_eq!((sessions[0].user_agent.as_str(), sessions[0].remote_address.as_str()), ("Safari", "10.1.2.3"));
+    assert_eq!(
+        (sessions[0].user_agent.as_str(), sessions[0].remote_address.as_str()),
+        ("Safari", "10.1.2.3")
+    );
     assert!(sessions[0].current);
 
     // An expired invitation answers clearly and creates nothing.
     let short = scope
-        .invite_staff(&request("late@north.test", Role::FrontDesk, Duration::from_millis(1)), &invitation_message())
+        .invite_staff(
+            &request("late@north.test", Role::FrontDesk, Duration::from_millis(1)),
+            &invitation_message(),
+        )
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(20)).await;
     let late = store
         .accept_invitation(&short.token, NEW_PASSWORD, SessionClient::default(), TTL)
         .await;
-    assert!(matches!(&late, Err(StoreError::Gone(m)) if m.contains("expired")), "{late:?}");
+    assert!(
+        matches!(&late, Err(StoreError::Gone(m)) if m.contains("expired")),
+        "{late:?}"
+    );
     assert_eq!(
-        db.raw_count("SELECT COUNT(*) FROM users WHERE email = 'late@north.test'").await,
+        db.raw_count("SELECT COUNT(*) FROM users WHERE email = 'late@north.test'")
+            .await,
         0
     );
     // A second invitation of one address retires the first.
     let first = scope
-        .invite_staff(&request("twice@north.test", Role::FrontDesk, TTL), &invitation_message())
+        .invite_staff(
+            &request("twice@north.test", Role::FrontDesk, TTL),
+            &invitation_message(),
+        )
         .await
         .unwrap();
     let second = scope
-        .invite_staff(&request("twice@north.test", Role::FrontDesk, TTL), &invitation_message())
+        .invite_staff(
+            &request("twice@north.test", Role::FrontDesk, TTL),
+            &invitation_message(),
+        )
         .await
         .unwrap();
-    assert!(matches!(store.open_invitation(&first.token).await, Err(StoreError::Gone(_))));
+    assert!(matches!(
+        store.open_invitation(&first.token).await,
+        Err(StoreError::Gone(_))
+    ));
     store.open_invitation(&second.token).await.unwrap();
     scope.withdraw_invitation(&second.id).await.unwrap();
-    assert!(matches!(store.open_invitation(&second.token).await, Err(StoreError::Gone(_))));
+    assert!(matches!(
+        store.open_invitation(&second.token).await,
+        Err(StoreError::Gone(_))
+    ));
     assert!(matches!(
         store.clinic(&stranger).withdraw_invitation(&first.id).await,
         Err(StoreError::NotFound(_))
@@ -194,7 +239,10 @@ pub async fn invitations_are_single_use_and_expire(db: &TestDb) {
     let actions = db
         .raw_strings("SELECT action FROM audit_log WHERE action LIKE 'user.invite%' ORDER BY seq")
         .await;
-    assert!(actions.iter().filter(|a| *a == "user.invite").count() >= 4, "{actions:?}");
+    assert!(
+        actions.iter().filter(|a| *a == "user.invite").count() >= 4,
+        "{actions:?}"
+    );
     assert!(actions.contains(&"user.invite.accept".to_owned()));
     assert!(actions.contains(&"user.invite.withdraw".to_owned()));
 }
@@ -218,11 +266,20 @@ pub async fn the_last_owner_stays_and_deactivation_ends_sessions(db: &TestDb) {
     // The only owner can be neither demoted nor deactivated (nor deactivate
     // themselves).
     let demote = scope.set_staff_role(&owner_id, Role::Therapist).await;
-    assert!(matches!(&demote, Err(StoreError::Conflict(m)) if m.contains("active owner")), "{demote:?}");
-    assert!(matches!(scope.deactivate_staff(&owner_id).await, Err(StoreError::Conflict(_))));
+    assert!(
+        matches!(&demote, Err(StoreError::Conflict(m)) if m.contains("active owner")),
+        "{demote:?}"
+    );
+    assert!(matches!(
+        scope.deactivate_staff(&owner_id).await,
+        Err(StoreError::Conflict(_))
+    ));
     // A therapist manages nobody; another clinic's owner reaches nobody here.
     assert!(matches!(
-        store.clinic(&therapist).set_staff_role(&therapist_id, Role::Owner).await,
+        store
+            .clinic(&therapist)
+            .set_staff_role(&therapist_id, Role::Owner)
+            .await,
         Err(StoreError::Forbidden(_))
     ));
     assert!(matches!(
@@ -230,7 +287,10 @@ pub async fn the_last_owner_stays_and_deactivation_ends_sessions(db: &TestDb) {
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        store.clinic(&stranger).set_staff_role(&therapist_id, Role::FrontDesk).await,
+        store
+            .clinic(&stranger)
+            .set_staff_role(&therapist_id, Role::FrontDesk)
+            .await,
         Err(StoreError::NotFound(_))
     ));
     let staff = store.clinic(&stranger).staff_accounts().await.unwrap();
@@ -242,7 +302,10 @@ pub async fn the_last_owner_stays_and_deactivation_ends_sessions(db: &TestDb) {
     scope.set_staff_role(&owner_id, Role::Therapist).await.unwrap();
     let (_, second_owner) = signed_in(&store, "t@north.test", "Edge").await;
     assert!(matches!(
-        store.clinic(&second_owner).set_staff_role(&therapist_id, Role::FrontDesk).await,
+        store
+            .clinic(&second_owner)
+            .set_staff_role(&therapist_id, Role::FrontDesk)
+            .await,
         Err(StoreError::Conflict(_))
     ));
     store
@@ -274,7 +337,16 @@ pub async fn the_last_owner_stays_and_deactivation_ends_sessions(db: &TestDb) {
         )
         .await;
     assert!(matches!(refused, Err(StoreError::WrongCredentials)), "{refused:?}");
-    assert!(!scope.staff_accounts().await.unwrap().iter().find(|m| m.id == therapist_id).unwrap().active);
+    assert!(
+        !scope
+            .staff_accounts()
+            .await
+            .unwrap()
+            .iter()
+            .find(|m| m.id == therapist_id)
+            .unwrap()
+            .active
+    );
     scope.reactivate_staff(&therapist_id).await.unwrap();
     signed_in(&store, "t@north.test", "Chrome").await;
     // The other clinic's session was never touched.
@@ -282,7 +354,12 @@ pub async fn the_last_owner_stays_and_deactivation_ends_sessions(db: &TestDb) {
     let actions = db
         .raw_strings("SELECT action FROM audit_log WHERE action LIKE 'user.%' ORDER BY seq")
         .await;
-    for expected in ["user.role.owner", "user.role.therapist", "user.deactivate", "user.reactivate"] {
+    for expected in [
+        "user.role.owner",
+        "user.role.therapist",
+        "user.deactivate",
+        "user.reactivate",
+    ] {
         assert!(actions.iter().any(|a| a == expected), "{expected}: {actions:?}");
     }
 }
@@ -330,10 +407,16 @@ pub async fn sessions_are_listed_and_revoked_within_the_clinic(db: &TestDb) {
 
     // The therapist ends the phone's session; the owner ends the tablet's.
     store.clinic(&therapist).revoke_session(&phone.id).await.unwrap();
-    assert!(matches!(store.authenticate(&phone_token).await, Err(StoreError::Unauthenticated)));
+    assert!(matches!(
+        store.authenticate(&phone_token).await,
+        Err(StoreError::Unauthenticated)
+    ));
     let tablet = own.iter().find(|s| s.user_agent == "Safari on tablet").unwrap();
     store.clinic(&owner).revoke_session(&tablet.id).await.unwrap();
-    assert!(matches!(store.authenticate(&tablet_token).await, Err(StoreError::Unauthenticated)));
+    assert!(matches!(
+        store.authenticate(&tablet_token).await,
+        Err(StoreError::Unauthenticated)
+    ));
     store.authenticate(&laptop_token).await.unwrap();
 
     // "Sign out other devices" keeps only the session asking.
@@ -342,7 +425,11 @@ pub async fn sessions_are_listed_and_revoked_within_the_clinic(db: &TestDb) {
     assert_eq!(ended, 1);
     store.authenticate(&laptop_token).await.unwrap();
     assert!(store.authenticate(&second_laptop).await.is_err());
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM audit_log WHERE action = 'session.revoke'").await, 2);
+    assert_eq!(
+        db.raw_count("SELECT COUNT(*) FROM audit_log WHERE action = 'session.revoke'")
+            .await,
+        2
+    );
 }
 
 pub async fn clinic_settings_change_only_from_the_version_read(db: &TestDb) {
@@ -390,19 +477,38 @@ pub async fn clinic_settings_change_only_from_the_version_read(db: &TestDb) {
             ..change.clone()
         })
         .await;
-    assert!(matches!(&taken, Err(StoreError::Invalid(e)) if e.for_field("name").is_some()), "{taken:?}");
+    assert!(
+        matches!(&taken, Err(StoreError::Invalid(e)) if e.for_field("name").is_some()),
+        "{taken:?}"
+    );
     let saved = scope.update_clinic_settings(&change).await.unwrap();
     assert_eq!(saved.name, "North Street Clinic");
     assert_eq!(saved.email, "hello@north.test");
     assert_eq!(saved.version, read.version + 1);
-    assert_eq!(saved.contact_line().as_deref(), Some("Phone +44 117 496 0000 · E-mail hello@north.test"));
+    assert_eq!(
+        saved.contact_line().as_deref(),
+        Some("Phone +44 117 496 0000 · E-mail hello@north.test")
+    );
     // A second form opened before the save is stale.
     let stale = scope.update_clinic_settings(&change).await;
-    assert!(matches!(&stale, Err(StoreError::Conflict(m)) if m.contains("changed by someone else")), "{stale:?}");
+    assert!(
+        matches!(&stale, Err(StoreError::Conflict(m)) if m.contains("changed by someone else")),
+        "{stale:?}"
+    );
     // The actor's clinic name and zone follow at the next sign-in check.
     let again = store.actor_for_email("t@north.test").await.unwrap();
-    assert_eq!((again.clinic_name.as_str(), again.time_zone.as_str()), ("North Street Clinic", "Europe/London"));
+    assert_eq!(
+        (again.clinic_name.as_str(), again.time_zone.as_str()),
+        ("North Street Clinic", "Europe/London")
+    );
     let south = store.actor_for_email("o@south.test").await.unwrap();
-    assert_eq!(store.clinic(&south).clinic_settings().await.unwrap().name, "South Clinic");
-    assert_eq!(db.raw_count("SELECT COUNT(*) FROM audit_log WHERE action = 'clinic.settings'").await, 1);
+    assert_eq!(
+        store.clinic(&south).clinic_settings().await.unwrap().name,
+        "South Clinic"
+    );
+    assert_eq!(
+        db.raw_count("SELECT COUNT(*) FROM audit_log WHERE action = 'clinic.settings'")
+            .await,
+        1
+    );
 }

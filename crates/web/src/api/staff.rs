@@ -208,9 +208,10 @@ pub async fn accounts(State(state): State<AppState>, ApiActor(actor): ApiActor) 
     }))
 }
 
-/// Invite someone (owner only): a single-use link, valid for 7 days, queued
-/// to them in the outbox. An earlier open invitation of the address stops
-/// working.
+/// Invite someone (owner only).
+///
+/// A single-use link, valid for 7 days, queued to them in the outbox. An
+/// earlier open invitation of the address stops working.
 #[utoipa::path(
     post,
     path = "/api/v1/staff/invitations",
@@ -243,8 +244,9 @@ pub async fn invite(
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
-/// Change a member of staff's role (owner only). The last active owner
-/// keeps theirs (409).
+/// Change a member of staff's role (owner only).
+///
+/// The last active owner keeps theirs (409).
 #[utoipa::path(
     put,
     path = "/api/v1/staff/{id}/role",
@@ -274,8 +276,10 @@ pub async fn set_role(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Deactivate an account (owner only): it cannot sign in and its sessions
-/// end at once. Not the last active owner, not oneself (409).
+/// Deactivate an account (owner only).
+///
+/// It cannot sign in and its sessions end at once. Not the last active
+/// owner, not oneself (409).
 #[utoipa::path(
     post,
     path = "/api/v1/staff/{id}/deactivate",
@@ -327,7 +331,7 @@ pub async fn reactivate(
 /// The caller's own sessions, newest first.
 #[utoipa::path(
     get,
-    path = "/api/v1/sessions",
+    path = "/api/v1/me/sessions",
     operation_id = "list_own_sessions",
     tag = "staff",
     security(("bearer" = [])),
@@ -369,11 +373,13 @@ pub async fn clinic_sessions(
     }))
 }
 
-/// End a session: an owner any of the clinic's, everyone else their own.
-/// It stops working on the next request to any server.
+/// End a signed-in session.
+///
+/// An owner may end any of the clinic's, everyone else their own. It stops
+/// working on the next request to any server.
 #[utoipa::path(
     delete,
-    path = "/api/v1/sessions/{id}",
+    path = "/api/v1/clinic/sessions/{id}",
     operation_id = "revoke_session",
     tag = "staff",
     security(("bearer" = [])),
@@ -396,7 +402,7 @@ pub async fn revoke_session(
 /// End every session of the caller but the one making this request.
 #[utoipa::path(
     post,
-    path = "/api/v1/sessions/revoke-others",
+    path = "/api/v1/me/sessions/revoke-others",
     operation_id = "revoke_other_sessions",
     tag = "staff",
     security(("bearer" = [])),
@@ -413,8 +419,9 @@ pub async fn revoke_others(
     Ok(Json(RevokedSessions { revoked }))
 }
 
-/// The clinic's name, address, time zone and contact details, with their
-/// version.
+/// The clinic's settings.
+///
+/// Name, address, time zone and contact details, with their version.
 #[utoipa::path(
     get,
     path = "/api/v1/clinic/settings",
@@ -433,8 +440,10 @@ pub async fn settings(
     Ok(Json(settings_json(state.store.clinic(&actor).clinic_settings().await?)))
 }
 
-/// Change the clinic's settings (owner only), from the version read: a
-/// stale version is refused (409) and changes nothing.
+/// Change the clinic's settings (owner only).
+///
+/// From the version read: a stale version is refused (409) and changes
+/// nothing.
 #[utoipa::path(
     put,
     path = "/api/v1/clinic/settings",

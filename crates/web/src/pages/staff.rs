@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use myomap_domain::{Role, ValidationErrors};
 use myomap_store::{
-    Actor, ActiveSession, ClinicSettings, ClinicSettingsChange, OpenInvitation, SessionClient, StoreError,
+    ActiveSession, Actor, ClinicSettings, ClinicSettingsChange, OpenInvitation, SessionClient, StoreError,
 };
 use serde::Deserialize;
 
@@ -165,7 +165,10 @@ pub async fn invite(
             Ok(issued) => {
                 let url = crate::staff::invitation_url(&state.config.public_url, &issued.token);
                 let sent_how = if state.config.mailer.is_some() {
-                    format!("An e-mail with this link to {} is queued in Messages.", form.email.trim())
+                    format!(
+                        "An e-mail with this link to {} is queued in Messages.",
+                        form.email.trim()
+                    )
                 } else {
                     format!(
                         "E-mail is not set up on this server: the message to {} waits in Messages for you to send, or give them this link yourself.",
@@ -357,7 +360,10 @@ pub async fn revoke_others(State(state): State<AppState>, PageActor(actor): Page
         .revoke_other_sessions()
         .await
         .map_err(|e| PageError::store(e, Some(&actor)))?;
-    let notice = format!("Signed out of {ended} other session{}", if ended == 1 { "" } else { "s" });
+    let notice = format!(
+        "Signed out of {ended} other session{}",
+        if ended == 1 { "" } else { "s" }
+    );
     Ok(Redirect::to(&format!("/settings/sessions?notice={}", super::percent_encode(&notice))).into_response())
 }
 
@@ -462,9 +468,12 @@ pub struct InvitationPage {
 
 fn closed_page(e: StoreError) -> Response {
     match e {
-        StoreError::Gone(message) => {
-            error_page(StatusCode::GONE, Layout::anonymous(), "This invitation is no longer open", &message)
-        }
+        StoreError::Gone(message) => error_page(
+            StatusCode::GONE,
+            Layout::anonymous(),
+            "This invitation is no longer open",
+            &message,
+        ),
         StoreError::NotFound(_) => error_page(
             StatusCode::NOT_FOUND,
             Layout::anonymous(),
