@@ -245,6 +245,32 @@ async fn staff_sessions_and_settings_over_the_api_and_forms() {
     assert!(body["detail"].as_str().unwrap().contains("changed by someone else"));
     let (_, me) = desk.get("/api/v1/me").await;
     assert_eq!(me["clinic"]["name"], "North Street Clinic", "{me}");
+    // Messages give the clinic's new name and contact details.
+    let (status, _) = owner
+        .post(
+            "/api/v1/staff/invitations",
+            json!({"email": "later@north.test", "name": "Lee Later", "role": "front_desk"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, outbox) = owner.get("/api/v1/outbox").await;
+    let message = outbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["recipient"] == "later@north.test")
+        .unwrap();
+    assert!(
+        message["title"].as_str().unwrap().starts_with("North Street Clinic:"),
+        "{message}"
+    );
+    assert!(
+        message["body"]
+            .as_str()
+            .unwrap()
+            .contains("Phone +44 117 496 0000 · E-mail hello@north.test"),
+        "{message}"
+    );
 
     // The pages' forms carry the CSRF token: one without it changes nothing.
     let page_owner = Browser::new(&server);
