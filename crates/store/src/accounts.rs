@@ -20,7 +20,8 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::audit::{self, AuditEvent};
-use crate::time::{from_ms, now_ms};
+use crate::sessions::{SessionClient, open_session};
+use crate::time::now_ms;
 use crate::{Store, StoreError};
 
 const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
@@ -59,8 +60,11 @@ pub struct NewAccount {
 pub struct LoginAttempt<'a> {
     pub email: &'a str,
     pub password: &'a str,
-    /// The remote address, for rate limiting.
+    /// The remote address, for rate limiting (and kept with the session).
     pub remote: &'a str,
+    /// The browser's `User-Agent`, kept with the session so its owner can
+    /// tell their sessions apart.
+    pub user_agent: &'a str,
 }
 
 #[derive(Debug, Clone)]
@@ -121,7 +125,7 @@ pub fn password_hashing() -> PasswordHashing {
     }
 }
 
-async fn hash_password(password: String) -> Result<String, StoreError> {
+pub(crate) async fn hash_password(password: String) -> Result<String, StoreError> {
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         rand::rng().fill_bytes(&mut salt);
@@ -285,10 +289,13 @@ impl Store {
                 });
             }
         }
-        let user = sqlx::query("SELECT id, clinic_id, password_hash FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&self.pool)
-            .await?;
+        // A deactivated account answers like a missing one: wrong e-mail or
+        // password, after the same verification time.
+        let user =
+            sqlx::query("SELECT id, clinic_id, password_hash FROM users WHERE email = $1 AND deactivated_at IS NULL")
+                .bind(&email)
+                .fetch_optional(&self.pool)
+                .await?;
         let stored_hash = user.as_ref().map(|row| row.try_get::<String, _>(2)).transpose()?;
         let password_ok = verify_password(attempt.password.to_owned(), stored_hash).await?;
         let mut tx = self.write_tx().await?;
@@ -312,26 +319,15 @@ impl Store {
         };
         let user_id: String = user.try_get(0)?;
         let clinic_id: String = user.try_get(1)?;
-        let token = random_token();
-        let csrf_token = random_token();
-        let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX / 2);
-        let expires_at = now.saturating_add(ttl_ms);
         sqlx::query("DELETE FROM login_failures WHERE subject = $1")
             .bind(&by_email)
             .execute(&mut *tx.tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-            .bind(now)
-            .execute(&mut *tx.tx)
-            .await?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash(&token))
-            .bind(&user_id)
-            .bind(&csrf_token)
-            .bind(now)
-            .bind(expires_at)
-            .execute(&mut *tx.tx)
-            .await?;
+        let client = SessionClient {
+            user_agent: attempt.user_agent,
+            remote: attempt.remote,
+        };
+        let grant = open_session(&mut tx, &user_id, ttl, client).await?;
         audit::append(
             &mut tx,
             AuditEvent {
@@ -344,11 +340,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(SessionGrant {
-            token,
-            csrf_token,
-            expires_at: from_ms(expires_at),
-        })
+        Ok(grant)
     }
 
     /// The actor behind a session token.
@@ -358,7 +350,7 @@ impl Store {
              (SELECT COUNT(*) FROM outbox o WHERE o.clinic_id = u.clinic_id AND o.status IN ('by_hand', 'failed')), \
              COALESCE(u.display_name, u.email) \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN clinics c ON c.id = u.clinic_id \
-             WHERE s.token_hash = $1",
+             WHERE s.token_hash = $1 AND u.deactivated_at IS NULL",
         )
         .bind(token_hash(token))
         .fetch_optional(&self.pool)

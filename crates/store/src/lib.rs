@@ -19,6 +19,7 @@ mod audit;
 mod backup;
 mod claim;
 mod clients;
+mod clinic_settings;
 mod erasure;
 mod error;
 mod home_care;
@@ -34,6 +35,8 @@ mod questionnaires;
 mod record;
 mod schedule;
 mod search;
+mod sessions;
+mod staff;
 mod time;
 mod tx;
 
@@ -50,6 +53,7 @@ pub use assessments::{Assessment, MAX_PHOTO_BYTES, PhotoMeta};
 pub use audit::{AuditEntry, AuditProblem, AuditReport};
 pub use backup::{BackupRun, BackupStatus, SnapshotClinic, SnapshotFacts, inspect_snapshot, latest_schema_version};
 pub use clients::{ClientPage, ClientQuery, ClinicScope, PAGE_SIZE};
+pub use clinic_settings::{ClinicSettings, ClinicSettingsChange};
 pub use erasure::{Erasure, MAX_RETENTION_YEARS, TOMBSTONE_BIRTH, TOMBSTONE_NAME, erasable_from, erased_tables};
 pub use error::StoreError;
 pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};
@@ -68,6 +72,11 @@ pub use record::{ClientOverview, ClientRecord};
 pub use schedule::{
     Appointment, AppointmentStatus, BookingContext, CalendarFeed, HoursRow, NewAppointment, NewTime, Room, StaffMember,
     TimeOff,
+};
+pub use sessions::{ActiveSession, SessionClient};
+pub use staff::{
+    INVITATION_TOKEN_MARKER, INVITATION_TTL, InvitationRequest, IssuedInvitation, OpenInvitation, PendingInvitation,
+    StaffAccount,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -51,6 +51,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "open_link_tokens",
         include_str!("../migrations/0016_open_link_tokens.sql"),
     ),
+    (17, "staff", include_str!("../migrations/0017_staff.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.

@@ -94,7 +94,9 @@ impl OutboxStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMessage {
     pub id: String,
-    pub client_id: ClientId,
+    /// `None` for a message to staff (an invitation).
+    pub client_id: Option<ClientId>,
+    /// The client's name, or the staff member's for a message to staff.
     pub client_name: String,
     pub kind: String,
     pub recipient: Option<String>,
@@ -118,15 +120,16 @@ pub struct ClaimedMessage {
     pub attempts: i64,
 }
 
-const COLUMNS: &str = "o.id, o.client_id, c.given_name || ' ' || c.family_name, o.kind, o.recipient, o.title, o.body, \
+const COLUMNS: &str = "o.id, o.client_id, COALESCE(c.given_name || ' ' || c.family_name, o.recipient, ''), o.kind, o.recipient, o.title, o.body, \
      o.status, o.send_after, o.attempts, o.last_error, o.created_at, o.sent_at";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<OutboxMessage, StoreError> {
     Ok(OutboxMessage {
         id: row.try_get(0)?,
         client_id: row
-            .try_get::<String, _>(1)?
-            .parse()
+            .try_get::<Option<String>, _>(1)?
+            .map(|id| id.parse())
+            .transpose()
             .map_err(|_| StoreError::Internal("corrupt outbox client id".into()))?,
         client_name: row.try_get(2)?,
         kind: row.try_get(3)?,
@@ -147,7 +150,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<OutboxMessage, StoreError> {
 pub fn redact_links(body: &str) -> String {
     body.split_inclusive('\n')
         .map(|line| {
-            if line.contains("/c/") {
+            if line.contains("/c/") || line.contains("/invite/") {
                 let ending = if line.ends_with('\n') { "\n" } else { "" };
                 format!("[client link removed once sent]{ending}")
             } else {
@@ -160,10 +163,11 @@ pub fn redact_links(body: &str) -> String {
 pub(crate) async fn enqueue(
     tx: &mut Tx<'_>,
     clinic_id: &str,
-    client: ClientId,
+    client: impl Into<Option<ClientId>>,
     subject_id: &str,
     draft: &OutboxDraft,
 ) -> Result<String, StoreError> {
+    let client: Option<ClientId> = client.into();
     let id = uuid::Uuid::now_v7().to_string();
     let status = match (draft.delivery, &draft.recipient) {
         (Delivery::Relay, Some(_)) => OutboxStatus::Queued,
@@ -175,7 +179,7 @@ pub(crate) async fn enqueue(
     )
     .bind(&id)
     .bind(clinic_id)
-    .bind(client.to_string())
+    .bind(client.map(|c| c.to_string()))
     .bind(&draft.kind)
     .bind(subject_id)
     .bind(draft.recipient.as_deref())
@@ -213,7 +217,7 @@ impl ClinicScope<'_> {
     /// newest first; `attention_only` keeps the first group.
     pub async fn outbox(&self, attention_only: bool, limit: i64) -> Result<Vec<OutboxMessage>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM outbox o JOIN clients c ON c.id = o.client_id WHERE o.clinic_id = $1 \
+            "SELECT {COLUMNS} FROM outbox o LEFT JOIN clients c ON c.id = o.client_id WHERE o.clinic_id = $1 \
              AND ($2 = 0 OR o.status IN ('by_hand', 'failed')) \
              ORDER BY CASE WHEN o.status IN ('by_hand', 'failed') THEN 0 ELSE 1 END, o.send_after DESC, o.id DESC LIMIT $3"
         ))
@@ -222,7 +226,15 @@ impl ClinicScope<'_> {
         .bind(limit)
         .fetch_all(&self.store.pool)
         .await?;
-        rows.iter().map(from_row).collect()
+        let mut messages = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+        // A message to staff is an invitation: its link makes an account
+        // with the invited role, so only those who manage accounts see it.
+        if !self.actor.role.manages_accounts() {
+            for message in messages.iter_mut().filter(|m| m.client_id.is_none()) {
+                message.body = redact_links(&message.body);
+            }
+        }
+        Ok(messages)
     }
 
     /// Queues a message about a client outside any other change.

@@ -283,7 +283,7 @@ impl ClinicScope<'_> {
             ));
         }
         let mut tx = self.store.write_tx().await?;
-        sqlx::query("UPDATE clinics SET time_zone = $1 WHERE id = $2")
+        sqlx::query("UPDATE clinics SET time_zone = $1, settings_version = settings_version + 1 WHERE id = $2")
             .bind(zone)
             .bind(&self.clinic_id)
             .execute(&mut *tx.tx)

@@ -43,6 +43,10 @@ on_both_backends!(
     backups_record_their_outcome_and_snapshot_sqlite_only,
     erasure_removes_the_clinical_record_and_keeps_the_chain,
     open_links_are_listed_emailed_and_forgotten_once_used,
+    invitations_are_single_use_and_expire,
+    the_last_owner_stays_and_deactivation_ends_sessions,
+    sessions_are_listed_and_revoked_within_the_clinic,
+    clinic_settings_change_only_from_the_version_read,
 );
 
 #[path = "storage/concurrency.rs"]
@@ -52,6 +56,13 @@ use concurrency::{abandoned_units_never_wedge_the_store, racing_changes_have_exa
 #[path = "storage/backups.rs"]
 mod backups;
 use backups::backups_record_their_outcome_and_snapshot_sqlite_only;
+
+#[path = "storage/staff.rs"]
+mod staff;
+use staff::{
+    clinic_settings_change_only_from_the_version_read, invitations_are_single_use_and_expire,
+    sessions_are_listed_and_revoked_within_the_clinic, the_last_owner_stays_and_deactivation_ends_sessions,
+};
 
 #[path = "storage/erasure.rs"]
 mod erasure;
@@ -139,6 +150,7 @@ async fn accounts_sessions_and_rate_limit(db: &TestDb) {
     assert!(south.clinic_created, "a refused password left a clinic behind");
 
     let attempt = |password: &'static str| LoginAttempt {
+        user_agent: "",
         email: "owner@north.test",
         password,
         remote: "10.0.0.1",
@@ -179,6 +191,7 @@ async fn accounts_sessions_and_rate_limit(db: &TestDb) {
     ));
     // Unknown accounts fail the same way as wrong passwords.
     let unknown = LoginAttempt {
+        user_agent: "",
         email: "nobody@north.test",
         password: PASSWORD,
         remote: "10.0.0.2",

@@ -37,6 +37,15 @@ pub fn clear_cookie(name: &str) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// The browser's `User-Agent` (empty when absent or not text), kept with a
+/// new session so people can tell their sessions apart.
+pub fn user_agent(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
 /// Constant-time comparison, so a token cannot be guessed byte by byte.
 pub fn tokens_match(expected: &str, given: &str) -> bool {
     expected.len() == given.len()

@@ -23,6 +23,7 @@ pub mod report_data;
 pub mod scheduling;
 mod security;
 mod sender;
+mod staff;
 mod wpi;
 
 use std::net::SocketAddr;

@@ -92,6 +92,7 @@ pub fn checkin_email(given_name: &str, clinic: &str, links: &[(u16, String)]) ->
 
 /// An e-mail carrying one client link the staff chose to send: what the
 /// link is for, the link on a line of its own, and until when it works.
+/// The clinic's signature (`staff::signature`) goes after it.
 pub fn link_email(
     purpose: myomap_store::LinkPurpose,
     given_name: &str,
@@ -139,7 +140,7 @@ pub fn link_email(
     };
     let body = format!(
         "Hello {given_name},\n\n{ask}\n\n{url}\n\n{use_rule} It works until {expires}.\n\
-         If you did not expect this message, you can ignore it.\n\n{clinic}\n"
+         If you did not expect this message, you can ignore it.\n"
     );
     (subject, body)
 }

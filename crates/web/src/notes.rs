@@ -44,6 +44,7 @@ pub async fn sign_and_queue_checkins(
     referral_reason: Option<&str>,
 ) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>, EmailOutcome), StoreError> {
     let relay = state.config.mailer.is_some();
+    let signature = crate::staff::clinic_signature(state, actor).await?;
     // The address the message went to, learnt inside the transaction.
     let mut recipient_email: Option<Option<String>> = None;
     let compose = |recipient: &Recipient, links: &[(Checkin, IssuedLink)]| {
@@ -57,7 +58,7 @@ pub async fn sign_and_queue_checkins(
             kind: "checkin".into(),
             recipient: recipient.email.clone(),
             title,
-            body,
+            body: body + &signature,
             send_after: jiff::Timestamp::now(),
             delivery: if relay { Delivery::Relay } else { Delivery::ByHand },
         })

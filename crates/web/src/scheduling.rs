@@ -318,11 +318,15 @@ pub async fn set_status(
     status: myomap_store::AppointmentStatus,
 ) -> Result<myomap_store::Appointment, myomap_store::StoreError> {
     let relay = state.config.mailer.is_some();
+    let signature = crate::staff::clinic_signature(state, actor).await?;
     state
         .store
         .clinic(actor)
         .set_appointment_status_and_notify(id, version, status, |appointment, recipient| {
-            Some(cancellation_notice(actor, appointment, recipient, relay))
+            Some(crate::staff::signed(
+                cancellation_notice(actor, appointment, recipient, relay),
+                &signature,
+            ))
         })
         .await
 }
@@ -724,6 +728,7 @@ pub async fn book(
     let (checked, first) = CheckedBooking::load(&scope, &zone, request).await?;
     let starts = series_starts(request, first, &zone).map_err(myomap_store::StoreError::Invalid)?;
     let details = scope.get_client(client).await?;
+    let signature = crate::staff::clinic_signature(state, actor).await?;
     let count = starts.len();
     let mut series = Vec::with_capacity(count);
     for (n, start) in starts.into_iter().enumerate() {
@@ -731,7 +736,9 @@ pub async fn book(
             let when = start.to_zoned(zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string();
             myomap_store::StoreError::Invalid(in_series(errors, n + 1, count, &when))
         })?;
-        let reminder = checked.reminder(state, actor, link_base.clone(), &details, time.starts_at);
+        let reminder = checked
+            .reminder(state, actor, link_base.clone(), &details, time.starts_at)
+            .map(|draft| crate::staff::signed(draft, &signature));
         series.push((
             myomap_store::NewAppointment {
                 client,
@@ -765,6 +772,9 @@ pub async fn reschedule(
         .time_at(start, &zone)
         .map_err(myomap_store::StoreError::Invalid)?;
     let client = scope.get_client(current.client_id).await?;
-    let reminder = checked.reminder(state, actor, link_base, &client, time.starts_at);
+    let signature = crate::staff::clinic_signature(state, actor).await?;
+    let reminder = checked
+        .reminder(state, actor, link_base, &client, time.starts_at)
+        .map(|draft| crate::staff::signed(draft, &signature));
     scope.reschedule(id, version, &time, reminder).await
 }

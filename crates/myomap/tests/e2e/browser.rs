@@ -792,3 +792,141 @@ async fn booking_with_a_refused_double_booking_and_home_care_by_link() {
     assert_eq!(pdf, serde_json::json!([200, "application/pdf", "%PDF-"]), "{pdf}");
     browser.close().await.unwrap();
 }
+
+/// The owner invites a therapist in the browser; the invitee opens the link
+/// from the outbox in a browser of their own, chooses a password and lands
+/// signed in; the owner changes their role, ends their session (their next
+/// click lands on sign-in) and deactivates them; then edits the clinic's
+/// settings, and a form opened before someone else's save is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_manages_staff_sessions_and_clinic_settings() {
+    use crate::harness::Api;
+    use crate::staff::{INVITEE_PASSWORD, invitation_token};
+
+    let db = TestDb::sqlite();
+    add_user(&db, "North Clinic", "owner@north.test", "owner");
+    let server = Server::start(&db);
+    let (_owner_driver, owner) = start_browser().await;
+    owner.goto(&server.url("/login")).await.unwrap();
+    sign_in(&owner, "owner@north.test", PASSWORD).await;
+    owner
+        .wait()
+        .for_element(Locator::Css("nav a[href='/settings/staff']"))
+        .await
+        .unwrap();
+    click_and_load(&owner, "nav a[href='/settings/staff']").await;
+    owner.wait().for_element(Locator::Css("#invite-name")).await.unwrap();
+    owner
+        .find(Locator::Css("#invite-name"))
+        .await
+        .unwrap()
+        .send_keys("Nia Park")
+        .await
+        .unwrap();
+    owner
+        .find(Locator::Css("#invite-email"))
+        .await
+        .unwrap()
+        .send_keys("nia@north.test")
+        .await
+        .unwrap();
+    select(&owner, "#invite-role", "therapist").await;
+    click_and_load(&owner, "#invite button.primary").await;
+    wait_for_text(&owner, "Invitation ready").await;
+    let shown = input_value(&owner, ".link-box input").await;
+    screenshot(&owner, "40-invitation-ready").await;
+
+    // The link as the outbox holds it (the message the invitee gets).
+    let owner_api = Api::login(&server, "owner@north.test", PASSWORD).await;
+    let token = invitation_token(&owner_api, "nia@north.test").await;
+    assert!(shown.ends_with(&token), "{shown}");
+
+    let (_invitee_driver, invitee) = start_browser().await;
+    invitee.goto(&server.url(&format!("/invite/{token}"))).await.unwrap();
+    wait_for_text(&invitee, "Join North Clinic").await;
+    screenshot(&invitee, "41-invitation-open").await;
+    for field in ["#password", "#password_again"] {
+        invitee
+            .find(Locator::Css(field))
+            .await
+            .unwrap()
+            .send_keys(INVITEE_PASSWORD)
+            .await
+            .unwrap();
+    }
+    click_and_load(&invitee, "main button.primary").await;
+    // Signed in: a therapist's day, with their name in the bar.
+    invitee.wait().for_element(Locator::Css("#today")).await.unwrap();
+    assert!(invitee.source().await.unwrap().contains("Nia Park"));
+    // The used link answers a clear page.
+    invitee.goto(&server.url(&format!("/invite/{token}"))).await.unwrap();
+    wait_for_text(&invitee, "already been used").await;
+    invitee.goto(&server.url("/dashboard")).await.unwrap();
+    invitee.wait().for_element(Locator::Css("#today")).await.unwrap();
+
+    // The owner makes her front desk, after a confirmation.
+    owner.goto(&server.url("/settings/staff")).await.unwrap();
+    let row = "tr[data-email='nia@north.test']";
+    select(&owner, &format!("{row} select"), "front_desk").await;
+    click(&owner, &format!("{row} form[action$='/role'] button")).await;
+    answer_confirmation(&owner, "Change the role of Nia Park?").await;
+    wait_for_text(&owner, "Role changed").await;
+    assert_eq!(input_value(&owner, &format!("{row} select")).await, "front_desk");
+    screenshot(&owner, "42-staff").await;
+
+    // Her session is on the owner's list; the owner ends it.
+    owner.goto(&server.url("/settings/sessions")).await.unwrap();
+    let session_row = "#clinic-sessions tr[data-email='nia@north.test']";
+    owner.wait().for_element(Locator::Css(session_row)).await.unwrap();
+    screenshot(&owner, "43-sessions").await;
+    click(&owner, &format!("{session_row} button")).await;
+    answer_confirmation(&owner, "Sign Nia Park out").await;
+    wait_for_text(&owner, "Session ended").await;
+    // Her next click lands on the sign-in form.
+    click_and_load(&invitee, "nav a[href='/schedule']").await;
+    invitee.wait().for_element(Locator::Css("input#email")).await.unwrap();
+    assert!(invitee.source().await.unwrap().contains("Your session has ended"));
+
+    // Deactivated: listed as such, and her password no longer signs in.
+    owner.goto(&server.url("/settings/staff")).await.unwrap();
+    click(&owner, &format!("{row} form[action$='/deactivate'] button")).await;
+    answer_confirmation(&owner, "Deactivate Nia Park?").await;
+    wait_for_text(&owner, "Account deactivated").await;
+    assert!(owner.find(Locator::Css(&format!("{row}.inactive"))).await.is_ok());
+    sign_in(&invitee, "nia@north.test", INVITEE_PASSWORD).await;
+    wait_for_text(&invitee, "Wrong email or password").await;
+
+    // Clinic settings: saved, then a stale second form is refused.
+    owner.goto(&server.url("/settings/clinic")).await.unwrap();
+    owner.wait().for_element(Locator::Css("#clinic-phone")).await.unwrap();
+    owner
+        .find(Locator::Css("#clinic-phone"))
+        .await
+        .unwrap()
+        .send_keys("+44 117 496 0000")
+        .await
+        .unwrap();
+    set_value(&owner, "clinic-time-zone", "Europe/London").await;
+    click_and_load(&owner, "main button.primary").await;
+    wait_for_text(&owner, "Clinic settings saved").await;
+    assert_eq!(input_value(&owner, "#clinic-phone").await, "+44 117 496 0000");
+    screenshot(&owner, "44-clinic-settings").await;
+    // Someone else saves from their own form meanwhile…
+    let (_, current) = owner_api.get("/api/v1/clinic/settings").await;
+    let (status, _) = owner_api
+        .put(
+            "/api/v1/clinic/settings",
+            serde_json::json!({"name": "North Street Clinic", "time_zone": "Europe/London",
+                               "phone": "+44 117 496 0000", "version": current["version"]}),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    // …and this form, opened before, answers the conflict.
+    set_value(&owner, "clinic-address", "2 South Road").await;
+    click_and_load(&owner, "main button.primary").await;
+    let page = wait_for_text(&owner, "changed by someone else").await;
+    assert!(page.contains("2 South Road"), "what was typed is kept");
+    screenshot(&owner, "45-clinic-settings-conflict").await;
+    owner.goto(&server.url("/settings/clinic")).await.unwrap();
+    assert_eq!(input_value(&owner, "#clinic-name").await, "North Street Clinic");
+}

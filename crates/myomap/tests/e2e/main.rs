@@ -28,4 +28,5 @@ mod record_export;
 mod reference;
 mod schedule;
 mod screening;
+mod staff;
 mod storm;

@@ -99,6 +99,7 @@ pub async fn email(
         )
     })?;
     let relay = state.config.mailer.is_some();
+    let signature = crate::staff::clinic_signature(&state, &actor).await?;
     let zone = crate::scheduling::zone_of(&actor);
     let public_url = &state.config.public_url;
     let (message_id, client) = state
@@ -109,13 +110,14 @@ pub async fn email(
             &body.target_id,
             if relay { Delivery::Relay } else { Delivery::ByHand },
             |facts| {
-                crate::mail::link_email(
+                let (subject, body) = crate::mail::link_email(
                     purpose,
                     &facts.client_given_name,
                     &facts.clinic_name,
                     &link_url(public_url, &facts.link.token),
                     &crate::scheduling::local_text(facts.link.expires_at, &zone),
-                )
+                );
+                (subject, body + &signature)
             },
         )
         .await?;

@@ -14,6 +14,7 @@ pub(crate) mod schemas;
 mod score;
 mod screening;
 mod session;
+mod staff;
 
 use axum::Router;
 use axum::routing::{delete, get, post};
@@ -102,6 +103,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/atlas/muscles/{id}", get(atlas::muscle))
         .route("/api/v1/clinic", get(schedule::clinic).put(schedule::set_clinic))
         .route("/api/v1/staff", get(schedule::staff))
+        .route("/api/v1/staff/accounts", get(staff::accounts))
+        .route("/api/v1/staff/invitations", post(staff::invite))
+        .route("/api/v1/staff/{id}/role", axum::routing::put(staff::set_role))
+        .route("/api/v1/staff/{id}/deactivate", post(staff::deactivate))
+        .route("/api/v1/staff/{id}/reactivate", post(staff::reactivate))
+        .route("/api/v1/me/sessions", get(staff::own_sessions))
+        .route("/api/v1/me/sessions/revoke-others", post(staff::revoke_others))
+        .route("/api/v1/clinic/sessions", get(staff::clinic_sessions))
+        .route("/api/v1/clinic/sessions/{id}", delete(staff::revoke_session))
+        .route("/api/v1/clinic/settings", get(staff::settings).put(staff::set_settings))
         .route("/api/v1/rooms", post(schedule::add_room))
         .route(
             "/api/v1/therapists/{id}/hours",

@@ -7,6 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     atlas, clients, health, home_care, links, outcomes, plans, record, schedule, schemas, score, screening, session,
+    staff,
 };
 
 #[derive(OpenApi)]
@@ -25,6 +26,17 @@ details (`application/problem+json`): `status`, `title`, a one-line `detail` and
 errors, `errors` naming each field at fault by its path in the body."
     ),
     paths(
+        staff::accounts,
+        staff::invite,
+        staff::set_role,
+        staff::deactivate,
+        staff::reactivate,
+        staff::own_sessions,
+        staff::clinic_sessions,
+        staff::revoke_session,
+        staff::revoke_others,
+        staff::settings,
+        staff::set_settings,
         schedule::clinic,
         schedule::set_clinic,
         schedule::staff,
@@ -140,6 +152,10 @@ moving, cancelling, no-shows) with double bookings refused, free slots, calendar
 for clients, and the outbox of messages to clients. Every role may use it; times are absolute \
 (RFC 3339) in answers, with `local_start` in the clinic's time zone."),
         (name = "health", description = "Liveness and database reachability, for load balancers and monitors."),
+        (name = "staff", description = "The clinic's staff (invitations, roles, deactivation), signed-in \
+sessions (everyone sees and ends their own; owners every session of the clinic) and the clinic's \
+settings (name, address, time zone, contact details, changed with their version). Staff changes and \
+the clinic's sessions are for owners (403 otherwise)."),
     )
 )]
 pub struct ApiDoc;
@@ -266,6 +282,7 @@ mod tests {
             "screening" => include_str!("screening.rs"),
             "session" => include_str!("session.rs"),
             "schedule" => include_str!("schedule.rs"),
+            "staff" => include_str!("staff.rs"),
             other => panic!("handler module {other} is not known to the OpenAPI tests"),
         };
         let start = source
@@ -317,6 +334,7 @@ mod tests {
             "reference",
             "scheduling",
             "health",
+            "staff",
         ];
         assert_eq!(tags, expected.into_iter().collect());
     }

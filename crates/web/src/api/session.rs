@@ -46,6 +46,7 @@ pub struct LoginBody {
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(remote): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<Value>, Problem> {
     let remote = remote.ip().to_string();
@@ -53,6 +54,7 @@ pub async fn login(
         email: &body.email,
         password: &body.password,
         remote: &remote,
+        user_agent: crate::auth::user_agent(&headers),
     };
     let grant = state.store.login(attempt, state.config.session_ttl).await?;
     Ok(Json(

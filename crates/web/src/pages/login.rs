@@ -107,6 +107,7 @@ pub struct LoginForm {
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(remote): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
@@ -126,6 +127,7 @@ pub async fn submit(
         email: &form.email,
         password: &form.password,
         remote: &remote,
+        user_agent: crate::auth::user_agent(&headers),
     };
     match state.store.login(attempt, state.config.session_ttl).await {
         Ok(grant) => {

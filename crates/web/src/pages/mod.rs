@@ -7,6 +7,7 @@ mod clients;
 mod login;
 pub(crate) mod record;
 mod schedule;
+mod staff;
 
 use askama::Template;
 use axum::Router;
@@ -160,6 +161,23 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/messages/{id}/sent", post(schedule::message_sent))
         .route("/messages/{id}/retry", post(schedule::message_retry))
         .route("/settings/backups", get(backups::show))
+        .route("/settings/staff", get(staff::show))
+        .route("/settings/staff/invite", post(staff::invite))
+        .route("/settings/staff/{id}/role", post(staff::set_role))
+        .route("/settings/staff/{id}/deactivate", post(staff::deactivate))
+        .route("/settings/staff/{id}/reactivate", post(staff::reactivate))
+        .route("/settings/invitations/{id}/withdraw", post(staff::withdraw_invitation))
+        .route("/settings/sessions", get(staff::sessions))
+        .route("/settings/sessions/{id}/revoke", post(staff::revoke_session))
+        .route("/settings/sessions/revoke-others", post(staff::revoke_others))
+        .route(
+            "/settings/clinic",
+            get(staff::clinic_settings).post(staff::save_clinic_settings),
+        )
+        .route(
+            "/invite/{token}",
+            get(staff::open_invitation).post(staff::accept_invitation),
+        )
         .route("/atlas", get(atlas::list))
         .route("/atlas/{id}", get(atlas::show))
         .route("/static/app.css", get(stylesheet))
@@ -481,9 +499,11 @@ async fn multipart_csrf(state: AppState, request: Request, next: Next) -> Respon
 /// Refuses a form post whose `csrf` field does not match the session's token
 /// (or, for the sign-in form, the token in its short-lived cookie).
 async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    // Client-link pages carry their own single-use capability in the address
-    // and no session, so a forged cross-site post has nothing to ride on.
-    if request.method() != Method::POST || request.uri().path().starts_with("/c/") {
+    // Client-link and invitation pages carry their own single-use capability
+    // in the address and no session, so a forged cross-site post has nothing
+    // to ride on.
+    let path = request.uri().path();
+    if request.method() != Method::POST || path.starts_with("/c/") || path.starts_with("/invite/") {
         return next.run(request).await;
     }
     let is_multipart = request

@@ -1145,7 +1145,7 @@ struct OutboxPage {
 fn message_row(m: &OutboxMessage, zone: &TimeZone, relay: bool) -> MessageRow {
     MessageRow {
         id: m.id.clone(),
-        client_id: m.client_id.to_string(),
+        client_id: m.client_id.map(|id| id.to_string()).unwrap_or_default(),
         client_name: m.client_name.clone(),
         title: m.title.clone(),
         body: m.body.clone(),

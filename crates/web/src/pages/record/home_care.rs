@@ -113,6 +113,12 @@ pub async fn pdf(
 ) -> Result<Response, PageError> {
     let (handout, client, prepared) = handout_and_client(&state, &actor, &id).await?;
     let plan = plan_of(&handout);
+    let settings = state
+        .store
+        .clinic(&actor)
+        .clinic_settings()
+        .await
+        .map_err(|e| PageError::store(e, Some(&actor)))?;
     let data = myomap_report::HandoutData {
         clinic: actor.clinic_name.clone(),
         client_name: client.full_name(),
@@ -129,7 +135,10 @@ pub async fn pdf(
             })
             .collect(),
         advice: plan.advice.iter().map(|a| (a.title.clone(), a.text.clone())).collect(),
-        contact: format!("Questions or worries: contact {}.", actor.clinic_name),
+        contact: match settings.contact_line() {
+            Some(contact) => format!("Questions or worries: contact {} ({contact}).", settings.name),
+            None => format!("Questions or worries: contact {}.", settings.name),
+        },
     };
     match myomap_report::render_handout_pdf(&data) {
         Ok(bytes) => Ok(([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response()),

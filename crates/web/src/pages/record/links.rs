@@ -107,6 +107,9 @@ pub async fn email(
         .ok_or_else(|| store_err(&actor)(myomap_store::StoreError::NotFound("open link")))?;
     let target = value(&pairs, "target");
     let relay = state.config.mailer.is_some();
+    let signature = crate::staff::clinic_signature(&state, &actor)
+        .await
+        .map_err(store_err(&actor))?;
     let zone = zone_of(&actor);
     let public_url = state.config.public_url.clone();
     let mut recipient_name = String::new();
@@ -119,13 +122,14 @@ pub async fn email(
             if relay { Delivery::Relay } else { Delivery::ByHand },
             |facts| {
                 recipient_name = facts.client_given_name.clone();
-                crate::mail::link_email(
+                let (subject, body) = crate::mail::link_email(
                     purpose,
                     &facts.client_given_name,
                     &facts.clinic_name,
                     &link_url(&public_url, &facts.link.token),
                     &local_text(facts.link.expires_at, &zone),
-                )
+                );
+                (subject, body + &signature)
             },
         )
         .await

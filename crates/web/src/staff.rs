@@ -1,0 +1,201 @@
+//! Glue both faces share for staff management: the invitation e-mail (its
+//! link built from the configured public address, never from a request),
+//! reading a role from a form or a body, and how sessions and sign-ins
+//! read in the clinic's time.
+
+use myomap_domain::Role;
+use myomap_store::{Actor, ClinicSettings, Delivery, INVITATION_TOKEN_MARKER, OutboxDraft, StoreError};
+
+use crate::AppState;
+
+/// The address an invitation token opens.
+pub fn invitation_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/invite/{token}")
+}
+
+/// A role as forms and the API name it, refused by name when unknown.
+pub fn parse_role(text: &str) -> Result<Role, myomap_domain::ValidationErrors> {
+    text.trim()
+        .parse()
+        .map_err(|_| myomap_domain::ValidationErrors::single("role", "must be one of owner, therapist, front_desk"))
+}
+
+/// The e-mail an invitation queues; the store puts the token in place of
+/// the marker inside the transaction that stores the invitation.
+pub fn invitation_draft(
+    state: &AppState,
+    actor: &Actor,
+    settings: &ClinicSettings,
+    name: &str,
+    role: Role,
+) -> OutboxDraft {
+    let clinic = &settings.name;
+    let days = myomap_store::INVITATION_TTL.as_secs() / 86_400;
+    let mut body = format!(
+        "Hello {name},\n\n\
+         {inviter} has invited you to {clinic}'s Myomap as {role}.\n\
+         Choose your password here (the link works once, for {days} days):\n\
+         {url}\n\n\
+         If you did not expect this, ignore this message.\n",
+        inviter = actor.name,
+        role = role.label().to_lowercase(),
+        url = invitation_url(&state.config.public_url, INVITATION_TOKEN_MARKER),
+    );
+    if let Some(contact) = settings.contact_line() {
+        body.push_str(&format!("\n{clinic} · {contact}\n"));
+    }
+    OutboxDraft {
+        kind: "staff_invitation".into(),
+        recipient: None,
+        title: format!("{clinic}: your invitation to Myomap"),
+        body,
+        send_after: jiff::Timestamp::now(),
+        delivery: if state.config.mailer.is_some() {
+            Delivery::Relay
+        } else {
+            Delivery::ByHand
+        },
+    }
+}
+
+/// Invites someone on behalf of `actor`, reading the clinic's current
+/// details for the message.
+pub async fn invite(
+    state: &AppState,
+    actor: &Actor,
+    email: &str,
+    name: &str,
+    role: Role,
+) -> Result<myomap_store::IssuedInvitation, StoreError> {
+    let scope = state.store.clinic(actor);
+    let settings = scope.clinic_settings().await?;
+    let draft = invitation_draft(state, actor, &settings, name.trim(), role);
+    scope
+        .invite_staff(
+            &myomap_store::InvitationRequest {
+                email: email.to_owned(),
+                name: name.to_owned(),
+                role,
+                ttl: myomap_store::INVITATION_TTL,
+            },
+            &draft,
+        )
+        .await
+}
+
+/// The clinic's name, address and contact details as the closing lines of
+/// a message to a client; empty when the owner has set neither.
+pub fn signature(settings: &ClinicSettings) -> String {
+    let mut lines = Vec::new();
+    let address = settings
+        .address
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !address.is_empty() {
+        lines.push(address);
+    }
+    lines.extend(settings.contact_line());
+    if lines.is_empty() {
+        String::new()
+    } else {
+        format!("\n{}\n{}\n", settings.name, lines.join("\n"))
+    }
+}
+
+/// [`signature`] of the actor's clinic as it is now.
+pub async fn clinic_signature(state: &AppState, actor: &Actor) -> Result<String, StoreError> {
+    Ok(signature(&state.store.clinic(actor).clinic_settings().await?))
+}
+
+/// A message to a client with the clinic's signature at its end.
+pub fn signed(mut draft: OutboxDraft, signature: &str) -> OutboxDraft {
+    draft.body.push_str(signature);
+    draft
+}
+
+/// A short description of a browser from its user agent: enough to tell
+/// "Firefox on Windows" from "Safari on iPhone", no more.
+pub fn describe_browser(user_agent: &str) -> String {
+    if user_agent.is_empty() {
+        return "Unknown browser".into();
+    }
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("HeadlessChrome/", "Headless Chrome"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| user_agent.contains(needle))
+    .map_or("A browser or program", |(_, name)| name);
+    let system = [
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Android", "Android"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| user_agent.contains(needle))
+    .map(|(_, name)| name);
+    match system {
+        Some(system) => format!("{browser} on {system}"),
+        None => browser.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browsers_are_named_briefly() {
+        assert_eq!(
+            describe_browser(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0"
+            ),
+            "Edge on Windows"
+        );
+        assert_eq!(
+            describe_browser(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1"
+            ),
+            "Safari on iPhone"
+        );
+        assert_eq!(describe_browser(""), "Unknown browser");
+        assert_eq!(describe_browser("curl/8.5.0"), "curl");
+    }
+
+    #[test]
+    fn the_signature_holds_what_the_owner_set() {
+        let mut settings = ClinicSettings {
+            name: "North Clinic".into(),
+            address: String::new(),
+            time_zone: "UTC".into(),
+            phone: String::new(),
+            email: String::new(),
+            version: 1,
+        };
+        assert_eq!(signature(&settings), "");
+        settings.address = "1 North Street\r\nBristol".into();
+        settings.phone = "0117 496 0000".into();
+        assert_eq!(
+            signature(&settings),
+            "\nNorth Clinic\n1 North Street, Bristol\nPhone 0117 496 0000\n"
+        );
+    }
+
+    #[test]
+    fn roles_are_read_by_name_and_refused_by_field() {
+        assert_eq!(parse_role(" therapist ").unwrap_or(Role::Owner), Role::Therapist);
+        let refused = parse_role("admin").err().unwrap_or_default();
+        assert!(refused.for_field("role").is_some());
+    }
+}
