@@ -24,5 +24,7 @@ mod record_api;
 mod record_export;
 mod reference;
 mod schedule;
+mod schemathesis;
 mod screening;
 mod storm;
+mod sweep;
