@@ -3,7 +3,8 @@
 //! 422 pointing at the path (`date_of_birth`, `areas[2].side`).
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
@@ -44,6 +45,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             }
         })?;
         parse(&bytes).map(ApiJson)
+    }
+}
+
+/// A query-string extractor whose refusal is a problem-details 400 naming
+/// the parameter, like every other API error (axum's own answers in plain
+/// text).
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Query(value) = Query::<T>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| {
+                let text = rejection.body_text();
+                let message = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "Bad query string",
+                    format!("the query string is not valid: {message}"),
+                )
+            })?;
+        Ok(ApiQuery(value))
     }
 }
 

@@ -29,7 +29,7 @@ use crate::harness::{Api, Server, cli_db, text};
 on_both_backends!(schemathesis_finds_no_server_error_or_schema_break);
 
 /// Generated test cases per operation and phase.
-const EXAMPLES_PER_OPERATION: &str = "12";
+const EXAMPLES_PER_OPERATION: &str = "6";
 
 fn schemathesis() -> PathBuf {
     let dir = std::env::var_os("MYOMAP_SCHEMATHESIS").map_or_else(
