@@ -137,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes(state.clone()))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::run_to_completion))
+        .layer(axum::middleware::from_fn(security::refuse_nul_in_address))
         .layer(security::layers())
         .with_state(state)
 }

@@ -466,6 +466,16 @@ async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next)
         );
     };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    // PostgreSQL cannot hold text with NUL: refuse it here, naming the field,
+    // rather than fail in the store.
+    if let Some((field, _)) = pairs.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        return error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Layout::anonymous(),
+            "Form not accepted",
+            &format!("The field \"{}\" contains a NUL character, which no field may contain, so nothing was changed.", field.replace('\0', "")),
+        );
+    }
     let given = pairs.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str());
     let expected = if parts.uri.path() == "/login" {
         cookie(&parts.headers, LOGIN_CSRF_COOKIE).unwrap_or_default().to_owned()
