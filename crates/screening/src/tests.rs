@@ -1286,8 +1286,17 @@ fn any_screening_json() -> impl Strategy<Value = serde_json::Value> {
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
         any::<f64>().prop_map(Value::from),
-        proptest::sample::select(vec!["anticoagulants", "back_pain", "varicose_veins_at_site", "leg.calf", "left", "right", "pregnancy", ""])
-            .prop_map(Value::from),
+        proptest::sample::select(vec![
+            "anticoagulants",
+            "back_pain",
+            "varicose_veins_at_site",
+            "leg.calf",
+            "left",
+            "right",
+            "pregnancy",
+            ""
+        ])
+        .prop_map(Value::from),
         "\\PC{0,10}".prop_map(Value::from),
     ];
     leaf.prop_recursive(4, 40, 6, |inner| {

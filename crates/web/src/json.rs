@@ -61,7 +61,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .await
             .map_err(|rejection| {
                 let text = rejection.body_text();
-                let message = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
+                let message = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text);
                 Problem::new(
                     StatusCode::BAD_REQUEST,
                     "Bad query string",
@@ -76,16 +78,16 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     if escapes_nul(bytes) {
         // PostgreSQL cannot hold text with NUL (a server error before this
         // check, found by Schemathesis); name where it is.
-        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
-            if let Some(field) = nul_path(&value, String::new()) {
-                let field = if field.is_empty() { "body".to_owned() } else { field };
-                return Err(Problem::field(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "Invalid input",
-                    &field,
-                    "may not contain a NUL character (\\u0000)",
-                ));
-            }
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+            && let Some(field) = nul_path(&value, String::new())
+        {
+            let field = if field.is_empty() { "body".to_owned() } else { field };
+            return Err(Problem::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid input",
+                &field,
+                "may not contain a NUL character (\\u0000)",
+            ));
         }
     }
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
@@ -137,7 +139,11 @@ fn nul_path(value: &serde_json::Value, path: String) -> Option<String> {
             .enumerate()
             .find_map(|(n, item)| nul_path(item, format!("{path}[{n}]"))),
         serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
-            let here = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            let here = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
             if key.contains('\0') {
                 Some(here)
             } else {
@@ -145,6 +151,14 @@ fn nul_path(value: &serde_json::Value, path: String) -> Option<String> {
             }
         }),
         _ => None,
+    }
+}
+
+/// serde_json appends " at line L column C"; the field path says more.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
     }
 }
 
@@ -161,13 +175,5 @@ mod nul_tests {
         assert_eq!(problem.errors[0].field, "a[1].b");
         // An escaped backslash followed by text is no NUL.
         assert!(parse::<serde_json::Value>(br#"{"a": "\\u0000"}"#).is_ok());
-    }
-}
-
-/// serde_json appends " at line L column C"; the field path says more.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
     }
 }

@@ -106,9 +106,18 @@ mod tests {
         assert_eq!(
             table.routes(),
             [
-                Route { method: Method::GET, path: "/a/{id}" },
-                Route { method: Method::POST, path: "/a/{id}" },
-                Route { method: Method::DELETE, path: "/b" },
+                Route {
+                    method: Method::GET,
+                    path: "/a/{id}"
+                },
+                Route {
+                    method: Method::POST,
+                    path: "/a/{id}"
+                },
+                Route {
+                    method: Method::DELETE,
+                    path: "/b"
+                },
             ]
         );
     }

@@ -162,8 +162,16 @@ const PARAMETERS: &[(&str, &[Kind])] = &[
 /// Routes the sweep does not call, and why. Each names no object, so there
 /// is nothing of clinic A to substitute.
 const NOT_SWEPT: &[(&str, &str, &str)] = &[
-    ("POST", "/api/v1/logout", "ends the caller's own session, which the sweep goes on using"),
-    ("POST", "/logout", "ends the caller's own session, which the sweep goes on using"),
+    (
+        "POST",
+        "/api/v1/logout",
+        "ends the caller's own session, which the sweep goes on using",
+    ),
+    (
+        "POST",
+        "/logout",
+        "ends the caller's own session, which the sweep goes on using",
+    ),
 ];
 
 /// Text of clinic A that no one outside A may see: contact details and
@@ -269,7 +277,10 @@ async fn created(api: &Api, path: &str, body: Value) -> Value {
 }
 
 fn id_of(value: &Value) -> String {
-    value["id"].as_str().unwrap_or_else(|| panic!("no id in {value}")).to_owned()
+    value["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {value}"))
+        .to_owned()
 }
 
 fn note(subjective: &str) -> Value {
@@ -403,12 +414,7 @@ async fn fill_clinic_a(db: &TestDb, server: &Server, owner: &Api, therapist: &Ap
         .await,
     );
     ids.insert("TimeOff".to_owned(), time_off);
-    created(
-        owner,
-        &format!("/api/v1/clients/{client}/intake-link"),
-        json!({}),
-    )
-    .await;
+    created(owner, &format!("/api/v1/clients/{client}/intake-link"), json!({})).await;
     created(
         owner,
         &format!("/api/v1/clients/{client}/questionnaire-link"),
@@ -531,9 +537,9 @@ async fn fingerprint(db: &TestDb, clinic: &str) -> BTreeMap<String, String> {
                      (SELECT {row} AS r FROM \"{table}\" {filter} ORDER BY 1)"
                 )
             }
-            Backend::Postgres => format!(
-                "SELECT COALESCE(string_agg(t::text, '|' ORDER BY t::text), '') FROM \"{table}\" t {filter}"
-            ),
+            Backend::Postgres => {
+                format!("SELECT COALESCE(string_agg(t::text, '|' ORDER BY t::text), '') FROM \"{table}\" t {filter}")
+            }
         };
         let print = db.raw_strings(&sql).await.into_iter().next().unwrap_or_default();
         prints.insert(table, print);
@@ -656,7 +662,15 @@ fn zip_text(bytes: &[u8]) -> String {
     text
 }
 
-async fn call(server: &Server, caller: &Caller, api: bool, method: &Method, template: &str, values: &[String], therapist: &str) -> Answer {
+async fn call(
+    server: &Server,
+    caller: &Caller,
+    api: bool,
+    method: &Method,
+    template: &str,
+    values: &[String],
+    therapist: &str,
+) -> Answer {
     let path = fill(template, values);
     if api {
         let http = http();
@@ -693,7 +707,11 @@ fn leaks(caller: &Caller, answer: &Answer) -> Vec<&'static str> {
     let text = answer.text.to_lowercase();
     let mut found: Vec<&'static str> = CLINICAL_MARKERS
         .iter()
-        .chain(if caller.same_clinic { [].iter() } else { CONTACT_MARKERS.iter() })
+        .chain(if caller.same_clinic {
+            [].iter()
+        } else {
+            CONTACT_MARKERS.iter()
+        })
         .filter(|m| text.contains(&m.to_lowercase()))
         .copied()
         .collect();
@@ -726,18 +744,11 @@ async fn every_route(server: &Server) -> Vec<(bool, Method, String)> {
     for route in myomap_web::api_routes() {
         api.insert((route.method.to_string(), route.path.to_owned()));
     }
-    let mut routes: Vec<(bool, Method, String)> = api
-        .into_iter()
-        .map(|(m, p)| (true, m.parse().unwrap(), p))
-        .collect();
+    let mut routes: Vec<(bool, Method, String)> = api.into_iter().map(|(m, p)| (true, m.parse().unwrap(), p)).collect();
     for route in myomap_web::page_routes() {
         routes.push((false, route.method, route.path.to_owned()));
     }
-    routes.retain(|(_, method, path)| {
-        !NOT_SWEPT
-            .iter()
-            .any(|(m, p, _)| *m == method.as_str() && p == path)
-    });
+    routes.retain(|(_, method, path)| !NOT_SWEPT.iter().any(|(m, p, _)| *m == method.as_str() && p == path));
     let unmapped: Vec<String> = routes
         .iter()
         .filter(|(_, _, path)| parameters(path) > 0 && !PARAMETERS.iter().any(|(p, _)| p == path))
@@ -789,7 +800,13 @@ async fn sweep(server: &Server, a: &ClinicA, routes: &[(bool, Method, String)], 
             let nobodys: Vec<String> = kinds
                 .iter()
                 .zip(&theirs)
-                .map(|(k, v)| if matches!(k, Reference(_)) { v.clone() } else { missing(v) })
+                .map(|(k, v)| {
+                    if matches!(k, Reference(_)) {
+                        v.clone()
+                    } else {
+                        missing(v)
+                    }
+                })
                 .collect();
             let other = call(server, caller, *api, method, template, &nobodys, &missing(&therapist)).await;
             tally.requests += 1;
@@ -944,7 +961,11 @@ async fn no_route_shows_or_changes_another_clinics_records(db: &TestDb) {
     .unwrap();
 
     assert!(tally.leaks.is_empty(), "leaks: {:#?}", tally.leaks);
-    assert!(tally.server_errors.is_empty(), "server errors: {:#?}", tally.server_errors);
+    assert!(
+        tally.server_errors.is_empty(),
+        "server errors: {:#?}",
+        tally.server_errors
+    );
     assert!(
         tally.differences.is_empty(),
         "another clinic's id answered unlike a missing one: {:#?}",

@@ -21,16 +21,96 @@ use crate::json::parse;
 /// Field names of the bodies, so that generated objects reach past the
 /// first unknown field.
 const KEYS: &[&str] = &[
-    "given_name", "family_name", "date_of_birth", "email", "phone", "notes", "version", "form", "screening",
-    "answers", "question", "sites", "area", "side", "reason_for_visit", "long_sitting", "record", "pain_map",
-    "intensity", "quality", "posture", "finding", "tone", "muscle", "findings", "trigger_point", "activity",
-    "ppt_kg_cm2", "note", "date", "duration_minutes", "confirm_duration", "techniques", "treated", "pressure",
-    "checks", "discomfort", "sharp", "pain_before", "pain_after", "subjective", "reason", "referral_reason",
-    "assessment_id", "instrument", "taken_on", "source", "input", "value", "items", "starts_on", "plan",
-    "condition", "goals", "at_most", "sessions_planned", "interval_days", "session_minutes", "reassess_every",
-    "precautions", "hours", "weekday", "starts", "ends", "kind", "status", "starts_at", "ends_at", "minutes",
-    "therapist_id", "client_id", "room_id", "outside_hours", "done", "areas", "top", "time_zone", "password",
-    "soreness", "numbness", "comment", "points", "landmark", "at", "x", "y", "profile", "name", "conditions", "age",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "notes",
+    "version",
+    "form",
+    "screening",
+    "answers",
+    "question",
+    "sites",
+    "area",
+    "side",
+    "reason_for_visit",
+    "long_sitting",
+    "record",
+    "pain_map",
+    "intensity",
+    "quality",
+    "posture",
+    "finding",
+    "tone",
+    "muscle",
+    "findings",
+    "trigger_point",
+    "activity",
+    "ppt_kg_cm2",
+    "note",
+    "date",
+    "duration_minutes",
+    "confirm_duration",
+    "techniques",
+    "treated",
+    "pressure",
+    "checks",
+    "discomfort",
+    "sharp",
+    "pain_before",
+    "pain_after",
+    "subjective",
+    "reason",
+    "referral_reason",
+    "assessment_id",
+    "instrument",
+    "taken_on",
+    "source",
+    "input",
+    "value",
+    "items",
+    "starts_on",
+    "plan",
+    "condition",
+    "goals",
+    "at_most",
+    "sessions_planned",
+    "interval_days",
+    "session_minutes",
+    "reassess_every",
+    "precautions",
+    "hours",
+    "weekday",
+    "starts",
+    "ends",
+    "kind",
+    "status",
+    "starts_at",
+    "ends_at",
+    "minutes",
+    "therapist_id",
+    "client_id",
+    "room_id",
+    "outside_hours",
+    "done",
+    "areas",
+    "top",
+    "time_zone",
+    "password",
+    "soreness",
+    "numbness",
+    "comment",
+    "points",
+    "landmark",
+    "at",
+    "x",
+    "y",
+    "profile",
+    "name",
+    "conditions",
+    "age",
 ];
 
 fn leaf() -> impl Strategy<Value = Value> {
@@ -41,8 +121,24 @@ fn leaf() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         any::<f64>().prop_map(Value::from),
         select(vec![
-            "2026-11-20", "2026-02-30", "1899-12-31", "09:00", "2030-04-01T09:00", "right", "left", "head.temple",
-            "upper_trapezius", "tp1", "firm", "ndi", "nprs", "monday", "work", "cancelled", "Europe/London", "",
+            "2026-11-20",
+            "2026-02-30",
+            "1899-12-31",
+            "09:00",
+            "2030-04-01T09:00",
+            "right",
+            "left",
+            "head.temple",
+            "upper_trapezius",
+            "tp1",
+            "firm",
+            "ndi",
+            "nprs",
+            "monday",
+            "work",
+            "cancelled",
+            "Europe/London",
+            "",
         ])
         .prop_map(Value::from),
         "\\PC{0,12}".prop_map(Value::from),
@@ -55,7 +151,10 @@ fn any_json() -> impl Strategy<Value = Value> {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
             proptest::collection::vec(
-                (prop_oneof![4 => select(KEYS.to_vec()).prop_map(str::to_owned), 1 => "[a-z_]{1,8}"], inner),
+                (
+                    prop_oneof![4 => select(KEYS.to_vec()).prop_map(str::to_owned), 1 => "[a-z_]{1,8}"],
+                    inner
+                ),
                 0..8
             )
             .prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<String, Value>>())),
@@ -77,7 +176,9 @@ fn names_fields(errors: &ValidationErrors) -> Result<(), TestCaseError> {
 fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<Option<T>, TestCaseError> {
     match parse::<T>(bytes) {
         Ok(value) => Ok(Some(value)),
-        Err(Problem { status, detail, errors, .. }) => {
+        Err(Problem {
+            status, detail, errors, ..
+        }) => {
             if status == axum::http::StatusCode::BAD_REQUEST {
                 prop_assert!(detail.starts_with("the body is not valid JSON"), "{}", detail);
             } else {
@@ -114,30 +215,30 @@ fn every_body(bytes: &[u8]) -> Result<(), TestCaseError> {
     read::<atlas::SuggestBody>(bytes)?;
     read::<session::LoginBody>(bytes)?;
     read::<crate::photos::LandmarksBody>(bytes)?;
-    if let Some(form) = read::<IntakeForm>(bytes)? {
-        if let Err(errors) = form.validate() {
-            names_fields(&errors)?;
-        }
+    if let Some(form) = read::<IntakeForm>(bytes)?
+        && let Err(errors) = form.validate()
+    {
+        names_fields(&errors)?;
     }
-    if let Some(record) = read::<AssessmentRecord>(bytes)? {
-        if let Err(errors) = record.validate(&ClinicalVocabulary) {
-            names_fields(&errors)?;
-        }
+    if let Some(record) = read::<AssessmentRecord>(bytes)?
+        && let Err(errors) = record.validate(&ClinicalVocabulary)
+    {
+        names_fields(&errors)?;
     }
-    if let Some(note) = read::<SessionNote>(bytes)? {
-        if let Err(errors) = note.validate(&ClinicalVocabulary) {
-            names_fields(&errors)?;
-        }
+    if let Some(note) = read::<SessionNote>(bytes)?
+        && let Err(errors) = note.validate(&ClinicalVocabulary)
+    {
+        names_fields(&errors)?;
     }
-    if let Some(answer) = read::<CheckinAnswer>(bytes)? {
-        if let Err(errors) = answer.validate() {
-            names_fields(&errors)?;
-        }
+    if let Some(answer) = read::<CheckinAnswer>(bytes)?
+        && let Err(errors) = answer.validate()
+    {
+        names_fields(&errors)?;
     }
-    if let Some(plan) = read::<PlanDraft>(bytes)? {
-        if let Err(errors) = plan.validate() {
-            names_fields(&errors)?;
-        }
+    if let Some(plan) = read::<PlanDraft>(bytes)?
+        && let Err(errors) = plan.validate()
+    {
+        names_fields(&errors)?;
     }
     Ok(())
 }

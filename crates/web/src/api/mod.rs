@@ -1,8 +1,8 @@
 //! The JSON API under `/api/v1/`.
 
+mod atlas;
 #[cfg(test)]
 mod body_fuzz;
-mod atlas;
 mod clients;
 mod health;
 mod home_care;
@@ -50,7 +50,11 @@ pub fn table() -> RouteTable {
         .post("/api/v1/clients/{id}/assessments", record::create_assessment)
         .get("/api/v1/assessments/{id}", record::get_assessment)
         .put("/api/v1/assessments/{id}", record::update_assessment)
-        .post_up_to("/api/v1/assessments/{id}/photos", myomap_store::MAX_PHOTO_BYTES + 1024, record::upload_photo)
+        .post_up_to(
+            "/api/v1/assessments/{id}/photos",
+            myomap_store::MAX_PHOTO_BYTES + 1024,
+            record::upload_photo,
+        )
         .get("/api/v1/photos/{id}", record::photo_image)
         .put("/api/v1/photos/{id}/landmarks", record::photo_landmarks)
         .get("/api/v1/clients/{id}/sessions", record::list_notes)

@@ -19,8 +19,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use myomap_store::{Actor, StoreError};
 
 use crate::AppState;
-use crate::route_table::RouteTable;
 use crate::auth::{SESSION_COOKIE, cookie, tokens_match};
+use crate::route_table::RouteTable;
 
 pub const LOGIN_CSRF_COOKIE: &str = "myomap_login_csrf";
 
@@ -473,7 +473,10 @@ async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next)
             StatusCode::UNPROCESSABLE_ENTITY,
             Layout::anonymous(),
             "Form not accepted",
-            &format!("The field \"{}\" contains a NUL character, which no field may contain, so nothing was changed.", field.replace('\0', "")),
+            &format!(
+                "The field \"{}\" contains a NUL character, which no field may contain, so nothing was changed.",
+                field.replace('\0', "")
+            ),
         );
     }
     let given = pairs.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str());
