@@ -143,5 +143,40 @@ mod tests {
         fn arbitrary_text_never_panics(s in "\\PC{0,40}") {
             let _ = s.parse::<PainEntry>();
         }
+
+        /// Text shaped like `AREA[:SIDE][@INTENSITY]` with any parts: an
+        /// entry, or a one-line refusal that quotes the entry it refuses
+        /// and says which part is wrong.
+        #[test]
+        fn every_refusal_names_the_entry_and_the_part(
+            area in prop_oneof![
+                proptest::sample::select(vec!["head.temple", "neck.posterior", "leg.calf", "back.lower"]).prop_map(str::to_owned),
+                "[a-z.]{0,12}",
+                "\\PC{0,8}",
+            ],
+            side in proptest::option::of(prop_oneof![Just("left".to_owned()), Just("right".to_owned()), "\\PC{0,6}"]),
+            intensity in proptest::option::of(prop_oneof![(0u32..14).prop_map(|n| n.to_string()), "\\PC{0,5}"]),
+        ) {
+            let mut spec = area;
+            if let Some(side) = side {
+                spec = format!("{spec}:{side}");
+            }
+            if let Some(intensity) = intensity {
+                spec = format!("{spec}@{intensity}");
+            }
+            if let Err(error) = spec.parse::<PainEntry>() {
+                let message = error.to_string();
+                prop_assert!(!message.contains('\n') || spec.contains('\n'), "{:?}", message);
+                match &error {
+                    PainSpecError::Area { source, .. } => {
+                        prop_assert!(message.starts_with(&format!("{spec}: ")), "{:?}", message);
+                        prop_assert!(!source.to_string().trim().is_empty(), "{:?}", message);
+                    }
+                    PainSpecError::Intensity { .. } => {
+                        prop_assert!(message.starts_with(&format!("{spec}: intensity")), "{:?}", message);
+                    }
+                }
+            }
+        }
     }
 }

@@ -1278,6 +1278,63 @@ proptest! {
     }
 }
 
+/// Any JSON, objects keyed mostly by the names the screening input reads.
+fn any_screening_json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        proptest::sample::select(vec![
+            "anticoagulants",
+            "back_pain",
+            "varicose_veins_at_site",
+            "leg.calf",
+            "left",
+            "right",
+            "pregnancy",
+            ""
+        ])
+        .prop_map(Value::from),
+        "\\PC{0,10}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 40, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::vec(
+                (
+                    prop_oneof![
+                        4 => proptest::sample::select(vec!["conditions", "age", "answers", "question", "sites", "area", "side"])
+                            .prop_map(str::to_owned),
+                        1 => "[a-z_]{1,8}",
+                    ],
+                    inner,
+                ),
+                0..5,
+            )
+            .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    /// Whatever JSON arrives at `POST /api/v1/screening` or `myomap screen
+    /// --json`: a verdict, or refusals that each name the field at fault.
+    #[test]
+    fn any_json_is_screened_or_refused_naming_the_field(value in any_screening_json()) {
+        match screen_json(&value) {
+            Ok(v) => prop_assert!(v["reasons"].is_array()),
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                for error in &errors.0 {
+                    prop_assert!(!error.field.trim().is_empty() && !error.message.trim().is_empty(), "{:?}", error);
+                }
+            }
+        }
+    }
+}
+
 // --- Rendered output -----------------------------------------------------------
 
 #[test]

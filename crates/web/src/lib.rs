@@ -20,6 +20,7 @@ pub mod plans;
 pub mod presenter;
 pub mod record_export;
 pub mod report_data;
+pub mod route_table;
 pub mod scheduling;
 mod security;
 mod sender;
@@ -69,6 +70,18 @@ pub fn parse_public_url(text: &str) -> Result<String, String> {
         return Err("the address may not carry a query (?) or a fragment (#)".into());
     }
     Ok(format!("{scheme}://{rest}"))
+}
+
+/// Every page route (method and path), in the order the router registers
+/// them: what the isolation sweep enumerates.
+pub fn page_routes() -> Vec<route_table::Route> {
+    pages::table().into_parts().1
+}
+
+/// Every JSON API route (method and path), including `/healthz` and the
+/// calendar feed, which live outside `/api/v1/`.
+pub fn api_routes() -> Vec<route_table::Route> {
+    api::table().into_parts().1
 }
 
 /// Largest request body accepted anywhere (forms and JSON).
@@ -125,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes(state.clone()))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::run_to_completion))
+        .layer(axum::middleware::from_fn(security::refuse_nul_in_address))
         .layer(security::layers())
         .with_state(state)
 }

@@ -29,21 +29,25 @@ pub fn parse_view(view: &str) -> Result<PhotoView, Problem> {
         .ok_or_else(|| field("view", format!("must be front, back or side, not \"{view}\"")))
 }
 
-/// Checks the bytes really are an image of the declared type and stores them.
-pub async fn store_photo(
-    state: &AppState,
-    actor: &Actor,
-    assessment_id: &str,
-    view: &str,
-    content_type: &str,
-    bytes: &[u8],
-) -> Result<PhotoMeta, Problem> {
+/// An upload that passed [`check_photo`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckedPhoto {
+    pub view: PhotoView,
+    pub content_type: &'static str,
+    pub dimensions: (i64, i64),
+}
+
+/// Checks an upload from outside: the view, the declared type, the size and
+/// that the bytes really are an image of the declared type. Every refusal
+/// names the field at fault (`view`, `content_type` or `photo`).
+pub fn check_photo(view: &str, content_type: &str, bytes: &[u8]) -> Result<CheckedPhoto, Problem> {
     let view = parse_view(view)?;
     let declared = content_type.split(';').next().unwrap_or_default().trim();
     let Some(&(mime, kind)) = ACCEPTED_TYPES.iter().find(|(mime, _)| *mime == declared) else {
-        return Err(Problem::new(
+        return Err(Problem::field(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Unsupported media type",
+            "content_type",
             format!("a posture photo must be JPEG, PNG or WebP, not \"{declared}\""),
         ));
     };
@@ -51,9 +55,10 @@ pub async fn store_photo(
         return Err(field("photo", "is empty"));
     }
     if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(Problem::new(
+        return Err(Problem::field(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Photo too large",
+            "photo",
             format!("a photo may be at most {} MB", MAX_PHOTO_BYTES / (1024 * 1024)),
         ));
     }
@@ -68,10 +73,33 @@ pub async fn store_photo(
     if dimensions.0 < 50 || dimensions.1 < 50 {
         return Err(field("photo", "is smaller than 50 × 50 pixels"));
     }
+    Ok(CheckedPhoto {
+        view,
+        content_type: mime,
+        dimensions,
+    })
+}
+
+/// Checks the bytes really are an image of the declared type and stores them.
+pub async fn store_photo(
+    state: &AppState,
+    actor: &Actor,
+    assessment_id: &str,
+    view: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<PhotoMeta, Problem> {
+    let photo = check_photo(view, content_type, bytes)?;
     Ok(state
         .store
         .clinic(actor)
-        .add_photo(assessment_id, view.as_str(), mime, dimensions, bytes)
+        .add_photo(
+            assessment_id,
+            photo.view.as_str(),
+            photo.content_type,
+            photo.dimensions,
+            bytes,
+        )
         .await?)
 }
 
@@ -173,4 +201,96 @@ pub async fn save_landmarks(
     measure_all(&body.points, body.profile).map_err(|e| field("points", e.to_string()))?;
     let value = serde_json::to_value(body).map_err(|e| field("points", e.to_string()))?;
     Ok(scope.set_landmarks(photo_id, &value).await?)
+}
+
+#[cfg(test)]
+mod upload_fuzz {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+    /// A PNG header claiming `width` × `height`, followed by junk: enough for
+    /// the type and size checks, whatever the rest is.
+    fn png_header(width: u32, height: u32, tail: &[u8]) -> Vec<u8> {
+        let mut bytes = PNG_SIGNATURE.to_vec();
+        bytes.extend_from_slice(&13u32.to_be_bytes());
+        bytes.extend_from_slice(b"IHDR");
+        bytes.extend_from_slice(&width.to_be_bytes());
+        bytes.extend_from_slice(&height.to_be_bytes());
+        bytes.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        bytes.extend_from_slice(tail);
+        bytes
+    }
+
+    fn refusal_names_a_field(problem: &Problem) -> Result<(), TestCaseError> {
+        prop_assert!(
+            problem.status.is_client_error(),
+            "{} {}",
+            problem.status,
+            problem.detail
+        );
+        prop_assert!(!problem.errors.is_empty(), "{}", problem.detail);
+        for error in &problem.errors {
+            prop_assert!(
+                ["view", "content_type", "photo"].contains(&error.field.as_str()),
+                "{}",
+                error.field
+            );
+            prop_assert!(!error.message.is_empty());
+        }
+        Ok(())
+    }
+
+    proptest! {
+        /// Any view, declared type and bytes: an answer, never a panic, and
+        /// a refusal names the field at fault.
+        #[test]
+        fn any_upload_is_accepted_or_refused_naming_the_field(
+            view in prop_oneof![Just("front".to_owned()), Just("side".to_owned()), "\\PC{0,8}"],
+            content_type in prop_oneof![
+                Just("image/png".to_owned()),
+                Just("image/jpeg".to_owned()),
+                Just("image/webp; q=1".to_owned()),
+                "\\PC{0,24}",
+            ],
+            bytes in prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..256),
+                (0u32..5000, 0u32..5000, proptest::collection::vec(any::<u8>(), 0..64))
+                    .prop_map(|(w, h, tail)| png_header(w, h, &tail)),
+                proptest::collection::vec(any::<u8>(), 0..64).prop_map(|tail| [b"\xff\xd8\xff".as_slice(), &tail].concat()),
+                proptest::collection::vec(any::<u8>(), 0..64).prop_map(|tail| [b"RIFF\0\0\0\0WEBPVP8 ".as_slice(), &tail].concat()),
+            ],
+        ) {
+            match check_photo(&view, &content_type, &bytes) {
+                Ok(photo) => {
+                    prop_assert!(photo.dimensions.0 >= 50 && photo.dimensions.1 >= 50);
+                    prop_assert!(content_type.starts_with(photo.content_type));
+                }
+                Err(problem) => refusal_names_a_field(&problem)?,
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_enough_png_is_accepted_and_a_lie_about_its_type_is_not() {
+        let png = png_header(640, 480, &[]);
+        let accepted = check_photo("front", "image/png", &png).unwrap();
+        assert_eq!(accepted.dimensions, (640, 480));
+        let problem = check_photo("front", "image/jpeg", &png).unwrap_err();
+        assert_eq!(problem.errors[0].field, "photo");
+        let problem = check_photo("front", "text/html", &png).unwrap_err();
+        assert_eq!(
+            (problem.status, problem.errors[0].field.as_str()),
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "content_type")
+        );
+        let too_big = vec![0u8; MAX_PHOTO_BYTES + 1];
+        assert_eq!(
+            check_photo("front", "image/png", &too_big).unwrap_err().status,
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+    }
 }

@@ -58,6 +58,28 @@ pub fn layers() -> ServiceBuilder<
 /// up (or the timeout above) abandons only the wait for the answer, never the
 /// handler halfway through a use case made of several steps. The store is
 /// safe to abandon at any point too; this keeps whole use cases whole.
+/// Refuses an address carrying a NUL character (`%00`) in its path or
+/// query before any handler sees it: PostgreSQL cannot store or compare
+/// text with NUL and would answer a server error (found by Schemathesis),
+/// and no id, token or parameter of ours contains one.
+pub async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
+    let address = request.uri().path_and_query().map_or("", |pq| pq.as_str());
+    if !address.to_ascii_lowercase().contains("%00") {
+        return next.run(request).await;
+    }
+    let detail = "the address contains a NUL character (%00), which no path or parameter may contain";
+    if request.uri().path().starts_with("/api/") {
+        crate::error::Problem::new(StatusCode::BAD_REQUEST, "Bad request", detail).into_response()
+    } else {
+        crate::pages::error_page(
+            StatusCode::BAD_REQUEST,
+            crate::pages::Layout::anonymous(),
+            "Bad request",
+            detail,
+        )
+    }
+}
+
 pub async fn run_to_completion(request: Request, next: Next) -> Response {
     match tokio::spawn(next.run(request)).await {
         Ok(response) => response,

@@ -27,6 +27,8 @@ mod record_api;
 mod record_export;
 mod reference;
 mod schedule;
+mod schemathesis;
 mod screening;
 mod staff;
 mod storm;
+mod sweep;

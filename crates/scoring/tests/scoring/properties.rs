@@ -377,6 +377,17 @@ proptest! {
             Err(error) => {
                 let line = error.to_string();
                 prop_assert!(!line.is_empty() && !line.contains('\n'), "{:?}", line);
+                // Every refusal names what is wrong: the instrument, or the
+                // field of the input by its path.
+                match &error {
+                    myomap_scoring::ScoringError::UnknownInstrument(_) => {
+                        prop_assert!(id.parse::<Instrument>().is_err(), "{} is an instrument", id);
+                    }
+                    myomap_scoring::ScoringError::Invalid { field, .. } => {
+                        prop_assert!(!field.trim().is_empty(), "{:?}", error);
+                    }
+                    other => prop_assert!(false, "score_json refused with {:?}", other),
+                }
             }
         }
     }

@@ -2,7 +2,7 @@
 //! They hold no client data and change nothing, so they need no sign-in.
 
 use axum::Json;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use myomap_domain::PainEntry;
 use serde::Deserialize;
@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::schemas;
 use crate::error::Problem;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiQuery};
 
 /// More areas than any body chart has places.
 const MAX_AREAS: usize = 200;
@@ -35,7 +35,7 @@ pub struct SearchParams {
         (status = 200, description = "The muscles.", body = schemas::MuscleList),
     )
 )]
-pub async fn muscles(Query(params): Query<SearchParams>) -> Json<Value> {
+pub async fn muscles(ApiQuery(params): ApiQuery<SearchParams>) -> Json<Value> {
     let atlas = myomap_atlas::atlas();
     let muscles: Vec<&myomap_atlas::Muscle> = match params.q.as_deref().map(str::trim) {
         Some(q) if !q.is_empty() => atlas.search(q),

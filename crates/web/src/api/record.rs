@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use myomap_domain::ClientId;
@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::auth::ApiActor;
 use crate::clinical::{ClinicalVocabulary, age_on, assessment_suggestions, screen};
 use crate::error::Problem;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiQuery};
 use crate::photos::{self, LandmarksBody};
 
 /// How long a client's intake link stays open.
@@ -542,7 +542,7 @@ pub async fn upload_photo(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
-    Query(params): Query<PhotoParams>,
+    ApiQuery(params): ApiQuery<PhotoParams>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Problem> {

@@ -3,7 +3,7 @@
 //! links, and the outbox of messages to clients.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
@@ -17,7 +17,7 @@ use super::schemas;
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::Problem;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiQuery};
 use crate::scheduling::{self, BookingRequest, zone_of};
 
 /// How long a client's booking link stays open.
@@ -243,7 +243,7 @@ pub struct RangeParams {
 pub async fn list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<RangeParams>,
+    ApiQuery(params): ApiQuery<RangeParams>,
 ) -> Result<Json<Value>, Problem> {
     let zone = zone_of(&actor);
     let DayRange { start, end, .. } = range(&params, &zone)?;
@@ -471,7 +471,7 @@ pub async fn slots(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
-    Query(params): Query<SlotParams>,
+    ApiQuery(params): ApiQuery<SlotParams>,
 ) -> Result<Json<Value>, Problem> {
     let zone = zone_of(&actor);
     let scope = state.store.clinic(&actor);
@@ -653,7 +653,7 @@ pub struct OutboxParams {
 pub async fn outbox(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<OutboxParams>,
+    ApiQuery(params): ApiQuery<OutboxParams>,
 ) -> Result<Json<Value>, Problem> {
     let attention = matches!(params.attention.as_deref(), Some("true" | "1"));
     let messages = state.store.clinic(&actor).outbox(attention, 200).await?;
@@ -799,7 +799,7 @@ pub async fn time_off(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
-    Query(params): Query<SlotParams>,
+    ApiQuery(params): ApiQuery<SlotParams>,
 ) -> Result<Json<Value>, Problem> {
     let zone = zone_of(&actor);
     let DayRange { start, end, .. } = range(

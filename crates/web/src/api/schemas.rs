@@ -585,10 +585,14 @@ pub struct ScreeningQuestions {
 
 /// What a client link is for.
 #[derive(ToSchema)]
-#[schema(rename_all = "lowercase")]
+#[schema(rename_all = "snake_case")]
 pub enum LinkPurpose {
     Intake,
     Checkin,
+    Questionnaire,
+    HomeCare,
+    Booking,
+    Appointment,
 }
 
 /// What an open client link gives access to. Opening does not use it up.

@@ -17,171 +17,157 @@ use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use myomap_store::{Actor, StoreError};
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie, tokens_match};
+use crate::route_table::RouteTable;
 
 pub const LOGIN_CSRF_COOKIE: &str = "myomap_login_csrf";
 
-pub fn routes(state: AppState) -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/login", get(login::form).post(login::submit))
-        .route("/logout", post(login::logout))
-        .route("/clients", get(clients::list).post(clients::create))
-        .route("/clients/new", get(clients::new_form))
-        .route("/clients/{id}", get(clients::show).post(clients::update))
-        .route("/clients/{id}/history", get(clients::history))
-        .route("/clients/{id}/edit", get(clients::edit_form))
-        .route("/clients/{id}/archive", post(clients::archive))
-        .route("/clients/{id}/erase", post(clients::erase))
-        .route("/clients/{id}/export.zip", get(clients::export_zip))
-        .route("/clients/{id}/restore", post(clients::restore))
-        .route("/dashboard", get(record::dashboard::show))
-        .route("/checkins/{id}/review", post(record::dashboard::review))
-        .route("/checkins/{id}/link", post(record::session::new_checkin_link))
-        .route(
-            "/clients/{id}/intake",
-            get(record::intake::form).post(record::intake::submit),
-        )
-        .route("/clients/{id}/intake-link", post(record::intake::create_link))
-        .route("/links/email", post(record::links::email))
-        .route("/intakes/{id}/sign", post(record::intake::sign))
-        .route("/c/{token}", get(record::public::open).post(record::public::answer))
-        .route("/clients/{id}/assessments", post(record::assessment::create))
-        .route("/assessments/{id}", get(record::assessment::show))
-        .route("/assessments/{id}/delete", post(record::assessment::delete))
-        .route("/assessments/{id}/pain-map", post(record::assessment::save_pain_map))
-        .route("/assessments/{id}/posture", post(record::assessment::save_posture))
-        .route("/assessments/{id}/tone", post(record::assessment::save_tone))
-        .route("/assessments/{id}/findings", post(record::assessment::save_findings))
-        .route("/assessments/{id}/save", post(record::assessment::save_sections))
-        .route(
+/// The page routes, as a table the isolation sweep can enumerate.
+pub fn table() -> RouteTable {
+    RouteTable::new()
+        .get("/", home)
+        .get("/login", login::form)
+        .post("/login", login::submit)
+        .post("/logout", login::logout)
+        .get("/clients", clients::list)
+        .post("/clients", clients::create)
+        .get("/clients/new", clients::new_form)
+        .get("/clients/{id}", clients::show)
+        .post("/clients/{id}", clients::update)
+        .get("/clients/{id}/history", clients::history)
+        .get("/clients/{id}/edit", clients::edit_form)
+        .post("/clients/{id}/archive", clients::archive)
+        .post("/clients/{id}/erase", clients::erase)
+        .get("/clients/{id}/export.zip", clients::export_zip)
+        .post("/clients/{id}/restore", clients::restore)
+        .get("/dashboard", record::dashboard::show)
+        .post("/checkins/{id}/review", record::dashboard::review)
+        .post("/checkins/{id}/link", record::session::new_checkin_link)
+        .get("/clients/{id}/intake", record::intake::form)
+        .post("/clients/{id}/intake", record::intake::submit)
+        .post("/clients/{id}/intake-link", record::intake::create_link)
+        .post("/links/email", record::links::email)
+        .post("/intakes/{id}/sign", record::intake::sign)
+        .get("/c/{token}", record::public::open)
+        .post("/c/{token}", record::public::answer)
+        .post("/clients/{id}/assessments", record::assessment::create)
+        .get("/assessments/{id}", record::assessment::show)
+        .post("/assessments/{id}/delete", record::assessment::delete)
+        .post("/assessments/{id}/pain-map", record::assessment::save_pain_map)
+        .post("/assessments/{id}/posture", record::assessment::save_posture)
+        .post("/assessments/{id}/tone", record::assessment::save_tone)
+        .post("/assessments/{id}/findings", record::assessment::save_findings)
+        .post("/assessments/{id}/save", record::assessment::save_sections)
+        .post_up_to(
             "/assessments/{id}/photos",
-            post(record::assessment::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
-                myomap_store::MAX_PHOTO_BYTES + 64 * 1024,
-            )),
+            myomap_store::MAX_PHOTO_BYTES + 64 * 1024,
+            record::assessment::upload_photo,
         )
-        .route("/assessments/{id}/photos/{photo}", get(record::assessment::photo))
-        .route(
+        .get("/assessments/{id}/photos/{photo}", record::assessment::photo)
+        .post(
             "/assessments/{id}/photos/{photo}/landmarks",
-            post(record::assessment::save_landmarks),
+            record::assessment::save_landmarks,
         )
-        .route("/clients/{id}/questionnaires/new", get(record::outcomes::new_form))
-        .route("/clients/{id}/questionnaires", post(record::outcomes::record))
-        .route("/clients/{id}/questionnaire-link", post(record::outcomes::create_link))
-        .route("/clients/{id}/progress", get(record::outcomes::show_progress))
-        .route("/clients/{id}/report.pdf", get(record::outcomes::report_pdf))
-        .route("/clients/{id}/home-care", post(record::home_care::create))
-        .route("/home-care/{id}", get(record::home_care::show))
-        .route("/home-care/{id}/handout.pdf", get(record::home_care::pdf))
-        .route("/home-care/{id}/link", post(record::home_care::create_link))
-        .route("/clients/{id}/plans/new", get(record::plans::new_form))
-        .route("/clients/{id}/plans", post(record::plans::create))
-        .route("/plans/{id}", get(record::plans::show).post(record::plans::update))
-        .route("/plans/{id}/edit", get(record::plans::edit_form))
-        .route("/plans/{id}/close", post(record::plans::close))
-        .route("/clients/{id}/sessions/new", get(record::session::new_form))
-        .route("/clients/{id}/sessions", post(record::session::create))
-        .route("/sessions/{id}", get(record::session::show).post(record::session::save))
-        .route(
-            "/sessions/{id}/amend",
-            get(record::session::amend_form).post(record::session::amend),
-        )
-        .route(
-            "/static/assessment.css",
-            get(|| static_asset("text/css; charset=utf-8", include_str!("../../assets/assessment.css"))),
-        )
-        .route(
-            "/static/body-chart.js",
-            get(|| {
-                static_asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("../../assets/body-chart.js"),
-                )
-            }),
-        )
-        .route(
-            "/static/chart-finder.js",
-            get(|| {
-                static_asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("../../assets/chart-finder.js"),
-                )
-            }),
-        )
-        .route(
-            "/static/confirm.js",
-            get(|| {
-                static_asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("../../assets/confirm.js"),
-                )
-            }),
-        )
-        .route(
-            "/static/sections.js",
-            get(|| {
-                static_asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("../../assets/sections.js"),
-                )
-            }),
-        )
-        .route(
-            "/static/copy.js",
-            get(|| static_asset("text/javascript; charset=utf-8", include_str!("../../assets/copy.js"))),
-        )
-        .route(
-            "/static/landmarks.js",
-            get(|| {
-                static_asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("../../assets/landmarks.js"),
-                )
-            }),
-        )
-        .route("/schedule", get(schedule::day))
-        .route("/schedule/week", get(schedule::week))
-        .route("/schedule/book", get(schedule::book_form).post(schedule::book))
-        .route("/schedule/settings", get(schedule::settings))
-        .route("/schedule/hours", post(schedule::save_hours))
-        .route("/schedule/rooms", post(schedule::add_room))
-        .route("/schedule/time-zone", post(schedule::set_time_zone))
-        .route("/schedule/feed", post(schedule::renew_feed))
-        .route("/schedule/time-off", post(schedule::add_time_off))
-        .route("/time-off/{id}/remove", post(schedule::remove_time_off))
-        .route("/appointments/{id}", get(schedule::show_appointment))
-        .route("/appointments/{id}/status", post(schedule::set_status))
-        .route("/appointments/{id}/move", post(schedule::move_appointment))
-        .route("/clients/{id}/booking-link", post(schedule::booking_link))
-        .route("/messages", get(schedule::outbox))
-        .route("/messages/{id}/sent", post(schedule::message_sent))
-        .route("/messages/{id}/retry", post(schedule::message_retry))
-        .route("/settings/backups", get(backups::show))
-        .route("/settings/staff", get(staff::show))
-        .route("/settings/staff/invite", post(staff::invite))
-        .route("/settings/staff/{id}/role", post(staff::set_role))
-        .route("/settings/staff/{id}/deactivate", post(staff::deactivate))
-        .route("/settings/staff/{id}/reactivate", post(staff::reactivate))
-        .route("/settings/invitations/{id}/withdraw", post(staff::withdraw_invitation))
-        .route("/settings/sessions", get(staff::sessions))
-        .route("/settings/sessions/{id}/revoke", post(staff::revoke_session))
-        .route("/settings/sessions/revoke-others", post(staff::revoke_others))
-        .route(
-            "/settings/clinic",
-            get(staff::clinic_settings).post(staff::save_clinic_settings),
-        )
-        .route(
-            "/invite/{token}",
-            get(staff::open_invitation).post(staff::accept_invitation),
-        )
-        .route("/atlas", get(atlas::list))
-        .route("/atlas/{id}", get(atlas::show))
-        .route("/static/app.css", get(stylesheet))
-        .route_layer(middleware::from_fn_with_state(state, csrf_guard))
+        .get("/clients/{id}/questionnaires/new", record::outcomes::new_form)
+        .post("/clients/{id}/questionnaires", record::outcomes::record)
+        .post("/clients/{id}/questionnaire-link", record::outcomes::create_link)
+        .get("/clients/{id}/progress", record::outcomes::show_progress)
+        .get("/clients/{id}/report.pdf", record::outcomes::report_pdf)
+        .post("/clients/{id}/home-care", record::home_care::create)
+        .get("/home-care/{id}", record::home_care::show)
+        .get("/home-care/{id}/handout.pdf", record::home_care::pdf)
+        .post("/home-care/{id}/link", record::home_care::create_link)
+        .get("/clients/{id}/plans/new", record::plans::new_form)
+        .post("/clients/{id}/plans", record::plans::create)
+        .get("/plans/{id}", record::plans::show)
+        .post("/plans/{id}", record::plans::update)
+        .get("/plans/{id}/edit", record::plans::edit_form)
+        .post("/plans/{id}/close", record::plans::close)
+        .get("/clients/{id}/sessions/new", record::session::new_form)
+        .post("/clients/{id}/sessions", record::session::create)
+        .get("/sessions/{id}", record::session::show)
+        .post("/sessions/{id}", record::session::save)
+        .get("/sessions/{id}/amend", record::session::amend_form)
+        .post("/sessions/{id}/amend", record::session::amend)
+        .get("/static/assessment.css", || {
+            static_asset("text/css; charset=utf-8", include_str!("../../assets/assessment.css"))
+        })
+        .get("/static/body-chart.js", || {
+            static_asset(
+                "text/javascript; charset=utf-8",
+                include_str!("../../assets/body-chart.js"),
+            )
+        })
+        .get("/static/confirm.js", || {
+            static_asset(
+                "text/javascript; charset=utf-8",
+                include_str!("../../assets/confirm.js"),
+            )
+        })
+        .get("/static/chart-finder.js", || {
+            static_asset(
+                "text/javascript; charset=utf-8",
+                include_str!("../../assets/chart-finder.js"),
+            )
+        })
+        .get("/static/sections.js", || {
+            static_asset(
+                "text/javascript; charset=utf-8",
+                include_str!("../../assets/sections.js"),
+            )
+        })
+        .get("/static/copy.js", || {
+            static_asset("text/javascript; charset=utf-8", include_str!("../../assets/copy.js"))
+        })
+        .get("/static/landmarks.js", || {
+            static_asset(
+                "text/javascript; charset=utf-8",
+                include_str!("../../assets/landmarks.js"),
+            )
+        })
+        .get("/schedule", schedule::day)
+        .get("/schedule/week", schedule::week)
+        .get("/schedule/book", schedule::book_form)
+        .post("/schedule/book", schedule::book)
+        .get("/schedule/settings", schedule::settings)
+        .post("/schedule/hours", schedule::save_hours)
+        .post("/schedule/rooms", schedule::add_room)
+        .post("/schedule/time-zone", schedule::set_time_zone)
+        .post("/schedule/feed", schedule::renew_feed)
+        .post("/schedule/time-off", schedule::add_time_off)
+        .post("/time-off/{id}/remove", schedule::remove_time_off)
+        .get("/appointments/{id}", schedule::show_appointment)
+        .post("/appointments/{id}/status", schedule::set_status)
+        .post("/appointments/{id}/move", schedule::move_appointment)
+        .post("/clients/{id}/booking-link", schedule::booking_link)
+        .get("/messages", schedule::outbox)
+        .post("/messages/{id}/sent", schedule::message_sent)
+        .post("/messages/{id}/retry", schedule::message_retry)
+        .get("/settings/backups", backups::show)
+        .get("/settings/staff", staff::show)
+        .post("/settings/staff/invite", staff::invite)
+        .post("/settings/staff/{id}/role", staff::set_role)
+        .post("/settings/staff/{id}/deactivate", staff::deactivate)
+        .post("/settings/staff/{id}/reactivate", staff::reactivate)
+        .post("/settings/invitations/{id}/withdraw", staff::withdraw_invitation)
+        .get("/settings/sessions", staff::sessions)
+        .post("/settings/sessions/{id}/revoke", staff::revoke_session)
+        .post("/settings/sessions/revoke-others", staff::revoke_others)
+        .get("/settings/clinic", staff::clinic_settings)
+        .post("/settings/clinic", staff::save_clinic_settings)
+        .get("/invite/{token}", staff::open_invitation)
+        .post("/invite/{token}", staff::accept_invitation)
+        .get("/atlas", atlas::list)
+        .get("/atlas/{id}", atlas::show)
+        .get("/static/app.css", stylesheet)
+}
+
+pub fn routes(state: AppState) -> Router<AppState> {
+    let (router, _) = table().into_parts();
+    router.route_layer(middleware::from_fn_with_state(state, csrf_guard))
 }
 
 async fn stylesheet() -> Response {
@@ -524,6 +510,19 @@ async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next)
         );
     };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    // PostgreSQL cannot hold text with NUL: refuse it here, naming the field,
+    // rather than fail in the store.
+    if let Some((field, _)) = pairs.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        return error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Layout::anonymous(),
+            "Form not accepted",
+            &format!(
+                "The field \"{}\" contains a NUL character, which no field may contain, so nothing was changed.",
+                field.replace('\0', "")
+            ),
+        );
+    }
     let given = pairs.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str());
     let expected = if parts.uri.path() == "/login" {
         cookie(&parts.headers, LOGIN_CSRF_COOKIE).unwrap_or_default().to_owned()
