@@ -17,6 +17,7 @@ mod clock;
 pub mod doctor;
 pub mod erasure;
 mod error;
+pub mod mfa;
 pub mod fhir;
 pub mod home_care;
 pub mod import;

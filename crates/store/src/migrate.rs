@@ -46,6 +46,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "backup_runs", include_str!("../migrations/0013_backup_runs.sql")),
     (14, "work_lists", include_str!("../migrations/0014_work_lists.sql")),
     (15, "erasure", include_str!("../migrations/0015_erasure.sql")),
+    (16, "staff_mfa", include_str!("../migrations/0016_staff_mfa.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.
