@@ -5,6 +5,7 @@ mod atlas;
 mod backups;
 mod clients;
 mod login;
+mod mfa;
 pub(crate) mod record;
 mod schedule;
 
@@ -28,7 +29,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/login", get(login::form).post(login::submit))
+        .route("/login/code", get(login::code_form).post(login::code_submit))
         .route("/logout", post(login::logout))
+        .route("/account/mfa", get(mfa::show))
+        .route("/account/mfa/confirm", post(mfa::confirm))
+        .route("/account/mfa/recovery-codes", post(mfa::regenerate))
+        .route("/account/mfa/disable", post(mfa::disable))
+        .route("/settings/security", get(mfa::clinic_settings).post(mfa::save_clinic_settings))
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/new", get(clients::new_form))
         .route("/clients/{id}", get(clients::show).post(clients::update))
@@ -261,6 +268,8 @@ pub enum PageError {
         expired: bool,
         next: String,
     },
+    /// Two-factor sign-in must be set up before anything else.
+    EnrolMfa,
     /// Boxed: errors travel far less often than pages, so keep `Result` small.
     Store(Box<StoreError>, Option<Box<Actor>>),
 }
@@ -314,6 +323,7 @@ impl IntoResponse for PageError {
                 target.push_str(&percent_encode(&next));
                 Redirect::to(&target).into_response()
             }
+            PageError::EnrolMfa => Redirect::to("/account/mfa").into_response(),
             PageError::Store(e, actor) => {
                 let layout = actor
                     .as_ref()
@@ -364,15 +374,25 @@ impl FromRequestParts<AppState> for PageActor {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let path = parts.uri.path();
+        // Until an owner (or anyone in a clinic that requires it) has set up
+        // two-factor sign-in, the set-up page and signing out are all there is.
+        let allowed = |actor: Actor| {
+            if actor.mfa_enrolment_due && !path.starts_with("/account/mfa") && path != "/logout" {
+                Err(PageError::EnrolMfa)
+            } else {
+                Ok(PageActor(actor))
+            }
+        };
         if let Some(actor) = parts.extensions.get::<Actor>() {
-            return Ok(PageActor(actor.clone()));
+            return allowed(actor.clone());
         }
         let next = parts.uri.path_and_query().map_or("/clients", |p| p.as_str()).to_owned();
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(PageError::SignIn { expired: false, next });
         };
         match state.store.authenticate(token).await {
-            Ok(actor) => Ok(PageActor(actor)),
+            Ok(actor) => allowed(actor),
             Err(StoreError::Unauthenticated | StoreError::SessionExpired) => {
                 Err(PageError::SignIn { expired: true, next })
             }
@@ -470,7 +490,7 @@ async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next)
     };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let given = pairs.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str());
-    let expected = if parts.uri.path() == "/login" {
+    let expected = if matches!(parts.uri.path(), "/login" | "/login/code") {
         cookie(&parts.headers, LOGIN_CSRF_COOKIE).unwrap_or_default().to_owned()
     } else {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
