@@ -21,8 +21,8 @@ use sqlx::Row;
 
 use crate::audit::{self, AuditEvent};
 use crate::mfa::{SecondFactor, SignIn, WRONG_CODE, check_second_factor, open_challenge};
-use crate::tx::Tx;
 use crate::time::{from_ms, now_ms};
+use crate::tx::Tx;
 use crate::{Store, StoreError};
 
 const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
@@ -498,14 +498,16 @@ pub(crate) async fn open_session(
         .bind(now)
         .execute(&mut *tx.tx)
         .await?;
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(token_hash(&token))
-        .bind(user_id)
-        .bind(&csrf_token)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx.tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(&csrf_token)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *tx.tx)
+    .await?;
     audit::append(
         tx,
         AuditEvent {

@@ -51,15 +51,15 @@ pub use assessments::{Assessment, MAX_PHOTO_BYTES, PhotoMeta};
 pub use audit::{AuditEntry, AuditProblem, AuditReport};
 pub use backup::{BackupRun, BackupStatus, SnapshotClinic, SnapshotFacts, inspect_snapshot, latest_schema_version};
 pub use clients::{ClientPage, ClientQuery, ClinicScope, PAGE_SIZE};
-pub use mfa::{
-    CHALLENGE_TTL, MfaStatus, PendingEnrolment, RECOVERY_CODE_COUNT, SignIn, TOTP_STEP_SECS, TotpSecret, otpauth_uri,
-};
 pub use erasure::{Erasure, MAX_RETENTION_YEARS, TOMBSTONE_BIRTH, TOMBSTONE_NAME, erasable_from, erased_tables};
 pub use error::StoreError;
 pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};
 pub use import::ImportWrite;
 pub use intakes::{BookedReferral, Intake, IntakeStatus, PendingItem, ScreeningResult};
 pub use links::{IssuedLink, LinkGrant, LinkPurpose};
+pub use mfa::{
+    CHALLENGE_TTL, MfaStatus, PendingEnrolment, RECOVERY_CODE_COUNT, SignIn, TOTP_STEP_SECS, TotpSecret, otpauth_uri,
+};
 pub use notes::{Checkin, FlaggedCheckin, MAX_REFERRAL_REASON, NoteRecord, NoteStatus, Recipient};
 pub use outbox::{
     APPOINTMENT_LINK_MARKER, ClaimedMessage, Delivery, MAX_ATTEMPTS, OutboxDraft, OutboxMessage, OutboxStatus,

@@ -208,8 +208,7 @@ pub(crate) enum SecondFactor {
     Refused,
 }
 
-pub(crate) const WRONG_CODE: &str =
-    "the code is wrong, expired or already used: enter the current 6-digit code of your authenticator app, or an unused recovery code";
+pub(crate) const WRONG_CODE: &str = "the code is wrong, expired or already used: enter the current 6-digit code of your authenticator app, or an unused recovery code";
 
 fn mfa_required(role: Role, clinic_requires: bool) -> bool {
     role == Role::Owner || clinic_requires
@@ -224,10 +223,11 @@ pub(crate) async fn check_second_factor(
     code: Option<&str>,
     now: i64,
 ) -> Result<SecondFactor, StoreError> {
-    let row = sqlx::query("SELECT secret, last_used_step FROM user_mfa WHERE user_id = $1 AND confirmed_at IS NOT NULL")
-        .bind(user_id)
-        .fetch_optional(&mut *tx.tx)
-        .await?;
+    let row =
+        sqlx::query("SELECT secret, last_used_step FROM user_mfa WHERE user_id = $1 AND confirmed_at IS NOT NULL")
+            .bind(user_id)
+            .fetch_optional(&mut *tx.tx)
+            .await?;
     let Some(row) = row else {
         return Ok(SecondFactor::NotEnrolled);
     };
@@ -315,11 +315,7 @@ async fn append(
     .await
 }
 
-async fn insert_recovery_codes(
-    tx: &mut Tx<'_>,
-    user_id: &str,
-    now: i64,
-) -> Result<Vec<String>, StoreError> {
+async fn insert_recovery_codes(tx: &mut Tx<'_>, user_id: &str, now: i64) -> Result<Vec<String>, StoreError> {
     sqlx::query("DELETE FROM mfa_recovery_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx.tx)
@@ -411,7 +407,14 @@ impl Store {
             .bind(now_ms())
             .execute(&mut *tx.tx)
             .await?;
-        append(&mut tx, &actor.clinic_id.to_string(), &user, "mfa.enrolment.start", &user).await?;
+        append(
+            &mut tx,
+            &actor.clinic_id.to_string(),
+            &user,
+            "mfa.enrolment.start",
+            &user,
+        )
+        .await?;
         tx.commit().await?;
         Ok(PendingEnrolment {
             otpauth_uri: otpauth_uri(&secret, &actor.clinic_name, &actor.email),
@@ -431,7 +434,11 @@ impl Store {
                 .fetch_optional(&mut *tx.tx)
                 .await?;
         let secret = match pending {
-            None => return Err(StoreError::Conflict("there is no set-up waiting for a code: start again".into())),
+            None => {
+                return Err(StoreError::Conflict(
+                    "there is no set-up waiting for a code: start again".into(),
+                ));
+            }
             Some((_, Some(_))) => return Err(already_enrolled()),
             Some((secret, None)) => TotpSecret::from_base32(&secret)?,
         };
@@ -730,7 +737,10 @@ mod tests {
         for code in &codes {
             assert_eq!(code.len(), 19, "{code}");
             assert!(matches!(read_code(code), Some(Code::Recovery(_))));
-            assert_eq!(recovery_hash(code), recovery_hash(&code.to_lowercase().replace('-', " ")));
+            assert_eq!(
+                recovery_hash(code),
+                recovery_hash(&code.to_lowercase().replace('-', " "))
+            );
         }
         let mut unique = codes.clone();
         unique.sort();

@@ -768,7 +768,16 @@ async fn an_owner_enrols_in_two_factor_sign_in_and_a_recovery_code_works_once() 
     let db = TestDb::sqlite();
     let added = cli_db(
         &db,
-        &["user", "add", "--clinic", "Harbour Clinic", "--email", "owner@harbour.test", "--role", "owner"],
+        &[
+            "user",
+            "add",
+            "--clinic",
+            "Harbour Clinic",
+            "--email",
+            "owner@harbour.test",
+            "--role",
+            "owner",
+        ],
         &format!("{PASSWORD}\n"),
     );
     assert!(added.status.success(), "{}", text(&added.stderr));
@@ -809,14 +818,22 @@ async fn an_owner_enrols_in_two_factor_sign_in_and_a_recovery_code_works_once() 
     // Password, then the code of the next step (the set-up used this one).
     sign_in(&browser, "owner@harbour.test", PASSWORD).await;
     enter_code(&browser, &secret.code_at(now + myomap_store::TOTP_STEP_SECS)).await;
-    browser.wait().for_element(Locator::Css("header form[action='/logout']")).await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css("header form[action='/logout']"))
+        .await
+        .unwrap();
     assert!(!browser.current_url().await.unwrap().path().starts_with("/login"));
     sign_out(&browser).await;
 
     // A recovery code signs in once.
     sign_in(&browser, "owner@harbour.test", PASSWORD).await;
     enter_code(&browser, &recovery[0]).await;
-    browser.wait().for_element(Locator::Css("header form[action='/logout']")).await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css("header form[action='/logout']"))
+        .await
+        .unwrap();
     sign_out(&browser).await;
     sign_in(&browser, "owner@harbour.test", PASSWORD).await;
     enter_code(&browser, &recovery[0]).await;

@@ -156,7 +156,10 @@ pub fn enrol_mfa(db: &TestDb, email: &str) {
     let target = db.target();
     let email = email.to_owned();
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async {
             let store = myomap_store::Store::open(&target).await.unwrap();
             let actor = store.actor_for_email(&email).await.unwrap();
@@ -374,10 +377,7 @@ impl Browser {
             assert_eq!(status, StatusCode::OK, "{page}");
             let csrf = hidden_field(&page, "csrf");
             let (status, body, location) = self
-                .post_form(
-                    "/login/code",
-                    &[("csrf", &csrf), ("code", &code), ("next", "/clients")],
-                )
+                .post_form("/login/code", &[("csrf", &csrf), ("code", &code), ("next", "/clients")])
                 .await;
             if status == StatusCode::SEE_OTHER {
                 assert_eq!(location.as_deref(), Some("/clients"), "{body}");

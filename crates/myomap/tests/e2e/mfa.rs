@@ -37,7 +37,9 @@ async fn get_with(server: &Server, token: &str, path: &str) -> (StatusCode, Valu
 
 /// The text between `<code id="ID" ...>` and `</code>`.
 fn element_text(page: &str, id: &str) -> String {
-    let start = page.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no #{id} in {page}"));
+    let start = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in {page}"));
     let rest = &page[start..];
     let open = rest.find('>').unwrap() + 1;
     let close = rest.find("</").unwrap();
@@ -154,11 +156,17 @@ async fn an_owner_enrols_and_the_api_login_asks_for_the_code(db: &TestDb) {
     // The operator resets it: sessions end, and the set-up starts over.
     let out = cli_db(db, &["user", "reset-mfa", "Owner@North.test"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(get_with(&server, &token, "/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        get_with(&server, &token, "/api/v1/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
     let (status, grant) = api_login(&server, json!({"email": "owner@north.test", "password": PASSWORD})).await;
     assert_eq!(status, StatusCode::OK, "{grant}");
     let again = grant["token"].as_str().unwrap();
-    assert_eq!(get_with(&server, again, "/api/v1/clients").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get_with(&server, again, "/api/v1/clients").await.0,
+        StatusCode::FORBIDDEN
+    );
     let out = cli_db(db, &["user", "reset-mfa", "nobody@north.test"], "");
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 

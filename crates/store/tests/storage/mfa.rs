@@ -69,7 +69,10 @@ pub async fn staff_mfa_enrols_verifies_refuses_replays_and_resets(db: &TestDb) {
     // Nothing is on until a current code confirms it.
     assert!(!sign_in_needs_code(&store, "owner@north.test").await);
     let wrong = store.confirm_mfa_enrolment(&owner, "000000x").await;
-    assert!(matches!(&wrong, Err(StoreError::Invalid(e)) if e.for_field("code").is_some()), "{wrong:?}");
+    assert!(
+        matches!(&wrong, Err(StoreError::Invalid(e)) if e.for_field("code").is_some()),
+        "{wrong:?}"
+    );
     let now = now_secs();
     let confirm_code = secret.code_at(now);
     let recovery = store.confirm_mfa_enrolment(&owner, &confirm_code).await.unwrap();
@@ -85,7 +88,11 @@ pub async fn staff_mfa_enrols_verifies_refuses_replays_and_resets(db: &TestDb) {
         .raw_strings("SELECT code_hash FROM mfa_recovery_codes ORDER BY code_hash")
         .await;
     assert_eq!(stored.len(), 10);
-    assert!(stored.iter().all(|h| !recovery.iter().any(|c| h.contains(&c.replace('-', "")))));
+    assert!(
+        stored
+            .iter()
+            .all(|h| !recovery.iter().any(|c| h.contains(&c.replace('-', ""))))
+    );
 
     // The password alone now opens only the half-signed-in state.
     let Ok(SignIn::CodeNeeded { challenge }) = sign_in(&store, "owner@north.test", None).await else {
@@ -97,7 +104,10 @@ pub async fn staff_mfa_enrols_verifies_refuses_replays_and_resets(db: &TestDb) {
         Err(StoreError::SecondFactor(_))
     ));
     let next_code = secret.code_at(now + TOTP_STEP_SECS);
-    let grant = store.finish_sign_in(&challenge, &next_code, "10.1.0.1", TTL).await.unwrap();
+    let grant = store
+        .finish_sign_in(&challenge, &next_code, "10.1.0.1", TTL)
+        .await
+        .unwrap();
     assert!(!store.authenticate(&grant.token).await.unwrap().mfa_enrolment_due);
     // The challenge worked once.
     assert!(matches!(

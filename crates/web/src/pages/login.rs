@@ -183,7 +183,8 @@ pub async fn submit(
     match state.store.login(attempt, state.config.session_ttl).await {
         Ok(SignIn::Session(grant)) => signed_in(&state, &grant, &next),
         Ok(SignIn::CodeNeeded { challenge }) => {
-            let mut response = Redirect::to(&format!("/login/code?next={}", super::percent_encode(&next))).into_response();
+            let mut response =
+                Redirect::to(&format!("/login/code?next={}", super::percent_encode(&next))).into_response();
             response.headers_mut().append(
                 header::SET_COOKIE,
                 set_cookie(MFA_CHALLENGE_COOKIE, &challenge, CHALLENGE_TTL.as_secs(), secure),
@@ -260,9 +261,12 @@ pub async fn code_submit(
         Err(StoreError::SecondFactor(message)) => {
             code_page(StatusCode::UNAUTHORIZED, secure, next, Some(capitalize(&message)))
         }
-        Err(e @ StoreError::TooManyAttempts { .. }) => {
-            code_page(StatusCode::TOO_MANY_REQUESTS, secure, next, Some(capitalize(&e.to_string())))
-        }
+        Err(e @ StoreError::TooManyAttempts { .. }) => code_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            secure,
+            next,
+            Some(capitalize(&e.to_string())),
+        ),
         Err(StoreError::SessionExpired) => {
             let mut response = Redirect::to("/login?expired=1").into_response();
             response

@@ -35,7 +35,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/account/mfa/confirm", post(mfa::confirm))
         .route("/account/mfa/recovery-codes", post(mfa::regenerate))
         .route("/account/mfa/disable", post(mfa::disable))
-        .route("/settings/security", get(mfa::clinic_settings).post(mfa::save_clinic_settings))
+        .route(
+            "/settings/security",
+            get(mfa::clinic_settings).post(mfa::save_clinic_settings),
+        )
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/new", get(clients::new_form))
         .route("/clients/{id}", get(clients::show).post(clients::update))
