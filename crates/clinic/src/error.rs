@@ -49,9 +49,10 @@ impl From<StoreError> for ClinicError {
             StoreError::Forbidden(message) => ClinicError::Forbidden(message),
             StoreError::Invalid(errors) => ClinicError::Invalid(errors),
             StoreError::Gone(message) => ClinicError::Gone(message),
-            e @ (StoreError::Unauthenticated | StoreError::SessionExpired | StoreError::WrongCredentials) => {
-                ClinicError::Unauthenticated(e.to_string())
-            }
+            e @ (StoreError::Unauthenticated
+            | StoreError::SessionExpired
+            | StoreError::WrongCredentials
+            | StoreError::SecondFactor(_)) => ClinicError::Unauthenticated(e.to_string()),
             StoreError::TooManyAttempts { retry_after_secs } => ClinicError::Unavailable {
                 message: error_text(retry_after_secs),
                 retry_after_secs: Some(retry_after_secs),

@@ -20,6 +20,7 @@ mod error;
 pub mod fhir;
 pub mod home_care;
 pub mod import;
+pub mod mfa;
 pub mod notes;
 pub mod outcome_export;
 pub mod schedule;

@@ -368,6 +368,15 @@ pub enum UserCommand {
         #[arg(long)]
         role: String,
     },
+    /// Remove a staff member's two-factor sign-in (a lost phone): their
+    /// codes and sessions end; an owner, or anyone in a clinic that requires
+    /// it, sets it up again at the next sign-in.
+    ResetMfa {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The staff member's sign-in email.
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -20,8 +20,10 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::audit::{self, AuditEvent};
-use crate::sessions::{SessionClient, open_session};
-use crate::time::now_ms;
+use crate::mfa::{SecondFactor, SignIn, WRONG_CODE, check_second_factor, open_challenge};
+use crate::sessions::SessionClient;
+use crate::time::{from_ms, now_ms};
+use crate::tx::Tx;
 use crate::{Store, StoreError};
 
 const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
@@ -48,6 +50,9 @@ pub struct Actor {
     /// The name the clinic knows them by (the sign-in address when none is
     /// set).
     pub name: String,
+    /// They must set up two-factor sign-in (an owner, or everyone in a
+    /// clinic that requires it) and have not: they may do nothing else.
+    pub mfa_enrolment_due: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +70,8 @@ pub struct LoginAttempt<'a> {
     /// The browser's `User-Agent`, kept with the session so its owner can
     /// tell their sessions apart.
     pub user_agent: &'a str,
+    /// A TOTP or recovery code, for accounts with two-factor sign-in.
+    pub code: Option<&'a str>,
 }
 
 #[derive(Debug, Clone)]
@@ -139,7 +146,7 @@ pub(crate) async fn hash_password(password: String) -> Result<String, StoreError
     .map_err(|e| StoreError::Internal(e.to_string()))?
 }
 
-async fn verify_password(password: String, stored: Option<String>) -> Result<bool, StoreError> {
+pub(crate) async fn verify_password(password: String, stored: Option<String>) -> Result<bool, StoreError> {
     tokio::task::spawn_blocking(move || {
         // Without an account we still spend the time of one verification, so
         // response times do not reveal which emails exist.
@@ -270,25 +277,39 @@ impl Store {
         Ok((row.try_get(0)?, row.try_get(1)?))
     }
 
-    /// Checks a password and opens a session of `ttl`.
-    pub async fn login(&self, attempt: LoginAttempt<'_>, ttl: Duration) -> Result<SessionGrant, StoreError> {
-        let email = normalize_email(attempt.email);
-        let now = now_ms();
+    /// Refuses a sign-in step while the account or the address has failed
+    /// too often; answers the subjects a failure is counted against.
+    pub(crate) async fn check_login_limits(
+        &self,
+        email: &str,
+        remote: Option<&str>,
+        now: i64,
+    ) -> Result<Vec<String>, StoreError> {
         let since = now - FAILURE_WINDOW_MS;
-        let by_email = format!("email:{email}");
-        let by_address = format!("address:{}", attempt.remote);
-        for (subject, limit) in [
-            (&by_email, MAX_FAILURES_PER_EMAIL),
-            (&by_address, MAX_FAILURES_PER_ADDRESS),
-        ] {
+        let mut subjects = vec![(format!("email:{}", normalize_email(email)), MAX_FAILURES_PER_EMAIL)];
+        if let Some(remote) = remote {
+            subjects.push((format!("address:{remote}"), MAX_FAILURES_PER_ADDRESS));
+        }
+        for (subject, limit) in &subjects {
             let (count, oldest) = self.failures_since(subject, since).await?;
-            if count >= limit {
+            if count >= *limit {
                 let retry_after_ms = oldest.unwrap_or(now) + FAILURE_WINDOW_MS - now;
                 return Err(StoreError::TooManyAttempts {
                     retry_after_secs: u64::try_from(retry_after_ms / 1000 + 1).unwrap_or(1),
                 });
             }
         }
+        Ok(subjects.into_iter().map(|(subject, _)| subject).collect())
+    }
+
+    /// Checks a password (and, for an account with two-factor sign-in, the
+    /// code) and opens a session of `ttl`. A correct password without a
+    /// code answers [`SignIn::CodeNeeded`]; a wrong code counts as a failed
+    /// sign-in like a wrong password.
+    pub async fn login(&self, attempt: LoginAttempt<'_>, ttl: Duration) -> Result<SignIn, StoreError> {
+        let email = normalize_email(attempt.email);
+        let now = now_ms();
+        let subjects = self.check_login_limits(&email, Some(attempt.remote), now).await?;
         // A deactivated account answers like a missing one: wrong e-mail or
         // password, after the same verification time.
         let user =
@@ -302,45 +323,48 @@ impl Store {
         let user = match user {
             Some(user) if password_ok => user,
             _ => {
-                for subject in [&by_email, &by_address] {
-                    sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
-                        .bind(subject)
-                        .bind(now)
-                        .execute(&mut *tx.tx)
-                        .await?;
-                }
-                sqlx::query("DELETE FROM login_failures WHERE at < $1")
-                    .bind(since)
-                    .execute(&mut *tx.tx)
-                    .await?;
+                record_login_failure(&mut tx, &subjects, now).await?;
                 tx.commit().await?;
                 return Err(StoreError::WrongCredentials);
             }
         };
         let user_id: String = user.try_get(0)?;
         let clinic_id: String = user.try_get(1)?;
-        sqlx::query("DELETE FROM login_failures WHERE subject = $1")
-            .bind(&by_email)
-            .execute(&mut *tx.tx)
-            .await?;
+        match check_second_factor(&mut tx, &user_id, &clinic_id, attempt.code, now).await? {
+            SecondFactor::NotEnrolled | SecondFactor::Accepted => {}
+            SecondFactor::Missing => {
+                let challenge = open_challenge(&mut tx, &user_id, now).await?;
+                tx.commit().await?;
+                return Ok(SignIn::CodeNeeded { challenge });
+            }
+            SecondFactor::Refused => {
+                // A fresh unit: the refused check may have written nothing
+                // worth keeping, the failure must be kept.
+                drop(tx);
+                let mut tx = self.write_tx().await?;
+                record_login_failure(&mut tx, &subjects, now).await?;
+                audit::append(
+                    &mut tx,
+                    AuditEvent {
+                        clinic_id: &clinic_id,
+                        actor: &user_id,
+                        action: "mfa.code_failed",
+                        record_type: "user",
+                        record_id: &user_id,
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+                return Err(StoreError::SecondFactor(WRONG_CODE.into()));
+            }
+        }
         let client = SessionClient {
             user_agent: attempt.user_agent,
             remote: attempt.remote,
         };
-        let grant = open_session(&mut tx, &user_id, ttl, client).await?;
-        audit::append(
-            &mut tx,
-            AuditEvent {
-                clinic_id: &clinic_id,
-                actor: &user_id,
-                action: "session.login",
-                record_type: "user",
-                record_id: &user_id,
-            },
-        )
-        .await?;
+        let grant = open_session(&mut tx, &user_id, &clinic_id, &subjects, ttl, client).await?;
         tx.commit().await?;
-        Ok(grant)
+        Ok(SignIn::Session(grant))
     }
 
     /// The actor behind a session token.
@@ -348,7 +372,10 @@ impl Store {
         let row = sqlx::query(
             "SELECT u.id, u.clinic_id, c.name, u.email, u.role, s.csrf_token, c.time_zone, s.expires_at, \
              (SELECT COUNT(*) FROM outbox o WHERE o.clinic_id = u.clinic_id AND o.status IN ('by_hand', 'failed')), \
-             COALESCE(u.display_name, u.email) \
+             COALESCE(u.display_name, u.email), \
+             CAST(CASE WHEN (u.role = 'owner' OR c.require_mfa <> 0) AND NOT EXISTS \
+               (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.confirmed_at IS NOT NULL) \
+               THEN 1 ELSE 0 END AS BIGINT) \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN clinics c ON c.id = u.clinic_id \
              WHERE s.token_hash = $1 AND u.deactivated_at IS NULL",
         )
@@ -363,6 +390,7 @@ impl Store {
         let mut actor = actor_from_row(&row)?;
         actor.messages_needing_attention = row.try_get(8)?;
         actor.name = row.try_get(9)?;
+        actor.mfa_enrolment_due = row.try_get::<i64, _>(10)? != 0;
         Ok(actor)
     }
 
@@ -440,6 +468,54 @@ impl Store {
     }
 }
 
+/// Counts a failed sign-in step against each subject (the account, the
+/// address) and forgets failures older than the window.
+pub(crate) async fn record_login_failure(tx: &mut Tx<'_>, subjects: &[String], now: i64) -> Result<(), StoreError> {
+    for subject in subjects {
+        sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
+            .bind(subject)
+            .bind(now)
+            .execute(&mut *tx.tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM login_failures WHERE at < $1")
+        .bind(now - FAILURE_WINDOW_MS)
+        .execute(&mut *tx.tx)
+        .await?;
+    Ok(())
+}
+
+/// Opens a session after every sign-in step passed: the account's failures
+/// are forgotten and the sign-in audited.
+pub(crate) async fn open_session(
+    tx: &mut Tx<'_>,
+    user_id: &str,
+    clinic_id: &str,
+    subjects: &[String],
+    ttl: Duration,
+    client: SessionClient<'_>,
+) -> Result<SessionGrant, StoreError> {
+    if let Some(by_email) = subjects.iter().find(|s| s.starts_with("email:")) {
+        sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+            .bind(by_email)
+            .execute(&mut *tx.tx)
+            .await?;
+    }
+    let grant = crate::sessions::open_session(tx, user_id, ttl, client).await?;
+    audit::append(
+        tx,
+        AuditEvent {
+            clinic_id,
+            actor: user_id,
+            action: "session.login",
+            record_type: "user",
+            record_id: user_id,
+        },
+    )
+    .await?;
+    Ok(grant)
+}
+
 fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<Actor, StoreError> {
     let parse_err = |what: &str| StoreError::Internal(format!("corrupt {what} in the database"));
     Ok(Actor {
@@ -455,6 +531,7 @@ fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<Actor, StoreError> {
         time_zone: row.try_get(6)?,
         messages_needing_attention: 0,
         name: row.try_get(3)?,
+        mfa_enrolment_due: false,
     })
 }
 

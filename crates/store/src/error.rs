@@ -18,6 +18,10 @@ pub enum StoreError {
     SessionExpired,
     #[error("wrong email or password")]
     WrongCredentials,
+    /// The password was right; the second factor is missing, wrong or
+    /// already used.
+    #[error("{0}")]
+    SecondFactor(String),
     #[error("too many failed sign-in attempts; try again in {retry_after_secs} seconds")]
     TooManyAttempts { retry_after_secs: u64 },
     /// A client link that was valid once: used or expired.

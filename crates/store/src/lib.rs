@@ -26,6 +26,7 @@ mod home_care;
 mod import;
 mod intakes;
 mod links;
+mod mfa;
 mod migrate;
 mod notes;
 mod outbox;
@@ -60,6 +61,9 @@ pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};
 pub use import::ImportWrite;
 pub use intakes::{BookedReferral, Intake, IntakeStatus, PendingItem, ScreeningResult};
 pub use links::{IssuedLink, LinkGrant, LinkMessageFacts, LinkPurpose, OpenLink};
+pub use mfa::{
+    CHALLENGE_TTL, MfaStatus, PendingEnrolment, RECOVERY_CODE_COUNT, SignIn, TOTP_STEP_SECS, TotpSecret, otpauth_uri,
+};
 pub use notes::{Checkin, FlaggedCheckin, MAX_REFERRAL_REASON, NoteRecord, NoteStatus, Recipient};
 pub use outbox::{
     APPOINTMENT_LINK_MARKER, ClaimedMessage, Delivery, MAX_ATTEMPTS, OutboxDraft, OutboxMessage, OutboxStatus,

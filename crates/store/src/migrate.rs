@@ -52,6 +52,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0016_open_link_tokens.sql"),
     ),
     (17, "staff", include_str!("../migrations/0017_staff.sql")),
+    (18, "staff_mfa", include_str!("../migrations/0018_staff_mfa.sql")),
 ];
 
 /// Arbitrary constant naming the migration lock.

@@ -9,7 +9,7 @@ use myomap_domain::record::{
     AssessmentRecord, CheckinAnswer, CheckinFlag, DiscomfortCheck, IntakeForm, Pressure, SessionNote, TreatedPoint,
 };
 use myomap_domain::{ClientFields, Role, Side, ValidClient};
-use myomap_store::{Actor, ClientQuery, LoginAttempt, Store, StoreError};
+use myomap_store::{Actor, ClientQuery, LoginAttempt, SessionGrant, SignIn, Store, StoreError};
 use myomap_store::{
     AppointmentStatus, Delivery, HoursRow, MAX_ATTEMPTS, NewAppointment, NewTime, OutboxDraft, OutboxStatus,
 };
@@ -47,7 +47,12 @@ on_both_backends!(
     the_last_owner_stays_and_deactivation_ends_sessions,
     sessions_are_listed_and_revoked_within_the_clinic,
     clinic_settings_change_only_from_the_version_read,
+    staff_mfa_enrols_verifies_refuses_replays_and_resets,
 );
+
+#[path = "storage/mfa.rs"]
+mod mfa;
+use mfa::staff_mfa_enrols_verifies_refuses_replays_and_resets;
 
 #[path = "storage/concurrency.rs"]
 mod concurrency;
@@ -154,8 +159,15 @@ async fn accounts_sessions_and_rate_limit(db: &TestDb) {
         email: "owner@north.test",
         password,
         remote: "10.0.0.1",
+        code: None,
     };
-    let grant = store.login(attempt(PASSWORD), Duration::from_secs(3600)).await.unwrap();
+    let session = |signed: SignIn| -> SessionGrant {
+        match signed {
+            SignIn::Session(grant) => grant,
+            SignIn::CodeNeeded { .. } => panic!("no second factor is set up"),
+        }
+    };
+    let grant = session(store.login(attempt(PASSWORD), Duration::from_secs(3600)).await.unwrap());
     let actor = store.authenticate(&grant.token).await.unwrap();
     assert_eq!(actor.role, Role::Owner);
     assert_eq!(actor.email, "owner@north.test");
@@ -171,7 +183,7 @@ async fn accounts_sessions_and_rate_limit(db: &TestDb) {
         Err(StoreError::Unauthenticated)
     ));
 
-    let short_lived = store.login(attempt(PASSWORD), Duration::from_millis(1)).await.unwrap();
+    let short_lived = session(store.login(attempt(PASSWORD), Duration::from_millis(1)).await.unwrap());
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert!(matches!(
         store.authenticate(&short_lived.token).await,
@@ -195,6 +207,7 @@ async fn accounts_sessions_and_rate_limit(db: &TestDb) {
         email: "nobody@north.test",
         password: PASSWORD,
         remote: "10.0.0.2",
+        code: None,
     };
     assert!(matches!(
         store.login(unknown, Duration::from_secs(60)).await,

@@ -85,7 +85,8 @@ impl FromRequestParts<AppState> for ApiActor {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(token) = bearer_token(&parts.headers) {
-            return Ok(ApiActor(state.store.authenticate(token?).await?));
+            let actor = state.store.authenticate(token?).await?;
+            return enrolled(actor, parts.uri.path()).map(ApiActor);
         }
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(Problem::new(
@@ -110,6 +111,19 @@ impl FromRequestParts<AppState> for ApiActor {
                 ));
             }
         }
-        Ok(ApiActor(actor))
+        enrolled(actor, parts.uri.path()).map(ApiActor)
     }
+}
+
+/// Someone who must set up two-factor sign-in may only see who they are
+/// and sign out until they have.
+fn enrolled(actor: Actor, path: &str) -> Result<Actor, Problem> {
+    if actor.mfa_enrolment_due && !matches!(path, "/api/v1/me" | "/api/v1/logout") {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "this account must set up two-factor sign-in first: sign in with a browser, which leads to the set-up (/account/mfa)",
+        ));
+    }
+    Ok(actor)
 }

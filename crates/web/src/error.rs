@@ -94,6 +94,9 @@ impl From<StoreError> for Problem {
             e @ (StoreError::Unauthenticated | StoreError::SessionExpired | StoreError::WrongCredentials) => {
                 Problem::new(StatusCode::UNAUTHORIZED, "Unauthorized", e.to_string())
             }
+            StoreError::SecondFactor(message) => {
+                Problem::field(StatusCode::UNAUTHORIZED, "Unauthorized", "totp", message)
+            }
             e @ StoreError::TooManyAttempts { retry_after_secs } => Problem {
                 retry_after_secs: Some(retry_after_secs),
                 ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", e.to_string())

@@ -69,6 +69,7 @@ mod tests {
             time_zone: "America/Los_Angeles".into(),
             messages_needing_attention: 0,
             name: "Sam Rivera".into(),
+            mfa_enrolment_due: false,
         };
         let staff = [StaffMember {
             id: "u-1".into(),

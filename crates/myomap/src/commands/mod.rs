@@ -44,6 +44,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     role,
                 },
         } => user::add(&db, &clinic, &email, &role).await,
+        Command::User {
+            command: UserCommand::ResetMfa { db, email },
+        } => user::reset_mfa(&db, &email).await,
         Command::Doctor {
             db,
             public_url,

@@ -36,3 +36,21 @@ pub async fn add(db: &DbArgs, clinic: &str, email: &str, role: &str) -> anyhow::
         Err(e) => Err(e.into()),
     }
 }
+
+pub async fn reset_mfa(db: &DbArgs, email: &str) -> anyhow::Result<ExitCode> {
+    let store = super::open(db).await?;
+    match myomap_clinic::mfa::reset_mfa_by_email(&store, email).await {
+        Ok(()) => {
+            println!(
+                "two-factor sign-in of {} removed and their sessions ended; they set it up again at their next sign-in when it is required",
+                email.trim().to_lowercase()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(myomap_clinic::ClinicError::NotFound(_)) => Ok(bad_input(format!(
+            "email: no account {} in this database",
+            email.trim().to_lowercase()
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}

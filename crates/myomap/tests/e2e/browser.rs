@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use myomap_testkit::TestDb;
 
-use crate::harness::{PASSWORD, Server, add_user, cli, screenshot_dir, text};
+use crate::harness::{PASSWORD, Server, add_user, cli, cli_db, screenshot_dir, text};
 
 pub(crate) struct ChromeDriver {
     child: Child,
@@ -929,4 +929,104 @@ async fn an_owner_manages_staff_sessions_and_clinic_settings() {
     screenshot(&owner, "45-clinic-settings-conflict").await;
     owner.goto(&server.url("/settings/clinic")).await.unwrap();
     assert_eq!(input_value(&owner, "#clinic-name").await, "North Street Clinic");
+}
+
+async fn enter_code(browser: &Client, code: &str) {
+    browser
+        .wait()
+        .for_element(Locator::Css("#code"))
+        .await
+        .unwrap()
+        .send_keys(code)
+        .await
+        .unwrap();
+    click_and_load(browser, "main button[type=submit]").await;
+}
+
+async fn sign_out(browser: &Client) {
+    click_and_load(browser, "header form[action='/logout'] button").await;
+    browser.wait().for_element(Locator::Css("#email")).await.unwrap();
+}
+
+/// An owner's first sign-in leads to the two-factor set-up and nowhere
+/// else; the owner scans (the test reads the key shown beside the QR code),
+/// confirms with a code, signs in again with password and code, and a
+/// recovery code works once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_enrols_in_two_factor_sign_in_and_a_recovery_code_works_once() {
+    let db = TestDb::sqlite();
+    let added = cli_db(
+        &db,
+        &[
+            "user",
+            "add",
+            "--clinic",
+            "Harbour Clinic",
+            "--email",
+            "owner@harbour.test",
+            "--role",
+            "owner",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let server = Server::start(&db);
+    let (_driver, browser) = start_browser().await;
+
+    browser.goto(&server.url("/login")).await.unwrap();
+    sign_in(&browser, "owner@harbour.test", PASSWORD).await;
+    browser.wait().for_element(Locator::Css("#mfa-secret")).await.unwrap();
+    // Nothing else opens until it is set up.
+    browser.goto(&server.url("/clients")).await.unwrap();
+    let shown = browser
+        .wait()
+        .for_element(Locator::Css("#mfa-secret"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(browser.current_url().await.unwrap().path().starts_with("/account/mfa"));
+    browser.find(Locator::Css("#mfa-qr svg")).await.unwrap();
+    screenshot(&browser, "mfa-set-up").await;
+    let secret = myomap_store::TotpSecret::from_base32(&shown).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    enter_code(&browser, &secret.code_at(now)).await;
+    browser.wait().for_element(Locator::Css("#mfa-enrolled")).await.unwrap();
+    let mut recovery = Vec::new();
+    for code in browser.find_all(Locator::Css("#recovery-codes code")).await.unwrap() {
+        recovery.push(code.text().await.unwrap());
+    }
+    assert_eq!(recovery.len(), 10);
+    screenshot(&browser, "mfa-recovery-codes").await;
+    sign_out(&browser).await;
+
+    // Password, then the code of the next step (the set-up used this one).
+    sign_in(&browser, "owner@harbour.test", PASSWORD).await;
+    enter_code(&browser, &secret.code_at(now + myomap_store::TOTP_STEP_SECS)).await;
+    browser
+        .wait()
+        .for_element(Locator::Css("header form[action='/logout']"))
+        .await
+        .unwrap();
+    assert!(!browser.current_url().await.unwrap().path().starts_with("/login"));
+    sign_out(&browser).await;
+
+    // A recovery code signs in once.
+    sign_in(&browser, "owner@harbour.test", PASSWORD).await;
+    enter_code(&browser, &recovery[0]).await;
+    browser
+        .wait()
+        .for_element(Locator::Css("header form[action='/logout']"))
+        .await
+        .unwrap();
+    sign_out(&browser).await;
+    sign_in(&browser, "owner@harbour.test", PASSWORD).await;
+    enter_code(&browser, &recovery[0]).await;
+    wait_for_text(&browser, "already used").await;
+    assert!(browser.current_url().await.unwrap().path().starts_with("/login/code"));
+    screenshot(&browser, "mfa-recovery-code-refused").await;
 }

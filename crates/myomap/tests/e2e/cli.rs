@@ -157,9 +157,10 @@ async fn audit_verify_reports_the_first_tampered_entry(db: &TestDb) {
     }
     let out = cli_db(db, &["audit", "verify"], "");
     assert!(out.status.success());
-    // clinic + user creation, login, client create, client read
+    // clinic + user creation, the owner's two-factor set-up and its
+    // confirmation (harness), login, client create, client read
     assert!(
-        text(&out.stdout).contains("audit log intact: 5 entries in 1 clinic(s)"),
+        text(&out.stdout).contains("audit log intact: 7 entries in 1 clinic(s)"),
         "{}",
         text(&out.stdout)
     );
@@ -174,7 +175,7 @@ async fn audit_verify_reports_the_first_tampered_entry(db: &TestDb) {
     assert_eq!(out.status.code(), Some(1));
     let report = text(&out.stdout);
     assert!(
-        report.contains("audit log TAMPERED: clinic \"North Clinic\"") && report.contains("entry 5:"),
+        report.contains("audit log TAMPERED: clinic \"North Clinic\"") && report.contains("entry 7:"),
         "{report}"
     );
 }

@@ -117,6 +117,9 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Adds a staff account. Owners must use two-factor sign-in, so an owner is
+/// enrolled at once with [`TEST_TOTP_SECRET`] (the sign-in helpers answer
+/// the code question with it).
 pub fn add_user(db: &TestDb, clinic: &str, email: &str, role: &str) {
     let out = cli_db(
         db,
@@ -124,6 +127,66 @@ pub fn add_user(db: &TestDb, clinic: &str, email: &str, role: &str) {
         &format!("{PASSWORD}\n"),
     );
     assert!(out.status.success(), "user add failed: {}", text(&out.stderr));
+    if role == "owner" {
+        enrol_mfa(db, email);
+    }
+}
+
+/// The TOTP secret every test owner is enrolled with.
+pub const TEST_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// The code of [`TEST_TOTP_SECRET`] `steps` 30-second steps from now.
+pub fn test_code(steps: i64) -> String {
+    let secret = myomap_store::TotpSecret::from_base32(TEST_TOTP_SECRET).unwrap();
+    let at = unix_now().saturating_add_signed(steps * 30);
+    secret.code_at(at)
+}
+
+/// Enrols an account in two-factor sign-in through the store's own
+/// enrolment (as the set-up page does), confirmed with the previous step's
+/// code so that the current and the next step stay free for sign-ins.
+pub fn enrol_mfa(db: &TestDb, email: &str) {
+    let target = db.target();
+    let email = email.to_owned();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let store = myomap_store::Store::open(&target).await.unwrap();
+            let actor = store.actor_for_email(&email).await.unwrap();
+            let secret = myomap_store::TotpSecret::from_base32(TEST_TOTP_SECRET).unwrap();
+            store.start_mfa_enrolment_with(&actor, secret).await.unwrap();
+            store.confirm_mfa_enrolment(&actor, &test_code(-1)).await.unwrap();
+            store.close().await;
+        });
+    })
+    .join()
+    .unwrap();
+}
+
+/// Codes to answer a sign-in with, in order: the current step, the next
+/// (a code is refused once used, and an account may sign in twice in one
+/// step), then the current step again after waiting for the next boundary.
+async fn next_code(attempt: usize) -> Option<String> {
+    match attempt {
+        0 => Some(test_code(0)),
+        1 => Some(test_code(1)),
+        2 => {
+            let wait = 30 - unix_now() % 30 + 1;
+            tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+            Some(test_code(0))
+        }
+        _ => None,
+    }
 }
 
 /// A JSON API caller with a bearer token.
@@ -145,16 +208,31 @@ impl Api {
         Api::login_at(&server.base, email, password).await
     }
 
+    /// Signs in through the API; an account that asks for a code (test
+    /// owners) gets one computed from [`TEST_TOTP_SECRET`].
     pub async fn login_at(base: &str, email: &str, password: &str) -> Api {
         let http = http();
-        let response = http
-            .post(format!("{base}/api/v1/login"))
-            .json(&serde_json::json!({"email": email, "password": password}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "login as {email}");
-        let body: Value = response.json().await.unwrap();
+        let mut body = serde_json::json!({"email": email, "password": password});
+        let mut attempt = 0;
+        let body: Value = loop {
+            let response = http
+                .post(format!("{base}/api/v1/login"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let answer: Value = response.json().await.unwrap();
+            if status == StatusCode::OK {
+                break answer;
+            }
+            let asks_for_code = status == StatusCode::UNAUTHORIZED && answer["errors"][0]["field"] == "totp";
+            match next_code(attempt).await {
+                Some(code) if asks_for_code => body["totp"] = Value::String(code),
+                _ => panic!("login as {email}: {status} {answer}"),
+            }
+            attempt += 1;
+        };
         Api {
             http,
             base: base.to_owned(),
@@ -284,7 +362,31 @@ impl Browser {
             )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "sign-in as {email} failed: {body}");
+        if location.as_deref().is_some_and(|l| l.starts_with("/login/code")) {
+            self.answer_code(email).await;
+            return;
+        }
         assert_eq!(location.as_deref(), Some("/clients"));
+    }
+
+    /// The sign-in's second step, with codes of [`TEST_TOTP_SECRET`].
+    async fn answer_code(&self, email: &str) {
+        let mut attempt = 0;
+        while let Some(code) = next_code(attempt).await {
+            let (status, page) = self.get("/login/code?next=/clients").await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            let csrf = hidden_field(&page, "csrf");
+            let (status, body, location) = self
+                .post_form("/login/code", &[("csrf", &csrf), ("code", &code), ("next", "/clients")])
+                .await;
+            if status == StatusCode::SEE_OTHER {
+                assert_eq!(location.as_deref(), Some("/clients"), "{body}");
+                return;
+            }
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "code for {email}: {body}");
+            attempt += 1;
+        }
+        panic!("no code was accepted for {email}");
     }
 
     /// The session's CSRF token, as every signed-in page carries it.

@@ -1044,7 +1044,7 @@ mod tests {
             ),
             (
                 "LoginBody",
-                json!({"email": "a@b.test", "password": "x"}),
+                json!({"email": "a@b.test", "password": "x", "totp": "123456"}),
                 accepts::<session::LoginBody>,
             ),
             (

@@ -3,7 +3,7 @@ use std::net::SocketAddr;
 use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
-use myomap_store::LoginAttempt;
+use myomap_store::{LoginAttempt, SignIn, StoreError};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -21,13 +21,26 @@ pub struct LoginBody {
     email: String,
     #[schema(format = Password)]
     password: String,
+    /// For an account with two-factor sign-in: the current 6-digit code of
+    /// its authenticator app, or one of its unused recovery codes.
+    #[serde(default, alias = "code")]
+    #[schema(example = "123456")]
+    totp: Option<String>,
+}
+
+/// The answer naming `totp` when the account's second factor is missing or
+/// refused.
+fn code_problem(message: &str) -> Problem {
+    Problem::field(StatusCode::UNAUTHORIZED, "Unauthorized", "totp", message)
 }
 
 /// Signs in.
 ///
-/// Returns a session token for `Authorization: Bearer TOKEN`. Repeated
-/// failures for an account or address are refused for a while (429 with
-/// `Retry-After`).
+/// Returns a session token for `Authorization: Bearer TOKEN`. An account
+/// with two-factor sign-in also sends `totp` (a current code or a recovery
+/// code); without it, or with a wrong or already used one, the answer is 401
+/// naming the `totp` field. Repeated failures (passwords and codes) for an
+/// account or address are refused for a while (429 with `Retry-After`).
 #[utoipa::path(
     post,
     path = "/api/v1/login",
@@ -55,8 +68,18 @@ pub async fn login(
         password: &body.password,
         remote: &remote,
         user_agent: crate::auth::user_agent(&headers),
+        code: body.totp.as_deref(),
     };
-    let grant = state.store.login(attempt, state.config.session_ttl).await?;
+    let grant = match state.store.login(attempt, state.config.session_ttl).await {
+        Ok(SignIn::Session(grant)) => grant,
+        Ok(SignIn::CodeNeeded { .. }) => {
+            return Err(code_problem(
+                "this account uses two-factor sign-in: send the current 6-digit code of its authenticator app (or an unused recovery code) as `totp`",
+            ));
+        }
+        Err(StoreError::SecondFactor(message)) => return Err(code_problem(&message)),
+        Err(e) => return Err(e.into()),
+    };
     Ok(Json(
         json!({"token": grant.token, "expires_at": grant.expires_at.to_string()}),
     ))

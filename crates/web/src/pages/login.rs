@@ -6,7 +6,7 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
-use myomap_store::{LoginAttempt, StoreError};
+use myomap_store::{CHALLENGE_TTL, LoginAttempt, SessionGrant, SignIn, StoreError};
 use rand::RngCore;
 use serde::Deserialize;
 
@@ -21,6 +21,19 @@ struct LoginPage {
     csrf: String,
     next: String,
     email: String,
+    error: Option<String>,
+}
+
+/// The browser's half of the state between password and code (the store
+/// keeps a hash of it, valid a few minutes, good for nothing else).
+const MFA_CHALLENGE_COOKIE: &str = "myomap_mfa_challenge";
+
+#[derive(Template)]
+#[template(path = "login_code.html")]
+struct CodePage {
+    layout: Layout,
+    csrf: String,
+    next: String,
     error: Option<String>,
 }
 
@@ -42,6 +55,47 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+fn fresh_csrf() -> String {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn code_page(status: StatusCode, secure: bool, next: String, error: Option<String>) -> Response {
+    let csrf = fresh_csrf();
+    let mut response = render(
+        status,
+        &CodePage {
+            layout: Layout::anonymous(),
+            csrf: csrf.clone(),
+            next,
+            error,
+        },
+    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, secure));
+    response
+}
+
+/// Signed in: the session cookie set, the sign-in's own cookies cleared.
+fn signed_in(state: &AppState, grant: &SessionGrant, next: &str) -> Response {
+    let mut response = Redirect::to(next).into_response();
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(
+            SESSION_COOKIE,
+            &grant.token,
+            state.config.session_ttl.as_secs(),
+            state.config.secure_cookies,
+        ),
+    );
+    headers.append(header::SET_COOKIE, clear_cookie(LOGIN_CSRF_COOKIE));
+    headers.append(header::SET_COOKIE, clear_cookie(MFA_CHALLENGE_COOKIE));
+    response
+}
+
 fn login_page(
     status: StatusCode,
     secure: bool,
@@ -50,9 +104,7 @@ fn login_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> Response {
-    let mut bytes = [0u8; 24];
-    rand::rng().fill_bytes(&mut bytes);
-    let csrf = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let csrf = fresh_csrf();
     let mut layout = Layout::anonymous();
     layout.notice = notice;
     let mut response = render(
@@ -128,16 +180,17 @@ pub async fn submit(
         password: &form.password,
         remote: &remote,
         user_agent: crate::auth::user_agent(&headers),
+        code: None,
     };
     match state.store.login(attempt, state.config.session_ttl).await {
-        Ok(grant) => {
-            let mut response = Redirect::to(&next).into_response();
-            let headers = response.headers_mut();
-            headers.append(
+        Ok(SignIn::Session(grant)) => signed_in(&state, &grant, &next),
+        Ok(SignIn::CodeNeeded { challenge }) => {
+            let mut response =
+                Redirect::to(&format!("/login/code?next={}", super::percent_encode(&next))).into_response();
+            response.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, &grant.token, state.config.session_ttl.as_secs(), secure),
+                set_cookie(MFA_CHALLENGE_COOKIE, &challenge, CHALLENGE_TTL.as_secs(), secure),
             );
-            headers.append(header::SET_COOKIE, clear_cookie(LOGIN_CSRF_COOKIE));
             response
         }
         Err(e @ StoreError::WrongCredentials) => login_page(
@@ -156,6 +209,81 @@ pub async fn submit(
             Some(capitalize(&e.to_string())),
             None,
         ),
+        Err(e) => super::PageError::store(e, None).into_response(),
+    }
+}
+
+/// The second step: the code of the authenticator app (or a recovery code).
+pub async fn code_form(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<LoginQuery>) -> Response {
+    if cookie(&headers, MFA_CHALLENGE_COOKIE).is_none() {
+        return Redirect::to("/login?expired=1").into_response();
+    }
+    code_page(
+        StatusCode::OK,
+        state.config.secure_cookies,
+        safe_next(query.next.as_deref()),
+        None,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+pub async fn code_submit(
+    State(state): State<AppState>,
+    ConnectInfo(remote): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let secure = state.config.secure_cookies;
+    let Some(challenge) = cookie(&headers, MFA_CHALLENGE_COOKIE) else {
+        return Redirect::to("/login?expired=1").into_response();
+    };
+    if form.code.trim().is_empty() {
+        return code_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            secure,
+            next,
+            Some("Enter the 6-digit code of your authenticator app, or a recovery code.".into()),
+        );
+    }
+    let remote = remote.ip().to_string();
+    match state
+        .store
+        .finish_sign_in(
+            challenge,
+            &form.code,
+            myomap_store::SessionClient {
+                user_agent: crate::auth::user_agent(&headers),
+                remote: &remote,
+            },
+            state.config.session_ttl,
+        )
+        .await
+    {
+        Ok(grant) => signed_in(&state, &grant, &next),
+        Err(StoreError::SecondFactor(message)) => {
+            code_page(StatusCode::UNAUTHORIZED, secure, next, Some(capitalize(&message)))
+        }
+        Err(e @ StoreError::TooManyAttempts { .. }) => code_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            secure,
+            next,
+            Some(capitalize(&e.to_string())),
+        ),
+        Err(StoreError::SessionExpired) => {
+            let mut response = Redirect::to("/login?expired=1").into_response();
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, clear_cookie(MFA_CHALLENGE_COOKIE));
+            response
+        }
         Err(e) => super::PageError::store(e, None).into_response(),
     }
 }

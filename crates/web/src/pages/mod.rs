@@ -5,6 +5,7 @@ mod atlas;
 mod backups;
 mod clients;
 mod login;
+mod mfa;
 pub(crate) mod record;
 mod schedule;
 mod staff;
@@ -32,6 +33,14 @@ pub fn table() -> RouteTable {
         .get("/login", login::form)
         .post("/login", login::submit)
         .post("/logout", login::logout)
+        .get("/login/code", login::code_form)
+        .post("/login/code", login::code_submit)
+        .get("/account/mfa", mfa::show)
+        .post("/account/mfa/confirm", mfa::confirm)
+        .post("/account/mfa/recovery-codes", mfa::regenerate)
+        .post("/account/mfa/disable", mfa::disable)
+        .get("/settings/security", mfa::clinic_settings)
+        .post("/settings/security", mfa::save_clinic_settings)
         .get("/clients", clients::list)
         .post("/clients", clients::create)
         .get("/clients/new", clients::new_form)
@@ -289,6 +298,8 @@ pub enum PageError {
         expired: bool,
         next: String,
     },
+    /// Two-factor sign-in must be set up before anything else.
+    EnrolMfa,
     /// Boxed: errors travel far less often than pages, so keep `Result` small.
     Store(Box<StoreError>, Option<Box<Actor>>),
 }
@@ -342,6 +353,7 @@ impl IntoResponse for PageError {
                 target.push_str(&percent_encode(&next));
                 Redirect::to(&target).into_response()
             }
+            PageError::EnrolMfa => Redirect::to("/account/mfa").into_response(),
             PageError::Store(e, actor) => {
                 let layout = actor
                     .as_ref()
@@ -403,15 +415,25 @@ impl FromRequestParts<AppState> for PageActor {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let path = parts.uri.path();
+        // Until an owner (or anyone in a clinic that requires it) has set up
+        // two-factor sign-in, the set-up page and signing out are all there is.
+        let allowed = |actor: Actor| {
+            if actor.mfa_enrolment_due && !path.starts_with("/account/mfa") && path != "/logout" {
+                Err(PageError::EnrolMfa)
+            } else {
+                Ok(PageActor(actor))
+            }
+        };
         if let Some(actor) = parts.extensions.get::<Actor>() {
-            return Ok(PageActor(actor.clone()));
+            return allowed(actor.clone());
         }
         let next = parts.uri.path_and_query().map_or("/clients", |p| p.as_str()).to_owned();
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(PageError::SignIn { expired: false, next });
         };
         match state.store.authenticate(token).await {
-            Ok(actor) => Ok(PageActor(actor)),
+            Ok(actor) => allowed(actor),
             Err(StoreError::Unauthenticated | StoreError::SessionExpired) => {
                 Err(PageError::SignIn { expired: true, next })
             }
@@ -524,7 +546,7 @@ async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next)
         );
     }
     let given = pairs.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str());
-    let expected = if parts.uri.path() == "/login" {
+    let expected = if matches!(parts.uri.path(), "/login" | "/login/code") {
         cookie(&parts.headers, LOGIN_CSRF_COOKIE).unwrap_or_default().to_owned()
     } else {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
