@@ -51,6 +51,12 @@ pub enum BackupError {
     BadIdentity(String),
     #[error("an empty passphrase protects nothing")]
     EmptyPassphrase,
+    /// A logical payload that does not parse as the format says.
+    #[error("the backup's tables are unreadable: {0}")]
+    Logical(String),
+    /// A logical payload whose tables differ from the manifest's counts or checksums.
+    #[error("the backup was tampered with: {0}")]
+    TableMismatch(String),
     /// The snapshot changed between measuring and archiving it.
     #[error("the database snapshot changed while it was being archived")]
     SnapshotChanged,

@@ -25,6 +25,7 @@ mod home_care;
 mod import;
 mod intakes;
 mod links;
+mod logical;
 mod migrate;
 mod notes;
 mod outbox;
@@ -47,7 +48,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use accounts::{Actor, LoginAttempt, NewAccount, PasswordHashing, SessionGrant, password_hashing};
 pub use assessments::{Assessment, MAX_PHOTO_BYTES, PhotoMeta};
-pub use audit::{AuditEntry, AuditProblem, AuditReport};
+pub use audit::{AuditChainCheck, AuditEntry, AuditProblem, AuditReport, ChainEntry};
 pub use backup::{BackupRun, BackupStatus, SnapshotClinic, SnapshotFacts, inspect_snapshot, latest_schema_version};
 pub use clients::{ClientPage, ClientQuery, ClinicScope, PAGE_SIZE};
 pub use erasure::{Erasure, MAX_RETENTION_YEARS, TOMBSTONE_BIRTH, TOMBSTONE_NAME, erasable_from, erased_tables};
@@ -56,6 +57,7 @@ pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};
 pub use import::ImportWrite;
 pub use intakes::{BookedReferral, Intake, IntakeStatus, PendingItem, ScreeningResult};
 pub use links::{IssuedLink, LinkGrant, LinkPurpose};
+pub use logical::{ChainWatch, DumpFacts, LoadError, LoadItem, LoadReport, load_logical};
 pub use notes::{Checkin, FlaggedCheckin, MAX_REFERRAL_REASON, NoteRecord, NoteStatus, Recipient};
 pub use outbox::{
     APPOINTMENT_LINK_MARKER, ClaimedMessage, Delivery, MAX_ATTEMPTS, OutboxDraft, OutboxMessage, OutboxStatus,
