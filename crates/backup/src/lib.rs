@@ -7,7 +7,8 @@
 //! ```text
 //! MYOMAP-BACKUP\n                 magic, 14 bytes
 //! u32, big-endian                 length of the manifest (at most 1 MiB)
-//! manifest                        JSON, see [`Manifest`]
+//! manifest                        JSON, see [`Manifest`], padded with spaces to fill
+//!                                 age's first 64 KiB chunk
 //! payload                         exactly manifest.database.bytes: by manifest.kind,
 //!                                 a SQLite snapshot, or the logical dump ([`logical`])
 //! ```
@@ -97,7 +98,14 @@ pub fn write_archive<W: Write>(
     manifest: &Manifest,
     mut database: impl Read,
 ) -> Result<W, BackupError> {
-    let manifest_json = serde_json::to_vec(manifest).map_err(|e| BackupError::Manifest(e.to_string()))?;
+    let mut manifest_json = serde_json::to_vec(manifest).map_err(|e| BackupError::Manifest(e.to_string()))?;
+    // Spaces after the JSON fill age's first chunk, so every archive is more
+    // than one chunk long: a file cut inside that chunk cannot be told from
+    // a damaged one by age, but it can by its length (see `open_archive`).
+    let fill = usize::try_from(CHUNK_SIZE).unwrap_or(usize::MAX) - MAGIC.len() - 4;
+    if manifest_json.len() < fill {
+        manifest_json.resize(fill, b' ');
+    }
     let manifest_len = u32::try_from(manifest_json.len())
         .ok()
         .filter(|len| *len <= MAX_MANIFEST_BYTES)
@@ -249,14 +257,24 @@ pub fn open_archive<R: Read>(input: R, input_len: u64, unlock: &Unlock) -> Resul
     let decryptor = age::Decryptor::new(counted).map_err(BackupError::opening)?;
     let header_len = count.load(Ordering::Relaxed);
     let mut reader = unlock.decrypt(decryptor)?;
+    // A Myomap archive fills at least its first chunk and goes on; a file
+    // no longer than that whose first chunk does not authenticate was cut.
+    let first_chunk_end = header_len + CHUNK_SIZE + TAG_SIZE;
+    let cut = |error: BackupError| match error {
+        BackupError::Damaged(_) if input_len <= first_chunk_end => BackupError::TruncatedEarly {
+            minimum: first_chunk_end,
+            actual: input_len,
+        },
+        other => other,
+    };
 
     let mut magic = [0u8; MAGIC.len()];
-    read_exact(&mut reader, &mut magic)?;
+    read_exact(&mut reader, &mut magic).map_err(cut)?;
     if &magic != MAGIC {
         return Err(BackupError::NotMyomap);
     }
     let mut len = [0u8; 4];
-    read_exact(&mut reader, &mut len)?;
+    read_exact(&mut reader, &mut len).map_err(cut)?;
     let manifest_len = u32::from_be_bytes(len);
     if manifest_len > MAX_MANIFEST_BYTES {
         return Err(BackupError::Manifest(format!(
@@ -264,7 +282,7 @@ pub fn open_archive<R: Read>(input: R, input_len: u64, unlock: &Unlock) -> Resul
         )));
     }
     let mut manifest_json = vec![0u8; manifest_len as usize];
-    read_exact(&mut reader, &mut manifest_json)?;
+    read_exact(&mut reader, &mut manifest_json).map_err(cut)?;
     let manifest = Manifest::parse(&manifest_json)?;
 
     let plaintext = MAGIC.len() as u64 + 4 + u64::from(manifest_len) + manifest.database.bytes;

@@ -82,7 +82,11 @@ fn a_passphrase_archive_round_trips_and_its_length_is_predicted() {
 #[test]
 fn a_database_of_whole_chunks_round_trips() {
     // The plaintext ends exactly on a chunk boundary.
-    let manifest_len = serde_json::to_vec(&manifest_for(&[])).unwrap().len();
+    // The manifest is padded to fill the first chunk.
+    let manifest_len = serde_json::to_vec(&manifest_for(&[]))
+        .unwrap()
+        .len()
+        .max(64 * 1024 - MAGIC.len() - 4);
     let db = database(2 * 64 * 1024 - MAGIC.len() - 4 - manifest_len);
     let file = archive(&passphrase(), &db);
     assert_eq!(read(&file, &unlock()).unwrap().1, db);
@@ -142,6 +146,21 @@ fn a_truncated_file_is_named_truncated_with_both_lengths() {
             other => panic!("cut to {keep} bytes: {other}"),
         }
     }
+}
+
+#[test]
+fn a_small_archive_cut_inside_its_first_chunk_is_named_truncated() {
+    let file = archive(&passphrase(), &database(1000));
+    assert!(file.len() > 64 * 1024, "the manifest fills the first chunk");
+    for keep in [1000, file.len() / 2, file.len() - 1200] {
+        match read(&file[..keep], &unlock()).unwrap_err() {
+            BackupError::TruncatedEarly { actual, .. } => assert_eq!(actual, keep as u64),
+            other => panic!("cut to {keep} bytes: {other}"),
+        }
+    }
+    let mut tampered = file.clone();
+    tampered[file.len() / 2] ^= 0x01;
+    assert!(matches!(read(&tampered, &unlock()), Err(BackupError::Damaged(_))));
 }
 
 #[test]
@@ -324,7 +343,12 @@ mod logical_payload {
         let mut manifest = manifest_of(&bytes, &digests);
         manifest.tables.insert("photos".into(), 4);
         let error = check_tables(&manifest, &digests).unwrap_err();
-        assert!(error.to_string().contains("table photos holds 3 rows, the manifest says 4"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("table photos holds 3 rows, the manifest says 4"),
+            "{error}"
+        );
         let mut manifest = manifest_of(&bytes, &digests);
         manifest.table_sha256.insert("empty".into(), "00".repeat(32));
         let error = check_tables(&manifest, &digests).unwrap_err();
@@ -340,7 +364,13 @@ mod logical_payload {
         assert!(error.to_string().contains("line 2: table t, column n"), "{error}");
 
         let mut reader = LogicalReader::new("[1]\n".as_bytes());
-        assert!(reader.next_item().unwrap_err().to_string().contains("a row before any table"));
+        assert!(
+            reader
+                .next_item()
+                .unwrap_err()
+                .to_string()
+                .contains("a row before any table")
+        );
         let mut reader = LogicalReader::new("{\"table\":\"t\",\"columns\":[]}".as_bytes());
         assert!(reader.next_item().unwrap_err().to_string().contains("not complete"));
     }

@@ -348,7 +348,7 @@ async fn create_logical(
     clock: &dyn Clock,
 ) -> Result<BackupSummary, BackupFailure> {
     let key = ScratchKey::generate();
-    let scratch = Scratch(Some(scratch_name(out_dir, "myomap-dump", ".age")));
+    let scratch = Scratch(Some(scratch_name(out_dir, "myomap-dump", ".scratch")));
     let scratch_path = scratch.path().to_path_buf();
     let (chunks, mut received) = mpsc::channel::<Vec<u8>>(4);
     let writer = tokio::task::spawn_blocking(move || -> Result<(u64, String, ScratchKey), BackupFailure> {
@@ -427,7 +427,11 @@ fn logical_manifest(facts: &DumpFacts, created_at: Timestamp, database: Database
         schema_version: facts.schema_version,
         database,
         tables: facts.tables.iter().map(|t| (t.table.clone(), t.rows)).collect(),
-        table_sha256: facts.tables.iter().map(|t| (t.table.clone(), t.sha256.clone())).collect(),
+        table_sha256: facts
+            .tables
+            .iter()
+            .map(|t| (t.table.clone(), t.sha256.clone()))
+            .collect(),
         clinics: heads(&facts.clinics),
     }
 }

@@ -176,7 +176,12 @@ pub enum Command {
         /// The backup file.
         file: PathBuf,
         /// The data directory to restore into (SQLite).
-        #[arg(long, value_name = "DIR", required_unless_present = "database", conflicts_with = "database")]
+        #[arg(
+            long,
+            value_name = "DIR",
+            required_unless_present = "database",
+            conflicts_with = "database"
+        )]
         data: Option<PathBuf>,
         /// The PostgreSQL database to restore into (postgres://user@host/db; logical backups).
         #[arg(long, value_name = "URL")]

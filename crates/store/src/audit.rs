@@ -282,7 +282,12 @@ pub(crate) async fn verify_on(conn: &mut AnyConnection) -> Result<AuditReport, S
     let mut check = AuditChainCheck::default();
     for clinic in &clinics {
         let clinic_id: String = clinic.try_get(0)?;
-        check.clinic(&clinic_id, &clinic.try_get::<String, _>(1)?, clinic.try_get(2)?, &clinic.try_get::<String, _>(3)?);
+        check.clinic(
+            &clinic_id,
+            &clinic.try_get::<String, _>(1)?,
+            clinic.try_get(2)?,
+            &clinic.try_get::<String, _>(3)?,
+        );
         let rows = sqlx::query(
             "SELECT seq, at, actor, action, record_type, record_id, prev_hash, hash \
              FROM audit_log WHERE clinic_id = $1 ORDER BY seq",
@@ -385,7 +390,10 @@ impl AuditChainCheck {
             [entry.actor, entry.action, entry.record_type, entry.record_id],
         );
         let found = if entry.seq != state.expected_seq {
-            Some(problem(state.expected_seq, format!("entry {} is missing", state.expected_seq)))
+            Some(problem(
+                state.expected_seq,
+                format!("entry {} is missing", state.expected_seq),
+            ))
         } else if entry.prev_hash != state.expected_prev {
             Some(problem(entry.seq, "does not link to the entry before it".into()))
         } else if entry.hash != recomputed {

@@ -110,7 +110,11 @@ async fn live_tables(conn: &mut AnyConnection, backend: Backend) -> Result<BTree
     Ok(names.into_iter().collect())
 }
 
-async fn columns(conn: &mut AnyConnection, backend: Backend, table: &str) -> Result<Vec<(String, ColumnType)>, StoreError> {
+async fn columns(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    table: &str,
+) -> Result<Vec<(String, ColumnType)>, StoreError> {
     let sql = match backend {
         Backend::Sqlite => "SELECT name, type FROM pragma_table_info($1) ORDER BY cid",
         Backend::Postgres => {
@@ -141,8 +145,12 @@ async fn columns(conn: &mut AnyConnection, backend: Backend, table: &str) -> Res
 fn value_of(row: &sqlx::any::AnyRow, index: usize, kind: ColumnType) -> Result<Value, sqlx::Error> {
     Ok(match kind {
         ColumnType::Int => row.try_get::<Option<i64>, _>(index)?.map_or(Value::Null, Value::Int),
-        ColumnType::Text => row.try_get::<Option<String>, _>(index)?.map_or(Value::Null, Value::Text),
-        ColumnType::Blob => row.try_get::<Option<Vec<u8>>, _>(index)?.map_or(Value::Null, Value::Blob),
+        ColumnType::Text => row
+            .try_get::<Option<String>, _>(index)?
+            .map_or(Value::Null, Value::Text),
+        ColumnType::Blob => row
+            .try_get::<Option<Vec<u8>>, _>(index)?
+            .map_or(Value::Null, Value::Blob),
     })
 }
 
@@ -317,7 +325,10 @@ impl Store {
                 values.clear();
                 for (index, kind) in kinds.iter().enumerate() {
                     values.push(value_of(&row, index, *kind).map_err(|e| {
-                        StoreError::Config(format!("table {}: a value of another type than its column's: {e}", spec.name))
+                        StoreError::Config(format!(
+                            "table {}: a value of another type than its column's: {e}",
+                            spec.name
+                        ))
                     })?);
                 }
                 watch.row(&values);
@@ -491,9 +502,10 @@ impl TableLoad {
                 query = bind(query, value, *kind);
             }
         }
-        let inserted = query.execute(&mut *conn).await.map_err(|e| {
-            LoadError::Mismatch(format!("table {}: the rows do not load: {e}", self.header.table))
-        })?;
+        let inserted = query
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| LoadError::Mismatch(format!("table {}: the rows do not load: {e}", self.header.table)))?;
         self.rows += inserted.rows_affected();
         self.pending_bytes = 0;
         Ok(())
@@ -563,11 +575,17 @@ pub async fn load_logical(
             .await
             .map_err(StoreError::from)?;
     }
-    sqlx::query("BEGIN").execute(&mut conn).await.map_err(StoreError::from)?;
+    sqlx::query("BEGIN")
+        .execute(&mut conn)
+        .await
+        .map_err(StoreError::from)?;
     let outcome = load_in_transaction(&mut conn, backend, schema_version, expected, force, &mut items).await;
     match outcome {
         Ok(report) => {
-            sqlx::query("COMMIT").execute(&mut conn).await.map_err(StoreError::from)?;
+            sqlx::query("COMMIT")
+                .execute(&mut conn)
+                .await
+                .map_err(StoreError::from)?;
             let _ = conn.close().await;
             Ok(report)
         }
@@ -747,10 +765,10 @@ async fn reset_sequences(conn: &mut AnyConnection, backend: Backend) -> Result<u
     }
     let owned = sqlx::query(
         "SELECT table_name::text, column_name::text, \
-                pg_get_serial_sequence(quote_ident(table_name), column_name)::text \
+                pg_get_serial_sequence(quote_ident(table_name::text), column_name::text)::text \
          FROM information_schema.columns \
          WHERE table_schema = current_schema() \
-           AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL",
+           AND pg_get_serial_sequence(quote_ident(table_name::text), column_name::text) IS NOT NULL",
     )
     .fetch_all(&mut *conn)
     .await

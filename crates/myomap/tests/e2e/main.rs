@@ -18,6 +18,7 @@ mod harness;
 mod home_care;
 mod html;
 mod import;
+mod logical_backup;
 mod outcomes;
 mod plans;
 mod record_api;
