@@ -235,10 +235,10 @@ impl<R: Read> Read for Payload<R> {
 /// it); any other I/O error is reported as reading the backup.
 pub fn payload_error(e: io::Error) -> BackupError {
     if e.get_ref().is_some_and(|inner| inner.is::<BackupError>()) {
-        if let Some(inner) = e.into_inner() {
-            if let Ok(error) = inner.downcast::<BackupError>() {
-                return *error;
-            }
+        if let Some(inner) = e.into_inner()
+            && let Ok(error) = inner.downcast::<BackupError>()
+        {
+            return *error;
         }
         return BackupError::Damaged("unreadable payload".into());
     }

@@ -414,22 +414,32 @@ fn approximate_size(values: &[Value]) -> usize {
         .sum()
 }
 
+/// A self-referring column's index, its table key's index, and the (key,
+/// reference) pairs set once every row of the table is in.
+struct Deferred {
+    column: usize,
+    key: usize,
+    later: Vec<(Value, Value)>,
+}
+
 struct TableLoad {
     header: TableHeader,
     insert_prefix: String,
     rows_per_insert: usize,
     pending: Vec<Vec<Value>>,
     pending_bytes: usize,
-    /// For a self-referring column: its index, the key's index, and the
-    /// (key, reference) pairs to set once all rows are in.
-    deferred: Option<(usize, usize, Vec<(Value, Value)>)>,
+    deferred: Option<Deferred>,
     rows: u64,
 }
 
 impl TableLoad {
     fn new(header: TableHeader) -> Result<TableLoad, LoadError> {
         let deferred = match spec(&header.table).and_then(|s| s.self_reference) {
-            Some((column, key)) => Some((position(&header, column)?, position(&header, key)?, Vec::new())),
+            Some((column, key)) => Some(Deferred {
+                column: position(&header, column)?,
+                key: position(&header, key)?,
+                later: Vec::new(),
+            }),
             None => None,
         };
         let insert_prefix = format!(
@@ -463,11 +473,11 @@ impl TableLoad {
                 self.header.columns.len()
             )));
         }
-        if let Some((column, key, later)) = &mut self.deferred
-            && values[*column] != Value::Null
+        if let Some(deferred) = &mut self.deferred
+            && values[deferred.column] != Value::Null
         {
-            let reference = std::mem::replace(&mut values[*column], Value::Null);
-            later.push((values[*key].clone(), reference));
+            let reference = std::mem::replace(&mut values[deferred.column], Value::Null);
+            deferred.later.push((values[deferred.key].clone(), reference));
         }
         self.pending_bytes += approximate_size(&values);
         self.pending.push(values);
@@ -514,7 +524,7 @@ impl TableLoad {
     /// Writes what is pending and the deferred references.
     async fn finish(mut self, conn: &mut AnyConnection) -> Result<(String, u64), LoadError> {
         self.flush(conn).await?;
-        if let Some((column, key, later)) = self.deferred.take() {
+        if let Some(Deferred { column, key, later }) = self.deferred.take() {
             let sql = format!(
                 "UPDATE {} SET {} = $1 WHERE {} = $2",
                 quoted(&self.header.table),
