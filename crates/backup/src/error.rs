@@ -33,6 +33,11 @@ pub enum BackupError {
         "the backup is truncated: the file has {actual} bytes of the {expected} it should have (it was cut short while copying or writing)"
     )]
     Truncated { expected: u64, actual: u64 },
+    /// Cut inside the first chunk, before the manifest says how long it is.
+    #[error(
+        "the backup is truncated: the file has {actual} bytes, a complete one has more than {minimum} (it was cut short while copying or writing)"
+    )]
+    TruncatedEarly { minimum: u64, actual: u64 },
     /// age's authentication failed, or bytes are where none should be.
     #[error("the backup is damaged or was tampered with: {0}")]
     Damaged(String),
@@ -51,6 +56,12 @@ pub enum BackupError {
     BadIdentity(String),
     #[error("an empty passphrase protects nothing")]
     EmptyPassphrase,
+    /// A logical payload that does not parse as the format says.
+    #[error("the backup's tables are unreadable: {0}")]
+    Logical(String),
+    /// A logical payload whose tables differ from the manifest's counts or checksums.
+    #[error("the backup was tampered with: {0}")]
+    TableMismatch(String),
     /// The snapshot changed between measuring and archiving it.
     #[error("the database snapshot changed while it was being archived")]
     SnapshotChanged,

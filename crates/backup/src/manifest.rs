@@ -6,28 +6,51 @@ use serde::{Deserialize, Serialize};
 
 use crate::BackupError;
 
-/// The archive format this Myomap writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The archive format this Myomap writes and the newest it reads. Format 1
+/// held a SQLite snapshot only and had no `kind`; format 2 names its kind.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// What the payload after the manifest is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PayloadKind {
+    /// A SQLite database file (`VACUUM INTO`): restores into SQLite only.
+    Sqlite,
+    /// Every table as JSON Lines ([`crate::logical`]): restores into either
+    /// back end.
+    Logical,
+}
+
+fn format_one_kind() -> PayloadKind {
+    PayloadKind::Sqlite
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     /// The archive format ([`FORMAT_VERSION`] when written by this code).
     pub format: u32,
+    /// What the payload is (format 1 archives: a SQLite snapshot).
+    #[serde(default = "format_one_kind")]
+    pub kind: PayloadKind,
     pub created_at: jiff::Timestamp,
     /// The Myomap version that wrote it.
     pub myomap_version: String,
-    /// The back end the snapshot is of ("sqlite").
+    /// The back end the backup was taken from ("sqlite" or "postgres").
     pub backend: String,
     /// The highest migration applied in the snapshot.
     pub schema_version: i64,
+    /// The payload: a SQLite file, or the logical dump.
     pub database: DatabaseEntry,
     /// Rows per table in the snapshot.
     pub tables: BTreeMap<String, u64>,
+    /// SHA-256 (hex) of each table's section of a logical payload.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub table_sha256: BTreeMap<String, String>,
     /// Each clinic's audit chain head in the snapshot.
     pub clinics: Vec<ClinicHead>,
 }
 
-/// The database snapshot inside the archive.
+/// The payload inside the archive (the name stays from format 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatabaseEntry {
     pub bytes: u64,

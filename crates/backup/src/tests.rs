@@ -24,12 +24,14 @@ fn manifest_for(db: &[u8]) -> Manifest {
     let (bytes, sha256) = measure(db).unwrap();
     Manifest {
         format: FORMAT_VERSION,
+        kind: PayloadKind::Sqlite,
         created_at: "2026-12-07T10:00:00Z".parse().unwrap(),
         myomap_version: "0.1.0".into(),
         backend: "sqlite".into(),
         schema_version: 10,
         database: DatabaseEntry { bytes, sha256 },
         tables: BTreeMap::from([("clients".to_owned(), 3), ("audit_log".to_owned(), 7)]),
+        table_sha256: BTreeMap::new(),
         clinics: vec![ClinicHead {
             id: "c1".into(),
             name: "Harbour Street Clinic".into(),
@@ -80,7 +82,11 @@ fn a_passphrase_archive_round_trips_and_its_length_is_predicted() {
 #[test]
 fn a_database_of_whole_chunks_round_trips() {
     // The plaintext ends exactly on a chunk boundary.
-    let manifest_len = serde_json::to_vec(&manifest_for(&[])).unwrap().len();
+    // The manifest is padded to fill the first chunk.
+    let manifest_len = serde_json::to_vec(&manifest_for(&[]))
+        .unwrap()
+        .len()
+        .max(64 * 1024 - MAGIC.len() - 4);
     let db = database(2 * 64 * 1024 - MAGIC.len() - 4 - manifest_len);
     let file = archive(&passphrase(), &db);
     assert_eq!(read(&file, &unlock()).unwrap().1, db);
@@ -143,6 +149,21 @@ fn a_truncated_file_is_named_truncated_with_both_lengths() {
 }
 
 #[test]
+fn a_small_archive_cut_inside_its_first_chunk_is_named_truncated() {
+    let file = archive(&passphrase(), &database(1000));
+    assert!(file.len() > 64 * 1024, "the manifest fills the first chunk");
+    for keep in [1000, file.len() / 2, file.len() - 1200] {
+        match read(&file[..keep], &unlock()).unwrap_err() {
+            BackupError::TruncatedEarly { actual, .. } => assert_eq!(actual, keep as u64),
+            other => panic!("cut to {keep} bytes: {other}"),
+        }
+    }
+    let mut tampered = file.clone();
+    tampered[file.len() / 2] ^= 0x01;
+    assert!(matches!(read(&tampered, &unlock()), Err(BackupError::Damaged(_))));
+}
+
+#[test]
 fn a_file_cut_inside_its_header_is_not_taken_for_a_backup() {
     let file = archive(&passphrase(), &database(1000));
     assert!(matches!(read(&file[..40], &unlock()), Err(BackupError::NotAgeFile)));
@@ -190,11 +211,11 @@ fn write_archive_refuses_a_database_other_than_the_manifest_s() {
 
 #[test]
 fn a_newer_format_is_refused_before_its_manifest_is_read() {
-    let json = br#"{"format": 2, "something": "new"}"#;
+    let json = br#"{"format": 3, "something": "new"}"#;
     let file = framed(&passphrase(), json, b"");
     let error = read(&file, &unlock()).unwrap_err();
     assert!(
-        matches!(error, BackupError::NewerFormat { found: 2, supported: 1 }),
+        matches!(error, BackupError::NewerFormat { found: 3, supported: 2 }),
         "{error}"
     );
     assert!(error.to_string().contains("newer Myomap"));
@@ -232,4 +253,125 @@ fn empty_passphrases_and_bad_recipients_are_refused() {
         Unlock::identity_file("# nothing\n"),
         Err(BackupError::BadIdentity(_))
     ));
+}
+
+#[test]
+fn a_format_one_archive_reads_as_a_sqlite_snapshot() {
+    let db = database(5_000);
+    let mut manifest = serde_json::to_value(manifest_for(&db)).unwrap();
+    let object = manifest.as_object_mut().unwrap();
+    object.insert("format".into(), 1.into());
+    object.remove("kind");
+    let file = framed(&passphrase(), &serde_json::to_vec(&manifest).unwrap(), &db);
+    let (read_back, out) = read(&file, &unlock()).unwrap();
+    assert_eq!(read_back.format, 1);
+    assert_eq!(read_back.kind, PayloadKind::Sqlite);
+    assert_eq!(out, db);
+}
+
+mod logical_payload {
+    use super::*;
+    use crate::logical::{ColumnType, Item, LogicalReader, LogicalWriter, TableHeader, Value, check_tables};
+
+    fn header(table: &str) -> TableHeader {
+        TableHeader {
+            table: table.into(),
+            columns: vec![
+                ("id".into(), ColumnType::Text),
+                ("at".into(), ColumnType::Int),
+                ("image".into(), ColumnType::Blob),
+            ],
+        }
+    }
+
+    fn rows() -> Vec<Vec<Value>> {
+        vec![
+            vec![
+                Value::Text("é\u{0}\"\n≠".into()),
+                Value::Int(i64::MIN),
+                Value::Blob(vec![0, 255, 10]),
+            ],
+            vec![Value::Text(String::new()), Value::Int(i64::MAX), Value::Null],
+            vec![Value::Null, Value::Null, Value::Blob(Vec::new())],
+        ]
+    }
+
+    fn payload() -> (Vec<u8>, Vec<crate::logical::TableDigest>) {
+        let mut writer = LogicalWriter::new(Vec::new());
+        writer.begin_table(header("photos")).unwrap();
+        for row in rows() {
+            writer.row(&row).unwrap();
+        }
+        writer.begin_table(header("empty")).unwrap();
+        writer.finish()
+    }
+
+    fn manifest_of(payload: &[u8], digests: &[crate::logical::TableDigest]) -> Manifest {
+        let mut manifest = manifest_for(payload);
+        manifest.kind = PayloadKind::Logical;
+        manifest.tables = digests.iter().map(|d| (d.table.clone(), d.rows)).collect();
+        manifest.table_sha256 = digests.iter().map(|d| (d.table.clone(), d.sha256.clone())).collect();
+        manifest
+    }
+
+    #[test]
+    fn every_value_survives_exactly_through_an_archive() {
+        let (bytes, digests) = payload();
+        assert_eq!(digests.len(), 2);
+        assert_eq!((digests[0].rows, digests[1].rows), (3, 0));
+        let manifest = manifest_of(&bytes, &digests);
+        let file = write_archive(Vec::new(), &passphrase(), &manifest, &bytes[..]).unwrap();
+
+        let (opened, payload) = open_archive(&file[..], file.len() as u64, &unlock()).unwrap();
+        assert_eq!(opened, manifest);
+        let mut reader = LogicalReader::new(std::io::BufReader::new(payload));
+        let mut items = Vec::new();
+        while let Some(item) = reader.next_item().unwrap() {
+            items.push(item);
+        }
+        let mut expected = vec![Item::Table(header("photos"))];
+        expected.extend(rows().into_iter().map(Item::Row));
+        expected.push(Item::Table(header("empty")));
+        assert_eq!(items, expected);
+        assert_eq!(reader.digests(), &digests[..]);
+        check_tables(&opened, reader.digests()).unwrap();
+    }
+
+    #[test]
+    fn a_table_that_differs_from_the_manifest_is_named() {
+        let (bytes, digests) = payload();
+        let mut manifest = manifest_of(&bytes, &digests);
+        manifest.tables.insert("photos".into(), 4);
+        let error = check_tables(&manifest, &digests).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("table photos holds 3 rows, the manifest says 4"),
+            "{error}"
+        );
+        let mut manifest = manifest_of(&bytes, &digests);
+        manifest.table_sha256.insert("empty".into(), "00".repeat(32));
+        let error = check_tables(&manifest, &digests).unwrap_err();
+        assert!(error.to_string().contains("table empty's SHA-256"), "{error}");
+    }
+
+    #[test]
+    fn values_of_the_wrong_type_and_broken_lines_are_refused() {
+        let text = "{\"table\":\"t\",\"columns\":[[\"n\",\"int\"]]}\n[\"five\"]\n";
+        let mut reader = LogicalReader::new(text.as_bytes());
+        assert!(matches!(reader.next_item().unwrap(), Some(Item::Table(_))));
+        let error = reader.next_item().unwrap_err();
+        assert!(error.to_string().contains("line 2: table t, column n"), "{error}");
+
+        let mut reader = LogicalReader::new("[1]\n".as_bytes());
+        assert!(
+            reader
+                .next_item()
+                .unwrap_err()
+                .to_string()
+                .contains("a row before any table")
+        );
+        let mut reader = LogicalReader::new("{\"table\":\"t\",\"columns\":[]}".as_bytes());
+        assert!(reader.next_item().unwrap_err().to_string().contains("not complete"));
+    }
 }

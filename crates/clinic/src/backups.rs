@@ -1,28 +1,41 @@
 //! Backups of a running installation, their verification, restoring one,
 //! and the schedule `serve` runs: once for the command line and the server.
 //!
-//! A backup is written as: a `VACUUM INTO` snapshot beside the live
-//! database (the same disk and permissions as the data it copies, never the
-//! backup directory), measured (rows per table, audit heads, every chain
-//! recomputed), archived and encrypted by `myomap-backup` into a `.partial`
-//! file next to the target, synced, then renamed; the plaintext snapshot is
-//! removed whatever happens.
+//! Two formats. The logical one (the default, and the only one on
+//! PostgreSQL) dumps every table in one read transaction into a scratch
+//! file beside the target, encrypted to a key that lives only in this
+//! process (counts and checksums are known only at the end, and the
+//! manifest comes first); then the manifest and the decrypted dump are
+//! archived. The SQLite one is a `VACUUM INTO` snapshot beside the live
+//! database, measured, then archived. Either way the archive is written to a
+//! `.partial` file next to the target, synced, then renamed, and scratch
+//! files are removed whatever happens.
 //!
-//! Restoring decrypts into a temporary file inside the target directory,
-//! checks it (SHA-256, manifest against what the file really holds, audit
-//! chains, schema not newer than this build), and only then moves any old
-//! database aside and renames the new one in. Nothing reaches the target's
-//! database name before every check passed.
+//! Restoring a snapshot decrypts into a temporary file inside the target
+//! directory, checks it (SHA-256, manifest against what the file really
+//! holds, audit chains, schema not newer than this build), and only then
+//! moves any old database aside and renames the new one in. Restoring a
+//! logical backup streams it into one transaction on the target (a new
+//! SQLite file renamed in the same way, or a PostgreSQL database), which
+//! commits only after the archive's checksums, the rows per table and every
+//! audit chain checked out. Nothing reaches the target before every check
+//! passed.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufReader, BufWriter};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use myomap_backup::{BackupError, ClinicHead, DatabaseEntry, FORMAT_VERSION, Lock, Manifest, Unlock};
-use myomap_store::{AuditProblem, SnapshotFacts, Store, StoreError};
+use myomap_backup::logical::{Item, LogicalReader, check_tables};
+use myomap_backup::{
+    BackupError, ClinicHead, DatabaseEntry, FORMAT_VERSION, Lock, Manifest, Measure, PayloadKind, ScratchKey, Unlock,
+};
+use myomap_store::{
+    AuditProblem, ChainWatch, DatabaseTarget, DumpFacts, LoadError, LoadItem, SnapshotFacts, Store, StoreError,
+};
+use tokio::sync::mpsc;
 
 use crate::Clock;
 
@@ -66,8 +79,62 @@ pub enum BackupFailure {
          restore it with a newer Myomap"
     )]
     NewerSchema { found: i64, known: i64 },
+    #[error(
+        "the database {target} is not empty ({tables} hold rows); restoring replaces its Myomap tables: add --force \
+         to do so (in one transaction: if anything fails, the database stays as it was)"
+    )]
+    DatabaseNotEmpty { target: String, tables: String },
+    #[error(
+        "this backup is a SQLite snapshot (format 1, or --format sqlite): restore it into a data directory \
+         (--data DIR), then take a logical backup there to move it to PostgreSQL"
+    )]
+    SnapshotIntoPostgres,
+    #[error("the restore did not complete and nothing was written: {0}")]
+    Load(String),
     #[error("{0}")]
     Config(String),
+}
+
+/// How a backup holds the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Every table as typed rows: restores into SQLite or PostgreSQL.
+    Logical,
+    /// SQLite's `VACUUM INTO` file: SQLite only, restores into SQLite only.
+    Sqlite,
+}
+
+/// Where a backup is restored to.
+#[derive(Debug, Clone)]
+pub enum RestoreTarget {
+    /// A data directory: its `myomap.db`.
+    DataDir(PathBuf),
+    /// A PostgreSQL database (logical backups only).
+    Postgres(String),
+}
+
+impl RestoreTarget {
+    fn describe(&self) -> String {
+        match self {
+            RestoreTarget::DataDir(dir) => dir.join(DATABASE_FILE).display().to_string(),
+            RestoreTarget::Postgres(url) => DatabaseTarget::Url(url.clone()).describe(),
+        }
+    }
+}
+
+fn load_failure(target: &RestoreTarget, e: LoadError) -> BackupFailure {
+    match e {
+        LoadError::Store(e) => BackupFailure::Store(e),
+        LoadError::NotEmpty { tables } => BackupFailure::DatabaseNotEmpty {
+            target: target.describe(),
+            tables,
+        },
+        LoadError::NewerTarget { found, known } => BackupFailure::Load(format!(
+            "the target database was migrated by a newer Myomap (schema {found}; this one knows up to {known})"
+        )),
+        LoadError::AuditBroken(problem) => BackupFailure::AuditBroken(problem),
+        other => BackupFailure::Load(other.to_string()),
+    }
 }
 
 fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> BackupFailure {
@@ -97,7 +164,8 @@ pub struct VerifyReport {
 #[derive(Debug, Clone)]
 pub struct RestoreReport {
     pub manifest: Manifest,
-    pub database: PathBuf,
+    /// Where it went (a file, or a PostgreSQL database without its password).
+    pub database: String,
     /// Files of the database that was there before, moved aside.
     pub moved_aside: Vec<PathBuf>,
     pub audit_entries: u64,
@@ -172,13 +240,15 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| BackupFailure::Config(format!("the backup task stopped: {e}")))?
 }
 
-/// Takes a consistent snapshot of the running store and writes it,
-/// encrypted, to `out` (which must not exist). `snapshot_dir` holds the
-/// plaintext snapshot while it is archived: the data directory.
+/// Takes a consistent backup of the running store and writes it,
+/// encrypted, to `out` (which must not exist). `snapshot_dir` holds a
+/// plaintext SQLite snapshot while it is archived (the data directory); a
+/// logical dump's scratch file is encrypted and lies beside `out`.
 pub async fn create(
     store: &Store,
     out: &Path,
     lock: &Lock,
+    format: Format,
     snapshot_dir: &Path,
     clock: &dyn Clock,
 ) -> Result<BackupSummary, BackupFailure> {
@@ -192,6 +262,46 @@ pub async fn create(
             out_dir.display()
         )));
     }
+    match format {
+        Format::Logical => create_logical(store, out, &out_dir, lock, clock).await,
+        Format::Sqlite => create_snapshot(store, out, lock, snapshot_dir, clock).await,
+    }
+}
+
+/// Writes `manifest` and the payload `source` yields, encrypted, to a
+/// private `.partial` file beside `out`, synced, then renamed to `out`.
+/// Answers the archive's size.
+fn write_out(out: &Path, lock: &Lock, manifest: &Manifest, source: impl Read) -> Result<u64, BackupFailure> {
+    let partial = {
+        let mut name = out.to_path_buf().into_os_string();
+        name.push(".partial");
+        Scratch(Some(PathBuf::from(name)))
+    };
+    let target = create_private(partial.path()).map_err(io(format!("creating {}", partial.path().display())))?;
+    let written = myomap_backup::write_archive(BufWriter::new(target), lock, manifest, source)?;
+    let target = written.into_inner().map_err(|e| BackupFailure::Io {
+        context: "writing the backup".into(),
+        source: e.into_error(),
+    })?;
+    target.sync_all().map_err(io("syncing the backup"))?;
+    let bytes = target.metadata().map_err(io("reading the backup's size"))?.len();
+    drop(target);
+    if out.exists() {
+        return Err(BackupFailure::OutExists(out.to_path_buf()));
+    }
+    fs::rename(partial.path(), out).map_err(io(format!("renaming the backup to {}", out.display())))?;
+    partial.keep();
+    sync_dir(&parent_of(out));
+    Ok(bytes)
+}
+
+async fn create_snapshot(
+    store: &Store,
+    out: &Path,
+    lock: &Lock,
+    snapshot_dir: &Path,
+    clock: &dyn Clock,
+) -> Result<BackupSummary, BackupFailure> {
     fs::create_dir_all(snapshot_dir).map_err(io(format!("creating {}", snapshot_dir.display())))?;
     let snapshot = Scratch(Some(scratch_name(snapshot_dir, "backup-snapshot", ".db")));
     store.snapshot_into(snapshot.path()).await?;
@@ -215,27 +325,8 @@ pub async fn create(
                 sha256,
             },
         );
-        let partial = {
-            let mut name = out.clone().into_os_string();
-            name.push(".partial");
-            Scratch(Some(PathBuf::from(name)))
-        };
-        let target = create_private(partial.path()).map_err(io(format!("creating {}", partial.path().display())))?;
         let source = File::open(&snapshot_path).map_err(io("reading the snapshot"))?;
-        let written = myomap_backup::write_archive(BufWriter::new(target), &lock, &manifest, BufReader::new(source))?;
-        let target = written.into_inner().map_err(|e| BackupFailure::Io {
-            context: "writing the backup".into(),
-            source: e.into_error(),
-        })?;
-        target.sync_all().map_err(io("syncing the backup"))?;
-        let bytes = target.metadata().map_err(io("reading the backup's size"))?.len();
-        drop(target);
-        if out.exists() {
-            return Err(BackupFailure::OutExists(out));
-        }
-        fs::rename(partial.path(), &out).map_err(io(format!("renaming the backup to {}", out.display())))?;
-        partial.keep();
-        sync_dir(&parent_of(&out));
+        let bytes = write_out(&out, &lock, &manifest, BufReader::new(source))?;
         Ok((bytes, manifest))
     })
     .await?;
@@ -247,50 +338,130 @@ pub async fn create(
     })
 }
 
+/// The logical dump: one read transaction streamed through a channel into
+/// an encrypted scratch file, then archived behind its manifest.
+async fn create_logical(
+    store: &Store,
+    out: &Path,
+    out_dir: &Path,
+    lock: &Lock,
+    clock: &dyn Clock,
+) -> Result<BackupSummary, BackupFailure> {
+    let key = ScratchKey::generate();
+    let scratch = Scratch(Some(scratch_name(out_dir, "myomap-dump", ".scratch")));
+    let scratch_path = scratch.path().to_path_buf();
+    let (chunks, mut received) = mpsc::channel::<Vec<u8>>(4);
+    let writer = tokio::task::spawn_blocking(move || -> Result<(u64, String, ScratchKey), BackupFailure> {
+        let file = create_private(&scratch_path).map_err(io(format!("creating {}", scratch_path.display())))?;
+        let mut sealed = key.seal(BufWriter::new(file))?;
+        let mut measure = Measure::default();
+        while let Some(chunk) = received.blocking_recv() {
+            measure.update(&chunk);
+            sealed.write_all(&chunk).map_err(io("writing the scratch file"))?;
+        }
+        let file = sealed.finish().map_err(io("writing the scratch file"))?;
+        file.into_inner().map_err(|e| BackupFailure::Io {
+            context: "writing the scratch file".into(),
+            source: e.into_error(),
+        })?;
+        let (bytes, sha256) = measure.finish();
+        Ok((bytes, sha256, key))
+    });
+    let dumped = store.dump_logical(chunks).await;
+    let written = writer
+        .await
+        .map_err(|e| BackupFailure::Config(format!("the backup task stopped: {e}")))?;
+    // The writer's failure (a full disk) is the cause of a dump that could
+    // no longer hand its rows on.
+    let (payload_bytes, payload_sha256, key) = written?;
+    let facts = dumped?;
+    if let Some(problem) = facts.audit.first_problem.clone() {
+        return Err(BackupFailure::AuditBroken(problem));
+    }
+    let manifest = logical_manifest(
+        &facts,
+        clock.now(),
+        DatabaseEntry {
+            bytes: payload_bytes,
+            sha256: payload_sha256,
+        },
+    );
+    let out_file = out.to_path_buf();
+    let out = out.to_path_buf();
+    let lock = lock.clone();
+    let scratch_path = scratch.path().to_path_buf();
+    let (bytes, manifest) = blocking(move || {
+        let file = File::open(&scratch_path).map_err(io("reading the scratch file"))?;
+        let source = key.open(BufReader::new(file))?;
+        let bytes = write_out(&out, &lock, &manifest, BufReader::with_capacity(256 * 1024, source))?;
+        Ok((bytes, manifest))
+    })
+    .await?;
+    drop(scratch);
+    Ok(BackupSummary {
+        file: out_file,
+        bytes,
+        manifest,
+    })
+}
+
+fn heads(clinics: &[myomap_store::SnapshotClinic]) -> Vec<ClinicHead> {
+    clinics
+        .iter()
+        .map(|c| ClinicHead {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            audit_seq: c.audit_seq,
+            audit_head: c.audit_head.clone(),
+        })
+        .collect()
+}
+
+fn logical_manifest(facts: &DumpFacts, created_at: Timestamp, database: DatabaseEntry) -> Manifest {
+    Manifest {
+        format: FORMAT_VERSION,
+        kind: PayloadKind::Logical,
+        created_at,
+        myomap_version: env!("CARGO_PKG_VERSION").to_owned(),
+        backend: facts.backend.as_str().to_owned(),
+        schema_version: facts.schema_version,
+        database,
+        tables: facts.tables.iter().map(|t| (t.table.clone(), t.rows)).collect(),
+        table_sha256: facts
+            .tables
+            .iter()
+            .map(|t| (t.table.clone(), t.sha256.clone()))
+            .collect(),
+        clinics: heads(&facts.clinics),
+    }
+}
+
 fn manifest_of(facts: &SnapshotFacts, created_at: Timestamp, database: DatabaseEntry) -> Manifest {
     Manifest {
         format: FORMAT_VERSION,
+        kind: PayloadKind::Sqlite,
         created_at,
         myomap_version: env!("CARGO_PKG_VERSION").to_owned(),
         backend: "sqlite".to_owned(),
         schema_version: facts.schema_version,
         database,
         tables: facts.tables.clone(),
-        clinics: facts
-            .clinics
-            .iter()
-            .map(|c| ClinicHead {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                audit_seq: c.audit_seq,
-                audit_head: c.audit_head.clone(),
-            })
-            .collect(),
+        table_sha256: BTreeMap::new(),
+        clinics: heads(&facts.clinics),
     }
 }
 
-/// Decrypts `file` into `snapshot` (a new private file) and checks it from
-/// end to end; answers its manifest and the audit entries recomputed.
-async fn open_checked(file: &Path, unlock: Unlock, snapshot: &Path) -> Result<(Manifest, u64, u64), BackupFailure> {
-    let file = file.to_path_buf();
-    let snapshot_path = snapshot.to_path_buf();
-    let (manifest, file_bytes) = blocking(move || {
-        let input = File::open(&file).map_err(io(format!("opening {}", file.display())))?;
-        let len = input
-            .metadata()
-            .map_err(io(format!("reading {}", file.display())))?
-            .len();
-        let output = create_private(&snapshot_path).map_err(io(format!("creating {}", snapshot_path.display())))?;
-        let mut writer = BufWriter::new(output);
-        let manifest = myomap_backup::read_archive(BufReader::new(input), len, &unlock, &mut writer)?;
-        let output = writer.into_inner().map_err(|e| BackupFailure::Io {
-            context: "writing the snapshot".into(),
-            source: e.into_error(),
-        })?;
-        output.sync_all().map_err(io("syncing the snapshot"))?;
-        Ok((manifest, len))
-    })
-    .await?;
+type OpenPayload = myomap_backup::Payload<BufReader<File>>;
+
+/// Opens a backup file: its manifest (format and schema checked) and its
+/// payload, ready to stream.
+fn open_file(file: &Path, unlock: &Unlock) -> Result<(Manifest, OpenPayload, u64), BackupFailure> {
+    let input = File::open(file).map_err(io(format!("opening {}", file.display())))?;
+    let len = input
+        .metadata()
+        .map_err(io(format!("reading {}", file.display())))?
+        .len();
+    let (manifest, payload) = myomap_backup::open_archive(BufReader::new(input), len, unlock)?;
     let known = myomap_store::latest_schema_version();
     if manifest.schema_version > known {
         return Err(BackupFailure::NewerSchema {
@@ -298,9 +469,141 @@ async fn open_checked(file: &Path, unlock: Unlock, snapshot: &Path) -> Result<(M
             known,
         });
     }
+    Ok((manifest, payload, len))
+}
+
+async fn open_blocking(file: &Path, unlock: Unlock) -> Result<(Manifest, OpenPayload, u64), BackupFailure> {
+    let file = file.to_path_buf();
+    blocking(move || open_file(&file, &unlock)).await
+}
+
+/// Decrypts a snapshot payload into `snapshot` (a new private file).
+fn copy_payload(mut payload: OpenPayload, snapshot: &Path) -> Result<(), BackupFailure> {
+    let output = create_private(snapshot).map_err(io(format!("creating {}", snapshot.display())))?;
+    let mut writer = BufWriter::new(output);
+    let mut buffer = vec![0u8; 256 * 1024];
+    loop {
+        let n = match payload.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(myomap_backup::payload_error(e).into()),
+        };
+        writer.write_all(&buffer[..n]).map_err(io("writing the snapshot"))?;
+    }
+    let output = writer.into_inner().map_err(|e| BackupFailure::Io {
+        context: "writing the snapshot".into(),
+        source: e.into_error(),
+    })?;
+    output.sync_all().map_err(io("syncing the snapshot"))?;
+    Ok(())
+}
+
+/// Checks a snapshot payload from end to end in `snapshot`; answers the
+/// audit entries recomputed.
+async fn check_snapshot(manifest: &Manifest, payload: OpenPayload, snapshot: &Path) -> Result<u64, BackupFailure> {
+    let path = snapshot.to_path_buf();
+    blocking(move || copy_payload(payload, &path)).await?;
     let facts = myomap_store::inspect_snapshot(snapshot).await?;
-    check_against(&manifest, &facts)?;
-    Ok((manifest, file_bytes, facts.audit.entries))
+    check_against(manifest, &facts)?;
+    Ok(facts.audit.entries)
+}
+
+/// Reads a logical payload to its end: every table against the manifest
+/// (rows and SHA-256) and every clinic's audit chain recomputed from the
+/// dumped rows.
+fn read_logical(manifest: &Manifest, payload: OpenPayload) -> Result<SnapshotFacts, BackupFailure> {
+    let mut reader = LogicalReader::new(BufReader::with_capacity(256 * 1024, payload));
+    let mut watch = ChainWatch::default();
+    while let Some(item) = reader.next_item()? {
+        match item {
+            Item::Table(header) => watch.table(&header)?,
+            Item::Row(values) => watch.row(&values),
+        }
+    }
+    check_tables(manifest, reader.digests())?;
+    let (clinics, audit) = watch.finish();
+    Ok(SnapshotFacts {
+        schema_version: manifest.schema_version,
+        tables: reader.digests().iter().map(|d| (d.table.clone(), d.rows)).collect(),
+        clinics,
+        audit,
+    })
+}
+
+/// Rows handed to the load at once, at most.
+const LOAD_BATCH_ROWS: usize = 500;
+const LOAD_BATCH_BYTES: usize = 4 * 1024 * 1024;
+
+/// Reads a logical payload and hands its tables and rows to a load; says
+/// `Finished` only once the payload's checksum and every table's count and
+/// checksum held. A load that stopped listening ends this quietly: its own
+/// error is the one to report.
+fn feed(manifest: &Manifest, payload: OpenPayload, items: &mpsc::Sender<LoadItem>) -> Result<(), BackupFailure> {
+    let mut reader = LogicalReader::new(BufReader::with_capacity(256 * 1024, payload));
+    let mut batch: Vec<Vec<myomap_backup::logical::Value>> = Vec::new();
+    let mut batch_bytes = 0usize;
+    let send = |item: LoadItem| items.blocking_send(item).is_ok();
+    loop {
+        match reader.next_item()? {
+            Some(Item::Table(header)) => {
+                if !batch.is_empty() && !send(LoadItem::Rows(std::mem::take(&mut batch))) {
+                    return Ok(());
+                }
+                batch_bytes = 0;
+                if !send(LoadItem::Table(header)) {
+                    return Ok(());
+                }
+            }
+            Some(Item::Row(values)) => {
+                batch_bytes += values
+                    .iter()
+                    .map(|v| match v {
+                        myomap_backup::logical::Value::Text(t) => t.len(),
+                        myomap_backup::logical::Value::Blob(b) => b.len(),
+                        _ => 8,
+                    })
+                    .sum::<usize>();
+                batch.push(values);
+                if batch.len() >= LOAD_BATCH_ROWS || batch_bytes >= LOAD_BATCH_BYTES {
+                    batch_bytes = 0;
+                    if !send(LoadItem::Rows(std::mem::take(&mut batch))) {
+                        return Ok(());
+                    }
+                }
+            }
+            None => break,
+        }
+    }
+    if !batch.is_empty() && !send(LoadItem::Rows(batch)) {
+        return Ok(());
+    }
+    check_tables(manifest, reader.digests())?;
+    let _ = send(LoadItem::Finished);
+    Ok(())
+}
+
+/// Streams a logical payload into `database` in one transaction; answers
+/// the audit entries verified there before the commit.
+async fn load_into(
+    manifest: &Manifest,
+    payload: OpenPayload,
+    database: DatabaseTarget,
+    force: bool,
+    target: &RestoreTarget,
+) -> Result<u64, BackupFailure> {
+    let (items, received) = mpsc::channel::<LoadItem>(4);
+    let reading = manifest.clone();
+    let reader = tokio::task::spawn_blocking(move || feed(&reading, payload, &items));
+    let loaded =
+        myomap_store::load_logical(&database, manifest.schema_version, &manifest.tables, force, received).await;
+    let fed = reader
+        .await
+        .map_err(|e| BackupFailure::Config(format!("the restore task stopped: {e}")))?;
+    // A damaged archive is the cause of a load that was cut off.
+    fed?;
+    let report = loaded.map_err(|e| load_failure(target, e))?;
+    Ok(report.audit.entries)
 }
 
 /// The manifest must describe the snapshot it came with, and the snapshot's
@@ -357,11 +660,23 @@ fn differing_tables(manifest: &BTreeMap<String, u64>, found: &BTreeMap<String, u
         .join("; ")
 }
 
-/// Decrypts and checks a backup without restoring it. The plaintext
-/// snapshot lives in `scratch_dir` only while it is checked.
+/// Decrypts and checks a backup without restoring it. A snapshot's
+/// plaintext lives in `scratch_dir` only while it is checked; a logical
+/// backup is checked as it streams, with nothing written.
 pub async fn verify(file: &Path, unlock: Unlock, scratch_dir: &Path) -> Result<VerifyReport, BackupFailure> {
-    let snapshot = Scratch(Some(scratch_name(scratch_dir, "myomap-verify", ".db")));
-    let (manifest, file_bytes, audit_entries) = open_checked(file, unlock, snapshot.path()).await?;
+    let (manifest, payload, file_bytes) = open_blocking(file, unlock).await?;
+    let audit_entries = match manifest.kind {
+        PayloadKind::Sqlite => {
+            let snapshot = Scratch(Some(scratch_name(scratch_dir, "myomap-verify", ".db")));
+            check_snapshot(&manifest, payload, snapshot.path()).await?
+        }
+        PayloadKind::Logical => {
+            let reading = manifest.clone();
+            let facts = blocking(move || read_logical(&reading, payload)).await?;
+            check_against(&manifest, &facts)?;
+            facts.audit.entries
+        }
+    };
     Ok(VerifyReport {
         manifest,
         file_bytes,
@@ -390,16 +705,35 @@ fn describe_entries(dir: &Path) -> Result<String, BackupFailure> {
     Ok(text)
 }
 
-/// Restores `file` as the database of `data_dir`. A directory with anything
-/// in it is refused unless `force`; then its database files are moved aside
-/// (renamed with the time), never deleted. Stop the server first.
+/// Restores `file` into `target`. A data directory with anything in it is
+/// refused unless `force`; then its database files are moved aside
+/// (renamed with the time), never deleted. A PostgreSQL database whose
+/// Myomap tables hold rows is refused unless `force`; then its tables are
+/// replaced in the load's one transaction. Stop the servers first.
 pub async fn restore(
     file: &Path,
-    data_dir: &Path,
+    target: &RestoreTarget,
     unlock: Unlock,
     force: bool,
     clock: &dyn Clock,
 ) -> Result<RestoreReport, BackupFailure> {
+    let data_dir = match target {
+        RestoreTarget::DataDir(dir) => dir,
+        RestoreTarget::Postgres(url) => {
+            let (manifest, payload, _) = open_blocking(file, unlock).await?;
+            if manifest.kind != PayloadKind::Logical {
+                return Err(BackupFailure::SnapshotIntoPostgres);
+            }
+            let audit_entries = load_into(&manifest, payload, DatabaseTarget::Url(url.clone()), force, target).await?;
+            return Ok(RestoreReport {
+                manifest,
+                database: target.describe(),
+                moved_aside: Vec::new(),
+                audit_entries,
+                latest_schema: myomap_store::latest_schema_version(),
+            });
+        }
+    };
     let entries = describe_entries(data_dir)?;
     if !entries.is_empty() && !force {
         return Err(BackupFailure::NotEmpty {
@@ -407,9 +741,16 @@ pub async fn restore(
             entries,
         });
     }
+    let (manifest, payload, _) = open_blocking(file, unlock).await?;
     fs::create_dir_all(data_dir).map_err(io(format!("creating {}", data_dir.display())))?;
     let incoming = Scratch(Some(scratch_name(data_dir, "myomap-restore", ".db")));
-    let (manifest, _, audit_entries) = open_checked(file, unlock, incoming.path()).await?;
+    let audit_entries = match manifest.kind {
+        PayloadKind::Sqlite => check_snapshot(&manifest, payload, incoming.path()).await?,
+        PayloadKind::Logical => {
+            let url = format!("sqlite://{}?mode=rwc", incoming.path().display());
+            load_into(&manifest, payload, DatabaseTarget::Url(url), false, target).await?
+        }
+    };
 
     let database = data_dir.join(DATABASE_FILE);
     let stamp = clock.now().strftime("%Y%m%dT%H%M%SZ").to_string();
@@ -427,7 +768,7 @@ pub async fn restore(
     sync_dir(data_dir);
     Ok(RestoreReport {
         manifest,
-        database,
+        database: database.display().to_string(),
         moved_aside,
         audit_entries,
         latest_schema: myomap_store::latest_schema_version(),
@@ -506,7 +847,7 @@ pub async fn run_scheduled_once(
     let file = schedule.dir.join(scheduled_name(at));
     let result: Result<BackupSummary, BackupFailure> = async {
         fs::create_dir_all(&schedule.dir).map_err(io(format!("creating {}", schedule.dir.display())))?;
-        let summary = create(store, &file, lock, snapshot_dir, clock).await?;
+        let summary = create(store, &file, lock, Format::Logical, snapshot_dir, clock).await?;
         prune(&schedule.dir, schedule.keep)?;
         Ok(summary)
     }

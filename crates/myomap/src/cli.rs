@@ -128,11 +128,12 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Write an encrypted backup of the running installation (SQLite), or check one.
+    /// Write an encrypted backup of the running installation (SQLite or PostgreSQL), or check one.
     ///
     /// The passphrase comes from MYOMAP_BACKUP_PASSPHRASE, or is asked on the
     /// terminal; never from the command line. With --recipient the backup is
-    /// encrypted to an age public key instead.
+    /// encrypted to an age public key instead. The default logical format
+    /// restores into either back end.
     #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Backup {
         #[command(subcommand)]
@@ -145,6 +146,10 @@ pub enum Command {
         /// Encrypt to this age recipient (age1…) instead of a passphrase; repeat for several.
         #[arg(long, value_name = "AGE_RECIPIENT")]
         recipient: Vec<String>,
+        /// logical: every table as typed rows, restores into SQLite or PostgreSQL;
+        /// sqlite: the SQLite database file itself (SQLite only, restores into SQLite only).
+        #[arg(long, value_enum, default_value = "logical")]
+        format: BackupFormat,
     },
     /// Bring data in from another system.
     Import {
@@ -166,14 +171,23 @@ pub enum Command {
         #[command(subcommand)]
         command: ClinicCommand,
     },
-    /// Restore a backup into a data directory (stop the server first).
+    /// Restore a backup into a data directory or an empty PostgreSQL database (stop the servers first).
     Restore {
         /// The backup file.
         file: PathBuf,
-        /// The data directory to restore into.
-        #[arg(long, value_name = "DIR")]
-        data: PathBuf,
-        /// Replace the database of a data directory that is not empty (the old one is kept, renamed).
+        /// The data directory to restore into (SQLite).
+        #[arg(
+            long,
+            value_name = "DIR",
+            required_unless_present = "database",
+            conflicts_with = "database"
+        )]
+        data: Option<PathBuf>,
+        /// The PostgreSQL database to restore into (postgres://user@host/db; logical backups).
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+        /// Replace what is there: a data directory's database is kept beside it, renamed; a
+        /// PostgreSQL database's Myomap tables are replaced in the restore's one transaction.
         #[arg(long)]
         force: bool,
         /// age identity file, for a backup encrypted to a recipient.
@@ -320,6 +334,12 @@ pub enum ClinicCommand {
     },
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum BackupFormat {
+    Logical,
+    Sqlite,
+}
+
 #[derive(Subcommand)]
 pub enum BackupCommand {
     /// Decrypt and check a backup without restoring it: manifest, SHA-256,
@@ -333,7 +353,8 @@ pub enum BackupCommand {
     },
 }
 
-/// Backups `serve` takes on its own (SQLite).
+/// Backups `serve` takes on its own (logical format; with several instances
+/// on one PostgreSQL database, give this to one of them).
 #[derive(Args, Clone)]
 pub struct ScheduleArgs {
     /// Directory for scheduled backups; the passphrase comes from

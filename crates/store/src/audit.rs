@@ -269,70 +269,174 @@ impl Store {
     /// Recomputes every clinic's chain and reports the first entry that was
     /// edited, removed or inserted behind the log's back.
     pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
-        let clinics = sqlx::query("SELECT id, name, audit_seq, audit_head FROM clinics ORDER BY name")
-            .fetch_all(&self.pool)
-            .await?;
+        let mut conn = self.pool.acquire().await?;
+        verify_on(&mut conn).await
+    }
+}
+
+/// [`Store::verify_audit`] on one connection (inside a restore's transaction).
+pub(crate) async fn verify_on(conn: &mut AnyConnection) -> Result<AuditReport, StoreError> {
+    let clinics = sqlx::query("SELECT id, name, audit_seq, audit_head FROM clinics ORDER BY name")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut check = AuditChainCheck::default();
+    for clinic in &clinics {
+        let clinic_id: String = clinic.try_get(0)?;
+        check.clinic(
+            &clinic_id,
+            &clinic.try_get::<String, _>(1)?,
+            clinic.try_get(2)?,
+            &clinic.try_get::<String, _>(3)?,
+        );
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, record_type, record_id, prev_hash, hash \
+             FROM audit_log WHERE clinic_id = $1 ORDER BY seq",
+        )
+        .bind(&clinic_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            check.entry(
+                &clinic_id,
+                &ChainEntry {
+                    seq: row.try_get(0)?,
+                    at: row.try_get(1)?,
+                    actor: &row.try_get::<String, _>(2)?,
+                    action: &row.try_get::<String, _>(3)?,
+                    record_type: &row.try_get::<String, _>(4)?,
+                    record_id: &row.try_get::<String, _>(5)?,
+                    prev_hash: &row.try_get::<String, _>(6)?,
+                    hash: &row.try_get::<String, _>(7)?,
+                },
+            );
+        }
+    }
+    Ok(check.finish())
+}
+
+/// One audit entry as stored, for [`AuditChainCheck`].
+#[derive(Debug, Clone, Copy)]
+pub struct ChainEntry<'a> {
+    pub seq: i64,
+    /// Milliseconds since the Unix epoch, as stored (BIGINT on both back ends).
+    pub at: i64,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub record_type: &'a str,
+    pub record_id: &'a str,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+}
+
+#[derive(Debug)]
+struct ChainState {
+    name: String,
+    head_seq: i64,
+    head_hash: String,
+    expected_seq: i64,
+    expected_prev: String,
+    problem: Option<AuditProblem>,
+}
+
+/// Recomputes clinics' hash chains from entries fed one at a time, in
+/// sequence order per clinic: the one check behind `audit verify`, a
+/// restore, and the verification of a logical backup (which reads the
+/// entries from the archive, not from a database). The hash covers text
+/// and integers only (ids, actions, the sequence number and epoch
+/// milliseconds in decimal), which both back ends store unchanged.
+#[derive(Debug, Default)]
+pub struct AuditChainCheck {
+    clinics: std::collections::BTreeMap<String, ChainState>,
+    entries: u64,
+}
+
+impl AuditChainCheck {
+    /// A clinic and the head its row records.
+    pub fn clinic(&mut self, id: &str, name: &str, head_seq: i64, head_hash: &str) {
+        self.clinics.insert(
+            id.to_owned(),
+            ChainState {
+                name: name.to_owned(),
+                head_seq,
+                head_hash: head_hash.to_owned(),
+                expected_seq: 1,
+                expected_prev: String::new(),
+                problem: None,
+            },
+        );
+    }
+
+    /// The clinic's next entry. Entries of a clinic not announced, or after
+    /// its chain broke, are not looked at.
+    pub fn entry(&mut self, clinic_id: &str, entry: &ChainEntry<'_>) {
+        let Some(state) = self.clinics.get_mut(clinic_id) else {
+            return;
+        };
+        if state.problem.is_some() {
+            return;
+        }
+        self.entries += 1;
+        let problem = |seq: i64, reason: String| AuditProblem {
+            clinic_id: clinic_id.to_owned(),
+            clinic_name: state.name.clone(),
+            seq,
+            reason,
+        };
+        let recomputed = entry_hash(
+            entry.prev_hash,
+            clinic_id,
+            entry.seq,
+            entry.at,
+            [entry.actor, entry.action, entry.record_type, entry.record_id],
+        );
+        let found = if entry.seq != state.expected_seq {
+            Some(problem(
+                state.expected_seq,
+                format!("entry {} is missing", state.expected_seq),
+            ))
+        } else if entry.prev_hash != state.expected_prev {
+            Some(problem(entry.seq, "does not link to the entry before it".into()))
+        } else if entry.hash != recomputed {
+            Some(problem(entry.seq, "content does not match its hash (edited)".into()))
+        } else {
+            None
+        };
+        match found {
+            Some(found) => state.problem = Some(found),
+            None => {
+                state.expected_prev = entry.hash.to_owned();
+                state.expected_seq += 1;
+            }
+        }
+    }
+
+    /// Every clinic's verdict; the first problem in clinic name order.
+    pub fn finish(self) -> AuditReport {
         let mut report = AuditReport {
-            clinics: clinics.len(),
-            entries: 0,
+            clinics: self.clinics.len(),
+            entries: self.entries,
             first_problem: None,
         };
-        for clinic in clinics {
-            let clinic_id: String = clinic.try_get(0)?;
-            let clinic_name: String = clinic.try_get(1)?;
-            let head_seq: i64 = clinic.try_get(2)?;
-            let head_hash: String = clinic.try_get(3)?;
-            let problem = |seq: i64, reason: String| AuditProblem {
-                clinic_id: clinic_id.clone(),
-                clinic_name: clinic_name.clone(),
-                seq,
-                reason,
-            };
-            let rows = sqlx::query(
-                "SELECT seq, at, actor, action, record_type, record_id, prev_hash, hash \
-                 FROM audit_log WHERE clinic_id = $1 ORDER BY seq",
-            )
-            .bind(&clinic_id)
-            .fetch_all(&self.pool)
-            .await?;
-            let mut expected_prev = String::new();
-            let mut expected_seq = 1;
-            let mut found = None;
-            for row in &rows {
-                report.entries += 1;
-                let seq: i64 = row.try_get(0)?;
-                let at: i64 = row.try_get(1)?;
-                let fields: [String; 4] = [row.try_get(2)?, row.try_get(3)?, row.try_get(4)?, row.try_get(5)?];
-                let prev_hash: String = row.try_get(6)?;
-                let hash: String = row.try_get(7)?;
-                let recomputed = entry_hash(&prev_hash, &clinic_id, seq, at, fields.each_ref().map(String::as_str));
-                if seq != expected_seq {
-                    found = Some(problem(expected_seq, format!("entry {expected_seq} is missing")));
-                } else if prev_hash != expected_prev {
-                    found = Some(problem(seq, "does not link to the entry before it".into()));
-                } else if hash != recomputed {
-                    found = Some(problem(seq, "content does not match its hash (edited)".into()));
-                }
-                if found.is_some() {
-                    break;
-                }
-                expected_prev = hash;
-                expected_seq += 1;
-            }
-            if found.is_none() && (expected_seq - 1 != head_seq || expected_prev != head_hash) {
-                found = Some(problem(
-                    expected_seq,
-                    format!(
-                        "the log ends at entry {} but the clinic recorded {head_seq} entries",
-                        expected_seq - 1
+        let mut states: Vec<(String, ChainState)> = self.clinics.into_iter().collect();
+        states.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+        for (clinic_id, state) in states {
+            let found = state.problem.or_else(|| {
+                let last = state.expected_seq - 1;
+                (last != state.head_seq || state.expected_prev != state.head_hash).then(|| AuditProblem {
+                    clinic_id: clinic_id.clone(),
+                    clinic_name: state.name.clone(),
+                    seq: state.expected_seq,
+                    reason: format!(
+                        "the log ends at entry {last} but the clinic recorded {} entries",
+                        state.head_seq
                     ),
-                ));
-            }
+                })
+            });
             if found.is_some() && report.first_problem.is_none() {
                 report.first_problem = found;
             }
         }
-        Ok(report)
+        report
     }
 }
 

@@ -68,8 +68,8 @@ impl Store {
     pub async fn snapshot_into(&self, path: &Path) -> Result<(), StoreError> {
         if self.backend == Backend::Postgres {
             return Err(StoreError::Config(
-                "myomap backup works on the embedded SQLite database only; back up PostgreSQL with \
-                 pg_dump (or continuous archiving for point-in-time recovery), see the README"
+                "a SQLite snapshot (--format sqlite) is of the embedded SQLite database only; PostgreSQL is \
+                 backed up in the logical format (the default), or with pg_dump, see the README"
                     .into(),
             ));
         }

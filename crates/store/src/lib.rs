@@ -26,6 +26,7 @@ mod home_care;
 mod import;
 mod intakes;
 mod links;
+mod logical;
 mod mfa;
 mod migrate;
 mod notes;
@@ -51,7 +52,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use accounts::{Actor, LoginAttempt, NewAccount, PasswordHashing, SessionGrant, password_hashing};
 pub use assessments::{Assessment, MAX_PHOTO_BYTES, PhotoMeta};
-pub use audit::{AuditEntry, AuditProblem, AuditReport};
+pub use audit::{AuditChainCheck, AuditEntry, AuditProblem, AuditReport, ChainEntry};
 pub use backup::{BackupRun, BackupStatus, SnapshotClinic, SnapshotFacts, inspect_snapshot, latest_schema_version};
 pub use clients::{ClientPage, ClientQuery, ClinicScope, PAGE_SIZE};
 pub use clinic_settings::{ClinicSettings, ClinicSettingsChange};
@@ -61,6 +62,7 @@ pub use home_care::{HomeCare, MAX_TICKS_PER_DAY};
 pub use import::ImportWrite;
 pub use intakes::{BookedReferral, Intake, IntakeStatus, PendingItem, ScreeningResult};
 pub use links::{IssuedLink, LinkGrant, LinkMessageFacts, LinkPurpose, OpenLink};
+pub use logical::{ChainWatch, DumpFacts, LoadError, LoadItem, LoadReport, load_logical};
 pub use mfa::{
     CHALLENGE_TTL, MfaStatus, PendingEnrolment, RECOVERY_CODE_COUNT, SignIn, TOTP_STEP_SECS, TotpSecret, otpauth_uri,
 };

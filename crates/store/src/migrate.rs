@@ -56,7 +56,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
 ];
 
 /// Arbitrary constant naming the migration lock.
-const MIGRATION_LOCK_KEY: i64 = 0x6d79_6f6d_6170;
+pub(crate) const MIGRATION_LOCK_KEY: i64 = 0x6d79_6f6d_6170;
 
 pub(crate) async fn run(store: &Store) -> Result<Vec<i64>, StoreError> {
     let mut conn = store.pool.acquire().await?;
@@ -110,6 +110,33 @@ async fn apply_pending(conn: &mut sqlx::AnyConnection) -> Result<Vec<i64>, Store
         newly_applied.push(version);
     }
     Ok(newly_applied)
+}
+
+/// Creates the schema up to `version` inside the caller's transaction (a
+/// restore's: the schema and the rows commit or roll back together).
+pub(crate) async fn apply_within(conn: &mut sqlx::AnyConnection, version: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    for &(number, name, script) in MIGRATIONS.iter().filter(|m| m.0 <= version) {
+        let failed = |e: sqlx::Error| StoreError::Migration {
+            version: number,
+            message: e.to_string(),
+        };
+        for statement in statements(script) {
+            sqlx::query(statement).execute(&mut *conn).await.map_err(failed)?;
+        }
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(number)
+            .bind(name)
+            .bind(now_ms())
+            .execute(&mut *conn)
+            .await
+            .map_err(failed)?;
+    }
+    Ok(())
 }
 
 /// Splits a script into statements. Our scripts keep `;` only at line ends;

@@ -9,10 +9,10 @@ use std::time::Instant;
 use anyhow::Context;
 use myomap_backup::{BackupError, Lock, Manifest, Unlock};
 use myomap_clinic::SystemClock;
-use myomap_clinic::backups::{self, BackupFailure};
+use myomap_clinic::backups::{self, BackupFailure, Format, RestoreTarget};
 use myomap_store::{DatabaseTarget, Store};
 
-use crate::cli::DbArgs;
+use crate::cli::{BackupFormat, DbArgs};
 
 /// Where the passphrase comes from when no terminal can ask for it.
 pub const PASSPHRASE_ENV: &str = "MYOMAP_BACKUP_PASSPHRASE";
@@ -80,8 +80,8 @@ pub fn is_postgres(db: &DbArgs) -> bool {
     matches!(super::target(db), DatabaseTarget::Url(url) if url.starts_with("postgres"))
 }
 
-pub const POSTGRES_REFUSAL: &str = "myomap backup works on the embedded SQLite database only; back up PostgreSQL \
-     with pg_dump (and WAL archiving for point-in-time recovery), as the README's \"Your data: backups\" describes";
+pub const POSTGRES_SNAPSHOT_REFUSAL: &str = "--format sqlite copies the embedded SQLite database file; on PostgreSQL \
+     use the logical format (the default), or pg_dump, as the README's \"Your data: backups\" describes";
 
 /// A use case's failure: a line on standard error and the exit code (2 for
 /// what the person must correct, 1 for a bad file or a failure).
@@ -90,6 +90,8 @@ fn failed(e: &BackupFailure) -> ExitCode {
     let correctable = matches!(
         e,
         BackupFailure::NotEmpty { .. }
+            | BackupFailure::DatabaseNotEmpty { .. }
+            | BackupFailure::SnapshotIntoPostgres
             | BackupFailure::OutExists(_)
             | BackupFailure::Config(_)
             | BackupFailure::Archive(
@@ -119,10 +121,15 @@ fn size(bytes: u64) -> String {
 
 /// The manifest as lines: when, schema, database, clinics and rows.
 fn describe(manifest: &Manifest) -> String {
+    let kind = match manifest.kind {
+        myomap_backup::PayloadKind::Logical => "logical (restores into SQLite or PostgreSQL)",
+        myomap_backup::PayloadKind::Sqlite => "SQLite snapshot (restores into SQLite)",
+    };
     let mut text = format!(
-        "  created {} by Myomap {}, format {}, schema version {}\n  database: {}, SHA-256 {}\n",
+        "  created {} by Myomap {} from {}, format {}, schema version {}\n  payload: {kind}, {}, SHA-256 {}\n",
         manifest.created_at,
         manifest.myomap_version,
+        manifest.backend,
         manifest.format,
         manifest.schema_version,
         size(manifest.database.bytes),
@@ -142,12 +149,21 @@ fn describe(manifest: &Manifest) -> String {
     text
 }
 
-pub async fn create(db: &DbArgs, out: Option<&Path>, recipients: &[String]) -> anyhow::Result<ExitCode> {
+pub async fn create(
+    db: &DbArgs,
+    out: Option<&Path>,
+    recipients: &[String],
+    format: BackupFormat,
+) -> anyhow::Result<ExitCode> {
     let Some(out) = out else {
         return Ok(super::bad_input("--out FILE is required"));
     };
-    if is_postgres(db) {
-        return Ok(super::bad_input(POSTGRES_REFUSAL));
+    let format = match format {
+        BackupFormat::Logical => Format::Logical,
+        BackupFormat::Sqlite => Format::Sqlite,
+    };
+    if format == Format::Sqlite && is_postgres(db) {
+        return Ok(super::bad_input(POSTGRES_SNAPSHOT_REFUSAL));
     }
     if out.exists() {
         return Ok(failed(&BackupFailure::OutExists(out.to_path_buf())));
@@ -176,7 +192,7 @@ pub async fn create(db: &DbArgs, out: Option<&Path>, recipients: &[String]) -> a
         .await
         .with_context(|| format!("opening the database ({})", target.describe()))?;
     let started = Instant::now();
-    let result = backups::create(&store, out, &lock, &snapshot_dir(db), &SystemClock).await;
+    let result = backups::create(&store, out, &lock, format, &snapshot_dir(db), &SystemClock).await;
     store.close().await;
     match result {
         Ok(summary) => Ok(super::emit(&format!(
@@ -213,17 +229,37 @@ pub async fn verify(file: &Path, identity: Option<&Path>) -> anyhow::Result<Exit
     }
 }
 
-pub async fn restore(file: &Path, data: &Path, force: bool, identity: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub async fn restore(
+    file: &Path,
+    data: Option<PathBuf>,
+    database: Option<String>,
+    force: bool,
+    identity: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let target = match (data, database) {
+        (_, Some(url)) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            RestoreTarget::Postgres(url)
+        }
+        (_, Some(_)) => {
+            return Ok(super::bad_input(
+                "--database must be a PostgreSQL URL (postgres://user@host/db); restore SQLite with --data DIR",
+            ));
+        }
+        (Some(dir), None) => RestoreTarget::DataDir(dir),
+        (None, None) => return Ok(super::bad_input("give --data DIR or --database URL")),
+    };
     let unlock = match unlock(identity) {
         Ok(unlock) => unlock,
         Err(e) => return Ok(super::bad_input(e)),
     };
-    match backups::restore(file, data, unlock, force, &SystemClock).await {
+    let started = Instant::now();
+    match backups::restore(file, &target, unlock, force, &SystemClock).await {
         Ok(report) => {
             let mut text = format!(
-                "restored {} into {}\n{}  audit chains intact: {} entries in {} clinic(s)\n",
+                "restored {} into {} in {:.1} s\n{}  audit chains intact: {} entries in {} clinic(s)\n",
                 file.display(),
-                report.database.display(),
+                report.database,
+                started.elapsed().as_secs_f64(),
                 describe(&report.manifest),
                 report.audit_entries,
                 report.manifest.clinics.len()

@@ -84,13 +84,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db,
             out,
             recipient,
-        } => backup::create(&db, out.as_deref(), &recipient).await,
+            format,
+        } => backup::create(&db, out.as_deref(), &recipient, format).await,
         Command::Restore {
             file,
             data,
+            database,
             force,
             identity,
-        } => backup::restore(&file, &data, force, identity.as_deref()).await,
+        } => backup::restore(&file, data, database, force, identity.as_deref()).await,
         Command::Import {
             command:
                 ImportCommand::Clients {

@@ -41,17 +41,14 @@ pub async fn run(db: &DbArgs, web: &WebArgs, backups: &ScheduleArgs) -> anyhow::
 }
 
 /// Scheduled backups as asked for on the command line, refused with the
-/// reason when they cannot work (no passphrase or recipient, PostgreSQL).
+/// reason when they cannot work (no passphrase or recipient).
 fn backup_schedule(
-    db: &DbArgs,
+    _db: &DbArgs,
     args: &ScheduleArgs,
 ) -> Result<Option<(myomap_clinic::backups::Schedule, myomap_backup::Lock)>, String> {
     let Some(dir) = args.backup_dir.clone() else {
         return Ok(None);
     };
-    if super::backup::is_postgres(db) {
-        return Err(format!("--backup-dir: {}", super::backup::POSTGRES_REFUSAL));
-    }
     let every =
         myomap_clinic::backups::parse_interval(&args.backup_every).map_err(|why| format!("--backup-every: {why}"))?;
     let lock = super::backup::schedule_lock(&args.backup_recipient)?;

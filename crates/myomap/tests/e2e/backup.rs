@@ -48,9 +48,34 @@ fn entries(dir: &Path) -> Vec<String> {
     names
 }
 
+/// `myomap ARGS` followed by the database's `--data`/`--database`.
+fn run_on(args: &[&str], db: &TestDb, passphrase: Option<&str>) -> Output {
+    let mut all: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    all.extend(db.cli_args());
+    run(&all.iter().map(String::as_str).collect::<Vec<_>>(), passphrase)
+}
+
+/// `--data DIR` or `--database URL`: where `restore` puts a backup.
+fn restore_target(db: &TestDb) -> Vec<String> {
+    match &db.database_url {
+        Some(url) => vec!["--database".into(), url.clone()],
+        None => vec!["--data".into(), path(db.data_dir()).into()],
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_backup_under_writes_restores_every_acknowledged_write() {
-    let db = TestDb::sqlite();
+async fn a_sqlite_backup_under_writes_restores_every_acknowledged_write() {
+    backup_under_writes(TestDb::sqlite(), TestDb::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_backup_under_writes_restores_every_acknowledged_write() {
+    backup_under_writes(TestDb::postgres().await, TestDb::postgres().await).await;
+}
+
+/// A backup of a running server under writes, restored into `restored`
+/// (an empty database of the same back end).
+async fn backup_under_writes(db: TestDb, restored: TestDb) {
     add_user(&db, "North Clinic", "owner@north.test", "owner");
     let server = Server::start(&db);
     let api = Arc::new(Api::login(&server, "owner@north.test", PASSWORD).await);
@@ -112,13 +137,14 @@ async fn a_backup_under_writes_restores_every_acknowledged_write() {
     let before = acknowledged.lock().unwrap().clone();
     let work = tempfile::tempdir().unwrap();
     let file = work.path().join("north.age");
-    let data = path(db.data_dir()).to_owned();
-    let out = path(&file).to_owned();
+    let mut args = vec!["backup".to_owned(), "--out".into(), path(&file).into()];
+    args.extend(db.cli_args());
     let started = Instant::now();
-    let backup =
-        tokio::task::spawn_blocking(move || run(&["backup", "--data", &data, "--out", &out], Some(PASSPHRASE)))
-            .await
-            .unwrap();
+    let backup = tokio::task::spawn_blocking(move || {
+        run(&args.iter().map(String::as_str).collect::<Vec<_>>(), Some(PASSPHRASE))
+    })
+    .await
+    .unwrap();
     let took = started.elapsed();
     let acknowledged_by_then = acknowledged.lock().unwrap().len();
     assert!(backup.status.success(), "backup failed: {}", text(&backup.stderr));
@@ -142,28 +168,20 @@ async fn a_backup_under_writes_restores_every_acknowledged_write() {
     assert!(verified.contains("backup verified"), "{verified}");
     assert!(verified.contains("audit chains intact"), "{verified}");
 
-    // Restored into a fresh directory, whose audit log verifies.
-    let restored = work.path().join("restored");
-    let out = run(&["restore", path(&file), "--data", path(&restored)], Some(PASSPHRASE));
+    // Restored into an empty database, whose audit log verifies.
+    let mut args = vec!["restore".to_owned(), path(&file).into()];
+    args.extend(restore_target(&restored));
+    let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), Some(PASSPHRASE));
     assert!(out.status.success(), "restore failed: {}", text(&out.stderr));
     let said = text(&out.stdout);
     assert!(said.contains("restored ") && said.contains("clients"), "{said}");
-    let audit = run(&["audit", "verify", "--data", path(&restored)], None);
+    let audit = run_on(&["audit", "verify"], &restored, None);
     assert!(audit.status.success(), "audit verify: {}", text(&audit.stdout));
     assert!(text(&audit.stdout).contains("audit log intact"));
     drop(server);
 
     // Served from the restored copy: every acknowledged write and the photo.
-    let copy = Server::spawn(
-        &[
-            "serve".into(),
-            "--bind".into(),
-            "127.0.0.1:0".into(),
-            "--data".into(),
-            path(&restored).into(),
-        ],
-        1,
-    );
+    let copy = Server::start(&restored);
     let api = Api::login(&copy, "owner@north.test", PASSWORD).await;
     for id in &before {
         assert_eq!(
@@ -271,12 +289,14 @@ async fn bad_backups_are_refused_by_name_and_nothing_is_written() {
     let audit = run(&["audit", "verify", "--data", path(&occupied)], None);
     assert!(audit.status.success(), "{}", text(&audit.stdout));
 
-    // PostgreSQL: the route is pg_dump.
+    // PostgreSQL has no SQLite file to snapshot: logical (the default) or pg_dump.
     let out = run(
         &[
             "backup",
             "--database",
             "postgres://myomap@127.0.0.1:1/none",
+            "--format",
+            "sqlite",
             "--out",
             path(&work.path().join("pg.age")),
         ],

@@ -20,6 +20,7 @@ mod harness;
 mod home_care;
 mod html;
 mod import;
+mod logical_backup;
 mod mfa;
 mod outcomes;
 mod page_sweep;
