@@ -931,7 +931,7 @@ async fn an_owner_manages_staff_sessions_and_clinic_settings() {
     assert_eq!(input_value(&owner, "#clinic-name").await, "North Street Clinic");
 }
 
-async fn enter_code(browser: &Client, code: &str) {
+pub(crate) async fn enter_code(browser: &Client, code: &str) {
     browser
         .wait()
         .for_element(Locator::Css("#code"))

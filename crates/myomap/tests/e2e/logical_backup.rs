@@ -136,7 +136,8 @@ async fn tables_in(db: &TestDb) -> i64 {
 /// A client as the API and the page show it, from a server on `db`.
 async fn client_as_served(db: &TestDb, id: &str) -> (serde_json::Value, String) {
     let server = Server::start(db);
-    let api = Api::login(&server, "owner@demo.test", "demo-clinic-owner").await;
+    // The therapist: an owner would first have to set up two-factor sign-in.
+    let api = Api::login(&server, "therapist@demo.test", "demo-therapist").await;
     let (status, client) = api.get(&format!("/api/v1/clients/{id}")).await;
     assert_eq!(status, StatusCode::OK, "{client}");
     let (status, list) = api.get("/api/v1/clients?q=walsh").await;
