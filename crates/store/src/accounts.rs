@@ -22,7 +22,7 @@ use sqlx::Row;
 use crate::audit::{self, AuditEvent};
 use crate::mfa::{SecondFactor, SignIn, WRONG_CODE, check_second_factor, open_challenge};
 use crate::sessions::SessionClient;
-use crate::time::{from_ms, now_ms};
+use crate::time::now_ms;
 use crate::tx::Tx;
 use crate::{Store, StoreError};
 

@@ -40,6 +40,8 @@ pub struct StaffAccount {
     pub active: bool,
     /// The newest sign-in in the audit log, if any.
     pub last_sign_in: Option<Timestamp>,
+    /// Signs in with a confirmed second factor (an owner may reset it).
+    pub two_factor: bool,
 }
 
 /// An invitation not yet used.
@@ -133,7 +135,8 @@ impl ClinicScope<'_> {
         let rows = sqlx::query(
             "SELECT u.id, u.email, COALESCE(u.display_name, u.email), u.role, u.deactivated_at, \
              (SELECT MAX(a.at) FROM audit_log a WHERE a.clinic_id = u.clinic_id AND a.record_type = 'user' \
-              AND a.record_id = u.id AND a.action = 'session.login') \
+              AND a.record_id = u.id AND a.action = 'session.login'), \
+             (SELECT COUNT(*) FROM user_mfa m WHERE m.user_id = u.id AND m.confirmed_at IS NOT NULL) \
              FROM users u WHERE u.clinic_id = $1 \
              ORDER BY CASE WHEN u.deactivated_at IS NULL THEN 0 ELSE 1 END, COALESCE(u.display_name, u.email), u.id",
         )
@@ -149,6 +152,7 @@ impl ClinicScope<'_> {
                     role: parse_role(&row.try_get::<String, _>(3)?)?,
                     active: row.try_get::<Option<i64>, _>(4)?.is_none(),
                     last_sign_in: row.try_get::<Option<i64>, _>(5)?.map(from_ms),
+                    two_factor: row.try_get::<i64, _>(6)? > 0,
                 })
             })
             .collect()

@@ -180,10 +180,12 @@ async fn next_code(attempt: usize) -> Option<String> {
     match attempt {
         0 => Some(test_code(0)),
         1 => Some(test_code(1)),
-        2 => {
+        // Both taken (a code works once): the newest code allowed after the
+        // next 30-second boundary is always one step past any used so far.
+        2..=4 => {
             let wait = 30 - unix_now() % 30 + 1;
             tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
-            Some(test_code(0))
+            Some(test_code(1))
         }
         _ => None,
     }

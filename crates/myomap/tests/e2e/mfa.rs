@@ -173,3 +173,75 @@ async fn an_owner_enrols_and_the_api_login_asks_for_the_code(db: &TestDb) {
     let out = cli_db(db, &["audit", "verify"], "");
     assert!(out.status.success(), "{}", text(&out.stdout));
 }
+
+/// An owner resets another member's second factor (a lost phone) from the
+/// staff page or the API: their sessions end and they set it up anew; a
+/// therapist may not, and another clinic's owner finds nobody.
+#[tokio::test]
+async fn an_owner_resets_a_colleagues_two_factor_sign_in() {
+    use crate::harness::{Api, add_user};
+    let db = TestDb::sqlite();
+    add_user(&db, "North Clinic", "owner@north.test", "owner");
+    add_user(&db, "North Clinic", "second@north.test", "owner");
+    add_user(&db, "North Clinic", "therapist@north.test", "therapist");
+    add_user(&db, "South Clinic", "owner@south.test", "owner");
+    let server = Server::start(&db);
+    let owner = Browser::new(&server);
+    owner.sign_in("owner@north.test", PASSWORD).await;
+    let second = Api::login(&server, "second@north.test", PASSWORD).await;
+    let second_id = second.user_id().await;
+
+    // Offered for the colleague who has a second factor, not for oneself.
+    let (status, page) = owner.get("/settings/staff").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("/settings/staff/{second_id}/reset-mfa")),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("/reset-mfa").count(),
+        1,
+        "only the colleague's row offers it"
+    );
+
+    // Neither a therapist nor another clinic's owner can reset it.
+    let therapist = Api::login(&server, "therapist@north.test", PASSWORD).await;
+    let (status, _) = therapist
+        .post(&format!("/api/v1/staff/{second_id}/reset-mfa"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let south = Api::login(&server, "owner@south.test", PASSWORD).await;
+    let (status, _) = south
+        .post(&format!("/api/v1/staff/{second_id}/reset-mfa"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(second.get("/api/v1/me").await.0, StatusCode::OK);
+
+    // The owner's button: the colleague's session ends at once.
+    let csrf = hidden_field(&page, "csrf");
+    let (status, _, location) = owner
+        .post_form(&format!("/settings/staff/{second_id}/reset-mfa"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.unwrap().starts_with("/settings/staff?notice="));
+    assert_eq!(second.get("/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    let (_, accounts) = Api::login(&server, "owner@north.test", PASSWORD)
+        .await
+        .get("/api/v1/staff/accounts")
+        .await;
+    let row = accounts["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == second_id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["two_factor"], false, "{row}");
+    // Signing in again leads only to the set-up.
+    let (status, grant) = api_login(&server, json!({"email": "second@north.test", "password": PASSWORD})).await;
+    assert_eq!(status, StatusCode::OK, "{grant}");
+    let (status, _) = get_with(&server, grant["token"].as_str().unwrap(), "/api/v1/clients").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let out = cli_db(&db, &["audit", "verify"], "");
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}

@@ -24,6 +24,7 @@ async fn sign_in(store: &Store, email: &str, code: Option<&str>) -> Result<SignI
                 email,
                 password: PASSWORD,
                 remote: "10.1.0.1",
+                user_agent: "",
                 code,
             },
             TTL,
@@ -100,18 +101,46 @@ pub async fn staff_mfa_enrols_verifies_refuses_replays_and_resets(db: &TestDb) {
     };
     // The code that confirmed the enrolment is used: replaying it fails.
     assert!(matches!(
-        store.finish_sign_in(&challenge, &confirm_code, "10.1.0.1", TTL).await,
+        store
+            .finish_sign_in(
+                &challenge,
+                &confirm_code,
+                myomap_store::SessionClient {
+                    user_agent: "",
+                    remote: "10.1.0.1"
+                },
+                TTL
+            )
+            .await,
         Err(StoreError::SecondFactor(_))
     ));
     let next_code = secret.code_at(now + TOTP_STEP_SECS);
     let grant = store
-        .finish_sign_in(&challenge, &next_code, "10.1.0.1", TTL)
+        .finish_sign_in(
+            &challenge,
+            &next_code,
+            myomap_store::SessionClient {
+                user_agent: "",
+                remote: "10.1.0.1",
+            },
+            TTL,
+        )
         .await
         .unwrap();
     assert!(!store.authenticate(&grant.token).await.unwrap().mfa_enrolment_due);
     // The challenge worked once.
     assert!(matches!(
-        store.finish_sign_in(&challenge, &next_code, "10.1.0.1", TTL).await,
+        store
+            .finish_sign_in(
+                &challenge,
+                &next_code,
+                myomap_store::SessionClient {
+                    user_agent: "",
+                    remote: "10.1.0.1"
+                },
+                TTL
+            )
+            .await,
         Err(StoreError::SessionExpired)
     ));
     // The same code within its window, straight through the one-step login.

@@ -98,6 +98,7 @@ pub fn table() -> RouteTable {
         .put("/api/v1/staff/{id}/role", staff::set_role)
         .post("/api/v1/staff/{id}/deactivate", staff::deactivate)
         .post("/api/v1/staff/{id}/reactivate", staff::reactivate)
+        .post("/api/v1/staff/{id}/reset-mfa", staff::reset_mfa)
         .get("/api/v1/me/sessions", staff::own_sessions)
         .post("/api/v1/me/sessions/revoke-others", staff::revoke_others)
         .get("/api/v1/clinic/sessions", staff::clinic_sessions)

@@ -31,6 +31,7 @@ errors, `errors` naming each field at fault by its path in the body."
         staff::set_role,
         staff::deactivate,
         staff::reactivate,
+        staff::reset_mfa,
         staff::own_sessions,
         staff::clinic_sessions,
         staff::revoke_session,

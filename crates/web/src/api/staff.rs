@@ -27,6 +27,8 @@ pub struct StaffMemberJson {
     active: bool,
     /// The newest sign-in (RFC 3339), if any.
     last_sign_in: Option<String>,
+    /// Signs in with a confirmed second factor.
+    two_factor: bool,
 }
 
 /// An invitation not yet used.
@@ -142,6 +144,7 @@ fn member_json(m: StaffAccount) -> StaffMemberJson {
         role: m.role.as_str().into(),
         active: m.active,
         last_sign_in: m.last_sign_in.map(|t| t.to_string()),
+        two_factor: m.two_factor,
     }
 }
 
@@ -301,6 +304,34 @@ pub async fn deactivate(
     Path(id): Path<String>,
 ) -> Result<StatusCode, Problem> {
     state.store.clinic(&actor).deactivate_staff(&id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Reset a member's two-factor sign-in (owner only): a lost phone. Their
+/// sessions end and they set up a new authenticator at their next sign-in.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/{id}/reset-mfa",
+    operation_id = "reset_staff_mfa",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id.")),
+    responses(
+        (status = 204, description = "Reset (or there was nothing to reset)."),
+        (status = 401, response = schemas::Unauthorized),
+        (status = 403, response = schemas::Forbidden),
+        (status = 404, response = schemas::NotFound),
+    )
+)]
+pub async fn reset_mfa(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let user = id
+        .parse::<myomap_domain::UserId>()
+        .map_err(|_| Problem::from(myomap_store::StoreError::NotFound("staff member")))?;
+    myomap_clinic::mfa::reset_staff_mfa(&state.store, &actor, user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -161,6 +161,7 @@ pub fn table() -> RouteTable {
         .post("/settings/staff/{id}/role", staff::set_role)
         .post("/settings/staff/{id}/deactivate", staff::deactivate)
         .post("/settings/staff/{id}/reactivate", staff::reactivate)
+        .post("/settings/staff/{id}/reset-mfa", staff::reset_mfa)
         .post("/settings/invitations/{id}/withdraw", staff::withdraw_invitation)
         .get("/settings/sessions", staff::sessions)
         .post("/settings/sessions/{id}/revoke", staff::revoke_session)

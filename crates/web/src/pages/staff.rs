@@ -54,6 +54,7 @@ pub struct MemberRow {
     pub active: bool,
     pub last_sign_in: String,
     pub is_self: bool,
+    pub two_factor: bool,
 }
 
 pub struct InvitationRow {
@@ -105,6 +106,7 @@ async fn staff_page(state: &AppState, actor: &Actor, notice: Option<String>) -> 
                 email: m.email,
                 role: m.role.as_str(),
                 active: m.active,
+                two_factor: m.two_factor,
                 last_sign_in: m.last_sign_in.map_or_else(|| "Never".to_owned(), |t| when(actor, t)),
             })
             .collect(),
@@ -269,6 +271,28 @@ pub async fn reactivate(
 ) -> Result<Response, PageError> {
     let result = state.store.clinic(&actor).reactivate_staff(&id).await;
     staff_change(&state, &actor, "Account reactivated", result).await
+}
+
+/// Clears a member's second factor (a lost phone): they set it up again at
+/// their next sign-in, and their sessions end now.
+pub async fn reset_mfa(
+    State(state): State<AppState>,
+    PageActor(actor): PageActor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let Ok(user) = id.parse::<myomap_domain::UserId>() else {
+        return Err(PageError::store(StoreError::NotFound("staff member"), Some(&actor)));
+    };
+    let result = myomap_clinic::mfa::reset_staff_mfa(&state.store, &actor, user)
+        .await
+        .map_err(super::as_store_error);
+    staff_change(
+        &state,
+        &actor,
+        "Two-factor sign-in reset: they set it up again at their next sign-in",
+        result,
+    )
+    .await
 }
 
 pub async fn withdraw_invitation(
