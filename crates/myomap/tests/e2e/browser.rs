@@ -809,6 +809,8 @@ async fn an_owner_manages_staff_sessions_and_clinic_settings() {
     let (_owner_driver, owner) = start_browser().await;
     owner.goto(&server.url("/login")).await.unwrap();
     sign_in(&owner, "owner@north.test", PASSWORD).await;
+    // Test owners are enrolled in two-factor sign-in (see the harness).
+    enter_code(&owner, &crate::harness::test_code(0)).await;
     owner
         .wait()
         .for_element(Locator::Css("nav a[href='/settings/staff']"))

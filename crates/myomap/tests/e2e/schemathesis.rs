@@ -51,6 +51,8 @@ async fn schemathesis_finds_no_server_error_or_schema_break(db: &TestDb) {
     let st = schemathesis();
     let seeded = cli_db(db, &["demo", "--no-serve", "--clients", "12"], "");
     assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    // Owners sign in with a second factor; the harness answers its code.
+    crate::harness::enrol_mfa(db, "owner@demo.test");
     let server = Server::start(db);
     let owner = Api::login(&server, "owner@demo.test", "demo-clinic-owner").await;
     let reports = tempfile::tempdir().unwrap();
