@@ -307,8 +307,10 @@ pub async fn deactivate(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Reset a member's two-factor sign-in (owner only): a lost phone. Their
-/// sessions end and they set up a new authenticator at their next sign-in.
+/// Reset a member's two-factor sign-in (owner only).
+///
+/// For a lost phone: their sessions end and they set up a new
+/// authenticator at their next sign-in.
 #[utoipa::path(
     post,
     path = "/api/v1/staff/{id}/reset-mfa",
