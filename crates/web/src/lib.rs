@@ -11,6 +11,7 @@ mod chart;
 pub mod clinical;
 mod error;
 mod json;
+mod link_mail;
 pub mod mail;
 mod notes;
 pub mod outcomes;

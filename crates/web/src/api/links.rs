@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use myomap_store::{Delivery, LinkPurpose, OpenLink};
+use myomap_store::{LinkPurpose, OpenLink};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -98,30 +98,12 @@ pub async fn email(
             "is not a link purpose (intake, checkin, questionnaire, home_care, booking, appointment)",
         )
     })?;
-    let relay = state.config.mailer.is_some();
-    let signature = crate::staff::clinic_signature(&state, &actor).await?;
-    let zone = crate::scheduling::zone_of(&actor);
-    let public_url = &state.config.public_url;
-    let (message_id, client) = state
-        .store
-        .clinic(&actor)
-        .email_link(
-            purpose,
-            &body.target_id,
-            if relay { Delivery::Relay } else { Delivery::ByHand },
-            |facts| {
-                let (subject, body) = crate::mail::link_email(
-                    purpose,
-                    &facts.client_given_name,
-                    &facts.clinic_name,
-                    &link_url(public_url, &facts.link.token),
-                    &crate::scheduling::local_text(facts.link.expires_at, &zone),
-                );
-                (subject, body + &signature)
-            },
-        )
-        .await?;
-    Ok((StatusCode::ACCEPTED, Json(emailed_json(&message_id, client, relay))).into_response())
+    let queued = crate::link_mail::queue_link_email(&state, &actor, purpose, &body.target_id).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(emailed_json(&queued.message_id, queued.client, queued.relay)),
+    )
+        .into_response())
 }
 
 pub(crate) fn emailed_json(message_id: &str, client: myomap_domain::ClientId, relay: bool) -> Value {

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
-use myomap_store::{Actor, Delivery, IssuedLink, LinkPurpose, OpenLink};
+use myomap_store::{Actor, IssuedLink, LinkPurpose, OpenLink};
 
 use super::{Pairs, store_err, value};
 use crate::AppState;
@@ -106,34 +106,10 @@ pub async fn email(
     let purpose = LinkPurpose::from_name(value(&pairs, "purpose"))
         .ok_or_else(|| store_err(&actor)(myomap_store::StoreError::NotFound("open link")))?;
     let target = value(&pairs, "target");
-    let relay = state.config.mailer.is_some();
-    let signature = crate::staff::clinic_signature(&state, &actor)
+    let queued = crate::link_mail::queue_link_email(&state, &actor, purpose, target)
         .await
         .map_err(store_err(&actor))?;
-    let zone = zone_of(&actor);
-    let public_url = state.config.public_url.clone();
-    let mut recipient_name = String::new();
-    let (_, client) = state
-        .store
-        .clinic(&actor)
-        .email_link(
-            purpose,
-            target,
-            if relay { Delivery::Relay } else { Delivery::ByHand },
-            |facts| {
-                recipient_name = facts.client_given_name.clone();
-                let (subject, body) = crate::mail::link_email(
-                    purpose,
-                    &facts.client_given_name,
-                    &facts.clinic_name,
-                    &link_url(&public_url, &facts.link.token),
-                    &local_text(facts.link.expires_at, &zone),
-                );
-                (subject, body + &signature)
-            },
-        )
-        .await
-        .map_err(store_err(&actor))?;
+    let (relay, recipient_name) = (queued.relay, queued.client_given_name);
     let what = label(purpose, target);
     let line = if relay {
         format!(
@@ -151,7 +127,7 @@ pub async fn email(
         title: "Link queued".into(),
         lines: vec![line],
         links: Vec::new(),
-        back: format!("/clients/{client}#links"),
+        back: format!("/clients/{}#links", queued.client),
         back_label: "Back to the client".into(),
     };
     Ok(render(StatusCode::ACCEPTED, &page))
