@@ -8,6 +8,7 @@ use serde_json::Value;
 use sqlx::Row;
 
 use crate::claim::Versioned;
+use crate::row::{Query, ReadRow};
 use crate::time::{from_ms, now_ms};
 use crate::tx::Tx;
 use crate::{ClinicScope, StoreError};
@@ -47,18 +48,18 @@ const ASSESSMENT_COLUMNS: &str =
     "a.id, a.client_id, a.record, COALESCE(u.email, a.created_by), a.created_at, a.updated_at, a.version";
 const PHOTO_COLUMNS: &str = "id, assessment_id, view, content_type, width, height, landmarks, created_at";
 
-fn assessment_from_row(row: &sqlx::any::AnyRow) -> Result<Assessment, StoreError> {
+fn assessment_from_row(row: &impl ReadRow) -> Result<Assessment, StoreError> {
     Ok(Assessment {
-        id: row.try_get(0)?,
+        id: row.column(0)?,
         client_id: row
-            .try_get::<String, _>(1)?
+            .column::<String, _>(1)?
             .parse()
             .map_err(|_| StoreError::Internal("corrupt assessment client id".into()))?,
-        record: serde_json::from_str(&row.try_get::<String, _>(2)?).map_err(json_err)?,
-        created_by: row.try_get(3)?,
-        created_at: from_ms(row.try_get(4)?),
-        updated_at: from_ms(row.try_get(5)?),
-        version: row.try_get(6)?,
+        record: serde_json::from_str(&row.column::<String, _>(2)?).map_err(json_err)?,
+        created_by: row.column(3)?,
+        created_at: from_ms(row.column(4)?),
+        updated_at: from_ms(row.column(5)?),
+        version: row.column(6)?,
     })
 }
 
@@ -214,10 +215,8 @@ impl ClinicScope<'_> {
             "SELECT {ASSESSMENT_COLUMNS} FROM assessments a LEFT JOIN users u ON u.id = a.created_by \
              WHERE a.clinic_id = $1 AND a.client_id = $2 ORDER BY a.created_at DESC, a.id DESC"
         );
-        let rows = sqlx::query(&sql)
-            .bind(&self.clinic_id)
-            .bind(client.to_string())
-            .fetch_all(&mut *tx.tx)
+        let rows = tx
+            .fetch_all(Query::new(&sql).bind(&self.clinic_id).bind(client.to_string()))
             .await?;
         self.audit(tx, "assessment.list", "client", &client.to_string()).await?;
         rows.iter().map(assessment_from_row).collect()

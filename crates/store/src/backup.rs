@@ -158,6 +158,7 @@ pub async fn inspect_snapshot(path: &Path) -> Result<SnapshotFacts, StoreError> 
         backend: Backend::Sqlite,
         sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
         audit_queue: audit::AuditQueue::detached(),
+        direct: None,
     };
     let facts = measure(&store).await;
     store.close().await;

@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, Row};
 use crate::accounts::Actor;
 use crate::audit::{self, AuditEntry, AuditEvent, OwnedAuditEvent};
 use crate::claim::Versioned;
+use crate::row::{Query, ReadRow};
 use crate::search;
 use crate::time::{from_ms, now_ms};
 use crate::tx::Tx;
@@ -165,12 +166,9 @@ fn page_count(total: i64) -> i64 {
     ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
 }
 
-fn bind_after<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    after: &Option<(String, String)>,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+fn bind_after<'q>(query: Query<'q>, after: &'q Option<(String, String)>) -> Query<'q> {
     match after {
-        Some((key, id)) => query.bind(key.clone()).bind(id.clone()),
+        Some((key, id)) => query.bind(key).bind(id),
         None => query,
     }
 }
@@ -261,13 +259,14 @@ impl<'a> ClinicScope<'a> {
         if tx.knows_client(client) {
             return Ok(());
         }
-        let found: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT erased_at FROM clients WHERE id = $1 AND clinic_id = $2")
-                .bind(client.to_string())
-                .bind(&self.clinic_id)
-                .fetch_optional(&mut *tx.tx)
-                .await?;
-        let erased_at = found.ok_or(StoreError::NotFound("client"))?;
+        let found = tx
+            .fetch_optional(
+                Query::new("SELECT erased_at FROM clients WHERE id = $1 AND clinic_id = $2")
+                    .bind(client.to_string())
+                    .bind(&self.clinic_id),
+            )
+            .await?;
+        let erased_at: Option<i64> = found.ok_or(StoreError::NotFound("client"))?.column(0)?;
         // An erased client's (empty) record can be read, never added to.
         if erased_at.is_some() && tx.is_write() {
             return Err(StoreError::Conflict("this client has been erased".into()));
@@ -286,26 +285,26 @@ impl<'a> ClinicScope<'a> {
         Ok(())
     }
 
-    fn client_from_row(&self, row: &sqlx::any::AnyRow) -> Result<Client, StoreError> {
+    fn client_from_row(&self, row: &impl ReadRow) -> Result<Client, StoreError> {
         let corrupt = |what: &str| StoreError::Internal(format!("corrupt client {what} in the database"));
-        let archived_at: Option<i64> = row.try_get(7)?;
-        let notes: Option<String> = row.try_get(6)?;
+        let archived_at: Option<i64> = row.column(7)?;
+        let notes: Option<String> = row.column(6)?;
         Ok(Client {
-            id: row.try_get::<String, _>(0)?.parse().map_err(|_| corrupt("id"))?,
-            given_name: row.try_get(1)?,
-            family_name: row.try_get(2)?,
+            id: row.column::<String, _>(0)?.parse().map_err(|_| corrupt("id"))?,
+            given_name: row.column(1)?,
+            family_name: row.column(2)?,
             date_of_birth: row
-                .try_get::<String, _>(3)?
+                .column::<String, _>(3)?
                 .parse()
                 .map_err(|_| corrupt("date of birth"))?,
-            email: row.try_get(4)?,
-            phone: row.try_get(5)?,
+            email: row.column(4)?,
+            phone: row.column(5)?,
             // Redacted here, in storage, so no page or endpoint can leak it.
             notes: notes.filter(|_| self.actor.role.reads_clinical_record()),
             archived: archived_at.is_some(),
-            created_at: from_ms(row.try_get(8)?),
-            updated_at: from_ms(row.try_get(9)?),
-            version: row.try_get(10)?,
+            created_at: from_ms(row.column(8)?),
+            updated_at: from_ms(row.column(9)?),
+            version: row.column(10)?,
         })
     }
 
@@ -343,7 +342,7 @@ impl<'a> ClinicScope<'a> {
         self.check_notes_allowed(client)?;
         let mut tx = self.store.write_tx().await?;
         let id = self.insert_client(&mut tx, client).await?;
-        let created = self.fetch(&mut tx.tx, id).await?;
+        let created = self.fetch(&mut tx, id).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -362,33 +361,28 @@ impl<'a> ClinicScope<'a> {
         Ok(ids)
     }
 
-    async fn fetch(&self, conn: &mut AnyConnection, id: ClientId) -> Result<Client, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1 AND clinic_id = $2"
-        ))
-        .bind(id.to_string())
-        .bind(&self.clinic_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound("client"))?;
+    async fn fetch(&self, tx: &mut Tx<'_>, id: ClientId) -> Result<Client, StoreError> {
+        let sql = format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1 AND clinic_id = $2");
+        let row = tx
+            .fetch_optional(Query::new(&sql).bind(id.to_string()).bind(&self.clinic_id))
+            .await?
+            .ok_or(StoreError::NotFound("client"))?;
         self.client_from_row(&row)
     }
 
     /// Reads one client's record; the read itself is audited.
     pub async fn get_client(&self, id: ClientId) -> Result<Client, StoreError> {
-        // One statement is a snapshot by itself: no transaction to begin and
-        // commit, only the read's audit entry to make durable before the
-        // client is shown.
-        let client = self.fetch(&mut *self.store.pool.acquire().await?, id).await?;
+        // One statement: no transaction to begin and commit, only the
+        // read's audit entry to make durable before the client is shown.
         self.store
-            .audit_queue
-            .append(vec![self.audit_event("client.read", "client", &id.to_string())])
-            .await?;
-        Ok(client)
+            .read_one(self.actor, move |scope, tx| {
+                Box::pin(async move { scope.get_client_in(tx, id).await })
+            })
+            .await
     }
 
     pub(crate) async fn get_client_in(&self, tx: &mut Tx<'_>, id: ClientId) -> Result<Client, StoreError> {
-        let client = self.fetch(&mut tx.tx, id).await?;
+        let client = self.fetch(tx, id).await?;
         tx.remember_client(id);
         self.audit(tx, "client.read", "client", &id.to_string()).await?;
         Ok(client)
@@ -439,7 +433,7 @@ impl<'a> ClinicScope<'a> {
         if changed.rows_affected() != 1 {
             return Err(StoreError::Conflict("this client has been erased".into()));
         }
-        let updated = self.fetch(&mut tx.tx, id).await?;
+        let updated = self.fetch(&mut tx, id).await?;
         write_terms(
             &mut tx.tx,
             &self.clinic_id,
@@ -477,7 +471,7 @@ impl<'a> ClinicScope<'a> {
         .execute(&mut *tx.tx)
         .await?;
         if result.rows_affected() != 1 {
-            let unchanged = self.fetch(&mut tx.tx, id).await?;
+            let unchanged = self.fetch(&mut tx, id).await?;
             tx.commit().await?;
             return Ok(unchanged);
         }
@@ -495,7 +489,7 @@ impl<'a> ClinicScope<'a> {
             .await?;
         let action = if archived { "client.archive" } else { "client.restore" };
         self.audit(&mut tx, action, "client", &id.to_string()).await?;
-        let client = self.fetch(&mut tx.tx, id).await?;
+        let client = self.fetch(&mut tx, id).await?;
         tx.commit().await?;
         Ok(client)
     }
@@ -506,6 +500,16 @@ impl<'a> ClinicScope<'a> {
     /// paging: as fast on the last page as on the first); otherwise `page`
     /// counts from 1.
     pub async fn list_clients(&self, query: &ClientQuery) -> Result<ClientPage, StoreError> {
+        let query = query.clone();
+        self.store
+            .read_unit(self.actor, move |scope, tx| {
+                Box::pin(async move { scope.list_clients_in(tx, &query).await })
+            })
+            .await
+    }
+
+    /// The list's count and page, read in one snapshot.
+    async fn list_clients_in(&self, tx: &mut Tx<'_>, query: &ClientQuery) -> Result<ClientPage, StoreError> {
         let words: Vec<&str> = query.search.split_whitespace().take(MAX_SEARCH_WORDS).collect();
         let mut ranges = Vec::with_capacity(words.len());
         for word in &words {
@@ -515,14 +519,10 @@ impl<'a> ClinicScope<'a> {
                 None => return Ok(ClientPage::empty()),
             }
         }
-        fn bind_all<'q>(
-            sql: &'q str,
-            clinic_id: &str,
-            ranges: &[(String, String)],
-        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-            let mut q = sqlx::query(sql).bind(clinic_id.to_owned());
+        fn bind_all<'q>(sql: &'q str, clinic_id: &'q str, ranges: &'q [(String, String)]) -> Query<'q> {
+            let mut q = Query::new(sql).bind(clinic_id);
             for (low, high) in ranges {
-                q = q.bind(low.clone()).bind(high.clone());
+                q = q.bind(low).bind(high);
             }
             q
         }
@@ -545,11 +545,12 @@ impl<'a> ClinicScope<'a> {
             } else {
                 "active_client_count"
             };
-            let total: i64 = sqlx::query(&format!("SELECT {column} AS total FROM clinics WHERE id = $1"))
-                .bind(&self.clinic_id)
-                .fetch_one(&self.store.pool)
+            let sql = format!("SELECT {column} AS total FROM clinics WHERE id = $1");
+            let total: i64 = tx
+                .fetch_optional(Query::new(&sql).bind(&self.clinic_id))
                 .await?
-                .try_get("total")?;
+                .ok_or(StoreError::NotFound("clinic"))?
+                .column("total")?;
             let archived = if query.include_archived {
                 ""
             } else {
@@ -562,8 +563,8 @@ impl<'a> ClinicScope<'a> {
                  ORDER BY c.search_key, c.id LIMIT {} OFFSET {offset}",
                 PAGE_SIZE + 1
             );
-            let rows = bind_after(bind_all(&sql, &self.clinic_id, &ranges), &after)
-                .fetch_all(&self.store.pool)
+            let rows = tx
+                .fetch_all(bind_after(bind_all(&sql, &self.clinic_id, &ranges), &after))
                 .await?;
             (total, rows)
         } else {
@@ -587,14 +588,12 @@ impl<'a> ClinicScope<'a> {
             } else {
                 per_word.join(" INTERSECT ")
             };
-            let total: i64 = bind_all(
-                &format!("SELECT COUNT(*) AS total FROM ({matched}) m"),
-                &self.clinic_id,
-                &ranges,
-            )
-            .fetch_one(&self.store.pool)
-            .await?
-            .try_get("total")?;
+            let sql = format!("SELECT COUNT(*) AS total FROM ({matched}) m");
+            let total: i64 = tx
+                .fetch_optional(bind_all(&sql, &self.clinic_id, &ranges))
+                .await?
+                .ok_or(StoreError::Internal("a count returned no row".into()))?
+                .column("total")?;
             let keyset = after_cursor(&after, "m.search_key", "m.client_id", next).replacen(" AND", " WHERE", 1);
             let (_, offset) = window(total);
             let sql = format!(
@@ -605,8 +604,8 @@ impl<'a> ClinicScope<'a> {
                  ORDER BY p.search_key, p.client_id",
                 PAGE_SIZE + 1
             );
-            let rows = bind_after(bind_all(&sql, &self.clinic_id, &ranges), &after)
-                .fetch_all(&self.store.pool)
+            let rows = tx
+                .fetch_all(bind_after(bind_all(&sql, &self.clinic_id, &ranges), &after))
                 .await?;
             (total, rows)
         };
@@ -615,8 +614,8 @@ impl<'a> ClinicScope<'a> {
         let shown = &rows[..rows.len().min(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX))];
         let next_cursor = match shown.last() {
             Some(last) if more => Some(encode_cursor(
-                &last.try_get::<String, _>("search_key")?,
-                &last.try_get::<String, _>("id")?,
+                &last.column::<String, _>("search_key")?,
+                &last.column::<String, _>(0)?,
             )),
             _ => None,
         };

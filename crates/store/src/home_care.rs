@@ -12,6 +12,7 @@ use sqlx::Row;
 
 use crate::audit::{self, AuditEvent};
 use crate::links::{IssuedLink, LinkPurpose};
+use crate::row::{Query, ReadRow};
 use crate::time::{from_ms, now_ms};
 use crate::tx::Tx;
 use crate::{ClinicScope, LinkGrant, Store, StoreError};
@@ -57,16 +58,16 @@ async fn fetch(tx: &mut Tx<'_>, clinic_id: &str, id: &str) -> Result<HomeCare, S
     handout_from_row(&row, ticks)
 }
 
-fn handout_from_row(row: &sqlx::any::AnyRow, ticks: Vec<(String, String)>) -> Result<HomeCare, StoreError> {
+fn handout_from_row(row: &impl ReadRow, ticks: Vec<(String, String)>) -> Result<HomeCare, StoreError> {
     Ok(HomeCare {
-        id: row.try_get(0)?,
+        id: row.column(0)?,
         client_id: row
-            .try_get::<String, _>(1)?
+            .column::<String, _>(1)?
             .parse()
             .map_err(|_| StoreError::Internal("corrupt handout client id".into()))?,
-        content: serde_json::from_str(&row.try_get::<String, _>(2)?).map_err(json_err)?,
-        created_by: row.try_get(3)?,
-        created_at: from_ms(row.try_get(4)?),
+        content: serde_json::from_str(&row.column::<String, _>(2)?).map_err(json_err)?,
+        created_by: row.column(3)?,
+        created_at: from_ms(row.column(4)?),
         ticks,
     })
 }
@@ -118,32 +119,28 @@ impl ClinicScope<'_> {
         self.require_client(tx, client).await?;
         // Two queries whatever the number of handouts: the handouts, then
         // all their ticks.
-        let rows = sqlx::query(
-            "SELECT h.id, h.client_id, h.content, COALESCE(u.email, h.created_by), h.created_at \
+        let rows = tx
+            .fetch_all(
+                Query::new(
+                    "SELECT h.id, h.client_id, h.content, COALESCE(u.email, h.created_by), h.created_at \
              FROM home_care h LEFT JOIN users u ON u.id = h.created_by \
              WHERE h.clinic_id = $1 AND h.client_id = $2 ORDER BY h.created_at DESC, h.id DESC",
-        )
-        .bind(&self.clinic_id)
-        .bind(client.to_string())
-        .fetch_all(&mut *tx.tx)
-        .await?;
+                )
+                .bind(&self.clinic_id)
+                .bind(client.to_string()),
+            )
+            .await?;
         let mut out = rows
             .iter()
             .map(|row| handout_from_row(row, Vec::new()))
             .collect::<Result<Vec<_>, _>>()?;
         if !out.is_empty() {
-            let ticks = sqlx::query(
-                "SELECT t.home_care_id, t.day, t.item FROM home_care_ticks t JOIN home_care h ON h.id = t.home_care_id \
-                 WHERE h.clinic_id = $1 AND h.client_id = $2 AND t.clinic_id = $1 ORDER BY t.day, t.item",
-            )
-            .bind(&self.clinic_id)
-            .bind(client.to_string())
-            .fetch_all(&mut *tx.tx)
-            .await?;
+            let ticks = tx.fetch_all(Query::new("SELECT t.home_care_id, t.day, t.item FROM home_care_ticks t JOIN home_care h ON h.id = t.home_care_id \
+                 WHERE h.clinic_id = $1 AND h.client_id = $2 AND t.clinic_id = $1 ORDER BY t.day, t.item",).bind(&self.clinic_id).bind(client.to_string())).await?;
             for tick in &ticks {
-                let handout: String = tick.try_get(0)?;
+                let handout: String = tick.column(0)?;
                 if let Some(found) = out.iter_mut().find(|h| h.id == handout) {
-                    found.ticks.push((tick.try_get(1)?, tick.try_get(2)?));
+                    found.ticks.push((tick.column(1)?, tick.column(2)?));
                 }
             }
         }

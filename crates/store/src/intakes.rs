@@ -13,6 +13,7 @@ use sqlx::Row;
 use crate::audit::{self, AuditEvent};
 use crate::claim::Versioned;
 use crate::links::{IssuedLink, LinkPurpose};
+use crate::row::{Query, ReadRow};
 use crate::time::{from_ms, now_ms};
 use crate::tx::Tx;
 use crate::{ClinicScope, Store, StoreError};
@@ -100,35 +101,35 @@ fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Internal(format!("stored JSON does not parse: {e}"))
 }
 
-fn intake_from_row(row: &sqlx::any::AnyRow) -> Result<Intake, StoreError> {
+fn intake_from_row(row: &impl ReadRow) -> Result<Intake, StoreError> {
     let corrupt = |what: &str| StoreError::Internal(format!("corrupt intake {what}"));
-    let status = match row.try_get::<String, _>(2)?.as_str() {
+    let status = match row.column::<String, _>(2)?.as_str() {
         "requested" => IntakeStatus::Requested,
         "submitted" => IntakeStatus::Submitted,
         "signed" => IntakeStatus::Signed,
         _ => return Err(corrupt("status")),
     };
-    let outcome: Option<String> = row.try_get(5)?;
-    let verdict: Option<String> = row.try_get(6)?;
+    let outcome: Option<String> = row.column(5)?;
+    let verdict: Option<String> = row.column(6)?;
     let screening = match (outcome, verdict) {
         (Some(outcome), Some(verdict)) => Some(ScreeningResult {
-            answers: serde_json::from_str(&row.try_get::<String, _>(4)?).map_err(json_err)?,
+            answers: serde_json::from_str(&row.column::<String, _>(4)?).map_err(json_err)?,
             outcome,
             verdict: serde_json::from_str(&verdict).map_err(json_err)?,
         }),
         _ => None,
     };
     Ok(Intake {
-        id: row.try_get(0)?,
-        client_id: row.try_get::<String, _>(1)?.parse().map_err(|_| corrupt("client id"))?,
+        id: row.column(0)?,
+        client_id: row.column::<String, _>(1)?.parse().map_err(|_| corrupt("client id"))?,
         status,
-        form: serde_json::from_str(&row.try_get::<String, _>(3)?).map_err(json_err)?,
+        form: serde_json::from_str(&row.column::<String, _>(3)?).map_err(json_err)?,
         screening,
-        submitted_via: row.try_get(7)?,
-        submitted_at: row.try_get::<Option<i64>, _>(8)?.map(from_ms),
-        signed_by: row.try_get(9)?,
-        signed_at: row.try_get::<Option<i64>, _>(10)?.map(from_ms),
-        version: row.try_get(11)?,
+        submitted_via: row.column(7)?,
+        submitted_at: row.column::<Option<i64>, _>(8)?.map(from_ms),
+        signed_by: row.column(9)?,
+        signed_at: row.column::<Option<i64>, _>(10)?.map(from_ms),
+        version: row.column(11)?,
     })
 }
 
@@ -142,11 +143,7 @@ async fn fetch_intake(
         "SELECT {INTAKE_COLUMNS} FROM intakes i LEFT JOIN users u ON u.id = i.signed_by \
          WHERE i.clinic_id = $1 AND {where_sql} ORDER BY i.created_at DESC, i.id DESC LIMIT 1"
     );
-    let row = sqlx::query(&sql)
-        .bind(clinic_id)
-        .bind(key)
-        .fetch_optional(&mut *tx.tx)
-        .await?;
+    let row = tx.fetch_optional(Query::new(&sql).bind(clinic_id).bind(key)).await?;
     row.as_ref().map(intake_from_row).transpose()
 }
 

@@ -13,6 +13,7 @@ use myomap_domain::ClientId;
 use sqlx::Row;
 
 use crate::accounts::{random_token, token_hash};
+use crate::row::{Query, ReadRow};
 use crate::time::{from_ms, now_ms};
 use crate::tx::Tx;
 use crate::{ClinicScope, Store, StoreError};
@@ -271,13 +272,13 @@ pub struct LinkMessageFacts {
 
 const OPEN_LINK_COLUMNS: &str = "purpose, target_id, token, created_at, expires_at";
 
-fn open_link_from_row(row: &sqlx::any::AnyRow) -> Result<OpenLink, StoreError> {
+fn open_link_from_row(row: &impl ReadRow) -> Result<OpenLink, StoreError> {
     Ok(OpenLink {
-        purpose: LinkPurpose::parse(&row.try_get::<String, _>(0)?)?,
-        target_id: row.try_get(1)?,
-        token: row.try_get(2)?,
-        created_at: from_ms(row.try_get(3)?),
-        expires_at: from_ms(row.try_get(4)?),
+        purpose: LinkPurpose::parse(&row.column::<String, _>(0)?)?,
+        target_id: row.column(1)?,
+        token: row.column(2)?,
+        created_at: from_ms(row.column(3)?),
+        expires_at: from_ms(row.column(4)?),
     })
 }
 
@@ -285,20 +286,18 @@ impl ClinicScope<'_> {
     /// The client's links that are still open and that this role may hand
     /// out, newest first. Part of the client page's unit, whose record read
     /// is audited.
-    pub(crate) async fn open_links_on(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        client: ClientId,
-    ) -> Result<Vec<OpenLink>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {OPEN_LINK_COLUMNS} FROM client_links WHERE clinic_id = $1 AND client_id = $2 \
+    pub(crate) async fn open_links_in(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<Vec<OpenLink>, StoreError> {
+        let rows = tx
+            .fetch_all(
+                Query::new(&format!(
+                    "SELECT {OPEN_LINK_COLUMNS} FROM client_links WHERE clinic_id = $1 AND client_id = $2 \
              AND used_at IS NULL AND token IS NOT NULL AND expires_at > $3 ORDER BY created_at DESC"
-        ))
-        .bind(&self.clinic_id)
-        .bind(client.to_string())
-        .bind(now_ms())
-        .fetch_all(conn)
-        .await?;
+                ))
+                .bind(&self.clinic_id)
+                .bind(client.to_string())
+                .bind(now_ms()),
+            )
+            .await?;
         let clinical = self.actor.role.reads_clinical_record();
         let mut links = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -315,7 +314,7 @@ impl ClinicScope<'_> {
     pub async fn open_links(&self, client: ClientId) -> Result<Vec<OpenLink>, StoreError> {
         let mut tx = self.store.read_tx().await?;
         self.require_client(&mut tx, client).await?;
-        let links = self.open_links_on(&mut tx.tx, client).await?;
+        let links = self.open_links_in(&mut tx, client).await?;
         self.audit(&mut tx, "link.list", "client", &client.to_string()).await?;
         tx.commit().await?;
         Ok(links)

@@ -12,6 +12,7 @@ use crate::audit::{self, AuditEvent};
 use crate::claim::{Refusal, Versioned};
 use crate::links::{IssuedLink, LinkPurpose};
 use crate::outbox::{self, OutboxDraft};
+use crate::row::{Query, ReadRow};
 use crate::time::{from_ms, now_ms};
 use crate::tx::Tx;
 use crate::{ClinicScope, Store, StoreError};
@@ -99,45 +100,45 @@ const NOTE_FROM: &str =
     "session_notes n LEFT JOIN users s ON s.id = n.signed_by LEFT JOIN users c ON c.id = n.created_by";
 const CHECKIN_COLUMNS: &str = "id, note_id, client_id, due_hours, due_at, answer, answered_at, reviewed_at";
 
-fn note_from_row(row: &sqlx::any::AnyRow) -> Result<NoteRecord, StoreError> {
+fn note_from_row(row: &impl ReadRow) -> Result<NoteRecord, StoreError> {
     let corrupt = |what: &str| StoreError::Internal(format!("corrupt session note {what}"));
     Ok(NoteRecord {
-        id: row.try_get(0)?,
-        client_id: row.try_get::<String, _>(1)?.parse().map_err(|_| corrupt("client id"))?,
-        assessment_id: row.try_get(2)?,
-        note: serde_json::from_str(&row.try_get::<String, _>(3)?).map_err(json_err)?,
-        status: match row.try_get::<String, _>(4)?.as_str() {
+        id: row.column(0)?,
+        client_id: row.column::<String, _>(1)?.parse().map_err(|_| corrupt("client id"))?,
+        assessment_id: row.column(2)?,
+        note: serde_json::from_str(&row.column::<String, _>(3)?).map_err(json_err)?,
+        status: match row.column::<String, _>(4)?.as_str() {
             "draft" => NoteStatus::Draft,
             "signed" => NoteStatus::Signed,
             _ => return Err(corrupt("status")),
         },
-        amends: row.try_get(5)?,
-        amendment_reason: row.try_get(6)?,
-        amended_by: row.try_get(7)?,
-        signed_by: row.try_get(8)?,
-        signed_at: row.try_get::<Option<i64>, _>(9)?.map(from_ms),
-        created_by: row.try_get(10)?,
-        created_at: from_ms(row.try_get(11)?),
-        version: row.try_get(12)?,
-        referral_reason: row.try_get(13)?,
+        amends: row.column(5)?,
+        amendment_reason: row.column(6)?,
+        amended_by: row.column(7)?,
+        signed_by: row.column(8)?,
+        signed_at: row.column::<Option<i64>, _>(9)?.map(from_ms),
+        created_by: row.column(10)?,
+        created_at: from_ms(row.column(11)?),
+        version: row.column(12)?,
+        referral_reason: row.column(13)?,
         checkins: Vec::new(),
     })
 }
 
-fn checkin_from_row(row: &sqlx::any::AnyRow) -> Result<Checkin, StoreError> {
-    let answer: Option<String> = row.try_get(5)?;
+fn checkin_from_row(row: &impl ReadRow) -> Result<Checkin, StoreError> {
+    let answer: Option<String> = row.column(5)?;
     Ok(Checkin {
-        id: row.try_get(0)?,
-        note_id: row.try_get(1)?,
+        id: row.column(0)?,
+        note_id: row.column(1)?,
         client_id: row
-            .try_get::<String, _>(2)?
+            .column::<String, _>(2)?
             .parse()
             .map_err(|_| StoreError::Internal("corrupt check-in client id".into()))?,
-        due_hours: u16::try_from(row.try_get::<i64, _>(3)?).unwrap_or(0),
-        due_at: from_ms(row.try_get(4)?),
+        due_hours: u16::try_from(row.column::<i64, _>(3)?).unwrap_or(0),
+        due_at: from_ms(row.column(4)?),
         answer: answer.map(|a| serde_json::from_str(&a)).transpose().map_err(json_err)?,
-        answered_at: row.try_get::<Option<i64>, _>(6)?.map(from_ms),
-        reviewed_at: row.try_get::<Option<i64>, _>(7)?.map(from_ms),
+        answered_at: row.column::<Option<i64>, _>(6)?.map(from_ms),
+        reviewed_at: row.column::<Option<i64>, _>(7)?.map(from_ms),
     })
 }
 
@@ -449,21 +450,19 @@ impl ClinicScope<'_> {
 
     pub(crate) async fn notes_for_in(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<Vec<NoteRecord>, StoreError> {
         self.require_client(tx, client).await?;
-        let rows = sqlx::query(&format!(
+        let rows = tx.fetch_all(Query::new(&format!(
             "SELECT {NOTE_COLUMNS} FROM {NOTE_FROM} WHERE n.clinic_id = $1 AND n.client_id = $2 ORDER BY n.session_date DESC, n.created_at DESC"
-        ))
-        .bind(&self.clinic_id)
-        .bind(client.to_string())
-        .fetch_all(&mut *tx.tx)
-        .await?;
+        )).bind(&self.clinic_id).bind(client.to_string())).await?;
         let mut notes: Vec<NoteRecord> = rows.iter().map(note_from_row).collect::<Result<_, _>>()?;
-        let checkins = sqlx::query(&format!(
-            "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE clinic_id = $1 AND client_id = $2 ORDER BY due_hours"
-        ))
-        .bind(&self.clinic_id)
-        .bind(client.to_string())
-        .fetch_all(&mut *tx.tx)
-        .await?;
+        let checkins = tx
+            .fetch_all(
+                Query::new(&format!(
+                    "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE clinic_id = $1 AND client_id = $2 ORDER BY due_hours"
+                ))
+                .bind(&self.clinic_id)
+                .bind(client.to_string()),
+            )
+            .await?;
         for row in &checkins {
             let checkin = checkin_from_row(row)?;
             if let Some(note) = notes.iter_mut().find(|n| n.id == checkin.note_id) {

@@ -5,9 +5,9 @@
 use jiff::Timestamp;
 use myomap_domain::ClientId;
 use serde_json::Value;
-use sqlx::Row;
 
 use crate::claim::Versioned;
+use crate::row::{Query, ReadRow};
 use crate::time::{from_ms, now_ms};
 use crate::tx::Tx;
 use crate::{ClinicScope, StoreError};
@@ -38,24 +38,24 @@ fn json_err(e: serde_json::Error) -> StoreError {
 
 const COLUMNS: &str = "p.id, p.client_id, p.plan, p.starts_on, p.status, COALESCE(u.email, p.created_by), p.created_at, p.closed_at, p.version";
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<StoredPlan, StoreError> {
+fn from_row(row: &impl ReadRow) -> Result<StoredPlan, StoreError> {
     Ok(StoredPlan {
-        id: row.try_get(0)?,
+        id: row.column(0)?,
         client_id: row
-            .try_get::<String, _>(1)?
+            .column::<String, _>(1)?
             .parse()
             .map_err(|_| StoreError::Internal("corrupt plan client id".into()))?,
-        plan: serde_json::from_str(&row.try_get::<String, _>(2)?).map_err(json_err)?,
-        starts_on: row.try_get(3)?,
-        status: if row.try_get::<String, _>(4)? == "closed" {
+        plan: serde_json::from_str(&row.column::<String, _>(2)?).map_err(json_err)?,
+        starts_on: row.column(3)?,
+        status: if row.column::<String, _>(4)? == "closed" {
             PlanStatus::Closed
         } else {
             PlanStatus::Active
         },
-        created_by: row.try_get(5)?,
-        created_at: from_ms(row.try_get(6)?),
-        closed_at: row.try_get::<Option<i64>, _>(7)?.map(from_ms),
-        version: row.try_get(8)?,
+        created_by: row.column(5)?,
+        created_at: from_ms(row.column(6)?),
+        closed_at: row.column::<Option<i64>, _>(7)?.map(from_ms),
+        version: row.column(8)?,
     })
 }
 
@@ -165,14 +165,16 @@ impl ClinicScope<'_> {
 
     pub(crate) async fn plans_for_in(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<Vec<StoredPlan>, StoreError> {
         self.require_client(tx, client).await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM treatment_plans p LEFT JOIN users u ON u.id = p.created_by \
+        let rows = tx
+            .fetch_all(
+                Query::new(&format!(
+                    "SELECT {COLUMNS} FROM treatment_plans p LEFT JOIN users u ON u.id = p.created_by \
              WHERE p.clinic_id = $1 AND p.client_id = $2 ORDER BY p.created_at DESC, p.id DESC"
-        ))
-        .bind(&self.clinic_id)
-        .bind(client.to_string())
-        .fetch_all(&mut *tx.tx)
-        .await?;
+                ))
+                .bind(&self.clinic_id)
+                .bind(client.to_string()),
+            )
+            .await?;
         self.audit(tx, "plan.list", "client", &client.to_string()).await?;
         rows.iter().map(from_row).collect()
     }

@@ -7,10 +7,10 @@ use std::time::Duration;
 use jiff::Timestamp;
 use myomap_domain::ClientId;
 use serde_json::Value;
-use sqlx::Row;
 
 use crate::audit::{self, AuditEvent};
 use crate::links::{IssuedLink, LinkPurpose};
+use crate::row::{Query, ReadRow};
 use crate::time::{from_ms, now_ms};
 use crate::tx::Tx;
 use crate::{ClinicScope, Store, StoreError};
@@ -49,21 +49,21 @@ fn json_err(e: serde_json::Error) -> StoreError {
 const COLUMNS: &str = "q.id, q.client_id, q.instrument, q.taken_on, q.source, q.input, q.result, q.score, \
      COALESCE(u.email, q.entered_by), q.created_at";
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<Questionnaire, StoreError> {
+fn from_row(row: &impl ReadRow) -> Result<Questionnaire, StoreError> {
     Ok(Questionnaire {
-        id: row.try_get(0)?,
+        id: row.column(0)?,
         client_id: row
-            .try_get::<String, _>(1)?
+            .column::<String, _>(1)?
             .parse()
             .map_err(|_| StoreError::Internal("corrupt questionnaire client id".into()))?,
-        instrument: row.try_get(2)?,
-        taken_on: row.try_get(3)?,
-        source: row.try_get(4)?,
-        input: serde_json::from_str(&row.try_get::<String, _>(5)?).map_err(json_err)?,
-        result: serde_json::from_str(&row.try_get::<String, _>(6)?).map_err(json_err)?,
-        score: row.try_get(7)?,
-        entered_by: row.try_get(8)?,
-        created_at: from_ms(row.try_get(9)?),
+        instrument: row.column(2)?,
+        taken_on: row.column(3)?,
+        source: row.column(4)?,
+        input: serde_json::from_str(&row.column::<String, _>(5)?).map_err(json_err)?,
+        result: serde_json::from_str(&row.column::<String, _>(6)?).map_err(json_err)?,
+        score: row.column(7)?,
+        entered_by: row.column(8)?,
+        created_at: from_ms(row.column(9)?),
     })
 }
 
@@ -149,14 +149,16 @@ impl ClinicScope<'_> {
         client: ClientId,
     ) -> Result<Vec<Questionnaire>, StoreError> {
         self.require_client(tx, client).await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM questionnaires q LEFT JOIN users u ON u.id = q.entered_by \
+        let rows = tx
+            .fetch_all(
+                Query::new(&format!(
+                    "SELECT {COLUMNS} FROM questionnaires q LEFT JOIN users u ON u.id = q.entered_by \
              WHERE q.clinic_id = $1 AND q.client_id = $2 ORDER BY q.taken_on, q.created_at"
-        ))
-        .bind(&self.clinic_id)
-        .bind(client.to_string())
-        .fetch_all(&mut *tx.tx)
-        .await?;
+                ))
+                .bind(&self.clinic_id)
+                .bind(client.to_string()),
+            )
+            .await?;
         self.audit(tx, "questionnaire.list", "client", &client.to_string())
             .await?;
         rows.iter().map(from_row).collect()

@@ -39,43 +39,55 @@ impl ClinicScope<'_> {
     /// Every part of a client's record, each read audited, in one transaction.
     pub async fn client_record(&self, client: ClientId) -> Result<ClientRecord, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.read_tx().await?;
-        let record = self.client_record_in(&mut tx, client).await?;
-        tx.commit().await?;
-        Ok(record)
+        self.store
+            .read_unit(self.actor, move |scope, tx| {
+                Box::pin(async move { scope.client_record_in(tx, client).await })
+            })
+            .await
     }
 
     /// Several clients' records (a day's agenda) in one transaction: one
     /// commit instead of one per client, every read still audited.
     pub async fn client_records(&self, clients: &[ClientId]) -> Result<Vec<ClientRecord>, StoreError> {
         self.require_clinical()?;
-        let mut tx = self.store.read_tx().await?;
-        let mut records = Vec::with_capacity(clients.len());
-        for client in clients {
-            records.push(self.client_record_in(&mut tx, *client).await?);
-        }
-        tx.commit().await?;
-        Ok(records)
+        let clients = clients.to_vec();
+        self.store
+            .read_unit(self.actor, move |scope, tx| {
+                Box::pin(async move {
+                    let mut records = Vec::with_capacity(clients.len());
+                    for client in clients {
+                        records.push(scope.client_record_in(tx, client).await?);
+                    }
+                    Ok(records)
+                })
+            })
+            .await
     }
 
     /// What the client page shows, in one snapshot and one unit: the client
     /// (with the whole record for clinical roles), their appointments and
-    /// the clinic's staff. One pooled connection serves it all, so a busy
-    /// clinic pays one round of connection hand-over per page, not one per
-    /// part.
+    /// the clinic's staff. One connection serves it all (on a SQLite file,
+    /// on the direct read path in one blocking call), so a busy clinic pays
+    /// one hand-over per page, not one per part or statement.
     pub async fn client_overview(&self, client: ClientId) -> Result<ClientOverview, StoreError> {
+        self.store
+            .read_unit(self.actor, move |scope, tx| {
+                Box::pin(async move { scope.client_overview_in(tx, client).await })
+            })
+            .await
+    }
+
+    async fn client_overview_in(&self, tx: &mut Tx<'_>, client: ClientId) -> Result<ClientOverview, StoreError> {
         let clinical = self.actor.role.reads_clinical_record();
-        let mut tx = self.store.read_tx().await?;
         let (client_fields, record) = if clinical {
-            let record = self.client_record_in(&mut tx, client).await?;
+            let record = self.client_record_in(tx, client).await?;
             (record.client.clone(), Some(record))
         } else {
-            (self.get_client_in(&mut tx, client).await?, None)
+            (self.get_client_in(tx, client).await?, None)
         };
-        let appointments = self.client_appointments_on(&mut tx.tx, client).await?;
-        let staff = self.staff_on(&mut tx.tx).await?;
-        let links = self.open_links_on(&mut tx.tx, client).await?;
-        tx.commit().await?;
+        let appointments = self.client_appointments_in(tx, client).await?;
+        let staff = self.staff_in(tx).await?;
+        let links = self.open_links_in(tx, client).await?;
         Ok(ClientOverview {
             client: client_fields,
             record,

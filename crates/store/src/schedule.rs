@@ -24,6 +24,7 @@ use crate::audit::{self, AuditEvent};
 use crate::claim::{Refusal, Versioned};
 use crate::links::{IssuedLink, LinkGrant, LinkPurpose, issue_link_in};
 use crate::outbox::{self, APPOINTMENT_LINK_MARKER, OutboxDraft};
+use crate::row::{Query, ReadRow};
 use crate::time::{from_ms, now_ms};
 use crate::tx::Tx;
 use crate::{ClinicScope, Store, StoreError};
@@ -175,32 +176,32 @@ const APPOINTMENT_COLUMNS: &str = "a.id, a.client_id, c.given_name || ' ' || c.f
 const APPOINTMENT_FROM: &str = "appointments a JOIN clients c ON c.id = a.client_id \
      JOIN users u ON u.id = a.therapist_id LEFT JOIN rooms r ON r.id = a.room_id";
 
-fn appointment_from_row(row: &sqlx::any::AnyRow) -> Result<Appointment, StoreError> {
+fn appointment_from_row(row: &impl ReadRow) -> Result<Appointment, StoreError> {
     let corrupt = |what: &str| StoreError::Internal(format!("corrupt appointment {what}"));
     Ok(Appointment {
-        id: row.try_get(0)?,
-        client_id: row.try_get::<String, _>(1)?.parse().map_err(|_| corrupt("client id"))?,
-        client_name: row.try_get(2)?,
-        therapist_id: row.try_get(3)?,
-        therapist_name: row.try_get(4)?,
-        room_id: row.try_get(5)?,
-        room_name: row.try_get(6)?,
-        starts_at: from_ms(row.try_get(7)?),
-        ends_at: from_ms(row.try_get(8)?),
-        minutes: u16::try_from(row.try_get::<i64, _>(9)?).map_err(|_| corrupt("length"))?,
-        status: AppointmentStatus::parse(&row.try_get::<String, _>(10)?).ok_or_else(|| corrupt("status"))?,
-        note: row.try_get(11)?,
-        version: row.try_get(12)?,
+        id: row.column(0)?,
+        client_id: row.column::<String, _>(1)?.parse().map_err(|_| corrupt("client id"))?,
+        client_name: row.column(2)?,
+        therapist_id: row.column(3)?,
+        therapist_name: row.column(4)?,
+        room_id: row.column(5)?,
+        room_name: row.column(6)?,
+        starts_at: from_ms(row.column(7)?),
+        ends_at: from_ms(row.column(8)?),
+        minutes: u16::try_from(row.column::<i64, _>(9)?).map_err(|_| corrupt("length"))?,
+        status: AppointmentStatus::parse(&row.column::<String, _>(10)?).ok_or_else(|| corrupt("status"))?,
+        note: row.column(11)?,
+        version: row.column(12)?,
     })
 }
 
-fn staff_from_row(row: &sqlx::any::AnyRow) -> Result<StaffMember, StoreError> {
+fn staff_from_row(row: &impl ReadRow) -> Result<StaffMember, StoreError> {
     Ok(StaffMember {
-        id: row.try_get(0)?,
-        email: row.try_get(1)?,
-        name: row.try_get(2)?,
+        id: row.column(0)?,
+        email: row.column(1)?,
+        name: row.column(2)?,
         role: row
-            .try_get::<String, _>(3)?
+            .column::<String, _>(3)?
             .parse()
             .map_err(|_| StoreError::Internal("corrupt role".into()))?,
     })
@@ -223,18 +224,23 @@ impl ClinicScope<'_> {
 
     /// Everyone on the clinic's staff, by name.
     pub async fn staff(&self) -> Result<Vec<StaffMember>, StoreError> {
-        let mut conn = self.store.pool.acquire().await?;
-        self.staff_on(&mut conn).await
+        self.store
+            .read_one(self.actor, move |scope, tx| {
+                Box::pin(async move { scope.staff_in(tx).await })
+            })
+            .await
     }
 
-    pub(crate) async fn staff_on(&self, conn: &mut AnyConnection) -> Result<Vec<StaffMember>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, email, COALESCE(display_name, email), role FROM users WHERE clinic_id = $1 \
+    pub(crate) async fn staff_in(&self, tx: &mut Tx<'_>) -> Result<Vec<StaffMember>, StoreError> {
+        let rows = tx
+            .fetch_all(
+                Query::new(
+                    "SELECT id, email, COALESCE(display_name, email), role FROM users WHERE clinic_id = $1 \
              ORDER BY COALESCE(display_name, email), id",
-        )
-        .bind(&self.clinic_id)
-        .fetch_all(&mut *conn)
-        .await?;
+                )
+                .bind(&self.clinic_id),
+            )
+            .await?;
         rows.iter().map(staff_from_row).collect()
     }
 
@@ -398,23 +404,28 @@ impl ClinicScope<'_> {
 
     /// A client's appointments, newest first.
     pub async fn client_appointments(&self, client: ClientId) -> Result<Vec<Appointment>, StoreError> {
-        let mut conn = self.store.pool.acquire().await?;
-        self.client_appointments_on(&mut conn, client).await
+        self.store
+            .read_one(self.actor, move |scope, tx| {
+                Box::pin(async move { scope.client_appointments_in(tx, client).await })
+            })
+            .await
     }
 
-    pub(crate) async fn client_appointments_on(
+    pub(crate) async fn client_appointments_in(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut Tx<'_>,
         client: ClientId,
     ) -> Result<Vec<Appointment>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {APPOINTMENT_COLUMNS} FROM {APPOINTMENT_FROM} WHERE a.clinic_id = $1 AND a.client_id = $2 \
+        let rows = tx
+            .fetch_all(
+                Query::new(&format!(
+                    "SELECT {APPOINTMENT_COLUMNS} FROM {APPOINTMENT_FROM} WHERE a.clinic_id = $1 AND a.client_id = $2 \
              ORDER BY a.starts_at DESC, a.id"
-        ))
-        .bind(&self.clinic_id)
-        .bind(client.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+                ))
+                .bind(&self.clinic_id)
+                .bind(client.to_string()),
+            )
+            .await?;
         rows.iter().map(appointment_from_row).collect()
     }
 

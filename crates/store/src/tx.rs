@@ -23,10 +23,14 @@
 //!
 //! Read units (audited reads) take no gate: they read in one snapshot and
 //! hand their audit entries to the group committer ([`crate::audit`]) when
-//! they finish, waiting until those entries are durable.
+//! they finish, waiting until those entries are durable. On a SQLite file a
+//! read unit written against [`Tx::fetch_all`] runs on the direct read path
+//! ([`crate::direct`], see [`Store::read_unit`]) instead of a pooled
+//! connection.
 
 use std::ops::{Deref, DerefMut};
 
+use futures_util::future::BoxFuture;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Executor};
 use tokio::sync::OwnedMutexGuard;
@@ -34,12 +38,16 @@ use tokio::sync::OwnedMutexGuard;
 use myomap_domain::ClientId;
 
 use crate::audit::OwnedAuditEvent;
-use crate::{Backend, Store, StoreError};
+use crate::row::{Query, Row};
+use crate::{Actor, Backend, ClinicScope, Store, StoreError, direct};
 
 /// An open transaction on a pooled connection; see the module docs.
 pub(crate) struct Unit {
     conn: Option<PoolConnection<Any>>,
     gate: Option<OwnedMutexGuard<()>>,
+    /// `false` for a one-statement read, which needs no transaction: a
+    /// single statement is a snapshot by itself.
+    in_transaction: bool,
 }
 
 impl Unit {
@@ -57,6 +65,7 @@ impl Unit {
             let mut unit = Unit {
                 conn: Some(conn),
                 gate: None,
+                in_transaction: true,
             };
             match unit.execute(statement).await {
                 Ok(_) => {
@@ -77,8 +86,28 @@ impl Unit {
         ))
     }
 
+    /// A pooled connection outside any transaction, for one statement.
+    async fn one_statement(store: &Store) -> Result<Unit, StoreError> {
+        Ok(Unit {
+            conn: Some(store.pool.acquire().await?),
+            gate: None,
+            in_transaction: false,
+        })
+    }
+
+    /// A unit without a pooled connection: that of a direct read.
+    fn detached() -> Unit {
+        Unit {
+            conn: None,
+            gate: None,
+            in_transaction: false,
+        }
+    }
+
     async fn end(mut self, statement: &'static str) -> Result<(), StoreError> {
-        self.execute(statement).await?;
+        if self.in_transaction {
+            self.execute(statement).await?;
+        }
         // Finished: the connection goes back to the pool as it is.
         self.conn.take();
         self.gate.take();
@@ -96,8 +125,10 @@ impl Deref for Unit {
     fn deref(&self) -> &AnyConnection {
         match &self.conn {
             Some(conn) => conn,
-            // `conn` is only taken by `end` and `drop`, which consume the unit.
-            None => unreachable!("a unit's connection is used after it ended"),
+            // `conn` is only taken by `end` and `drop`, which consume the
+            // unit; a direct read unit has none and reads through
+            // `Tx::fetch_all` only.
+            None => unreachable!("a statement of a direct read unit went through sqlx"),
         }
     }
 }
@@ -106,7 +137,7 @@ impl DerefMut for Unit {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         match &mut self.conn {
             Some(conn) => conn,
-            None => unreachable!("a unit's connection is used after it ended"),
+            None => unreachable!("a statement of a direct read unit went through sqlx"),
         }
     }
 }
@@ -116,6 +147,9 @@ impl Drop for Unit {
         let Some(mut conn) = self.conn.take() else {
             return;
         };
+        if !self.in_transaction {
+            return;
+        }
         let gate = self.gate.take();
         let roll_back = async move {
             if let Err(e) = conn.execute("ROLLBACK").await {
@@ -132,6 +166,26 @@ impl Drop for Unit {
     }
 }
 
+/// The body of a read unit: reads through the unit, returns what it read.
+/// (A boxed `Send` future rather than an async closure, so that a handler
+/// awaiting a read stays `Send`.)
+pub(crate) trait ReadBody<T>:
+    for<'s, 't> FnOnce(&'t ClinicScope<'s>, &'t mut Tx<'s>) -> BoxFuture<'t, Result<T, StoreError>> + Send + 'static
+{
+}
+
+impl<T, F> ReadBody<T> for F where
+    F: for<'s, 't> FnOnce(&'t ClinicScope<'s>, &'t mut Tx<'s>) -> BoxFuture<'t, Result<T, StoreError>> + Send + 'static
+{
+}
+
+/// How a pooled read keeps its statements consistent.
+#[derive(Clone, Copy)]
+enum Snapshot {
+    Transaction,
+    OneStatement,
+}
+
 /// A unit of work: a write (changes and their audit entries commit together)
 /// or an audited read (entries are group-committed when it finishes).
 pub(crate) struct Tx<'a> {
@@ -141,6 +195,9 @@ pub(crate) struct Tx<'a> {
     deferred_audit: Option<Vec<OwnedAuditEvent>>,
     /// Clients this unit has found in the caller's clinic.
     known_clients: Vec<ClientId>,
+    /// The connection of a read unit on the direct SQLite path; then `tx`
+    /// holds no pooled connection.
+    direct: Option<rusqlite::Connection>,
 }
 
 impl Store {
@@ -157,6 +214,7 @@ impl Store {
             store: self,
             deferred_audit: None,
             known_clients: Vec::new(),
+            direct: None,
         })
     }
 
@@ -172,11 +230,101 @@ impl Store {
             store: self,
             deferred_audit: Some(Vec::new()),
             known_clients: Vec::new(),
+            direct: None,
         })
+    }
+
+    /// Runs an audited read unit and makes its audit entries durable before
+    /// returning what it read. `body` reads through [`Tx::fetch_all`] and
+    /// [`Tx::fetch_optional`] only, so that on a SQLite file it can run on
+    /// the direct read path, whole, on one blocking call.
+    pub(crate) async fn read_unit<T, F>(&self, actor: &Actor, body: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: ReadBody<T>,
+    {
+        self.read(actor, Snapshot::Transaction, body).await
+    }
+
+    /// [`Store::read_unit`] for a body of one statement, which is a snapshot
+    /// by itself: on a pooled connection it begins no transaction.
+    pub(crate) async fn read_one<T, F>(&self, actor: &Actor, body: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: ReadBody<T>,
+    {
+        self.read(actor, Snapshot::OneStatement, body).await
+    }
+
+    async fn read<T, F>(&self, actor: &Actor, snapshot: Snapshot, body: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: ReadBody<T>,
+    {
+        let Some(reader) = &self.direct else {
+            let mut tx = match snapshot {
+                Snapshot::Transaction => self.read_tx().await?,
+                Snapshot::OneStatement => Tx {
+                    tx: Unit::one_statement(self).await?,
+                    store: self,
+                    deferred_audit: Some(Vec::new()),
+                    known_clients: Vec::new(),
+                    direct: None,
+                },
+            };
+            let value = body(&self.clinic(actor), &mut tx).await?;
+            tx.commit().await?;
+            return Ok(value);
+        };
+        let store = self.clone();
+        let actor = actor.clone();
+        let runtime = tokio::runtime::Handle::current();
+        let (value, events) = reader
+            .run(move |conn| {
+                let mut tx = Tx {
+                    tx: Unit::detached(),
+                    store: &store,
+                    deferred_audit: Some(Vec::new()),
+                    known_clients: Vec::new(),
+                    direct: Some(conn),
+                };
+                // Every statement of the body completes without waiting, so
+                // this runs it through on this thread.
+                let result = runtime.block_on(body(&store.clinic(&actor), &mut tx));
+                let events = tx.deferred_audit.take().unwrap_or_default();
+                let conn = tx
+                    .direct
+                    .take()
+                    .unwrap_or_else(|| unreachable!("a direct unit keeps its connection"));
+                (conn, result.map(|value| (value, events)))
+            })
+            .await?;
+        if !events.is_empty() {
+            self.audit_queue.append(events).await?;
+        }
+        Ok(value)
     }
 }
 
 impl Tx<'_> {
+    /// Runs a query of this unit and reads every row.
+    pub(crate) async fn fetch_all(&mut self, query: Query<'_>) -> Result<Vec<Row>, StoreError> {
+        if let Some(conn) = &self.direct {
+            return Ok(direct::fetch_all(conn, &query)?.into_iter().map(Row::Direct).collect());
+        }
+        let rows = query.to_sqlx().fetch_all(&mut *self.tx).await?;
+        Ok(rows.into_iter().map(Row::Pooled).collect())
+    }
+
+    /// Runs a query of this unit and reads its first row, if any.
+    pub(crate) async fn fetch_optional(&mut self, query: Query<'_>) -> Result<Option<Row>, StoreError> {
+        if let Some(conn) = &self.direct {
+            return Ok(direct::fetch_all(conn, &query)?.into_iter().next().map(Row::Direct));
+        }
+        let row = query.to_sqlx().fetch_optional(&mut *self.tx).await?;
+        Ok(row.map(Row::Pooled))
+    }
+
     pub(crate) fn knows_client(&self, client: ClientId) -> bool {
         self.known_clients.contains(&client)
     }
