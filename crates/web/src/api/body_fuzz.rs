@@ -193,13 +193,13 @@ fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<Option<T>, TestCaseError> {
 /// Every body the API reads, and the domain rules behind the record's.
 fn every_body(bytes: &[u8]) -> Result<(), TestCaseError> {
     read::<clients::ClientBody>(bytes)?;
-    read::<record::IntakeBody>(bytes)?;
-    read::<record::AssessmentUpdate>(bytes)?;
-    read::<record::NoteBody>(bytes)?;
-    read::<record::NoteUpdate>(bytes)?;
-    read::<record::AmendBody>(bytes)?;
-    read::<record::SignBody>(bytes)?;
-    read::<record::VersionBody>(bytes)?;
+    read::<record::intake::IntakeBody>(bytes)?;
+    read::<record::assessments::AssessmentUpdate>(bytes)?;
+    read::<record::notes::NoteBody>(bytes)?;
+    read::<record::notes::NoteUpdate>(bytes)?;
+    read::<record::notes::AmendBody>(bytes)?;
+    read::<record::notes::SignBody>(bytes)?;
+    read::<record::intake::VersionBody>(bytes)?;
     read::<outcomes::QuestionnaireBody>(bytes)?;
     read::<outcomes::QuestionnaireLinkBody>(bytes)?;
     read::<plans::NewPlanBody>(bytes)?;
