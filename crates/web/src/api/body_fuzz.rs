@@ -204,12 +204,12 @@ fn every_body(bytes: &[u8]) -> Result<(), TestCaseError> {
     read::<outcomes::QuestionnaireLinkBody>(bytes)?;
     read::<plans::NewPlanBody>(bytes)?;
     read::<plans::PlanUpdateBody>(bytes)?;
-    read::<schedule::HoursBody>(bytes)?;
-    read::<schedule::StatusBody>(bytes)?;
-    read::<schedule::NewTimeOff>(bytes)?;
-    read::<schedule::NewRoom>(bytes)?;
-    read::<schedule::BookingLinkBody>(bytes)?;
-    read::<schedule::ClinicSettings>(bytes)?;
+    read::<schedule::hours::HoursBody>(bytes)?;
+    read::<schedule::appointments::StatusBody>(bytes)?;
+    read::<schedule::time_off::NewTimeOff>(bytes)?;
+    read::<schedule::clinic::NewRoom>(bytes)?;
+    read::<schedule::appointments::BookingLinkBody>(bytes)?;
+    read::<schedule::clinic::ClinicSettings>(bytes)?;
     read::<crate::scheduling::BookingRequest>(bytes)?;
     read::<home_care::TicksBody>(bytes)?;
     read::<atlas::SuggestBody>(bytes)?;

@@ -99,9 +99,9 @@ pub fn table() -> RouteTable {
         .post("/api/v1/checkins/{id}/link", record::checkins::checkin_link)
         .get("/api/v1/atlas/muscles", atlas::muscles)
         .get("/api/v1/atlas/muscles/{id}", atlas::muscle)
-        .get("/api/v1/clinic", schedule::clinic)
-        .put("/api/v1/clinic", schedule::set_clinic)
-        .get("/api/v1/staff", schedule::staff)
+        .get("/api/v1/clinic", schedule::clinic::clinic)
+        .put("/api/v1/clinic", schedule::clinic::set_clinic)
+        .get("/api/v1/staff", schedule::clinic::staff)
         .get("/api/v1/staff/accounts", staff::accounts)
         .post("/api/v1/staff/invitations", staff::invite)
         .put("/api/v1/staff/{id}/role", staff::set_role)
@@ -114,25 +114,34 @@ pub fn table() -> RouteTable {
         .delete("/api/v1/clinic/sessions/{id}", staff::revoke_session)
         .get("/api/v1/clinic/settings", staff::settings)
         .put("/api/v1/clinic/settings", staff::set_settings)
-        .post("/api/v1/rooms", schedule::add_room)
-        .get("/api/v1/therapists/{id}/hours", schedule::hours)
-        .put("/api/v1/therapists/{id}/hours", schedule::set_hours)
-        .get("/api/v1/therapists/{id}/slots", schedule::slots)
-        .get("/api/v1/therapists/{id}/time-off", schedule::time_off)
-        .post("/api/v1/therapists/{id}/time-off", schedule::add_time_off)
-        .delete("/api/v1/time-off/{id}", schedule::remove_time_off)
-        .post("/api/v1/therapists/{id}/calendar-feed", schedule::renew_feed)
-        .get("/calendar/{token}", schedule::feed)
-        .get("/api/v1/appointments", schedule::list)
-        .post("/api/v1/appointments", schedule::book)
-        .get("/api/v1/appointments/{id}", schedule::read)
-        .post("/api/v1/appointments/{id}/reschedule", schedule::reschedule)
-        .post("/api/v1/appointments/{id}/status", schedule::set_status)
-        .post("/api/v1/clients/{id}/booking-link", schedule::booking_link)
-        .get("/api/v1/clients/{id}/appointments", schedule::client_appointments)
-        .get("/api/v1/outbox", schedule::outbox)
-        .post("/api/v1/outbox/{id}/sent", schedule::outbox_sent)
-        .post("/api/v1/outbox/{id}/retry", schedule::outbox_retry)
+        .post("/api/v1/rooms", schedule::clinic::add_room)
+        .get("/api/v1/therapists/{id}/hours", schedule::hours::hours)
+        .put("/api/v1/therapists/{id}/hours", schedule::hours::set_hours)
+        .get("/api/v1/therapists/{id}/slots", schedule::slots::slots)
+        .get("/api/v1/therapists/{id}/time-off", schedule::time_off::time_off)
+        .post("/api/v1/therapists/{id}/time-off", schedule::time_off::add_time_off)
+        .delete("/api/v1/time-off/{id}", schedule::time_off::remove_time_off)
+        .post("/api/v1/therapists/{id}/calendar-feed", schedule::feed::renew_feed)
+        .get("/calendar/{token}", schedule::feed::feed)
+        .get("/api/v1/appointments", schedule::appointments::list)
+        .post("/api/v1/appointments", schedule::appointments::book)
+        .get("/api/v1/appointments/{id}", schedule::appointments::read)
+        .post(
+            "/api/v1/appointments/{id}/reschedule",
+            schedule::appointments::reschedule,
+        )
+        .post("/api/v1/appointments/{id}/status", schedule::appointments::set_status)
+        .post(
+            "/api/v1/clients/{id}/booking-link",
+            schedule::appointments::booking_link,
+        )
+        .get(
+            "/api/v1/clients/{id}/appointments",
+            schedule::appointments::client_appointments,
+        )
+        .get("/api/v1/outbox", schedule::outbox::outbox)
+        .post("/api/v1/outbox/{id}/sent", schedule::outbox::outbox_sent)
+        .post("/api/v1/outbox/{id}/retry", schedule::outbox::outbox_retry)
         .get("/api/v1/openapi.json", openapi::document)
 }
 

@@ -189,7 +189,7 @@ pub async fn renew_feed(
             ],
             links: vec![crate::pages::record::links::ShownLink {
                 label: "iCalendar feed".into(),
-                url: crate::api::schedule::feed_url(&state.config.public_url, &token),
+                url: crate::api::schedule::feed::feed_url(&state.config.public_url, &token),
                 expires: "Works until it is renewed".into(),
                 email: None,
             }],
