@@ -5,7 +5,7 @@
 //! PDF when a path is given.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "../tests/fixture/mod.rs"]
+#[path = "../tests/report/fixture.rs"]
 mod fixture;
 
 use std::path::PathBuf;

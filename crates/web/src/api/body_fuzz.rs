@@ -193,23 +193,23 @@ fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<Option<T>, TestCaseError> {
 /// Every body the API reads, and the domain rules behind the record's.
 fn every_body(bytes: &[u8]) -> Result<(), TestCaseError> {
     read::<clients::ClientBody>(bytes)?;
-    read::<record::IntakeBody>(bytes)?;
-    read::<record::AssessmentUpdate>(bytes)?;
-    read::<record::NoteBody>(bytes)?;
-    read::<record::NoteUpdate>(bytes)?;
-    read::<record::AmendBody>(bytes)?;
-    read::<record::SignBody>(bytes)?;
-    read::<record::VersionBody>(bytes)?;
+    read::<record::intake::IntakeBody>(bytes)?;
+    read::<record::assessments::AssessmentUpdate>(bytes)?;
+    read::<record::notes::NoteBody>(bytes)?;
+    read::<record::notes::NoteUpdate>(bytes)?;
+    read::<record::notes::AmendBody>(bytes)?;
+    read::<record::notes::SignBody>(bytes)?;
+    read::<record::intake::VersionBody>(bytes)?;
     read::<outcomes::QuestionnaireBody>(bytes)?;
     read::<outcomes::QuestionnaireLinkBody>(bytes)?;
     read::<plans::NewPlanBody>(bytes)?;
     read::<plans::PlanUpdateBody>(bytes)?;
-    read::<schedule::HoursBody>(bytes)?;
-    read::<schedule::StatusBody>(bytes)?;
-    read::<schedule::NewTimeOff>(bytes)?;
-    read::<schedule::NewRoom>(bytes)?;
-    read::<schedule::BookingLinkBody>(bytes)?;
-    read::<schedule::ClinicSettings>(bytes)?;
+    read::<schedule::hours::HoursBody>(bytes)?;
+    read::<schedule::appointments::StatusBody>(bytes)?;
+    read::<schedule::time_off::NewTimeOff>(bytes)?;
+    read::<schedule::clinic::NewRoom>(bytes)?;
+    read::<schedule::appointments::BookingLinkBody>(bytes)?;
+    read::<schedule::clinic::ClinicSettings>(bytes)?;
     read::<crate::scheduling::BookingRequest>(bytes)?;
     read::<home_care::TicksBody>(bytes)?;
     read::<atlas::SuggestBody>(bytes)?;

@@ -41,34 +41,43 @@ pub fn table() -> RouteTable {
         .post("/api/v1/links/email", links::email)
         .post("/api/v1/score/{instrument}", score::score)
         .post("/api/v1/suggest", atlas::suggest)
-        .get("/api/v1/screening/questions", record::screening_questions)
+        .get("/api/v1/screening/questions", record::intake::screening_questions)
         .post("/api/v1/screening", screening::screen)
-        .get("/api/v1/clients/{id}/intake", record::get_intake)
-        .post("/api/v1/clients/{id}/intake", record::submit_intake)
-        .post("/api/v1/clients/{id}/intake-link", record::intake_link)
-        .post("/api/v1/intakes/{id}/sign", record::sign_intake)
-        .get("/api/v1/links/{token}", record::open_link)
-        .post("/api/v1/links/{token}/intake", record::answer_intake_link)
-        .post("/api/v1/links/{token}/checkin", record::answer_checkin_link)
-        .get("/api/v1/clients/{id}/assessments", record::list_assessments)
-        .post("/api/v1/clients/{id}/assessments", record::create_assessment)
-        .get("/api/v1/assessments/{id}", record::get_assessment)
-        .put("/api/v1/assessments/{id}", record::update_assessment)
+        .get("/api/v1/clients/{id}/intake", record::intake::get_intake)
+        .post("/api/v1/clients/{id}/intake", record::intake::submit_intake)
+        .post("/api/v1/clients/{id}/intake-link", record::intake::intake_link)
+        .post("/api/v1/intakes/{id}/sign", record::intake::sign_intake)
+        .get("/api/v1/links/{token}", record::public::open_link)
+        .post("/api/v1/links/{token}/intake", record::public::answer_intake_link)
+        .post("/api/v1/links/{token}/checkin", record::public::answer_checkin_link)
+        .get(
+            "/api/v1/clients/{id}/assessments",
+            record::assessments::list_assessments,
+        )
+        .post(
+            "/api/v1/clients/{id}/assessments",
+            record::assessments::create_assessment,
+        )
+        .get("/api/v1/assessments/{id}", record::assessments::get_assessment)
+        .put("/api/v1/assessments/{id}", record::assessments::update_assessment)
         .post_up_to(
             "/api/v1/assessments/{id}/photos",
             myomap_store::MAX_PHOTO_BYTES + 1024,
-            record::upload_photo,
+            record::photos::upload_photo,
         )
-        .get("/api/v1/photos/{id}", record::photo_image)
-        .put("/api/v1/photos/{id}/landmarks", record::photo_landmarks)
-        .get("/api/v1/clients/{id}/sessions", record::list_notes)
-        .post("/api/v1/clients/{id}/sessions", record::create_note)
-        .get("/api/v1/clients/{id}/sessions/carry-forward", record::carry_forward)
-        .get("/api/v1/sessions/{id}", record::get_note)
-        .put("/api/v1/sessions/{id}", record::update_note)
-        .post("/api/v1/sessions/{id}/sign", record::sign_note)
-        .post("/api/v1/sessions/{id}/amend", record::amend_note)
-        .get("/api/v1/dashboard", record::dashboard)
+        .get("/api/v1/photos/{id}", record::photos::photo_image)
+        .put("/api/v1/photos/{id}/landmarks", record::photos::photo_landmarks)
+        .get("/api/v1/clients/{id}/sessions", record::notes::list_notes)
+        .post("/api/v1/clients/{id}/sessions", record::notes::create_note)
+        .get(
+            "/api/v1/clients/{id}/sessions/carry-forward",
+            record::notes::carry_forward,
+        )
+        .get("/api/v1/sessions/{id}", record::notes::get_note)
+        .put("/api/v1/sessions/{id}", record::notes::update_note)
+        .post("/api/v1/sessions/{id}/sign", record::notes::sign_note)
+        .post("/api/v1/sessions/{id}/amend", record::notes::amend_note)
+        .get("/api/v1/dashboard", record::checkins::dashboard)
         .get("/api/v1/clients/{id}/questionnaires", outcomes::list)
         .post("/api/v1/clients/{id}/questionnaires", outcomes::record)
         .get("/api/v1/clients/{id}/progress", outcomes::client_progress)
@@ -86,13 +95,13 @@ pub fn table() -> RouteTable {
         .post("/api/v1/plans/{id}/close", plans::close)
         .post("/api/v1/clients/{id}/questionnaire-link", outcomes::link)
         .post("/api/v1/links/{token}/questionnaire", outcomes::answer_link)
-        .post("/api/v1/checkins/{id}/review", record::review_checkin)
-        .post("/api/v1/checkins/{id}/link", record::checkin_link)
+        .post("/api/v1/checkins/{id}/review", record::checkins::review_checkin)
+        .post("/api/v1/checkins/{id}/link", record::checkins::checkin_link)
         .get("/api/v1/atlas/muscles", atlas::muscles)
         .get("/api/v1/atlas/muscles/{id}", atlas::muscle)
-        .get("/api/v1/clinic", schedule::clinic)
-        .put("/api/v1/clinic", schedule::set_clinic)
-        .get("/api/v1/staff", schedule::staff)
+        .get("/api/v1/clinic", schedule::clinic::clinic)
+        .put("/api/v1/clinic", schedule::clinic::set_clinic)
+        .get("/api/v1/staff", schedule::clinic::staff)
         .get("/api/v1/staff/accounts", staff::accounts)
         .post("/api/v1/staff/invitations", staff::invite)
         .put("/api/v1/staff/{id}/role", staff::set_role)
@@ -105,25 +114,34 @@ pub fn table() -> RouteTable {
         .delete("/api/v1/clinic/sessions/{id}", staff::revoke_session)
         .get("/api/v1/clinic/settings", staff::settings)
         .put("/api/v1/clinic/settings", staff::set_settings)
-        .post("/api/v1/rooms", schedule::add_room)
-        .get("/api/v1/therapists/{id}/hours", schedule::hours)
-        .put("/api/v1/therapists/{id}/hours", schedule::set_hours)
-        .get("/api/v1/therapists/{id}/slots", schedule::slots)
-        .get("/api/v1/therapists/{id}/time-off", schedule::time_off)
-        .post("/api/v1/therapists/{id}/time-off", schedule::add_time_off)
-        .delete("/api/v1/time-off/{id}", schedule::remove_time_off)
-        .post("/api/v1/therapists/{id}/calendar-feed", schedule::renew_feed)
-        .get("/calendar/{token}", schedule::feed)
-        .get("/api/v1/appointments", schedule::list)
-        .post("/api/v1/appointments", schedule::book)
-        .get("/api/v1/appointments/{id}", schedule::read)
-        .post("/api/v1/appointments/{id}/reschedule", schedule::reschedule)
-        .post("/api/v1/appointments/{id}/status", schedule::set_status)
-        .post("/api/v1/clients/{id}/booking-link", schedule::booking_link)
-        .get("/api/v1/clients/{id}/appointments", schedule::client_appointments)
-        .get("/api/v1/outbox", schedule::outbox)
-        .post("/api/v1/outbox/{id}/sent", schedule::outbox_sent)
-        .post("/api/v1/outbox/{id}/retry", schedule::outbox_retry)
+        .post("/api/v1/rooms", schedule::clinic::add_room)
+        .get("/api/v1/therapists/{id}/hours", schedule::hours::hours)
+        .put("/api/v1/therapists/{id}/hours", schedule::hours::set_hours)
+        .get("/api/v1/therapists/{id}/slots", schedule::slots::slots)
+        .get("/api/v1/therapists/{id}/time-off", schedule::time_off::time_off)
+        .post("/api/v1/therapists/{id}/time-off", schedule::time_off::add_time_off)
+        .delete("/api/v1/time-off/{id}", schedule::time_off::remove_time_off)
+        .post("/api/v1/therapists/{id}/calendar-feed", schedule::feed::renew_feed)
+        .get("/calendar/{token}", schedule::feed::feed)
+        .get("/api/v1/appointments", schedule::appointments::list)
+        .post("/api/v1/appointments", schedule::appointments::book)
+        .get("/api/v1/appointments/{id}", schedule::appointments::read)
+        .post(
+            "/api/v1/appointments/{id}/reschedule",
+            schedule::appointments::reschedule,
+        )
+        .post("/api/v1/appointments/{id}/status", schedule::appointments::set_status)
+        .post(
+            "/api/v1/clients/{id}/booking-link",
+            schedule::appointments::booking_link,
+        )
+        .get(
+            "/api/v1/clients/{id}/appointments",
+            schedule::appointments::client_appointments,
+        )
+        .get("/api/v1/outbox", schedule::outbox::outbox)
+        .post("/api/v1/outbox/{id}/sent", schedule::outbox::outbox_sent)
+        .post("/api/v1/outbox/{id}/retry", schedule::outbox::outbox_retry)
         .get("/api/v1/openapi.json", openapi::document)
 }
 

@@ -1,7 +1,4 @@
 //! The SVG chart: snapshots of fixed series, and properties over any data.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod fixture;
 
 use myomap_report::{ChartPoint, ChartSeries, svg_chart};
 use proptest::prelude::*;
@@ -44,7 +41,7 @@ fn tooltips(doc: &roxmltree::Document<'_>) -> Vec<String> {
 
 #[test]
 fn ndi_over_four_visits() {
-    let svg = svg_chart(&fixture::ndi());
+    let svg = svg_chart(&crate::fixture::ndi());
     let doc = check_chart(&svg);
     assert_eq!(
         tooltips(&doc),
@@ -82,7 +79,7 @@ fn a_single_measurement() {
 
 #[test]
 fn pain_before_and_after_each_session() {
-    let svg = svg_chart(&fixture::nprs());
+    let svg = svg_chart(&crate::fixture::nprs());
     let doc = check_chart(&svg);
     let tips = tooltips(&doc);
     assert_eq!(tips.len(), 16);

@@ -1,6 +1,5 @@
 //! Properties of free slots over random templates, bookings, days (the DST
 //! weeks of 2026 included) and zones.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use jiff::civil::{Date, Weekday, date};
 use jiff::tz::TimeZone;

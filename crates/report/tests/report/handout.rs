@@ -1,15 +1,11 @@
 //! The PDF home-care handout, checked with poppler's command-line tools
 //! (`pdftotext`, `pdfinfo`, `pdftoppm`; Debian package `poppler-utils`).
 //! A missing tool fails the test: these checks are never skipped.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod fixture;
-mod poppler;
 
 use std::path::{Path, PathBuf};
 
+use crate::poppler::{Scratch, first_page_png, page_count, poppler, squeeze, text_of, text_of_page, write};
 use myomap_report::{HandoutData, HandoutStretch, render_handout_pdf};
-use poppler::{Scratch, first_page_png, page_count, poppler, squeeze, text_of, text_of_page, write};
 
 fn write_handout(data: &HandoutData, test: &str) -> (Scratch, PathBuf) {
     write(&render_handout_pdf(data).expect("render the handout"), test)
@@ -17,7 +13,7 @@ fn write_handout(data: &HandoutData, test: &str) -> (Scratch, PathBuf) {
 
 #[test]
 fn the_handout_names_the_client_every_stretch_and_all_advice() {
-    let data = fixture::sample_handout();
+    let data = crate::fixture::sample_handout();
     assert_eq!(data.stretches.len(), 5, "the sample merges the repeated muscle");
     assert_eq!(data.advice.len(), 6);
     let (_dir, pdf) = write_handout(&data, "handout-content");
@@ -57,7 +53,7 @@ fn the_handout_names_the_client_every_stretch_and_all_advice() {
 
 #[test]
 fn the_handout_is_one_or_two_numbered_a4_pages() {
-    let (_dir, pdf) = write_handout(&fixture::sample_handout(), "handout-pages");
+    let (_dir, pdf) = write_handout(&crate::fixture::sample_handout(), "handout-pages");
     let pages = page_count(&pdf);
     assert!((1..=2).contains(&pages), "{pages} pages");
     for n in 1..=pages {
@@ -74,13 +70,13 @@ fn the_handout_is_one_or_two_numbered_a4_pages() {
 
 #[test]
 fn the_first_page_renders_to_png() {
-    let (dir, pdf) = write_handout(&fixture::sample_handout(), "handout-png");
+    let (dir, pdf) = write_handout(&crate::fixture::sample_handout(), "handout-png");
     first_page_png(&pdf, &dir.0);
 }
 
 #[test]
 fn long_handouts_continue_on_new_pages() {
-    let mut data = fixture::sample_handout();
+    let mut data = crate::fixture::sample_handout();
     let one = data.stretches[0].clone();
     data.stretches = (1..=15)
         .map(|i| HandoutStretch {

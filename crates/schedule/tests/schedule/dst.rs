@@ -1,6 +1,5 @@
 //! Daylight-saving days: open hours and slots on the clock-change Sundays
 //! of 2026 in London and New York.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use jiff::civil::{Date, Weekday, date};
 use jiff::tz::TimeZone;

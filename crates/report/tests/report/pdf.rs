@@ -1,14 +1,10 @@
 //! The PDF progress report, checked with poppler's command-line tools
 //! (`pdftotext`, `pdfinfo`, `pdftoppm`; Debian package `poppler-utils`).
 //! A missing tool fails the test: these checks are never skipped.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod fixture;
-mod poppler;
 
 use std::path::PathBuf;
 
-use poppler::{Scratch, first_page_png, page_count, poppler, squeeze, text_of, text_of_page, write};
+use crate::poppler::{Scratch, first_page_png, page_count, poppler, squeeze, text_of, text_of_page, write};
 
 use myomap_report::{ChartPoint, ChartSeries, ReportData, render_pdf};
 
@@ -29,7 +25,7 @@ fn write_pdf(data: &ReportData, test: &str) -> (Scratch, PathBuf) {
 
 #[test]
 fn the_report_has_every_section_in_order() {
-    let (_dir, pdf) = write_pdf(&fixture::sample_report(), "sections");
+    let (_dir, pdf) = write_pdf(&crate::fixture::sample_report(), "sections");
     let text = text_of(&pdf);
     let flat = squeeze(&text);
     let mut last = 0;
@@ -69,7 +65,7 @@ fn the_report_has_every_section_in_order() {
 
 #[test]
 fn every_page_is_numbered() {
-    let (_dir, pdf) = write_pdf(&fixture::sample_report(), "numbers");
+    let (_dir, pdf) = write_pdf(&crate::fixture::sample_report(), "numbers");
     let pages = page_count(&pdf);
     assert!(pages >= 1);
     // Twelve trigger points and four charts do not fit on one page.
@@ -88,21 +84,23 @@ fn every_page_is_numbered() {
 
 #[test]
 fn the_first_page_renders_to_png() {
-    let (dir, pdf) = write_pdf(&fixture::sample_report(), "png");
+    let (dir, pdf) = write_pdf(&crate::fixture::sample_report(), "png");
     first_page_png(&pdf, &dir.0);
 }
 
 #[test]
 fn long_lists_continue_on_new_pages() {
-    let mut data = fixture::sample_report();
+    let mut data = crate::fixture::sample_report();
     data.trigger_points = (1..=70)
         .map(|i| (format!("Trigger point number {i}"), 71 - i))
         .collect();
     data.home_care = (1..=60)
         .map(|i| format!("Advice item {i}: a longer line of home-care advice that wraps onto a second line in the report, to be sure wrapped lines paginate too."))
         .collect();
-    data.outcomes = (1..=40).flat_map(|_| fixture::sample_report().outcomes).collect();
-    data.charts = (0..5).flat_map(|_| fixture::sample_report().charts).collect();
+    data.outcomes = (1..=40)
+        .flat_map(|_| crate::fixture::sample_report().outcomes)
+        .collect();
+    data.charts = (0..5).flat_map(|_| crate::fixture::sample_report().charts).collect();
     let (_dir, pdf) = write_pdf(&data, "long");
     let pages = page_count(&pdf);
     assert!(pages >= 6, "{pages} pages");
