@@ -21,6 +21,7 @@ use sqlx::Row;
 
 use crate::audit::{self, AuditEvent};
 use crate::mfa::{SecondFactor, SignIn, WRONG_CODE, check_second_factor, open_challenge};
+use crate::row::{Query, ReadRow};
 use crate::sessions::SessionClient;
 use crate::time::now_ms;
 use crate::tx::Tx;
@@ -369,29 +370,9 @@ impl Store {
 
     /// The actor behind a session token.
     pub async fn authenticate(&self, token: &str) -> Result<Actor, StoreError> {
-        let row = sqlx::query(
-            "SELECT u.id, u.clinic_id, c.name, u.email, u.role, s.csrf_token, c.time_zone, s.expires_at, \
-             (SELECT COUNT(*) FROM outbox o WHERE o.clinic_id = u.clinic_id AND o.status IN ('by_hand', 'failed')), \
-             COALESCE(u.display_name, u.email), \
-             CAST(CASE WHEN (u.role = 'owner' OR c.require_mfa <> 0) AND NOT EXISTS \
-               (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.confirmed_at IS NOT NULL) \
-               THEN 1 ELSE 0 END AS BIGINT) \
-             FROM sessions s JOIN users u ON u.id = s.user_id JOIN clinics c ON c.id = u.clinic_id \
-             WHERE s.token_hash = $1 AND u.deactivated_at IS NULL",
-        )
-        .bind(token_hash(token))
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::Unauthenticated)?;
-        let expires_at: i64 = row.try_get(7)?;
-        if expires_at <= now_ms() {
-            return Err(StoreError::SessionExpired);
-        }
-        let mut actor = actor_from_row(&row)?;
-        actor.messages_needing_attention = row.try_get(8)?;
-        actor.name = row.try_get(9)?;
-        actor.mfa_enrolment_due = row.try_get::<i64, _>(10)? != 0;
-        Ok(actor)
+        let hash = token_hash(token);
+        self.read_one_unscoped(move |tx| Box::pin(async move { authenticate_in(tx, &hash).await }))
+            .await
     }
 
     pub async fn logout(&self, token: &str) -> Result<(), StoreError> {
@@ -516,21 +497,50 @@ pub(crate) async fn open_session(
     Ok(grant)
 }
 
-fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<Actor, StoreError> {
+/// The session check of every request, one statement.
+async fn authenticate_in(tx: &mut Tx<'_>, token_hash: &str) -> Result<Actor, StoreError> {
+    let row = tx
+        .fetch_optional(
+            Query::new(
+                "SELECT u.id, u.clinic_id, c.name, u.email, u.role, s.csrf_token, c.time_zone, s.expires_at, \
+                 (SELECT COUNT(*) FROM outbox o WHERE o.clinic_id = u.clinic_id AND o.status IN ('by_hand', 'failed')), \
+                 COALESCE(u.display_name, u.email), \
+                 CAST(CASE WHEN (u.role = 'owner' OR c.require_mfa <> 0) AND NOT EXISTS \
+                   (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.confirmed_at IS NOT NULL) \
+                   THEN 1 ELSE 0 END AS BIGINT) \
+                 FROM sessions s JOIN users u ON u.id = s.user_id JOIN clinics c ON c.id = u.clinic_id \
+                 WHERE s.token_hash = $1 AND u.deactivated_at IS NULL",
+            )
+            .bind(token_hash),
+        )
+        .await?
+        .ok_or(StoreError::Unauthenticated)?;
+    let expires_at: i64 = row.column(7)?;
+    if expires_at <= now_ms() {
+        return Err(StoreError::SessionExpired);
+    }
+    let mut actor = actor_from_row(&row)?;
+    actor.messages_needing_attention = row.column(8)?;
+    actor.name = row.column(9)?;
+    actor.mfa_enrolment_due = row.column::<i64, _>(10)? != 0;
+    Ok(actor)
+}
+
+fn actor_from_row(row: &impl ReadRow) -> Result<Actor, StoreError> {
     let parse_err = |what: &str| StoreError::Internal(format!("corrupt {what} in the database"));
     Ok(Actor {
-        user_id: row.try_get::<String, _>(0)?.parse().map_err(|_| parse_err("user id"))?,
+        user_id: row.column::<String, _>(0)?.parse().map_err(|_| parse_err("user id"))?,
         clinic_id: row
-            .try_get::<String, _>(1)?
+            .column::<String, _>(1)?
             .parse()
             .map_err(|_| parse_err("clinic id"))?,
-        clinic_name: row.try_get(2)?,
-        email: row.try_get(3)?,
-        role: row.try_get::<String, _>(4)?.parse().map_err(|_| parse_err("role"))?,
-        csrf_token: row.try_get(5)?,
-        time_zone: row.try_get(6)?,
+        clinic_name: row.column(2)?,
+        email: row.column(3)?,
+        role: row.column::<String, _>(4)?.parse().map_err(|_| parse_err("role"))?,
+        csrf_token: row.column(5)?,
+        time_zone: row.column(6)?,
         messages_needing_attention: 0,
-        name: row.try_get(3)?,
+        name: row.column(3)?,
         mfa_enrolment_due: false,
     })
 }

@@ -106,11 +106,12 @@ impl DirectReader {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(sqlite_error)?;
-        // As the pooled connections (see `Store::open`): wait out a writer's
-        // brief locks, and read pages through a memory map.
+        // Wait out a writer's brief locks, as the pooled connections do. No
+        // memory map (see `Store::open`): every audit commit changes the
+        // WAL, and a read that begins after a change unmaps the whole map.
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(sqlite_error)?;
-        conn.execute_batch("PRAGMA mmap_size = 268435456; PRAGMA query_only = ON")
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA mmap_size = 0")
             .map_err(sqlite_error)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)

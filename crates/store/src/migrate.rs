@@ -53,6 +53,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (17, "staff", include_str!("../migrations/0017_staff.sql")),
     (18, "staff_mfa", include_str!("../migrations/0018_staff_mfa.sql")),
+    (
+        19,
+        "client_terms_covering",
+        include_str!("../migrations/0019_client_terms_covering.sql"),
+    ),
 ];
 
 /// Arbitrary constant naming the migration lock.

@@ -170,12 +170,25 @@ impl Drop for Unit {
 /// (A boxed `Send` future rather than an async closure, so that a handler
 /// awaiting a read stays `Send`.)
 pub(crate) trait ReadBody<T>:
-    for<'s, 't> FnOnce(&'t ClinicScope<'s>, &'t mut Tx<'s>) -> BoxFuture<'t, Result<T, StoreError>> + Send + 'static
+    for<'a, 's, 't> FnOnce(&'t ClinicScope<'a>, &'t mut Tx<'s>) -> BoxFuture<'t, Result<T, StoreError>> + Send + 'static
 {
 }
 
 impl<T, F> ReadBody<T> for F where
-    F: for<'s, 't> FnOnce(&'t ClinicScope<'s>, &'t mut Tx<'s>) -> BoxFuture<'t, Result<T, StoreError>> + Send + 'static
+    F: for<'a, 's, 't> FnOnce(&'t ClinicScope<'a>, &'t mut Tx<'s>) -> BoxFuture<'t, Result<T, StoreError>>
+        + Send
+        + 'static
+{
+}
+
+/// The body of a read unit outside any clinic (signing in).
+pub(crate) trait StoreReadBody<T>:
+    for<'s, 't> FnOnce(&'t mut Tx<'s>) -> BoxFuture<'t, Result<T, StoreError>> + Send + 'static
+{
+}
+
+impl<T, F> StoreReadBody<T> for F where
+    F: for<'s, 't> FnOnce(&'t mut Tx<'s>) -> BoxFuture<'t, Result<T, StoreError>> + Send + 'static
 {
 }
 
@@ -243,7 +256,7 @@ impl Store {
         T: Send + 'static,
         F: ReadBody<T>,
     {
-        self.read(actor, Snapshot::Transaction, body).await
+        self.read(Snapshot::Transaction, in_scope(actor, body)).await
     }
 
     /// [`Store::read_unit`] for a body of one statement, which is a snapshot
@@ -253,13 +266,23 @@ impl Store {
         T: Send + 'static,
         F: ReadBody<T>,
     {
-        self.read(actor, Snapshot::OneStatement, body).await
+        self.read(Snapshot::OneStatement, in_scope(actor, body)).await
     }
 
-    async fn read<T, F>(&self, actor: &Actor, snapshot: Snapshot, body: F) -> Result<T, StoreError>
+    /// [`Store::read_one`] outside any clinic: the session check of every
+    /// request.
+    pub(crate) async fn read_one_unscoped<T, F>(&self, body: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: ReadBody<T>,
+        F: StoreReadBody<T>,
+    {
+        self.read(Snapshot::OneStatement, body).await
+    }
+
+    async fn read<T, F>(&self, snapshot: Snapshot, body: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: StoreReadBody<T>,
     {
         let Some(reader) = &self.direct else {
             let mut tx = match snapshot {
@@ -272,12 +295,11 @@ impl Store {
                     direct: None,
                 },
             };
-            let value = body(&self.clinic(actor), &mut tx).await?;
+            let value = body(&mut tx).await?;
             tx.commit().await?;
             return Ok(value);
         };
         let store = self.clone();
-        let actor = actor.clone();
         let runtime = tokio::runtime::Handle::current();
         let (value, events) = reader
             .run(move |conn| {
@@ -290,7 +312,7 @@ impl Store {
                 };
                 // Every statement of the body completes without waiting, so
                 // this runs it through on this thread.
-                let result = runtime.block_on(body(&store.clinic(&actor), &mut tx));
+                let result = runtime.block_on(body(&mut tx));
                 let events = tx.deferred_audit.take().unwrap_or_default();
                 let conn = tx
                     .direct
@@ -303,6 +325,18 @@ impl Store {
             self.audit_queue.append(events).await?;
         }
         Ok(value)
+    }
+}
+
+/// A clinic's read body as a unit's: the scope is made inside the unit,
+/// from the unit's store handle.
+fn in_scope<T, F: ReadBody<T>>(actor: &Actor, body: F) -> impl StoreReadBody<T> {
+    let actor = actor.clone();
+    move |tx: &mut Tx<'_>| -> BoxFuture<'_, Result<T, StoreError>> {
+        Box::pin(async move {
+            let store = tx.store;
+            body(&store.clinic(&actor), tx).await
+        })
     }
 }
 
