@@ -13,6 +13,11 @@ pub enum ClinicError {
     /// Missing, or another clinic's (deliberately the same).
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The input names something that does not exist, as opposed to a
+    /// record that is missing (an instrument id nobody defines); the
+    /// message says which name.
+    #[error("{0}")]
+    Unknown(String),
     #[error("{0}")]
     Forbidden(String),
     /// Someone else changed it, or its state forbids the change.

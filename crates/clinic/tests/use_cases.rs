@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use myomap_clinic::{ClinicError, FixedClock, home_care};
+use myomap_clinic::outcomes::{self, Answers};
+use myomap_clinic::{ClinicError, FixedClock, home_care, progress, report, treatment_plans};
 use myomap_domain::{ClientFields, Role, Side};
 use myomap_plans::{Habits, build_home_care};
 use myomap_store::Store;
@@ -13,6 +14,9 @@ use myomap_testkit::{TestDb, on_both_backends};
 on_both_backends!(
     home_care_ticks_follow_one_policy_on_the_clinic_s_day,
     a_note_signed_late_in_the_evening_is_dated_on_the_clinic_s_day,
+    questionnaires_are_scored_once_and_dated_on_the_clinic_s_day,
+    a_plan_starts_on_the_clinic_s_day_and_reports_its_progress,
+    the_progress_report_is_one_use_case_for_every_face,
 );
 
 /// A clinic in Los Angeles (its owner set the zone), its therapist, and a
@@ -119,4 +123,151 @@ async fn home_care_ticks_follow_one_policy_on_the_clinic_s_day(db: &TestDb) {
         home_care::tick_via_link(&store, &late_evening, "no-such-token", &[]).await,
         Err(ClinicError::NotFound(_))
     ));
+}
+
+/// 23:30 on 25 November in Los Angeles, already the 26th in UTC.
+fn late_evening() -> FixedClock {
+    FixedClock("2026-11-26T07:30:00Z".parse().unwrap())
+}
+
+fn nprs(value: u8) -> Answers<'static> {
+    Answers {
+        instrument: "nprs",
+        input: serde_json::json!({"value": value}),
+        activities: None,
+    }
+}
+
+/// Staff and a client through a link score answers the same way, both dated
+/// on the clinic's day; refusals name the field; progress sees both.
+async fn questionnaires_are_scored_once_and_dated_on_the_clinic_s_day(db: &TestDb) {
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let clock = late_evening();
+
+    let recorded = outcomes::record_questionnaire(&store, &therapist, &clock, ada.id, nprs(7), None, "clinic")
+        .await
+        .unwrap();
+    assert_eq!(recorded.taken_on, "2026-11-25", "the clinic's day, not the server's");
+
+    let refused = outcomes::record_questionnaire(
+        &store,
+        &therapist,
+        &clock,
+        ada.id,
+        Answers {
+            instrument: "ndi",
+            input: serde_json::json!({"items": [1, 2]}),
+            activities: None,
+        },
+        None,
+        "clinic",
+    )
+    .await;
+    match refused {
+        Err(ClinicError::Invalid(errors)) => assert_eq!(errors.0[0].field, "input.items", "{errors}"),
+        other => panic!("a short NDI is refused by field, not {other:?}"),
+    }
+    let unknown = outcomes::record_questionnaire(
+        &store,
+        &therapist,
+        &clock,
+        ada.id,
+        Answers {
+            instrument: "vas",
+            input: serde_json::json!({}),
+            activities: None,
+        },
+        None,
+        "clinic",
+    )
+    .await;
+    assert!(matches!(unknown, Err(ClinicError::Unknown(_))), "{unknown:?}");
+
+    let link = store
+        .clinic(&therapist)
+        .request_questionnaire_link(ada.id, "nprs", Duration::from_secs(3600))
+        .await
+        .unwrap();
+    let grant = store.open_link(&link.token).await.unwrap();
+    let (instrument, _) = outcomes::questionnaire_of_link(&store, &grant).await.unwrap();
+    assert_eq!(instrument.as_str(), "nprs");
+    outcomes::answer_via_link(&store, &clock, &link.token, &grant, nprs(4))
+        .await
+        .unwrap();
+
+    let progress = progress::client_progress(&store, &therapist, ada.id).await.unwrap();
+    let pain = progress.measures.iter().find(|m| m.instrument == "nprs").unwrap();
+    assert_eq!(
+        pain.points,
+        vec![("2026-11-25".to_owned(), 7.0), ("2026-11-25".to_owned(), 4.0)]
+    );
+    assert_eq!(pain.change, Some(-3.0));
+}
+
+fn neck_plan() -> myomap_plans::PlanDraft {
+    myomap_plans::PlanDraft::from_protocol_for("back_neck_shoulder", "neck_pain").unwrap()
+}
+
+/// A plan without a start date starts on the clinic's day; its refusals
+/// name the plan's fields; a stale edit is a conflict; its progress is
+/// judged on the record.
+async fn a_plan_starts_on_the_clinic_s_day_and_reports_its_progress(db: &TestDb) {
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let clock = late_evening();
+
+    let mut empty = neck_plan();
+    empty.goals.clear();
+    match treatment_plans::start_plan(&store, &therapist, &clock, ada.id, &empty, None).await {
+        Err(ClinicError::Invalid(errors)) => assert!(errors.for_field("plan.goals").is_some(), "{errors}"),
+        other => panic!("a plan without goals is refused, not {other:?}"),
+    }
+    match treatment_plans::start_plan(&store, &therapist, &clock, ada.id, &neck_plan(), Some("soon")).await {
+        Err(ClinicError::Invalid(errors)) => assert!(errors.for_field("starts_on").is_some(), "{errors}"),
+        other => panic!("a start that is no date is refused, not {other:?}"),
+    }
+
+    let stored = treatment_plans::start_plan(&store, &therapist, &clock, ada.id, &neck_plan(), None)
+        .await
+        .unwrap();
+    assert_eq!(stored.starts_on, "2026-11-25");
+
+    let mut longer = neck_plan();
+    longer.sessions_planned += 2;
+    let revised = treatment_plans::revise_plan(&store, &therapist, &stored.id, stored.version, &longer)
+        .await
+        .unwrap();
+    let stale = treatment_plans::revise_plan(&store, &therapist, &stored.id, stored.version, &longer).await;
+    assert!(matches!(stale, Err(ClinicError::Conflict(_))), "{stale:?}");
+
+    let (plan, client) = treatment_plans::read_plan(&store, &therapist, &stored.id)
+        .await
+        .unwrap();
+    assert_eq!(client.id, ada.id);
+    assert_eq!(plan.stored.version, revised.version);
+    assert_eq!(plan.progress.sessions_planned, longer.sessions_planned);
+    assert_eq!(plan.progress.sessions_done, 0);
+    let listed = treatment_plans::client_plans(&store, &therapist, ada.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+}
+
+/// The PDF the page serves, `myomap report` writes and the record export
+/// packs: dated on the clinic's day and named after the client.
+async fn the_progress_report_is_one_use_case_for_every_face(db: &TestDb) {
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let clock = late_evening();
+    outcomes::record_questionnaire(&store, &therapist, &clock, ada.id, nprs(6), None, "clinic")
+        .await
+        .unwrap();
+
+    let made = report::progress_report(&store, &therapist, &clock, ada.id)
+        .await
+        .unwrap();
+    assert_eq!(made.file_name, "progress-report-byron.pdf");
+    assert!(made.pdf.starts_with(b"%PDF"));
+    assert_eq!(made.data.today, jiff::civil::date(2026, 11, 25));
+    assert_eq!(made.data.measures.len(), 1);
+
+    let elsewhere: myomap_domain::ClientId = "0195f6a0-0000-7000-8000-000000000001".parse().unwrap();
+    let missing = report::progress_report(&store, &therapist, &clock, elsewhere).await;
+    assert!(matches!(missing, Err(ClinicError::NotFound(_))), "{:?}", missing.err());
 }

@@ -117,6 +117,7 @@ impl From<ClinicError> for Problem {
     fn from(e: ClinicError) -> Self {
         match e {
             ClinicError::NotFound(what) => Problem::not_found(what),
+            ClinicError::Unknown(m) => Problem::new(StatusCode::NOT_FOUND, "Not found", m),
             ClinicError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "Conflict", m),
             ClinicError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, "Forbidden", m),
             ClinicError::Gone(m) => Problem::new(StatusCode::GONE, "Gone", m),

@@ -1,12 +1,12 @@
 //! E-mailing an open client link, once for both faces: the page's
 //! "E-mail to client" button and `POST /api/v1/links/email`.
 
+use myomap_clinic::schedule::{local_text, zone_of};
 use myomap_domain::ClientId;
 use myomap_store::{Actor, Delivery, LinkPurpose, StoreError};
 
 use crate::AppState;
 use crate::api::record::link_url;
-use crate::scheduling::{local_text, zone_of};
 
 /// A link e-mail just queued.
 pub struct QueuedLink {
@@ -26,7 +26,9 @@ pub async fn queue_link_email(
     target_id: &str,
 ) -> Result<QueuedLink, StoreError> {
     let relay = state.config.mailer.is_some();
-    let signature = crate::staff::clinic_signature(state, actor).await?;
+    let signature = myomap_clinic::signature::clinic_signature(&state.store, actor)
+        .await
+        .map_err(crate::pages::as_store_error)?;
     let zone = zone_of(actor);
     let mut client_given_name = String::new();
     let (message_id, client) = state

@@ -44,7 +44,9 @@ pub async fn sign_and_queue_checkins(
     referral_reason: Option<&str>,
 ) -> Result<(NoteRecord, Vec<(Checkin, IssuedLink)>, EmailOutcome), StoreError> {
     let relay = state.config.mailer.is_some();
-    let signature = crate::staff::clinic_signature(state, actor).await?;
+    let signature = myomap_clinic::signature::clinic_signature(&state.store, actor)
+        .await
+        .map_err(crate::pages::as_store_error)?;
     // The address the message went to, learnt inside the transaction.
     let mut recipient_email: Option<Option<String>> = None;
     let compose = |recipient: &Recipient, links: &[(Checkin, IssuedLink)]| {

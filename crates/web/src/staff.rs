@@ -83,39 +83,6 @@ pub async fn invite(
         .await
 }
 
-/// The clinic's name, address and contact details as the closing lines of
-/// a message to a client; empty when the owner has set neither.
-pub fn signature(settings: &ClinicSettings) -> String {
-    let mut lines = Vec::new();
-    let address = settings
-        .address
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if !address.is_empty() {
-        lines.push(address);
-    }
-    lines.extend(settings.contact_line());
-    if lines.is_empty() {
-        String::new()
-    } else {
-        format!("\n{}\n{}\n", settings.name, lines.join("\n"))
-    }
-}
-
-/// [`signature`] of the actor's clinic as it is now.
-pub async fn clinic_signature(state: &AppState, actor: &Actor) -> Result<String, StoreError> {
-    Ok(signature(&state.store.clinic(actor).clinic_settings().await?))
-}
-
-/// A message to a client with the clinic's signature at its end.
-pub fn signed(mut draft: OutboxDraft, signature: &str) -> OutboxDraft {
-    draft.body.push_str(signature);
-    draft
-}
-
 /// A short description of a browser from its user agent: enough to tell
 /// "Firefox on Windows" from "Safari on iPhone", no more.
 pub fn describe_browser(user_agent: &str) -> String {
@@ -171,25 +138,6 @@ mod tests {
         );
         assert_eq!(describe_browser(""), "Unknown browser");
         assert_eq!(describe_browser("curl/8.5.0"), "curl");
-    }
-
-    #[test]
-    fn the_signature_holds_what_the_owner_set() {
-        let mut settings = ClinicSettings {
-            name: "North Clinic".into(),
-            address: String::new(),
-            time_zone: "UTC".into(),
-            phone: String::new(),
-            email: String::new(),
-            version: 1,
-        };
-        assert_eq!(signature(&settings), "");
-        settings.address = "1 North Street\r\nBristol".into();
-        settings.phone = "0117 496 0000".into();
-        assert_eq!(
-            signature(&settings),
-            "\nNorth Clinic\n1 North Street, Bristol\nPhone 0117 496 0000\n"
-        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use myomap_clinic::home_care::{adherence, home_care_plan, plan_of};
 use myomap_store::{HomeCare, StoreError};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -16,7 +17,6 @@ use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::ApiJson;
-use crate::plans::{adherence, home_care_plan, plan_of};
 
 /// How long a client's home-care link stays open.
 const LINK_TTL: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 60 * 60);

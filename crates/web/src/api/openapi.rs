@@ -762,7 +762,7 @@ mod tests {
                 },
                 form: if answered { intake_form() } else { IntakeForm::default() },
                 screening: answered
-                    .then(|| crate::clinical::screen(&intake_form(), Some(52), &screening_answers()).unwrap()),
+                    .then(|| myomap_clinic::screening::screen(&intake_form(), Some(52), &screening_answers()).unwrap()),
                 submitted_via: answered.then(|| "client_link".into()),
                 submitted_at: answered.then(Timestamp::now),
                 signed_by: answered.then(|| "therapist@demo.test".into()),

@@ -7,6 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
+use myomap_clinic::SystemClock;
+use myomap_clinic::schedule::{self as scheduling, BookingRequest, zone_of};
 use myomap_store::{Appointment, AppointmentStatus, HoursRow, OutboxMessage};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -18,7 +20,6 @@ use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::{ApiJson, ApiQuery};
-use crate::scheduling::{self, BookingRequest, zone_of};
 
 /// How long a client's booking link stays open.
 pub const BOOKING_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(14 * 24 * 60 * 60);
@@ -268,7 +269,7 @@ struct DayRange {
 fn range(params: &RangeParams, zone: &jiff::tz::TimeZone) -> Result<DayRange, Problem> {
     let from = match params.from.as_deref().filter(|f| !f.is_empty()) {
         Some(text) => parse_date("from", text)?,
-        None => scheduling::today_in(zone),
+        None => scheduling::today_at(zone, &SystemClock),
     };
     let days = match params.days.as_deref().filter(|d| !d.is_empty()) {
         Some(text) => text
@@ -296,7 +297,7 @@ fn range(params: &RangeParams, zone: &jiff::tz::TimeZone) -> Result<DayRange, Pr
     operation_id = "book_appointment",
     tag = "scheduling",
     security(("bearer" = [])),
-    request_body = BookingRequest,
+    request_body = schemas::BookingRequest,
     responses(
         (status = 201, description = "The appointment (the first of a series, with `series` listing them all); reminders are queued in the outbox.", body = Object),
         (status = 401, response = schemas::Unauthorized),
@@ -311,7 +312,7 @@ pub async fn book(
     ApiJson(body): ApiJson<BookingRequest>,
 ) -> Result<Response, Problem> {
     let zone = zone_of(&actor);
-    let booked = scheduling::book(&state, &actor, &body, scheduling::link_base(&state.config.public_url)).await?;
+    let booked = scheduling::book(&state.store, &actor, &state.messages(), &body).await?;
     let first = booked.first().ok_or_else(|| Problem::not_found("appointment"))?;
     let mut answer = appointment_json(first, &zone);
     if booked.len() > 1 {
@@ -382,15 +383,7 @@ pub async fn reschedule(
         })?;
     let time: BookingRequest = serde_json::from_value(body)
         .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", e.to_string()))?;
-    let moved = scheduling::reschedule(
-        &state,
-        &actor,
-        &id,
-        version,
-        &time,
-        scheduling::link_base(&state.config.public_url),
-    )
-    .await?;
+    let moved = scheduling::reschedule(&state.store, &actor, &state.messages(), &id, version, &time).await?;
     Ok(Json(appointment_json(&moved, &zone_of(&actor))))
 }
 
@@ -436,7 +429,16 @@ pub async fn set_status(
             ),
         )
     })?;
-    let changed = scheduling::set_status(&state, &actor, &id, body.version, status).await?;
+    let changed = scheduling::set_status(
+        &state.store,
+        &actor,
+        &SystemClock,
+        state.config.mailer.is_some(),
+        &id,
+        body.version,
+        status,
+    )
+    .await?;
     Ok(Json(appointment_json(&changed, &zone_of(&actor))))
 }
 

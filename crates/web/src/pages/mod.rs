@@ -324,6 +324,8 @@ pub(crate) fn as_store_error(e: myomap_clinic::ClinicError) -> StoreError {
     match e {
         ClinicError::Invalid(errors) => StoreError::Invalid(errors),
         ClinicError::NotFound(what) => StoreError::NotFound(what),
+        // The not-found page names nothing, so the name need not travel.
+        ClinicError::Unknown(_) => StoreError::NotFound("name"),
         ClinicError::Forbidden(message) => StoreError::Forbidden(message),
         ClinicError::Conflict(message) => StoreError::Conflict(message),
         ClinicError::Gone(message) => StoreError::Gone(message),

@@ -12,6 +12,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use myomap_clinic::SystemClock;
+use myomap_clinic::schedule::{self as scheduling, BookingRequest, day_span, local_time, zone_of};
 use myomap_domain::{ClientId, ValidationErrors};
 use myomap_plans::PlanDraft;
 use myomap_schedule::{AppointmentLength, WeeklyHours, week_of, weekday_name};
@@ -21,9 +23,8 @@ use myomap_store::{
 use serde::Deserialize;
 
 use super::record::{Pairs, client_id, store_err, value};
-use super::{Layout, MessagePage, PageActor, PageError, render};
+use super::{Layout, MessagePage, PageActor, PageError, as_store_error, render};
 use crate::AppState;
-use crate::scheduling::{self, BookingRequest, day_span, local_time, zone_of};
 
 #[derive(Deserialize, Default)]
 pub struct DayParams {
@@ -65,7 +66,7 @@ struct DayPage {
 
 fn parse_day(text: Option<&str>, zone: &TimeZone) -> Date {
     text.and_then(|d| d.parse().ok())
-        .unwrap_or_else(|| scheduling::today_in(zone))
+        .unwrap_or_else(|| scheduling::today_at(zone, &SystemClock))
 }
 
 /// The therapist a page is about: the one asked for, else the signed-in
@@ -108,7 +109,7 @@ pub(crate) async fn agenda_flags(
             Some(s) if s.outcome == "refer_first" => {
                 // The urgency decides what the front desk does with the
                 // booking today, so it is on the agenda, not only the intake.
-                let urgency = crate::clinical::urgency_view(&s.outcome, &s.verdict)
+                let urgency = myomap_clinic::screening::urgency_view(&s.outcome, &s.verdict)
                     .map_or_else(|| "Routine".to_owned(), |u| u.label);
                 flags.push(("refer", format!("Refer first ({urgency})")));
             }
@@ -123,7 +124,7 @@ pub(crate) async fn agenda_flags(
         }
         for stored in record.plans.iter().filter(|p| p.status == PlanStatus::Active) {
             if let Ok(plan) = serde_json::from_value::<PlanDraft>(stored.plan.clone()) {
-                let progress = crate::plans::plan_progress(
+                let progress = myomap_clinic::treatment_plans::plan_progress(
                     stored,
                     &plan,
                     &record.notes,
@@ -239,7 +240,7 @@ pub async fn day(
         .collect();
     let hours = scheduling::hours_of(&scope, &therapist.id)
         .await
-        .map_err(store_err(&actor))?;
+        .map_err(|e| PageError::from((e, &actor)))?;
     let length = AppointmentLength::try_from(60).map_err(|e| store_err(&actor)(StoreError::Internal(e.to_string())))?;
     let free = scheduling::free_slots(
         &hours,
@@ -327,7 +328,7 @@ pub async fn week(
         .map_err(store_err(&actor))?;
     let hours = scheduling::hours_of(&scope, &therapist.id)
         .await
-        .map_err(store_err(&actor))?;
+        .map_err(|e| PageError::from((e, &actor)))?;
     let time_off = scope
         .time_off_between(Some(&therapist.id), start, end)
         .await
@@ -401,7 +402,7 @@ pub struct BookParams {
 #[derive(Template)]
 #[template(path = "booking_form.html")]
 struct BookingForm {
-    safety: Option<crate::clinical::SafetyBanner>,
+    safety: Option<myomap_clinic::screening::SafetyBanner>,
     layout: Layout,
     heading: String,
     action: String,
@@ -447,7 +448,7 @@ async fn booking_form(
                 .await
                 .map(|c| format!("{} {}", c.given_name, c.family_name))
                 .map_err(store_err(actor))?,
-            crate::clinical::safety_banner_for(&scope, id)
+            myomap_clinic::screening::safety_banner_for(&scope, id)
                 .await
                 .map_err(store_err(actor))?,
         ),
@@ -579,13 +580,9 @@ pub async fn book(
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
     let request = request_from(&pairs);
-    match scheduling::book(
-        &state,
-        &actor,
-        &request,
-        scheduling::link_base(&state.config.public_url),
-    )
-    .await
+    match scheduling::book(&state.store, &actor, &state.messages(), &request)
+        .await
+        .map_err(as_store_error)
     {
         Ok(booked) => {
             let notice = if booked.len() > 1 {
@@ -686,9 +683,17 @@ pub async fn set_status(
     let status = AppointmentStatus::parse(value(&pairs, "status"))
         .ok_or_else(|| store_err(&actor)(StoreError::NotFound("appointment status")))?;
     let version = value(&pairs, "version").parse().unwrap_or(0);
-    let changed = scheduling::set_status(&state, &actor, &id, version, status)
-        .await
-        .map_err(store_err(&actor))?;
+    let changed = scheduling::set_status(
+        &state.store,
+        &actor,
+        &SystemClock,
+        state.config.mailer.is_some(),
+        &id,
+        version,
+        status,
+    )
+    .await
+    .map_err(|e| PageError::from((e, &actor)))?;
     let notice = format!(
         "{} {}: {}",
         changed.client_name,
@@ -706,15 +711,9 @@ pub async fn move_appointment(
 ) -> Result<Response, PageError> {
     let request = request_from(&pairs);
     let version = value(&pairs, "version").parse().unwrap_or(0);
-    match scheduling::reschedule(
-        &state,
-        &actor,
-        &id,
-        version,
-        &request,
-        scheduling::link_base(&state.config.public_url),
-    )
-    .await
+    match scheduling::reschedule(&state.store, &actor, &state.messages(), &id, version, &request)
+        .await
+        .map_err(as_store_error)
     {
         Ok(moved) => Ok(Redirect::to(&day_link(&moved, &zone_of(&actor), "Appointment moved")).into_response()),
         Err(e) => {
@@ -1052,7 +1051,7 @@ pub async fn booking_link(
             title: "Booking link".into(),
             lines: vec![
                 "Send this link to the client. It shows the therapist's free times, no sooner than the treatment plan asks for, and books one appointment.".into(),
-                format!("It works once and expires on {}.", link.expires_at.to_zoned(crate::scheduling::zone_of(&actor)).date()),
+                format!("It works once and expires on {}.", link.expires_at.to_zoned(myomap_clinic::schedule::zone_of(&actor)).date()),
             ],
             links: vec![super::record::links::issued(&state, &actor, &link)],
             back: format!("/clients/{id}"),
@@ -1238,7 +1237,10 @@ pub async fn add_time_off(
         value(&pairs, "off_reason"),
     );
     let scope = state.store.clinic(&actor);
-    match scheduling::add_time_off(&scope, &zone_of(&actor), &therapist, starts, ends, reason).await {
+    match scheduling::add_time_off(&scope, &zone_of(&actor), &therapist, starts, ends, reason)
+        .await
+        .map_err(as_store_error)
+    {
         Ok(_) => Ok(Redirect::to(&format!(
             "/schedule/settings?therapist={therapist}&notice=Time+off+saved"
         ))

@@ -30,7 +30,7 @@ fn forbidden(actor: &Actor, section: &'static str, what: &str) -> Response {
 }
 
 fn when(actor: &Actor, at: jiff::Timestamp) -> String {
-    crate::scheduling::local_text(at, &crate::scheduling::zone_of(actor))
+    myomap_clinic::schedule::local_text(at, &myomap_clinic::schedule::zone_of(actor))
 }
 
 #[derive(Deserialize, Default)]

@@ -10,6 +10,9 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::suggestions::assessment_suggestions;
+use myomap_clinic::vocabulary::ClinicalVocabulary;
+use myomap_clinic::vocabulary::muscle_label;
 use myomap_domain::record::{
     AssessmentRecord, PainMark, PainQuality, PostureObservation, Tone, ToneEntry, TriggerPointActivity,
     TriggerPointFinding,
@@ -19,12 +22,11 @@ use myomap_posture::{Landmark, LandmarkPoint, Point, overlay};
 use myomap_store::{Actor, Assessment, PhotoMeta, StoreError};
 
 use super::{
-    Pairs, TRIGGER_POINT_IDS, muscle_label, muscle_options, muscle_value, parse_muscle, parse_site, site_options,
-    store_err, value, values,
+    Pairs, TRIGGER_POINT_IDS, muscle_options, muscle_value, parse_muscle, parse_site, site_options, store_err, value,
+    values,
 };
 use crate::AppState;
 use crate::chart::body_chart;
-use crate::clinical::{ClinicalVocabulary, assessment_suggestions};
 use crate::pages::{Layout, PageActor, PageError, render};
 use crate::photos::{self, LandmarksBody};
 
@@ -83,7 +85,7 @@ struct PhotoView {
 #[derive(Template)]
 #[template(path = "assessment.html")]
 struct AssessmentPage {
-    safety: Option<crate::clinical::SafetyBanner>,
+    safety: Option<myomap_clinic::screening::SafetyBanner>,
     /// Opened by mistake and still empty: it may be deleted.
     deletable: bool,
     layout: Layout,
@@ -204,10 +206,10 @@ async fn page_with_notice(
         .photos(&assessment.id)
         .await
         .map_err(|e| PageError::from((e, actor)))?;
-    let safety = crate::clinical::safety_banner_for(&scope, assessment.client_id)
+    let safety = myomap_clinic::screening::safety_banner_for(&scope, assessment.client_id)
         .await
         .map_err(|e| PageError::from((e, actor)))?;
-    let shown = crate::presenter::Presenter::of(&scope, actor)
+    let shown = myomap_clinic::presenter::Presenter::of(&scope, actor)
         .await
         .map_err(|e| PageError::from((e, actor)))?;
     let marked: HashMap<AreaSite, u8> = record.pain_map.iter().map(|m| (m.site, m.intensity)).collect();

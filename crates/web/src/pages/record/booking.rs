@@ -6,6 +6,8 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
+use myomap_clinic::schedule::{self as scheduling, ReminderFacts, local_text};
+use myomap_clinic::{SystemClock, zone_named};
 use myomap_plans::PlanDraft;
 use myomap_schedule::{AppointmentLength, Interval, earliest_next_visit};
 use myomap_store::{BookingContext, StoreError};
@@ -14,7 +16,6 @@ use super::public::link_problem;
 use super::{Pairs, value};
 use crate::AppState;
 use crate::pages::{Layout, MessagePage, render};
-use crate::scheduling::{self, ReminderFacts, local_text, zone_named};
 
 /// Days of free slots a booking page offers.
 const DAYS_OFFERED: u16 = 14;
@@ -57,7 +58,7 @@ fn offer(ctx: &BookingContext) -> Result<Offer, String> {
         .as_ref()
         .and_then(|p| AppointmentLength::try_from(p.session_minutes).ok())
         .unwrap_or(AppointmentLength::try_from(60).map_err(|e| e.to_string())?);
-    let today = scheduling::today_in(&zone);
+    let today = scheduling::today_at(&zone, &SystemClock);
     let last_visit = ctx.last_visit.as_deref().and_then(|d| d.parse().ok());
     let earliest = plan
         .as_ref()
@@ -167,9 +168,10 @@ pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs) -> Respon
         .await;
     };
     let zone = zone_named(&ctx.time_zone);
+    let messages = state.messages();
     let reminder = scheduling::reminder(
         ReminderFacts {
-            link_base: scheduling::link_base(&state.config.public_url),
+            link_base: messages.link_base,
             clinic_name: &ctx.grant.clinic_name,
             client_given_name: &ctx.grant.client_given_name,
             recipient: ctx.client_email.clone(),
@@ -178,7 +180,8 @@ pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs) -> Respon
             therapist_name: &ctx.therapist.name,
         },
         &zone,
-        state.config.mailer.is_some(),
+        messages.relay,
+        messages.clock,
     );
     match state
         .store

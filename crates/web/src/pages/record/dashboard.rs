@@ -44,7 +44,7 @@ struct ReferralRow {
     client_name: String,
     when: String,
     label: String,
-    urgency: Option<crate::clinical::UrgencyView>,
+    urgency: Option<myomap_clinic::screening::UrgencyView>,
 }
 
 /// How far ahead the dashboard warns of bookings over a referral.
@@ -69,7 +69,7 @@ fn improvement_by_condition(
                 .filter(|q| q.client_id == *client && measures.contains(&q.instrument.as_str()))
                 .cloned()
                 .collect();
-            let progress = crate::outcomes::progress(&mine);
+            let progress = myomap_clinic::progress::progress(&mine);
             if progress.iter().any(|p| p.points.len() > 1) {
                 measured += 1;
                 if progress.iter().any(|p| p.verdict == "meaningful_improvement") {
@@ -96,7 +96,7 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
         .flagged_checkins(DASHBOARD_DAYS)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
-    let zone = crate::scheduling::zone_of(&actor);
+    let zone = myomap_clinic::schedule::zone_of(&actor);
     let rows = flagged
         .into_iter()
         .map(|f| Row {
@@ -129,10 +129,10 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     let now = jiff::Timestamp::now();
-    let shown = crate::presenter::Presenter::of(&scope, &actor)
+    let shown = myomap_clinic::presenter::Presenter::of(&scope, &actor)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
-    let (start, end) = crate::scheduling::day_span(today, &zone);
+    let (start, end) = myomap_clinic::schedule::day_span(today, &zone);
     let mine: Vec<_> = scope
         .appointments_between(Some(&actor.user_id.to_string()), start, end)
         .await
@@ -169,9 +169,9 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
         .map(|r| ReferralRow {
             client_id: r.client_id.to_string(),
             client_name: r.client_name,
-            when: crate::scheduling::local_text(r.starts_at, &zone),
+            when: myomap_clinic::schedule::local_text(r.starts_at, &zone),
             label: myomap_clinic::screening::outcome_label(&r.outcome).into(),
-            urgency: crate::clinical::urgency_view(&r.outcome, &r.verdict),
+            urgency: myomap_clinic::screening::urgency_view(&r.outcome, &r.verdict),
         })
         .collect();
     Ok(render(

@@ -11,7 +11,7 @@ use myomap_clinic::{ClinicError, SystemClock};
 use myomap_plans::{AdviceItem, StretchItem};
 use myomap_store::{Actor, HomeCare, StoreError};
 
-use crate::plans::{adherence, plan_of};
+use myomap_clinic::home_care::{adherence, plan_of};
 use serde::Deserialize;
 
 use super::{Pairs, client_id, store_err, values};
@@ -31,7 +31,7 @@ pub async fn create(
     let client = client_id(&id, &actor)?;
     let scope = state.store.clinic(&actor);
     let record = scope.client_record(client).await.map_err(store_err(&actor))?;
-    let plan = crate::plans::home_care_plan(&record);
+    let plan = myomap_clinic::home_care::home_care_plan(&record);
     let content =
         serde_json::to_value(&plan).map_err(|e| PageError::store(StoreError::Internal(e.to_string()), Some(&actor)))?;
     let handout = scope
@@ -66,7 +66,7 @@ async fn handout_and_client(
     let scope = state.store.clinic(actor);
     let handout = scope.get_home_care(id).await.map_err(store_err(actor))?;
     let client = scope.get_client(handout.client_id).await.map_err(store_err(actor))?;
-    let shown = crate::presenter::Presenter::of(&scope, actor)
+    let shown = myomap_clinic::presenter::Presenter::of(&scope, actor)
         .await
         .map_err(store_err(actor))?;
     let prepared = Prepared {

@@ -8,6 +8,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::screening::{age_on, screen};
 use myomap_domain::record::IntakeForm;
 use myomap_domain::{AreaSite, ValidationErrors};
 use myomap_screening::ScreeningAnswers;
@@ -16,7 +17,6 @@ use myomap_store::{Actor, Intake, IntakeStatus};
 use super::{Pairs, checked, client_id, parse_site, site_options, value, values};
 use crate::AppState;
 use crate::api::record::INTAKE_LINK_TTL;
-use crate::clinical::{age_on, screen};
 use crate::pages::{Layout, PageActor, PageError, render};
 
 pub struct TextField {
@@ -349,7 +349,7 @@ pub async fn create_link(
             "Send this link to the client. It opens the intake form without an account, works once, and expires in 7 days.".into(),
             format!(
                 "Expires {}.",
-                crate::scheduling::local_text(link.expires_at, &crate::scheduling::zone_of(&actor))
+                myomap_clinic::schedule::local_text(link.expires_at, &myomap_clinic::schedule::zone_of(&actor))
             ),
         ],
         links: vec![super::links::issued(&state, &actor, &link)],

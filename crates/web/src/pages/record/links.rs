@@ -7,13 +7,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
+use myomap_clinic::schedule::{local_text, zone_of};
 use myomap_store::{Actor, IssuedLink, LinkPurpose, OpenLink};
 
 use super::{Pairs, store_err, value};
 use crate::AppState;
 use crate::api::record::link_url;
 use crate::pages::{Layout, MessagePage, PageActor, PageError, render};
-use crate::scheduling::{local_text, zone_of};
 
 /// A client link on a staff page.
 pub struct ShownLink {

@@ -9,19 +9,20 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::presenter::Presenter;
+use myomap_clinic::screening::SafetyBanner;
+use myomap_clinic::vocabulary::ClinicalVocabulary;
+use myomap_clinic::vocabulary::muscle_label;
 use myomap_domain::ValidationErrors;
 use myomap_domain::record::{CheckinAnswer, DiscomfortCheck, Pressure, SessionNote, TreatedPoint};
 use myomap_store::{Actor, Checkin, IssuedLink, NoteRecord, NoteStatus, StoreError};
 
 use super::{
-    Pairs, TRIGGER_POINT_IDS, checked, client_id, muscle_label, muscle_options, muscle_value, parse_muscle, store_err,
-    value, values,
+    Pairs, TRIGGER_POINT_IDS, checked, client_id, muscle_options, muscle_value, parse_muscle, store_err, value, values,
 };
 use crate::AppState;
 use crate::api::record::link_url;
-use crate::clinical::{ClinicalVocabulary, SafetyBanner};
 use crate::pages::{Layout, PageActor, PageError, render};
-use crate::presenter::Presenter;
 
 const TECHNIQUES: [&str; 8] = [
     "ischemic compression",
@@ -427,7 +428,7 @@ pub async fn new_form(
         .await
         .map_err(|e| crate::pages::PageError::from((e, &actor)))?;
     let assessment_choices = assessment_choices(&scope, client, &actor).await?;
-    let safety = crate::clinical::safety_banner_for(&scope, client)
+    let safety = myomap_clinic::screening::safety_banner_for(&scope, client)
         .await
         .map_err(store_err(&actor))?;
     let referral_reason = String::new();
@@ -478,7 +479,7 @@ pub async fn create(
         return Ok(Redirect::to(&format!("/sessions/{}", created.id)).into_response());
     }
     let record = scope.get_client(client).await.map_err(store_err(&actor))?;
-    let safety = crate::clinical::safety_banner_for(&scope, client)
+    let safety = myomap_clinic::screening::safety_banner_for(&scope, client)
         .await
         .map_err(store_err(&actor))?;
     let referral_reason = String::new();
@@ -529,7 +530,7 @@ async fn show_note(
     // A signed note is history: the banner belongs where treatment is
     // still being recorded.
     let safety = if record.status == NoteStatus::Draft {
-        crate::clinical::safety_banner_for(&scope, record.client_id)
+        myomap_clinic::screening::safety_banner_for(&scope, record.client_id)
             .await
             .map_err(store_err(actor))?
     } else {
