@@ -18,7 +18,7 @@ use myomap_store::{
     OutboxDraft, PlanStatus, StaffMember, Store, StoredPlan,
 };
 
-use crate::signature::{clinic_signature, signed};
+use crate::messages::{Messages, clinic_signature, signed};
 use crate::{ClinicError, Clock, zone_named};
 
 /// How far ahead reminders go out.
@@ -531,7 +531,7 @@ impl CheckedBooking {
     ) -> Option<OutboxDraft> {
         reminder(
             ReminderFacts {
-                link_base: messages.link_base.clone(),
+                link_base: Some(messages.client_link("")),
                 clinic_name: &actor.clinic_name,
                 client_given_name: &client.given_name,
                 recipient: client.email.clone(),
@@ -593,17 +593,6 @@ fn in_series(errors: ValidationErrors, n: usize, count: usize, when: &str) -> Va
         named.add(e.field, format!("appointment {n} of {count} ({when}): {}", e.message));
     }
     named
-}
-
-/// How messages to a client go out: what a booking's reminder needs
-/// besides the booking.
-pub struct Messages<'a> {
-    /// A mail relay sends them; otherwise they wait for the front desk.
-    pub relay: bool,
-    /// Where client links live (`https://host/c/`), for the appointment's
-    /// own link in the reminder; `None` leaves the link out.
-    pub link_base: Option<String>,
-    pub clock: &'a dyn Clock,
 }
 
 /// Books for staff: checks every appointment of the request (a series

@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use myomap_clinic::messages::Messages;
+use myomap_clinic::notes::EmailOutcome;
 use myomap_clinic::outcomes::{self, Answers};
 use myomap_clinic::{ClinicError, FixedClock, home_care, progress, report, treatment_plans};
 use myomap_domain::{ClientFields, Role, Side};
@@ -17,6 +19,7 @@ on_both_backends!(
     questionnaires_are_scored_once_and_dated_on_the_clinic_s_day,
     a_plan_starts_on_the_clinic_s_day_and_reports_its_progress,
     the_progress_report_is_one_use_case_for_every_face,
+    signing_queues_the_check_in_message_with_its_links_and_the_clinic_s_signature,
 );
 
 /// A clinic in Los Angeles (its owner set the zone), its therapist, and a
@@ -270,4 +273,59 @@ async fn the_progress_report_is_one_use_case_for_every_face(db: &TestDb) {
     let elsewhere: myomap_domain::ClientId = "0195f6a0-0000-7000-8000-000000000001".parse().unwrap();
     let missing = report::progress_report(&store, &therapist, &clock, elsewhere).await;
     assert!(matches!(missing, Err(ClinicError::NotFound(_))), "{:?}", missing.err());
+}
+
+/// Signing queues the check-in message in the same step: its links under
+/// the configured public address (never a request's), the clinic's
+/// signature, sent after the clock's now; by hand when the client has no
+/// address even though a relay is configured.
+async fn signing_queues_the_check_in_message_with_its_links_and_the_clinic_s_signature(db: &TestDb) {
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let owner = store.actor_for_email("owner@la.test").await.unwrap();
+    let owners = store.clinic(&owner);
+    let settings = owners.clinic_settings().await.unwrap();
+    owners
+        .update_clinic_settings(&myomap_store::ClinicSettingsChange {
+            name: settings.name.clone(),
+            address: "1 Ocean Front Walk".into(),
+            time_zone: settings.time_zone.clone(),
+            phone: "+1 310 555 0100".into(),
+            email: String::new(),
+            version: settings.version,
+        })
+        .await
+        .unwrap();
+
+    let clock = late_evening();
+    let scope = store.clinic(&therapist);
+    let draft = myomap_clinic::notes::carry_forward(&store, &therapist, &clock, ada.id)
+        .await
+        .unwrap();
+    let note = scope.create_note(ada.id, None, &draft).await.unwrap();
+    let messages = Messages {
+        relay: true,
+        public_url: "https://clinic.example.org".into(),
+        clock: &clock,
+    };
+    let (signed, links, email) =
+        myomap_clinic::notes::sign_and_queue_checkins(&store, &therapist, &messages, &note.id, note.version, None)
+            .await
+            .unwrap();
+    assert_eq!(signed.note.date, "2026-11-25");
+    assert_eq!(links.len(), 2);
+    let EmailOutcome::ByHand { message_id, .. } = email else {
+        panic!("a client without an address is written to by hand");
+    };
+    let outbox = store.clinic(&owner).outbox(false, 10).await.unwrap();
+    let message = outbox.iter().find(|m| m.id == message_id).unwrap();
+    assert_eq!(message.send_after, clock.0);
+    for (_, link) in &links {
+        let url = format!("https://clinic.example.org/c/{}", link.token);
+        assert!(message.body.contains(&url), "{}", message.body);
+    }
+    assert!(
+        message.body.ends_with("1 Ocean Front Walk\nPhone +1 310 555 0100\n"),
+        "{}",
+        message.body
+    );
 }

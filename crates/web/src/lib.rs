@@ -11,15 +11,12 @@ mod auth;
 mod chart;
 mod error;
 mod json;
-mod link_mail;
 pub mod mail;
-mod notes;
 mod pages;
 mod photos;
 pub mod route_table;
 mod security;
 mod sender;
-mod staff;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -130,10 +127,10 @@ impl AppState {
     /// How this server sends messages to clients, as the use cases take it:
     /// by the relay when one is configured, with client links under the
     /// configured public address (never a request's `Host`).
-    pub(crate) fn messages(&self) -> myomap_clinic::schedule::Messages<'static> {
-        myomap_clinic::schedule::Messages {
+    pub(crate) fn messages(&self) -> myomap_clinic::messages::Messages<'static> {
+        myomap_clinic::messages::Messages {
             relay: self.config.mailer.is_some(),
-            link_base: Some(api::record::link_url(&self.config.public_url, "")),
+            public_url: self.config.public_url.clone(),
             clock: &myomap_clinic::SystemClock,
         }
     }

@@ -214,7 +214,7 @@ fn every_body(bytes: &[u8]) -> Result<(), TestCaseError> {
     read::<home_care::TicksBody>(bytes)?;
     read::<atlas::SuggestBody>(bytes)?;
     read::<session::LoginBody>(bytes)?;
-    read::<crate::photos::LandmarksBody>(bytes)?;
+    read::<myomap_clinic::photos::Landmarks>(bytes)?;
     if let Some(form) = read::<IntakeForm>(bytes)?
         && let Err(errors) = form.validate()
     {

@@ -6,6 +6,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use myomap_clinic::messages::client_link;
+use myomap_clinic::photos::Landmarks;
 use myomap_clinic::screening::{age_on, screen};
 use myomap_clinic::suggestions::assessment_suggestions;
 use myomap_clinic::vocabulary::ClinicalVocabulary;
@@ -22,7 +24,7 @@ use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::{ApiJson, ApiQuery};
-use crate::photos::{self, LandmarksBody};
+use crate::photos;
 
 /// How long a client's intake link stays open.
 pub const INTAKE_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 60 * 60);
@@ -33,15 +35,7 @@ fn invalid(errors: myomap_domain::ValidationErrors) -> Problem {
 
 /// An issued client link as the API shows it.
 pub fn link_json(public_url: &str, link: &IssuedLink) -> Value {
-    json!({"url": link_url(public_url, &link.token), "token": link.token, "expires_at": link.expires_at.to_string()})
-}
-
-/// The absolute address a client opens. Built from the configured public
-/// address only, never from the request: a forged `Host` or
-/// `X-Forwarded-Proto` header must not plant a foreign address in a link
-/// that is e-mailed or handed to a client.
-pub fn link_url(public_url: &str, token: &str) -> String {
-    format!("{public_url}/c/{token}")
+    json!({"url": client_link(public_url, &link.token), "token": link.token, "expires_at": link.expires_at.to_string()})
 }
 
 pub fn intake_json(intake: &Intake) -> Value {
@@ -552,8 +546,8 @@ pub async fn upload_photo(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let photo = photos::store_photo(
-        &state,
+    let photo = myomap_clinic::photos::store_photo(
+        &state.store,
         &actor,
         &id,
         params.view.as_deref().unwrap_or_default(),
@@ -595,7 +589,7 @@ pub async fn photo_image(
     tag = "clinical record",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The photo's id.")),
-    request_body = crate::photos::LandmarksBody,
+    request_body = schemas::LandmarksBody,
     responses(
         (status = 200, description = "The photo with its landmarks and measurements.", body = schemas::Photo),
         (status = 400, response = schemas::BadRequest),
@@ -611,9 +605,9 @@ pub async fn photo_landmarks(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<LandmarksBody>,
+    ApiJson(body): ApiJson<Landmarks>,
 ) -> Result<Json<Value>, Problem> {
-    let photo = photos::save_landmarks(&state, &actor, &id, &body).await?;
+    let photo = myomap_clinic::photos::save_landmarks(&state.store, &actor, &id, &body).await?;
     Ok(Json(photos::photo_json(&photo)))
 }
 
@@ -820,9 +814,15 @@ pub async fn sign_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<SignBody>,
 ) -> Result<Json<Value>, Problem> {
-    let (note, links, email) =
-        crate::notes::sign_and_queue_checkins(&state, &actor, &id, body.version, body.referral_reason.as_deref())
-            .await?;
+    let (note, links, email) = myomap_clinic::notes::sign_and_queue_checkins(
+        &state.store,
+        &actor,
+        &state.messages(),
+        &id,
+        body.version,
+        body.referral_reason.as_deref(),
+    )
+    .await?;
     Ok(Json(signed_note_json(&state.config.public_url, &note, &links, &email)))
 }
 
@@ -832,17 +832,17 @@ pub(crate) fn signed_note_json(
     public_url: &str,
     note: &NoteRecord,
     links: &[(Checkin, IssuedLink)],
-    email: &crate::notes::EmailOutcome,
+    email: &myomap_clinic::notes::EmailOutcome,
 ) -> Value {
     let mut value = note_json(note);
     value["email"] = match email {
-        crate::notes::EmailOutcome::Queued { to, message_id } => {
+        myomap_clinic::notes::EmailOutcome::Queued { to, message_id } => {
             json!({"status": "queued", "to": to, "message_id": message_id})
         }
-        crate::notes::EmailOutcome::ByHand { message_id, .. } => {
+        myomap_clinic::notes::EmailOutcome::ByHand { message_id, .. } => {
             json!({"status": "by_hand", "detail": email.line(), "message_id": message_id})
         }
-        crate::notes::EmailOutcome::Failed(_) => json!({"status": "failed", "detail": email.line()}),
+        myomap_clinic::notes::EmailOutcome::Failed(_) => json!({"status": "failed", "detail": email.line()}),
     };
     value["checkin_links"] = links
         .iter()
@@ -928,7 +928,7 @@ pub async fn dashboard(State(state): State<AppState>, ApiActor(actor): ApiActor)
     let flagged = state
         .store
         .clinic(&actor)
-        .flagged_checkins(crate::notes::DASHBOARD_DAYS)
+        .flagged_checkins(myomap_clinic::notes::DASHBOARD_DAYS)
         .await?;
     let list: Vec<Value> = flagged
         .iter()

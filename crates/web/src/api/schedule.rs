@@ -8,6 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use myomap_clinic::SystemClock;
+use myomap_clinic::messages::client_link;
 use myomap_clinic::schedule::{self as scheduling, BookingRequest, zone_of};
 use myomap_store::{Appointment, AppointmentStatus, HoursRow, OutboxMessage};
 use serde::Deserialize;
@@ -538,7 +539,7 @@ pub async fn renew_feed(
 }
 
 pub fn feed_url(public_url: &str, token: &str) -> String {
-    let link = super::record::link_url(public_url, token);
+    let link = client_link(public_url, token);
     link.replace("/c/", "/calendar/") + ".ics"
 }
 

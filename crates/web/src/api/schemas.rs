@@ -948,3 +948,18 @@ pub struct BookingRequest {
     #[serde(default)]
     every_days: Option<u16>,
 }
+
+// ------------------------------------------------------------ photos
+
+/// Landmarks as placed, in image pixels. Each landmark once, of those the
+/// photo's view takes, inside the image; a side view with points needs
+/// `profile` (the clinic crate's `photos::Landmarks`).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LandmarksBody {
+    /// `LandmarkPoint` objects: `{"landmark": "ear_left", "at": {"x": 120.5, "y": 80}}`.
+    points: Vec<LandmarkPoint>,
+    /// Side view: the client's side facing the camera.
+    #[serde(default)]
+    profile: Option<Side>,
+}

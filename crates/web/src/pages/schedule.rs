@@ -97,7 +97,7 @@ pub(crate) async fn agenda_flags(
     scope: &ClinicScope<'_>,
     clients: &[ClientId],
 ) -> Result<HashMap<ClientId, Vec<(&'static str, String)>>, StoreError> {
-    let flagged = scope.flagged_checkins(crate::notes::DASHBOARD_DAYS).await?;
+    let flagged = scope.flagged_checkins(myomap_clinic::notes::DASHBOARD_DAYS).await?;
     let mut unique: Vec<ClientId> = clients.to_vec();
     unique.sort_unstable();
     unique.dedup();

@@ -171,7 +171,7 @@ pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs) -> Respon
     let messages = state.messages();
     let reminder = scheduling::reminder(
         ReminderFacts {
-            link_base: messages.link_base,
+            link_base: Some(messages.client_link("")),
             clinic_name: &ctx.grant.clinic_name,
             client_given_name: &ctx.grant.client_given_name,
             recipient: ctx.client_email.clone(),

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::AppState;
-use crate::notes::DASHBOARD_DAYS;
 use crate::pages::{Layout, PageActor, PageError, render};
 
 struct Row {
@@ -93,7 +92,7 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
     let flagged = state
         .store
         .clinic(&actor)
-        .flagged_checkins(DASHBOARD_DAYS)
+        .flagged_checkins(myomap_clinic::notes::DASHBOARD_DAYS)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     let zone = myomap_clinic::schedule::zone_of(&actor);

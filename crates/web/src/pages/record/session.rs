@@ -9,6 +9,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::ClinicError;
+use myomap_clinic::messages::client_link;
 use myomap_clinic::presenter::Presenter;
 use myomap_clinic::screening::SafetyBanner;
 use myomap_clinic::vocabulary::ClinicalVocabulary;
@@ -21,7 +23,6 @@ use super::{
     Pairs, TRIGGER_POINT_IDS, checked, client_id, muscle_options, muscle_value, parse_muscle, store_err, value, values,
 };
 use crate::AppState;
-use crate::api::record::link_url;
 use crate::pages::{Layout, PageActor, PageError, render};
 
 const TECHNIQUES: [&str; 8] = [
@@ -614,7 +615,12 @@ async fn assessment_choices(
 fn link_rows(public_url: &str, links: &[(Checkin, IssuedLink)]) -> Vec<(String, String)> {
     links
         .iter()
-        .map(|(c, l)| (format!("{}-hour check-in", c.due_hours), link_url(public_url, &l.token)))
+        .map(|(c, l)| {
+            (
+                format!("{}-hour check-in", c.due_hours),
+                client_link(public_url, &l.token),
+            )
+        })
         .collect()
 }
 
@@ -667,11 +673,19 @@ pub async fn save(
         return Ok(Redirect::to(&format!("/sessions/{id}")).into_response());
     }
     let reason = Some(referral_reason.as_str()).filter(|r| !r.trim().is_empty());
-    let signing = crate::notes::sign_and_queue_checkins(&state, &actor, &id, saved.version, reason).await;
+    let signing = myomap_clinic::notes::sign_and_queue_checkins(
+        &state.store,
+        &actor,
+        &state.messages(),
+        &id,
+        saved.version,
+        reason,
+    )
+    .await;
     let (signed, links, email) = match signing {
         Ok(signed) => signed,
         // The draft is saved; the page asks for what signing still needs.
-        Err(StoreError::Invalid(errors)) => {
+        Err(ClinicError::Invalid(errors)) => {
             return show_note(
                 &state,
                 &actor,
@@ -684,7 +698,7 @@ pub async fn save(
             )
             .await;
         }
-        Err(e) => return Err(store_err(&actor)(e)),
+        Err(e) => return Err(PageError::from((e, &actor))),
     };
     show_note(
         &state,

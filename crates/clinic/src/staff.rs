@@ -1,12 +1,12 @@
-//! Glue both faces share for staff management: the invitation e-mail (its
-//! link built from the configured public address, never from a request),
-//! reading a role from a form or a body, and how sessions and sign-ins
-//! read in the clinic's time.
+//! Staff management both faces share: inviting someone (the e-mail's link
+//! built from the configured public address, never from a request),
+//! reading a role from a form or a body, and how a session's browser reads.
 
 use myomap_domain::Role;
-use myomap_store::{Actor, ClinicSettings, Delivery, INVITATION_TOKEN_MARKER, OutboxDraft, StoreError};
+use myomap_store::{Actor, ClinicSettings, INVITATION_TOKEN_MARKER, OutboxDraft, Store};
 
-use crate::AppState;
+use crate::ClinicError;
+use crate::messages::Messages;
 
 /// The address an invitation token opens.
 pub fn invitation_url(public_url: &str, token: &str) -> String {
@@ -23,7 +23,7 @@ pub fn parse_role(text: &str) -> Result<Role, myomap_domain::ValidationErrors> {
 /// The e-mail an invitation queues; the store puts the token in place of
 /// the marker inside the transaction that stores the invitation.
 pub fn invitation_draft(
-    state: &AppState,
+    messages: &Messages<'_>,
     actor: &Actor,
     settings: &ClinicSettings,
     name: &str,
@@ -39,7 +39,7 @@ pub fn invitation_draft(
          If you did not expect this, ignore this message.\n",
         inviter = actor.name,
         role = role.label().to_lowercase(),
-        url = invitation_url(&state.config.public_url, INVITATION_TOKEN_MARKER),
+        url = invitation_url(&messages.public_url, INVITATION_TOKEN_MARKER),
     );
     if let Some(contact) = settings.contact_line() {
         body.push_str(&format!("\n{clinic} · {contact}\n"));
@@ -49,28 +49,25 @@ pub fn invitation_draft(
         recipient: None,
         title: format!("{clinic}: your invitation to Myomap"),
         body,
-        send_after: jiff::Timestamp::now(),
-        delivery: if state.config.mailer.is_some() {
-            Delivery::Relay
-        } else {
-            Delivery::ByHand
-        },
+        send_after: messages.clock.now(),
+        delivery: messages.delivery(),
     }
 }
 
 /// Invites someone on behalf of `actor`, reading the clinic's current
 /// details for the message.
 pub async fn invite(
-    state: &AppState,
+    store: &Store,
     actor: &Actor,
+    messages: &Messages<'_>,
     email: &str,
     name: &str,
     role: Role,
-) -> Result<myomap_store::IssuedInvitation, StoreError> {
-    let scope = state.store.clinic(actor);
+) -> Result<myomap_store::IssuedInvitation, ClinicError> {
+    let scope = store.clinic(actor);
     let settings = scope.clinic_settings().await?;
-    let draft = invitation_draft(state, actor, &settings, name.trim(), role);
-    scope
+    let draft = invitation_draft(messages, actor, &settings, name.trim(), role);
+    Ok(scope
         .invite_staff(
             &myomap_store::InvitationRequest {
                 email: email.to_owned(),
@@ -80,7 +77,7 @@ pub async fn invite(
             },
             &draft,
         )
-        .await
+        .await?)
 }
 
 /// A short description of a browser from its user agent: enough to tell
