@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use myomap_domain::ClientId;
 use myomap_plans::{Habits, HomeCarePlan, build_home_care};
-use myomap_store::{HomeCare, LinkGrant, MAX_TICKS_PER_DAY, NoteStatus, Store};
+use myomap_store::{Actor, HomeCare, LinkGrant, MAX_TICKS_PER_DAY, NoteStatus, Store};
 
 use crate::{ClinicError, Clock, today_in};
 
@@ -125,4 +126,14 @@ pub fn home_care_plan(record: &myomap_store::ClientRecord) -> HomeCarePlan {
         fluid_managed: crate::screening::fluid_managed(i),
     });
     build_home_care(&treated, habits)
+}
+
+/// Makes a client's handout from their record as it is now (one audited
+/// read): stretches for what the last signed session treated, advice for
+/// the habits the intake recorded.
+pub async fn create_handout(store: &Store, actor: &Actor, client: ClientId) -> Result<HomeCare, ClinicError> {
+    let scope = store.clinic(actor);
+    let record = scope.client_record(client).await?;
+    let content = serde_json::to_value(home_care_plan(&record)).map_err(|e| ClinicError::Internal(e.to_string()))?;
+    Ok(scope.create_home_care(client, &content).await?)
 }

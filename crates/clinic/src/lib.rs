@@ -21,6 +21,7 @@ mod error;
 pub mod fhir;
 pub mod home_care;
 pub mod import;
+pub mod intake;
 pub mod link_email;
 pub mod messages;
 pub mod mfa;

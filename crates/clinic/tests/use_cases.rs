@@ -20,6 +20,7 @@ on_both_backends!(
     a_plan_starts_on_the_clinic_s_day_and_reports_its_progress,
     the_progress_report_is_one_use_case_for_every_face,
     signing_queues_the_check_in_message_with_its_links_and_the_clinic_s_signature,
+    an_intake_is_checked_screened_and_stored_in_the_clinic_or_by_link,
 );
 
 /// A clinic in Los Angeles (its owner set the zone), its therapist, and a
@@ -328,4 +329,48 @@ async fn signing_queues_the_check_in_message_with_its_links_and_the_clinic_s_sig
         "{}",
         message.body
     );
+}
+
+/// Staff and the client's link take an intake the same way: the form's
+/// refusals are named `form.<field>`, the screening is stored with it, and
+/// a handout is made from the record as it is then.
+async fn an_intake_is_checked_screened_and_stored_in_the_clinic_or_by_link(db: &TestDb) {
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let clock = late_evening();
+    let answers = myomap_screening::ScreeningAnswers::new([("bowel_bladder_change", vec![])]).unwrap();
+    let blank = myomap_domain::record::IntakeForm::default();
+    match myomap_clinic::intake::take_intake(&store, &therapist, &clock, ada.id, &blank, &answers).await {
+        Err(ClinicError::Invalid(errors)) => {
+            assert!(errors.0.iter().all(|e| e.field.starts_with("form.")), "{errors}")
+        }
+        other => panic!("a blank intake is refused by field, not {other:?}"),
+    }
+    let form = myomap_domain::record::IntakeForm {
+        conditions: vec!["sciatica".into()],
+        reason_for_visit: "Leg pain".into(),
+        ..Default::default()
+    };
+    let taken = myomap_clinic::intake::take_intake(&store, &therapist, &clock, ada.id, &form, &answers)
+        .await
+        .unwrap();
+    assert_eq!(taken.screening.unwrap().outcome, "refer_first");
+
+    let link = store
+        .clinic(&therapist)
+        .request_intake_link(ada.id, Duration::from_secs(3600))
+        .await
+        .unwrap();
+    let refused = myomap_clinic::intake::submit_via_link(&store, &clock, &link.token, &blank, &answers).await;
+    assert!(matches!(refused, Err(ClinicError::Invalid(_))), "{refused:?}");
+    myomap_clinic::intake::submit_via_link(&store, &clock, &link.token, &form, &answers)
+        .await
+        .unwrap();
+    let used = myomap_clinic::intake::submit_via_link(&store, &clock, &link.token, &form, &answers).await;
+    assert!(
+        matches!(used, Err(ClinicError::Gone(_) | ClinicError::NotFound(_))),
+        "{used:?}"
+    );
+
+    let handout = home_care::create_handout(&store, &therapist, ada.id).await.unwrap();
+    assert_eq!(handout.client_id, ada.id);
 }

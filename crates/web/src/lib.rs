@@ -33,11 +33,6 @@ pub(crate) fn clinic_today(actor: &myomap_store::Actor) -> jiff::civil::Date {
     myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock)
 }
 
-/// Today where the clinic behind a client link is.
-pub(crate) fn link_today(grant: &myomap_store::LinkGrant) -> jiff::civil::Date {
-    myomap_clinic::today_in(&grant.clinic_time_zone, &myomap_clinic::SystemClock)
-}
-
 /// Checks a configured public address (`https://clinic.example.org`, with
 /// an optional port and path) and gives it without a trailing slash, ready
 /// for `/c/TOKEN` to follow.

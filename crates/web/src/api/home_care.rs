@@ -5,8 +5,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use myomap_clinic::home_care::{adherence, home_care_plan, plan_of};
-use myomap_store::{HomeCare, StoreError};
+use myomap_clinic::home_care::{self, adherence, plan_of};
+use myomap_store::HomeCare;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -55,11 +55,7 @@ pub async fn create(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let scope = state.store.clinic(&actor);
-    let record = scope.client_record(parse_id(&id)?).await?;
-    let plan = home_care_plan(&record);
-    let content = serde_json::to_value(&plan).map_err(|e| Problem::from(StoreError::Internal(e.to_string())))?;
-    let handout = scope.create_home_care(record.client.id, &content).await?;
+    let handout = home_care::create_handout(&state.store, &actor, parse_id(&id)?).await?;
     let today = crate::clinic_today(&actor);
     Ok((StatusCode::CREATED, Json(handout_json(&handout, today))).into_response())
 }

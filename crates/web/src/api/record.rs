@@ -6,9 +6,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use myomap_clinic::SystemClock;
 use myomap_clinic::messages::client_link;
 use myomap_clinic::photos::Landmarks;
-use myomap_clinic::screening::{age_on, screen};
 use myomap_clinic::suggestions::assessment_suggestions;
 use myomap_clinic::vocabulary::ClinicalVocabulary;
 use myomap_domain::ClientId;
@@ -182,15 +182,15 @@ pub async fn submit_intake(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<IntakeBody>,
 ) -> Result<Response, Problem> {
-    let client = parse_id(&id)?;
-    body.form.validate().map_err(Problem::invalid_in("form"))?;
-    let born = state.store.clinic(&actor).get_client(client).await?.date_of_birth;
-    let screening = screen(&body.form, age_on(born, crate::clinic_today(&actor)), &body.screening).map_err(invalid)?;
-    let intake = state
-        .store
-        .clinic(&actor)
-        .submit_intake(client, &body.form, &screening)
-        .await?;
+    let intake = myomap_clinic::intake::take_intake(
+        &state.store,
+        &actor,
+        &SystemClock,
+        parse_id(&id)?,
+        &body.form,
+        &body.screening,
+    )
+    .await?;
     Ok(created(intake_json(&intake)))
 }
 
@@ -332,17 +332,7 @@ pub async fn answer_intake_link(
     Path(token): Path<String>,
     ApiJson(body): ApiJson<IntakeBody>,
 ) -> Result<StatusCode, Problem> {
-    body.form.validate().map_err(Problem::invalid_in("form"))?;
-    // The client's age feeds the screening's age rules.
-    let grant = state.store.open_link(&token).await?;
-    let age = grant
-        .client_date_of_birth
-        .and_then(|born| age_on(born, crate::link_today(&grant)));
-    let screening = screen(&body.form, age, &body.screening).map_err(invalid)?;
-    state
-        .store
-        .submit_intake_via_link(&token, &body.form, &screening)
-        .await?;
+    myomap_clinic::intake::submit_via_link(&state.store, &SystemClock, &token, &body.form, &body.screening).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use myomap_clinic::home_care::OpenHandout;
 use myomap_clinic::{ClinicError, SystemClock};
 use myomap_plans::{AdviceItem, StretchItem};
-use myomap_store::{Actor, HomeCare, StoreError};
+use myomap_store::{Actor, HomeCare};
 
 use myomap_clinic::home_care::{adherence, plan_of};
 use serde::Deserialize;
@@ -29,15 +29,9 @@ pub async fn create(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let client = client_id(&id, &actor)?;
-    let scope = state.store.clinic(&actor);
-    let record = scope.client_record(client).await.map_err(store_err(&actor))?;
-    let plan = myomap_clinic::home_care::home_care_plan(&record);
-    let content =
-        serde_json::to_value(&plan).map_err(|e| PageError::store(StoreError::Internal(e.to_string()), Some(&actor)))?;
-    let handout = scope
-        .create_home_care(client, &content)
+    let handout = myomap_clinic::home_care::create_handout(&state.store, &actor, client)
         .await
-        .map_err(store_err(&actor))?;
+        .map_err(|e| PageError::from((e, &actor)))?;
     Ok(Redirect::to(&format!("/home-care/{}", handout.id)).into_response())
 }
 

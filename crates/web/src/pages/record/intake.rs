@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use myomap_clinic::screening::{age_on, screen};
+use myomap_clinic::SystemClock;
 use myomap_domain::record::IntakeForm;
 use myomap_domain::{AreaSite, ValidationErrors};
 use myomap_screening::ScreeningAnswers;
@@ -301,15 +301,7 @@ pub async fn submit(
     let scope = state.store.clinic(&actor);
     match validate(&typed) {
         Ok((form, answers)) => {
-            let born = scope
-                .get_client(client)
-                .await
-                .map_err(|e| PageError::from((e, &actor)))?
-                .date_of_birth;
-            let screening = screen(&form, age_on(born, crate::clinic_today(&actor)), &answers)
-                .map_err(|e| PageError::from((myomap_store::StoreError::Invalid(e), &actor)))?;
-            scope
-                .submit_intake(client, &form, &screening)
+            myomap_clinic::intake::take_intake(&state.store, &actor, &SystemClock, client, &form, &answers)
                 .await
                 .map_err(|e| PageError::from((e, &actor)))?;
             Ok(Redirect::to(&format!("/clients/{id}#intake")).into_response())

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use myomap_clinic::ClinicError;
-use myomap_clinic::screening::screen;
+use myomap_clinic::SystemClock;
 use myomap_domain::ValidationErrors;
 use myomap_domain::record::CheckinAnswer;
 use myomap_store::{LinkGrant, LinkPurpose, StoreError};
@@ -152,16 +152,11 @@ pub async fn answer(State(state): State<AppState>, Path(token): Path<String>, Fo
             let typed = read_form(&pairs);
             match validate(&typed) {
                 Ok((form, answers)) => {
-                    let age = grant
-                        .client_date_of_birth
-                        .and_then(|born| myomap_clinic::screening::age_on(born, crate::link_today(&grant)));
-                    let result = match screen(&form, age, &answers) {
-                        Ok(screening) => state.store.submit_intake_via_link(&token, &form, &screening).await,
-                        Err(errors) => Err(StoreError::Invalid(errors)),
-                    };
-                    match result {
+                    match myomap_clinic::intake::submit_via_link(&state.store, &SystemClock, &token, &form, &answers)
+                        .await
+                    {
                         Ok(()) => thanks(&grant, "Your intake form is sent."),
-                        Err(e) => link_problem(e),
+                        Err(e) => use_case_problem(e),
                     }
                 }
                 Err((errors, screening_error)) => render(
