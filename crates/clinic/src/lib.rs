@@ -26,6 +26,7 @@ pub mod link_email;
 pub mod messages;
 pub mod mfa;
 pub mod notes;
+pub mod online_booking;
 pub mod outcome_export;
 pub mod outcomes;
 pub mod photos;

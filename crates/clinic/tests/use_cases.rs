@@ -21,6 +21,7 @@ on_both_backends!(
     the_progress_report_is_one_use_case_for_every_face,
     signing_queues_the_check_in_message_with_its_links_and_the_clinic_s_signature,
     an_intake_is_checked_screened_and_stored_in_the_clinic_or_by_link,
+    online_booking_offers_free_times_after_the_lead_on_the_clinic_s_clock,
 );
 
 /// A clinic in Los Angeles (its owner set the zone), its therapist, and a
@@ -373,4 +374,64 @@ async fn an_intake_is_checked_screened_and_stored_in_the_clinic_or_by_link(db: &
 
     let handout = home_care::create_handout(&store, &therapist, ada.id).await.unwrap();
     assert_eq!(handout.client_id, ada.id);
+}
+
+/// At 09:00 on a Wednesday in Los Angeles the link offers that day's free
+/// half hours from 11:00 (two hours' lead), books one with its reminder,
+/// refuses a time it did not offer, and is used up by the booking.
+async fn online_booking_offers_free_times_after_the_lead_on_the_clinic_s_clock(db: &TestDb) {
+    use myomap_clinic::online_booking::{self, BookingRefused};
+
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let owner = store.actor_for_email("owner@la.test").await.unwrap();
+    let sam = store
+        .clinic(&owner)
+        .therapists()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.email == "t@la.test")
+        .unwrap();
+    let hours: Vec<myomap_store::HoursRow> = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+        .into_iter()
+        .map(|weekday| myomap_store::HoursRow {
+            weekday: weekday.into(),
+            starts: "09:00".into(),
+            ends: "17:00".into(),
+            kind: "work".into(),
+        })
+        .collect();
+    store.clinic(&owner).set_working_hours(&sam.id, &hours).await.unwrap();
+    let link = store
+        .clinic(&therapist)
+        .booking_link(ada.id, &sam.id, Duration::from_secs(3600))
+        .await
+        .unwrap();
+
+    let nine_in_the_morning = FixedClock("2026-11-25T17:00:00Z".parse().unwrap());
+    let context = online_booking::open(&store, &nine_in_the_morning, &link.token)
+        .await
+        .unwrap();
+    let offer = online_booking::offer(&context, &nine_in_the_morning).unwrap();
+    let first = offer.slots.first().unwrap().start;
+    assert_eq!(first.to_string(), "2026-11-25T19:00:00Z", "11:00 in Los Angeles");
+
+    let messages = Messages {
+        relay: false,
+        public_url: "https://clinic.example.org".into(),
+        clock: &nine_in_the_morning,
+    };
+    let elsewhen = online_booking::book(&store, &messages, &link.token, "2026-11-25T17:15:00Z").await;
+    assert!(
+        matches!(elsewhen, Err(BookingRefused::ChooseAgain(_))),
+        "{:?}",
+        elsewhen.err()
+    );
+    let booked = online_booking::book(&store, &messages, &link.token, &first.to_string())
+        .await
+        .unwrap();
+    assert_eq!(booked.appointment.starts_at, first);
+    assert_eq!(booked.appointment.therapist_id, sam.id);
+    let again = online_booking::book(&store, &messages, &link.token, &first.to_string()).await;
+    assert!(matches!(again, Err(BookingRefused::Link(_))), "{:?}", again.err());
 }
