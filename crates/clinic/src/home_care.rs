@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use myomap_domain::ClientId;
 use myomap_plans::{Habits, HomeCarePlan, build_home_care};
-use myomap_store::{Actor, HomeCare, LinkGrant, MAX_TICKS_PER_DAY, NoteStatus, Store};
+use myomap_store::{Actor, HomeCare, IssuedLink, LinkGrant, MAX_TICKS_PER_DAY, NoteStatus, Store};
 
 use crate::{ClinicError, Clock, today_in};
 
@@ -136,4 +136,14 @@ pub async fn create_handout(store: &Store, actor: &Actor, client: ClientId) -> R
     let record = scope.client_record(client).await?;
     let content = serde_json::to_value(home_care_plan(&record)).map_err(|e| ClinicError::Internal(e.to_string()))?;
     Ok(scope.create_home_care(client, &content).await?)
+}
+
+/// How long a client's home-care link stays open: long enough for a course
+/// of treatment, opened as often as the client likes.
+pub const LINK_TTL: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 60 * 60);
+
+/// The link the client opens on a phone to read the handout and tick off
+/// what they did.
+pub async fn request_link(store: &Store, actor: &Actor, handout_id: &str) -> Result<IssuedLink, ClinicError> {
+    Ok(store.clinic(actor).home_care_link(handout_id, LINK_TTL).await?)
 }

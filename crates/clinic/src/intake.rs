@@ -5,7 +5,7 @@
 use myomap_domain::record::IntakeForm;
 use myomap_domain::{ClientId, ValidationErrors};
 use myomap_screening::ScreeningAnswers;
-use myomap_store::{Actor, Intake, Store};
+use myomap_store::{Actor, Intake, IssuedLink, Store};
 
 use crate::screening::{age_on, screen};
 use crate::{ClinicError, Clock, today_in};
@@ -50,4 +50,12 @@ pub async fn submit_via_link(
     let age = grant.client_date_of_birth.and_then(|born| age_on(born, today));
     let screening = screen(form, age, answers).map_err(ClinicError::Invalid)?;
     Ok(store.submit_intake_via_link(token, form, &screening).await?)
+}
+
+/// How long a client's intake link stays open.
+pub const LINK_TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 60 * 60);
+
+/// A single-use link for the client to fill in the intake at home.
+pub async fn request_link(store: &Store, actor: &Actor, client: ClientId) -> Result<IssuedLink, ClinicError> {
+    Ok(store.clinic(actor).request_intake_link(client, LINK_TTL).await?)
 }

@@ -4,9 +4,10 @@
 //! booking per link (the link is used up by the booking's transaction).
 
 use jiff::Timestamp;
+use myomap_domain::ClientId;
 use myomap_plans::PlanDraft;
 use myomap_schedule::{AppointmentLength, Interval, earliest_next_visit};
-use myomap_store::{Appointment, BookingContext, Store, StoreError};
+use myomap_store::{Actor, Appointment, BookingContext, IssuedLink, Store, StoreError};
 
 use crate::messages::Messages;
 use crate::schedule::{ReminderFacts, free_slots, local_date, reminder, today_at, weekly_hours};
@@ -144,4 +145,18 @@ pub async fn book(store: &Store, messages: &Messages<'_>, token: &str, slot: &st
         )),
         Err(e) => Err(BookingRefused::Link(e.into())),
     }
+}
+
+/// How long a booking link stays open.
+pub const LINK_TTL: std::time::Duration = std::time::Duration::from_secs(14 * 24 * 60 * 60);
+
+/// A single-use link for the client to book one appointment with the
+/// therapist online.
+pub async fn request_link(
+    store: &Store,
+    actor: &Actor,
+    client: ClientId,
+    therapist_id: &str,
+) -> Result<IssuedLink, ClinicError> {
+    Ok(store.clinic(actor).booking_link(client, therapist_id, LINK_TTL).await?)
 }

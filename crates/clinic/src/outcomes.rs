@@ -4,7 +4,7 @@
 
 use myomap_domain::ClientId;
 use myomap_scoring::{Instrument, PptUnit, Ratio, ScoringError, score_items};
-use myomap_store::{Actor, LinkGrant, LinkPurpose, Questionnaire, ScoredAnswers, Store};
+use myomap_store::{Actor, IssuedLink, LinkGrant, LinkPurpose, Questionnaire, ScoredAnswers, Store};
 use serde_json::Value;
 
 use crate::{ClinicError, Clock, today_in};
@@ -157,6 +157,25 @@ pub async fn answer_via_link(
     let today = today_in(&grant.clinic_time_zone, clock).to_string();
     let scored = scored(answers, &today)?;
     Ok(store.submit_questionnaire_via_link(token, &scored).await?)
+}
+
+/// How long a questionnaire link stays open.
+pub const LINK_TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 60 * 60);
+
+/// A single-use link for the client to answer `instrument` at home.
+pub async fn request_link(
+    store: &Store,
+    actor: &Actor,
+    client: ClientId,
+    instrument: &str,
+) -> Result<IssuedLink, ClinicError> {
+    let instrument: Instrument = instrument
+        .parse()
+        .map_err(|e: ScoringError| ClinicError::field("instrument", e.to_string()))?;
+    Ok(store
+        .clinic(actor)
+        .request_questionnaire_link(client, instrument.as_str(), LINK_TTL)
+        .await?)
 }
 
 #[cfg(test)]

@@ -18,9 +18,6 @@ use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::ApiJson;
 
-/// How long a client's home-care link stays open.
-const LINK_TTL: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 60 * 60);
-
 /// A handout with its adherence up to `today`, the clinic's day.
 fn handout_json(handout: &HomeCare, today: jiff::civil::Date) -> Value {
     let (summary, days) = adherence(handout, today);
@@ -134,7 +131,7 @@ pub async fn link(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let link = state.store.clinic(&actor).home_care_link(&id, LINK_TTL).await?;
+    let link = home_care::request_link(&state.store, &actor, &id).await?;
     Ok((StatusCode::CREATED, Json(link_json(&state.config.public_url, &link))).into_response())
 }
 

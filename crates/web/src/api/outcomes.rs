@@ -18,9 +18,6 @@ use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::ApiJson;
 
-/// How long a questionnaire link stays open.
-pub const QUESTIONNAIRE_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 60 * 60);
-
 pub fn questionnaire_json(q: &Questionnaire) -> Value {
     json!({
         "id": q.id,
@@ -182,20 +179,7 @@ pub async fn link(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<QuestionnaireLinkBody>,
 ) -> Result<Response, Problem> {
-    let instrument: myomap_scoring::Instrument =
-        body.instrument.parse().map_err(|e: myomap_scoring::ScoringError| {
-            Problem::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid input",
-                "instrument",
-                e.to_string(),
-            )
-        })?;
-    let link = state
-        .store
-        .clinic(&actor)
-        .request_questionnaire_link(parse_id(&id)?, instrument.as_str(), QUESTIONNAIRE_LINK_TTL)
-        .await?;
+    let link = questionnaires::request_link(&state.store, &actor, parse_id(&id)?, &body.instrument).await?;
     Ok((StatusCode::CREATED, Json(link_json(&state.config.public_url, &link))).into_response())
 }
 

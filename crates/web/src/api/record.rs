@@ -26,9 +26,6 @@ use crate::error::Problem;
 use crate::json::{ApiJson, ApiQuery};
 use crate::photos;
 
-/// How long a client's intake link stays open.
-pub const INTAKE_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 60 * 60);
-
 fn invalid(errors: myomap_domain::ValidationErrors) -> Problem {
     Problem::invalid(errors)
 }
@@ -216,11 +213,7 @@ pub async fn intake_link(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let link = state
-        .store
-        .clinic(&actor)
-        .request_intake_link(parse_id(&id)?, INTAKE_LINK_TTL)
-        .await?;
+    let link = myomap_clinic::intake::request_link(&state.store, &actor, parse_id(&id)?).await?;
     Ok(created(link_json(&state.config.public_url, &link)))
 }
 

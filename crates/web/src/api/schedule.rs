@@ -22,9 +22,6 @@ use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::{ApiJson, ApiQuery};
 
-/// How long a client's booking link stays open.
-pub const BOOKING_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(14 * 24 * 60 * 60);
-
 pub fn appointment_json(a: &Appointment, zone: &jiff::tz::TimeZone) -> Value {
     json!({
         "id": a.id,
@@ -598,11 +595,8 @@ pub async fn booking_link(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<BookingLinkBody>,
 ) -> Result<Response, Problem> {
-    let link = state
-        .store
-        .clinic(&actor)
-        .booking_link(parse_id(&id)?, &body.therapist_id, BOOKING_LINK_TTL)
-        .await?;
+    let link =
+        myomap_clinic::online_booking::request_link(&state.store, &actor, parse_id(&id)?, &body.therapist_id).await?;
     Ok((StatusCode::CREATED, Json(link_json(&state.config.public_url, &link))).into_response())
 }
 

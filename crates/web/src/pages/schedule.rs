@@ -1034,16 +1034,9 @@ pub async fn booking_link(
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
     let client = client_id(&id, &actor)?;
-    let link = state
-        .store
-        .clinic(&actor)
-        .booking_link(
-            client,
-            value(&pairs, "therapist"),
-            crate::api::schedule::BOOKING_LINK_TTL,
-        )
+    let link = myomap_clinic::online_booking::request_link(&state.store, &actor, client, value(&pairs, "therapist"))
         .await
-        .map_err(store_err(&actor))?;
+        .map_err(|e| PageError::from((e, &actor)))?;
     Ok(render(
         StatusCode::OK,
         &MessagePage {

@@ -18,9 +18,6 @@ use super::{Pairs, client_id, store_err, values};
 use crate::AppState;
 use crate::pages::{Layout, MessagePage, PageActor, PageError, error_page, render};
 
-/// How long a client's home-care link stays open.
-pub const HOME_CARE_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 60 * 60);
-
 /// Builds a handout from the last signed session's treated muscles and the
 /// habits the intake recorded.
 pub async fn create(
@@ -150,12 +147,9 @@ pub async fn create_link(
     PageActor(actor): PageActor,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let link = state
-        .store
-        .clinic(&actor)
-        .home_care_link(&id, HOME_CARE_LINK_TTL)
+    let link = myomap_clinic::home_care::request_link(&state.store, &actor, &id)
         .await
-        .map_err(store_err(&actor))?;
+        .map_err(|e| PageError::from((e, &actor)))?;
     let page = MessagePage {
         layout: Layout::signed_in(&actor, "clients"),
         title: "Home-care link".into(),

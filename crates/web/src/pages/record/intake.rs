@@ -16,7 +16,6 @@ use myomap_store::{Actor, Intake, IntakeStatus};
 
 use super::{Pairs, checked, client_id, parse_site, site_options, value, values};
 use crate::AppState;
-use crate::api::record::INTAKE_LINK_TTL;
 use crate::pages::{Layout, PageActor, PageError, render};
 
 pub struct TextField {
@@ -328,10 +327,7 @@ pub async fn create_link(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let client = client_id(&id, &actor)?;
-    let link = state
-        .store
-        .clinic(&actor)
-        .request_intake_link(client, INTAKE_LINK_TTL)
+    let link = myomap_clinic::intake::request_link(&state.store, &actor, client)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     let page = crate::pages::MessagePage {

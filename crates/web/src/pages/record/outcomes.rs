@@ -467,14 +467,7 @@ pub async fn create_link(
     let client = id
         .parse()
         .map_err(|_| PageError::store(myomap_store::StoreError::NotFound("client"), Some(&actor)))?;
-    let link = state
-        .store
-        .clinic(&actor)
-        .request_questionnaire_link(
-            client,
-            instrument.as_str(),
-            crate::api::outcomes::QUESTIONNAIRE_LINK_TTL,
-        )
+    let link = questionnaires::request_link(&state.store, &actor, client, instrument.as_str())
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     let page = MessagePage {
