@@ -14,6 +14,7 @@
 //! *Invariant:* no HTTP types, no SQL; time only through a [`Clock`].
 
 pub mod backups;
+pub mod clients;
 mod clock;
 pub mod doctor;
 pub mod erasure;

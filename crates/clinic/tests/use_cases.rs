@@ -22,6 +22,7 @@ on_both_backends!(
     signing_queues_the_check_in_message_with_its_links_and_the_clinic_s_signature,
     an_intake_is_checked_screened_and_stored_in_the_clinic_or_by_link,
     online_booking_offers_free_times_after_the_lead_on_the_clinic_s_clock,
+    a_birth_date_is_checked_against_the_clinic_s_day,
 );
 
 /// A clinic in Los Angeles (its owner set the zone), its therapist, and a
@@ -434,4 +435,34 @@ async fn online_booking_offers_free_times_after_the_lead_on_the_clinic_s_clock(d
     assert_eq!(booked.appointment.therapist_id, sam.id);
     let again = online_booking::book(&store, &messages, &link.token, &first.to_string()).await;
     assert!(matches!(again, Err(BookingRefused::Link(_))), "{:?}", again.err());
+}
+
+/// At 23:30 on the 25th in Los Angeles (already the 26th in UTC) a client
+/// cannot be born on the 26th yet; the next morning they can.
+async fn a_birth_date_is_checked_against_the_clinic_s_day(db: &TestDb) {
+    let (store, therapist, _) = los_angeles_clinic(db).await;
+    let born_tomorrow = ClientFields {
+        given_name: "Grace".into(),
+        family_name: "Hopper".into(),
+        date_of_birth: "2026-11-26".into(),
+        ..Default::default()
+    };
+    match myomap_clinic::clients::register(&store, &therapist, &late_evening(), &born_tomorrow).await {
+        Err(ClinicError::Invalid(errors)) => assert!(errors.for_field("date_of_birth").is_some(), "{errors}"),
+        other => panic!("a birth date after the clinic's today is refused, not {other:?}"),
+    }
+    let next_morning = FixedClock("2026-11-26T17:00:00Z".parse().unwrap());
+    let grace = myomap_clinic::clients::register(&store, &therapist, &next_morning, &born_tomorrow)
+        .await
+        .unwrap();
+    let mut corrected = born_tomorrow.clone();
+    corrected.given_name = "Grace B.".into();
+    let updated =
+        myomap_clinic::clients::update(&store, &therapist, &next_morning, grace.id, grace.version, &corrected)
+            .await
+            .unwrap();
+    assert_eq!(updated.given_name, "Grace B.");
+    let stale =
+        myomap_clinic::clients::update(&store, &therapist, &next_morning, grace.id, grace.version, &corrected).await;
+    assert!(matches!(stale, Err(ClinicError::Conflict(_))), "{stale:?}");
 }
