@@ -10,9 +10,21 @@ pub enum ClinicError {
     /// The input is wrong; each error names its field.
     #[error("{0}")]
     Invalid(ValidationErrors),
+    /// An upload of a type this use case does not take; each error names
+    /// its field.
+    #[error("{0}")]
+    UnsupportedType(ValidationErrors),
+    /// An upload larger than this use case takes; each error names its field.
+    #[error("{0}")]
+    TooLarge(ValidationErrors),
     /// Missing, or another clinic's (deliberately the same).
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The input names something that does not exist, as opposed to a
+    /// record that is missing (an instrument id nobody defines); the
+    /// message says which name.
+    #[error("{0}")]
+    Unknown(String),
     #[error("{0}")]
     Forbidden(String),
     /// Someone else changed it, or its state forbids the change.

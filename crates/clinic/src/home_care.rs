@@ -1,9 +1,13 @@
-//! Home care through the client's link: what the handout holds, and the
-//! daily ticks. One tick policy for the phone page and the API.
+//! Home care: the handout built for a client's record, what a handout
+//! holds, the daily ticks through the client's link (one tick policy for
+//! the phone page and the API) and the adherence staff see.
+
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use myomap_plans::HomeCarePlan;
-use myomap_store::{HomeCare, LinkGrant, MAX_TICKS_PER_DAY, Store};
+use myomap_domain::ClientId;
+use myomap_plans::{Habits, HomeCarePlan, build_home_care};
+use myomap_store::{Actor, HomeCare, IssuedLink, LinkGrant, MAX_TICKS_PER_DAY, NoteStatus, Store};
 
 use crate::{ClinicError, Clock, today_in};
 
@@ -73,4 +77,73 @@ pub async fn tick_via_link(
         .tick_home_care_via_link(token, &open.today.to_string(), &done)
         .await?;
     Ok(open.today)
+}
+
+/// The window home-care adherence is reported over.
+const ADHERENCE_DAYS: i64 = 14;
+
+/// "Ticked on 5 of the last 14 days (23 of 84 items)".
+pub fn adherence(handout: &HomeCare, today: jiff::civil::Date) -> (String, Vec<(String, String)>) {
+    let plan = plan_of(handout);
+    let items = plan.daily_items().len();
+    let since = today
+        .checked_sub(jiff::Span::new().days(ADHERENCE_DAYS - 1))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let mut per_day: BTreeMap<&str, usize> = BTreeMap::new();
+    for (day, _) in handout.ticks.iter().filter(|(day, _)| day.as_str() >= since.as_str()) {
+        *per_day.entry(day.as_str()).or_default() += 1;
+    }
+    let ticked: usize = per_day.values().sum();
+    let summary = format!(
+        "Ticked on {} of the last {ADHERENCE_DAYS} days ({ticked} of {} items).",
+        per_day.len(),
+        items * usize::try_from(ADHERENCE_DAYS).unwrap_or(14)
+    );
+    let days = per_day
+        .iter()
+        .rev()
+        .map(|(day, n)| ((*day).to_owned(), format!("{n} of {items}")))
+        .collect();
+    (summary, days)
+}
+
+/// A handout from the last signed session's treated muscles and the habits
+/// the intake recorded.
+pub fn home_care_plan(record: &myomap_store::ClientRecord) -> HomeCarePlan {
+    let last = record
+        .notes
+        .iter()
+        .filter(|n| n.status == NoteStatus::Signed && n.amended_by.is_none())
+        .max_by(|a, b| a.note.date.cmp(&b.note.date));
+    let treated: Vec<(String, Option<myomap_domain::Side>)> = last
+        .map(|n| n.note.treated.iter().map(|p| (p.muscle.clone(), p.side)).collect())
+        .unwrap_or_default();
+    let habits = record.intake.as_ref().map_or_else(Habits::default, |i| Habits {
+        long_sitting: i.form.long_sitting,
+        repetitive_tasks: i.form.repetitive_tasks,
+        sport: !i.form.sport.trim().is_empty(),
+        fluid_managed: crate::screening::fluid_managed(i),
+    });
+    build_home_care(&treated, habits)
+}
+
+/// Makes a client's handout from their record as it is now (one audited
+/// read): stretches for what the last signed session treated, advice for
+/// the habits the intake recorded.
+pub async fn create_handout(store: &Store, actor: &Actor, client: ClientId) -> Result<HomeCare, ClinicError> {
+    let scope = store.clinic(actor);
+    let record = scope.client_record(client).await?;
+    let content = serde_json::to_value(home_care_plan(&record)).map_err(|e| ClinicError::Internal(e.to_string()))?;
+    Ok(scope.create_home_care(client, &content).await?)
+}
+
+/// How long a client's home-care link stays open: long enough for a course
+/// of treatment, opened as often as the client likes.
+pub const LINK_TTL: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 60 * 60);
+
+/// The link the client opens on a phone to read the handout and tick off
+/// what they did.
+pub async fn request_link(store: &Store, actor: &Actor, handout_id: &str) -> Result<IssuedLink, ClinicError> {
+    Ok(store.clinic(actor).home_care_link(handout_id, LINK_TTL).await?)
 }

@@ -7,12 +7,14 @@
 //! and answers with typed data or one [`ClinicError`] that each face maps to
 //! its own form (problem details, a form with errors, an exit code).
 //!
-//! This crate is being filled module by module (see ARCHITECTURE.md); what
-//! is here already is the only implementation of its use case.
+//! What is here is the only implementation of its use case: the web crate
+//! translates requests into these calls, the command line calls them
+//! directly (see ARCHITECTURE.md).
 //!
 //! *Invariant:* no HTTP types, no SQL; time only through a [`Clock`].
 
 pub mod backups;
+pub mod clients;
 mod clock;
 pub mod doctor;
 pub mod erasure;
@@ -20,11 +22,26 @@ mod error;
 pub mod fhir;
 pub mod home_care;
 pub mod import;
+pub mod intake;
+pub mod link_email;
+pub mod messages;
 pub mod mfa;
 pub mod notes;
+pub mod online_booking;
 pub mod outcome_export;
+pub mod outcomes;
+pub mod photos;
+pub mod presenter;
+pub mod progress;
+pub mod record_export;
+pub mod report;
 pub mod schedule;
 pub mod screening;
+pub mod staff;
+pub mod suggestions;
+pub mod treatment_plans;
+pub mod vocabulary;
+pub mod wpi;
 
 pub use clock::{Clock, FixedClock, SystemClock, today_in, zone_named};
 pub use error::ClinicError;

@@ -4,7 +4,10 @@
 
 use std::time::Duration;
 
-use myomap_clinic::{ClinicError, FixedClock, home_care};
+use myomap_clinic::messages::Messages;
+use myomap_clinic::notes::EmailOutcome;
+use myomap_clinic::outcomes::{self, Answers};
+use myomap_clinic::{ClinicError, FixedClock, home_care, progress, report, treatment_plans};
 use myomap_domain::{ClientFields, Role, Side};
 use myomap_plans::{Habits, build_home_care};
 use myomap_store::Store;
@@ -13,6 +16,13 @@ use myomap_testkit::{TestDb, on_both_backends};
 on_both_backends!(
     home_care_ticks_follow_one_policy_on_the_clinic_s_day,
     a_note_signed_late_in_the_evening_is_dated_on_the_clinic_s_day,
+    questionnaires_are_scored_once_and_dated_on_the_clinic_s_day,
+    a_plan_starts_on_the_clinic_s_day_and_reports_its_progress,
+    the_progress_report_is_one_use_case_for_every_face,
+    signing_queues_the_check_in_message_with_its_links_and_the_clinic_s_signature,
+    an_intake_is_checked_screened_and_stored_in_the_clinic_or_by_link,
+    online_booking_offers_free_times_after_the_lead_on_the_clinic_s_clock,
+    a_birth_date_is_checked_against_the_clinic_s_day,
 );
 
 /// A clinic in Los Angeles (its owner set the zone), its therapist, and a
@@ -119,4 +129,340 @@ async fn home_care_ticks_follow_one_policy_on_the_clinic_s_day(db: &TestDb) {
         home_care::tick_via_link(&store, &late_evening, "no-such-token", &[]).await,
         Err(ClinicError::NotFound(_))
     ));
+}
+
+/// 23:30 on 25 November in Los Angeles, already the 26th in UTC.
+fn late_evening() -> FixedClock {
+    FixedClock("2026-11-26T07:30:00Z".parse().unwrap())
+}
+
+fn nprs(value: u8) -> Answers<'static> {
+    Answers {
+        instrument: "nprs",
+        input: serde_json::json!({"value": value}),
+        activities: None,
+    }
+}
+
+/// Staff and a client through a link score answers the same way, both dated
+/// on the clinic's day; refusals name the field; progress sees both.
+async fn questionnaires_are_scored_once_and_dated_on_the_clinic_s_day(db: &TestDb) {
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let clock = late_evening();
+
+    let recorded = outcomes::record_questionnaire(&store, &therapist, &clock, ada.id, nprs(7), None, "clinic")
+        .await
+        .unwrap();
+    assert_eq!(recorded.taken_on, "2026-11-25", "the clinic's day, not the server's");
+
+    let refused = outcomes::record_questionnaire(
+        &store,
+        &therapist,
+        &clock,
+        ada.id,
+        Answers {
+            instrument: "ndi",
+            input: serde_json::json!({"items": [1, 2]}),
+            activities: None,
+        },
+        None,
+        "clinic",
+    )
+    .await;
+    match refused {
+        Err(ClinicError::Invalid(errors)) => assert_eq!(errors.0[0].field, "input.items", "{errors}"),
+        other => panic!("a short NDI is refused by field, not {other:?}"),
+    }
+    let unknown = outcomes::record_questionnaire(
+        &store,
+        &therapist,
+        &clock,
+        ada.id,
+        Answers {
+            instrument: "vas",
+            input: serde_json::json!({}),
+            activities: None,
+        },
+        None,
+        "clinic",
+    )
+    .await;
+    assert!(matches!(unknown, Err(ClinicError::Unknown(_))), "{unknown:?}");
+
+    let link = store
+        .clinic(&therapist)
+        .request_questionnaire_link(ada.id, "nprs", Duration::from_secs(3600))
+        .await
+        .unwrap();
+    let grant = store.open_link(&link.token).await.unwrap();
+    let (instrument, _) = outcomes::questionnaire_of_link(&store, &grant).await.unwrap();
+    assert_eq!(instrument.as_str(), "nprs");
+    outcomes::answer_via_link(&store, &clock, &link.token, &grant, nprs(4))
+        .await
+        .unwrap();
+
+    let progress = progress::client_progress(&store, &therapist, ada.id).await.unwrap();
+    let pain = progress.measures.iter().find(|m| m.instrument == "nprs").unwrap();
+    assert_eq!(
+        pain.points,
+        vec![("2026-11-25".to_owned(), 7.0), ("2026-11-25".to_owned(), 4.0)]
+    );
+    assert_eq!(pain.change, Some(-3.0));
+}
+
+fn neck_plan() -> myomap_plans::PlanDraft {
+    myomap_plans::PlanDraft::from_protocol_for("back_neck_shoulder", "neck_pain").unwrap()
+}
+
+/// A plan without a start date starts on the clinic's day; its refusals
+/// name the plan's fields; a stale edit is a conflict; its progress is
+/// judged on the record.
+async fn a_plan_starts_on_the_clinic_s_day_and_reports_its_progress(db: &TestDb) {
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let clock = late_evening();
+
+    let mut empty = neck_plan();
+    empty.goals.clear();
+    match treatment_plans::start_plan(&store, &therapist, &clock, ada.id, &empty, None).await {
+        Err(ClinicError::Invalid(errors)) => assert!(errors.for_field("plan.goals").is_some(), "{errors}"),
+        other => panic!("a plan without goals is refused, not {other:?}"),
+    }
+    match treatment_plans::start_plan(&store, &therapist, &clock, ada.id, &neck_plan(), Some("soon")).await {
+        Err(ClinicError::Invalid(errors)) => assert!(errors.for_field("starts_on").is_some(), "{errors}"),
+        other => panic!("a start that is no date is refused, not {other:?}"),
+    }
+
+    let stored = treatment_plans::start_plan(&store, &therapist, &clock, ada.id, &neck_plan(), None)
+        .await
+        .unwrap();
+    assert_eq!(stored.starts_on, "2026-11-25");
+
+    let mut longer = neck_plan();
+    longer.sessions_planned += 2;
+    let revised = treatment_plans::revise_plan(&store, &therapist, &stored.id, stored.version, &longer)
+        .await
+        .unwrap();
+    let stale = treatment_plans::revise_plan(&store, &therapist, &stored.id, stored.version, &longer).await;
+    assert!(matches!(stale, Err(ClinicError::Conflict(_))), "{stale:?}");
+
+    let (plan, client) = treatment_plans::read_plan(&store, &therapist, &stored.id)
+        .await
+        .unwrap();
+    assert_eq!(client.id, ada.id);
+    assert_eq!(plan.stored.version, revised.version);
+    assert_eq!(plan.progress.sessions_planned, longer.sessions_planned);
+    assert_eq!(plan.progress.sessions_done, 0);
+    let listed = treatment_plans::client_plans(&store, &therapist, ada.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+}
+
+/// The PDF the page serves, `myomap report` writes and the record export
+/// packs: dated on the clinic's day and named after the client.
+async fn the_progress_report_is_one_use_case_for_every_face(db: &TestDb) {
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let clock = late_evening();
+    outcomes::record_questionnaire(&store, &therapist, &clock, ada.id, nprs(6), None, "clinic")
+        .await
+        .unwrap();
+
+    let made = report::progress_report(&store, &therapist, &clock, ada.id)
+        .await
+        .unwrap();
+    assert_eq!(made.file_name, "progress-report-byron.pdf");
+    assert!(made.pdf.starts_with(b"%PDF"));
+    assert_eq!(made.data.today, jiff::civil::date(2026, 11, 25));
+    assert_eq!(made.data.measures.len(), 1);
+
+    let elsewhere: myomap_domain::ClientId = "0195f6a0-0000-7000-8000-000000000001".parse().unwrap();
+    let missing = report::progress_report(&store, &therapist, &clock, elsewhere).await;
+    assert!(matches!(missing, Err(ClinicError::NotFound(_))), "{:?}", missing.err());
+}
+
+/// Signing queues the check-in message in the same step: its links under
+/// the configured public address (never a request's), the clinic's
+/// signature, sent after the clock's now; by hand when the client has no
+/// address even though a relay is configured.
+async fn signing_queues_the_check_in_message_with_its_links_and_the_clinic_s_signature(db: &TestDb) {
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let owner = store.actor_for_email("owner@la.test").await.unwrap();
+    let owners = store.clinic(&owner);
+    let settings = owners.clinic_settings().await.unwrap();
+    owners
+        .update_clinic_settings(&myomap_store::ClinicSettingsChange {
+            name: settings.name.clone(),
+            address: "1 Ocean Front Walk".into(),
+            time_zone: settings.time_zone.clone(),
+            phone: "+1 310 555 0100".into(),
+            email: String::new(),
+            version: settings.version,
+        })
+        .await
+        .unwrap();
+
+    let clock = late_evening();
+    let scope = store.clinic(&therapist);
+    let draft = myomap_clinic::notes::carry_forward(&store, &therapist, &clock, ada.id)
+        .await
+        .unwrap();
+    let note = scope.create_note(ada.id, None, &draft).await.unwrap();
+    let messages = Messages {
+        relay: true,
+        public_url: "https://clinic.example.org".into(),
+        clock: &clock,
+    };
+    let (signed, links, email) =
+        myomap_clinic::notes::sign_and_queue_checkins(&store, &therapist, &messages, &note.id, note.version, None)
+            .await
+            .unwrap();
+    assert_eq!(signed.note.date, "2026-11-25");
+    assert_eq!(links.len(), 2);
+    let EmailOutcome::ByHand { message_id, .. } = email else {
+        panic!("a client without an address is written to by hand");
+    };
+    let outbox = store.clinic(&owner).outbox(false, 10).await.unwrap();
+    let message = outbox.iter().find(|m| m.id == message_id).unwrap();
+    assert_eq!(message.send_after, clock.0);
+    for (_, link) in &links {
+        let url = format!("https://clinic.example.org/c/{}", link.token);
+        assert!(message.body.contains(&url), "{}", message.body);
+    }
+    assert!(
+        message.body.ends_with("1 Ocean Front Walk\nPhone +1 310 555 0100\n"),
+        "{}",
+        message.body
+    );
+}
+
+/// Staff and the client's link take an intake the same way: the form's
+/// refusals are named `form.<field>`, the screening is stored with it, and
+/// a handout is made from the record as it is then.
+async fn an_intake_is_checked_screened_and_stored_in_the_clinic_or_by_link(db: &TestDb) {
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let clock = late_evening();
+    let answers = myomap_screening::ScreeningAnswers::new([("bowel_bladder_change", vec![])]).unwrap();
+    let blank = myomap_domain::record::IntakeForm::default();
+    match myomap_clinic::intake::take_intake(&store, &therapist, &clock, ada.id, &blank, &answers).await {
+        Err(ClinicError::Invalid(errors)) => {
+            assert!(errors.0.iter().all(|e| e.field.starts_with("form.")), "{errors}")
+        }
+        other => panic!("a blank intake is refused by field, not {other:?}"),
+    }
+    let form = myomap_domain::record::IntakeForm {
+        conditions: vec!["sciatica".into()],
+        reason_for_visit: "Leg pain".into(),
+        ..Default::default()
+    };
+    let taken = myomap_clinic::intake::take_intake(&store, &therapist, &clock, ada.id, &form, &answers)
+        .await
+        .unwrap();
+    assert_eq!(taken.screening.unwrap().outcome, "refer_first");
+
+    let link = store
+        .clinic(&therapist)
+        .request_intake_link(ada.id, Duration::from_secs(3600))
+        .await
+        .unwrap();
+    let refused = myomap_clinic::intake::submit_via_link(&store, &clock, &link.token, &blank, &answers).await;
+    assert!(matches!(refused, Err(ClinicError::Invalid(_))), "{refused:?}");
+    myomap_clinic::intake::submit_via_link(&store, &clock, &link.token, &form, &answers)
+        .await
+        .unwrap();
+    let used = myomap_clinic::intake::submit_via_link(&store, &clock, &link.token, &form, &answers).await;
+    assert!(
+        matches!(used, Err(ClinicError::Gone(_) | ClinicError::NotFound(_))),
+        "{used:?}"
+    );
+
+    let handout = home_care::create_handout(&store, &therapist, ada.id).await.unwrap();
+    assert_eq!(handout.client_id, ada.id);
+}
+
+/// At 09:00 on a Wednesday in Los Angeles the link offers that day's free
+/// half hours from 11:00 (two hours' lead), books one with its reminder,
+/// refuses a time it did not offer, and is used up by the booking.
+async fn online_booking_offers_free_times_after_the_lead_on_the_clinic_s_clock(db: &TestDb) {
+    use myomap_clinic::online_booking::{self, BookingRefused};
+
+    let (store, therapist, ada) = los_angeles_clinic(db).await;
+    let owner = store.actor_for_email("owner@la.test").await.unwrap();
+    let sam = store
+        .clinic(&owner)
+        .therapists()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.email == "t@la.test")
+        .unwrap();
+    let hours: Vec<myomap_store::HoursRow> = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+        .into_iter()
+        .map(|weekday| myomap_store::HoursRow {
+            weekday: weekday.into(),
+            starts: "09:00".into(),
+            ends: "17:00".into(),
+            kind: "work".into(),
+        })
+        .collect();
+    store.clinic(&owner).set_working_hours(&sam.id, &hours).await.unwrap();
+    let link = store
+        .clinic(&therapist)
+        .booking_link(ada.id, &sam.id, Duration::from_secs(3600))
+        .await
+        .unwrap();
+
+    let nine_in_the_morning = FixedClock("2026-11-25T17:00:00Z".parse().unwrap());
+    let context = online_booking::open(&store, &nine_in_the_morning, &link.token)
+        .await
+        .unwrap();
+    let offer = online_booking::offer(&context, &nine_in_the_morning).unwrap();
+    let first = offer.slots.first().unwrap().start;
+    assert_eq!(first.to_string(), "2026-11-25T19:00:00Z", "11:00 in Los Angeles");
+
+    let messages = Messages {
+        relay: false,
+        public_url: "https://clinic.example.org".into(),
+        clock: &nine_in_the_morning,
+    };
+    let elsewhen = online_booking::book(&store, &messages, &link.token, "2026-11-25T17:15:00Z").await;
+    assert!(
+        matches!(elsewhen, Err(BookingRefused::ChooseAgain(_))),
+        "{:?}",
+        elsewhen.err()
+    );
+    let booked = online_booking::book(&store, &messages, &link.token, &first.to_string())
+        .await
+        .unwrap();
+    assert_eq!(booked.appointment.starts_at, first);
+    assert_eq!(booked.appointment.therapist_id, sam.id);
+    let again = online_booking::book(&store, &messages, &link.token, &first.to_string()).await;
+    assert!(matches!(again, Err(BookingRefused::Link(_))), "{:?}", again.err());
+}
+
+/// At 23:30 on the 25th in Los Angeles (already the 26th in UTC) a client
+/// cannot be born on the 26th yet; the next morning they can.
+async fn a_birth_date_is_checked_against_the_clinic_s_day(db: &TestDb) {
+    let (store, therapist, _) = los_angeles_clinic(db).await;
+    let born_tomorrow = ClientFields {
+        given_name: "Grace".into(),
+        family_name: "Hopper".into(),
+        date_of_birth: "2026-11-26".into(),
+        ..Default::default()
+    };
+    match myomap_clinic::clients::register(&store, &therapist, &late_evening(), &born_tomorrow).await {
+        Err(ClinicError::Invalid(errors)) => assert!(errors.for_field("date_of_birth").is_some(), "{errors}"),
+        other => panic!("a birth date after the clinic's today is refused, not {other:?}"),
+    }
+    let next_morning = FixedClock("2026-11-26T17:00:00Z".parse().unwrap());
+    let grace = myomap_clinic::clients::register(&store, &therapist, &next_morning, &born_tomorrow)
+        .await
+        .unwrap();
+    let mut corrected = born_tomorrow.clone();
+    corrected.given_name = "Grace B.".into();
+    let updated =
+        myomap_clinic::clients::update(&store, &therapist, &next_morning, grace.id, grace.version, &corrected)
+            .await
+            .unwrap();
+    assert_eq!(updated.given_name, "Grace B.");
+    let stale =
+        myomap_clinic::clients::update(&store, &therapist, &next_morning, grace.id, grace.version, &corrected).await;
+    assert!(matches!(stale, Err(ClinicError::Conflict(_))), "{stale:?}");
 }

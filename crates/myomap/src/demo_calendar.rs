@@ -5,10 +5,11 @@
 
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
+use myomap_clinic::SystemClock;
+use myomap_clinic::schedule::{self as scheduling, ReminderFacts};
 use myomap_domain::ClientId;
 use myomap_schedule::{AppointmentLength, Interval, WeeklyHours, week_of};
 use myomap_store::{AppointmentStatus, NewAppointment, Store, StoreError};
-use myomap_web::scheduling::{self, ReminderFacts};
 
 pub const DEMO_ZONE: &str = "Europe/London";
 
@@ -124,6 +125,7 @@ pub async fn seed(store: &Store, clients: &[ClientId]) -> anyhow::Result<usize> 
                     },
                     &zone,
                     false,
+                    &SystemClock,
                 );
                 let appointment = match scope
                     .book(

@@ -122,8 +122,8 @@ pub async fn seed(
     for (instrument, days_ago, input) in course.answers {
         let input: Value = serde_json::from_str(input)?;
         let taken_on = today.checked_sub(jiff::Span::new().days(*days_ago))?.to_string();
-        let scored = myomap_web::outcomes::score(instrument, &taken_on, &input)
-            .map_err(|p| anyhow!("{instrument}: {}", p.detail))?;
+        let scored =
+            myomap_clinic::outcomes::score(instrument, &taken_on, &input).map_err(|e| anyhow!("{instrument}: {e}"))?;
         scope.record_questionnaire(client, &scored, "clinic").await?;
     }
     if let (Some(protocol), Some(condition)) = (course.protocol, course.conditions.first()) {
@@ -151,7 +151,7 @@ pub async fn seed_home_care(
         return Ok(());
     }
     let record = scope.client_record(client).await?;
-    let plan = myomap_web::plans::home_care_plan(&record);
+    let plan = myomap_clinic::home_care::home_care_plan(&record);
     let handout = scope.create_home_care(client, &serde_json::to_value(&plan)?).await?;
     let link = scope
         .home_care_link(&handout.id, std::time::Duration::from_secs(90 * 24 * 60 * 60))

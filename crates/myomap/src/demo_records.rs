@@ -19,6 +19,8 @@
 //!   one discomfort check-in (0-10) in the order they were asked.
 
 use anyhow::{Context, anyhow, bail};
+use myomap_clinic::screening::screen;
+use myomap_clinic::vocabulary::ClinicalVocabulary;
 use myomap_domain::record::{
     AssessmentRecord, CHECKIN_HOURS, CheckinAnswer, DiscomfortCheck, IntakeForm, PainMark, PainQuality,
     PostureObservation, Pressure, SessionNote, Tone, ToneEntry, TreatedPoint, TriggerPointActivity,
@@ -27,7 +29,6 @@ use myomap_domain::record::{
 use myomap_domain::{AreaSite, ClientId, PainEntry, Side};
 use myomap_screening::ScreeningAnswers;
 use myomap_store::{ClinicScope, ScreeningResult, Store};
-use myomap_web::clinical::{ClinicalVocabulary, screen};
 
 use crate::demo_data;
 

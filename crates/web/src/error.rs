@@ -117,10 +117,21 @@ impl From<ClinicError> for Problem {
     fn from(e: ClinicError) -> Self {
         match e {
             ClinicError::NotFound(what) => Problem::not_found(what),
+            ClinicError::Unknown(m) => Problem::new(StatusCode::NOT_FOUND, "Not found", m),
             ClinicError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "Conflict", m),
             ClinicError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, "Forbidden", m),
             ClinicError::Gone(m) => Problem::new(StatusCode::GONE, "Gone", m),
             ClinicError::Invalid(errors) => Problem::invalid(errors),
+            ClinicError::UnsupportedType(errors) => Problem {
+                detail: errors.to_string(),
+                errors: errors.0,
+                ..Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", "")
+            },
+            ClinicError::TooLarge(errors) => Problem {
+                detail: errors.to_string(),
+                errors: errors.0,
+                ..Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "Too large", "")
+            },
             ClinicError::Unauthenticated(m) => Problem::new(StatusCode::UNAUTHORIZED, "Unauthorized", m),
             ClinicError::Unavailable {
                 message,

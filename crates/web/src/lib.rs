@@ -2,31 +2,21 @@
 //!
 //! Two faces over the same store calls: a JSON API under `/api/v1/`
 //! (bearer tokens, problem-details errors) and server-rendered pages
-//! (session cookie, CSRF-checked forms). Handlers translate; the rules live in
-//! the domain crate and clinic scoping in the store.
+//! (session cookie, CSRF-checked forms). Handlers translate: extract, call
+//! the use case (`myomap_clinic`), render. The rules live there and in the
+//! domain crate, clinic scoping in the store.
 
 mod api;
 mod auth;
 mod chart;
-pub mod clinical;
 mod error;
 mod json;
-mod link_mail;
 pub mod mail;
-mod notes;
-pub mod outcomes;
 mod pages;
 mod photos;
-pub mod plans;
-pub mod presenter;
-pub mod record_export;
-pub mod report_data;
 pub mod route_table;
-pub mod scheduling;
 mod security;
 mod sender;
-mod staff;
-mod wpi;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -41,11 +31,6 @@ use tokio::net::TcpListener;
 /// evening's date.
 pub(crate) fn clinic_today(actor: &myomap_store::Actor) -> jiff::civil::Date {
     myomap_clinic::today_in(&actor.time_zone, &myomap_clinic::SystemClock)
-}
-
-/// Today where the clinic behind a client link is.
-pub(crate) fn link_today(grant: &myomap_store::LinkGrant) -> jiff::civil::Date {
-    myomap_clinic::today_in(&grant.clinic_time_zone, &myomap_clinic::SystemClock)
 }
 
 /// Checks a configured public address (`https://clinic.example.org`, with
@@ -131,6 +116,19 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: WebConfig,
+}
+
+impl AppState {
+    /// How this server sends messages to clients, as the use cases take it:
+    /// by the relay when one is configured, with client links under the
+    /// configured public address (never a request's `Host`).
+    pub(crate) fn messages(&self) -> myomap_clinic::messages::Messages<'static> {
+        myomap_clinic::messages::Messages {
+            relay: self.config.mailer.is_some(),
+            public_url: self.config.public_url.clone(),
+            clock: &myomap_clinic::SystemClock,
+        }
+    }
 }
 
 pub fn router(state: AppState) -> Router {

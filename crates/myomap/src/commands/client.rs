@@ -15,6 +15,7 @@ use crate::cli::DbArgs;
 fn refusal(e: ClinicError) -> anyhow::Result<ExitCode> {
     match e {
         ClinicError::NotFound(what) => Ok(bad_input(format!("no {what} found"))),
+        ClinicError::Unknown(m) => Ok(bad_input(m)),
         ClinicError::Forbidden(m) => Ok(bad_input(format!("forbidden: {m}"))),
         ClinicError::Conflict(m) => Ok(bad_input(format!("refused: {m}"))),
         ClinicError::Invalid(errors) => Ok(bad_input(errors)),

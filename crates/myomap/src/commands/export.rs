@@ -35,6 +35,7 @@ async fn acting(
 fn refusal(e: ClinicError) -> anyhow::Result<String> {
     match e {
         ClinicError::NotFound(what) => Ok(format!("no {what} found")),
+        ClinicError::Unknown(m) => Ok(m),
         ClinicError::Forbidden(m) => Ok(m),
         ClinicError::Invalid(errors) => Ok(errors.to_string()),
         other => Err(anyhow::anyhow!(other.to_string())),
@@ -115,7 +116,7 @@ pub async fn fhir_all(
 }
 
 /// `myomap export record`: one client's record as a ZIP (see
-/// `myomap_web::record_export`).
+/// `myomap_clinic::record_export`).
 pub async fn record(db: &DbArgs, client: &str, out: &Path, as_email: Option<&str>) -> anyhow::Result<ExitCode> {
     let Ok(client_id) = client.parse() else {
         return Ok(bad_input(format!("--client: \"{client}\" is not a client id")));
@@ -125,7 +126,7 @@ pub async fn record(db: &DbArgs, client: &str, out: &Path, as_email: Option<&str
         Ok(actor) => actor,
         Err(message) => return Ok(bad_input(format!("{message} for client {client}"))),
     };
-    let (_, zip) = match myomap_web::record_export::record_zip(&store, &actor, &SystemClock, client_id).await {
+    let (_, zip) = match myomap_clinic::record_export::record_zip(&store, &actor, &SystemClock, client_id).await {
         Ok(zip) => zip,
         Err(e) => return Ok(bad_input(refusal(e)?)),
     };

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use myomap_clinic::{ClinicError, SystemClock};
 use myomap_scoring::{Instrument, Scoring};
 use myomap_store::StoreError;
 use serde_json::Value;
@@ -25,23 +26,22 @@ pub async fn report(db: &DbArgs, client: &str, out: &Path, as_email: Option<&str
         Err(StoreError::NotFound(what)) => return Ok(bad_input(format!("no {what} found for {client}"))),
         Err(e) => return Err(e.into()),
     };
-    let data = match myomap_web::report_data::gather(&store, &actor, client_id).await {
-        Ok(data) => data,
-        Err(StoreError::NotFound(_)) => {
+    let report = match myomap_clinic::report::progress_report(&store, &actor, &SystemClock, client_id).await {
+        Ok(report) => report,
+        Err(ClinicError::NotFound(_)) => {
             return Ok(bad_input(format!(
                 "CLIENT: no client {client} in {}",
                 actor.clinic_name
             )));
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(anyhow::anyhow!(e.to_string())),
     };
-    let pdf = myomap_report::render_pdf(&data.report(&actor.email)).context("rendering the report")?;
-    std::fs::write(out, &pdf).with_context(|| format!("writing {}", out.display()))?;
+    std::fs::write(out, &report.pdf).with_context(|| format!("writing {}", out.display()))?;
     println!(
         "wrote {} ({} bytes): progress report of {}",
         out.display(),
-        pdf.len(),
-        data.client.full_name()
+        report.pdf.len(),
+        report.data.client.full_name()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use myomap_clinic::vocabulary::ClinicalVocabulary;
 use myomap_domain::ValidationErrors;
 use myomap_domain::record::{AssessmentRecord, CheckinAnswer, IntakeForm, SessionNote};
 use myomap_plans::PlanDraft;
@@ -14,7 +15,6 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::{atlas, clients, home_care, outcomes, plans, record, schedule, session};
-use crate::clinical::ClinicalVocabulary;
 use crate::error::Problem;
 use crate::json::parse;
 
@@ -210,11 +210,11 @@ fn every_body(bytes: &[u8]) -> Result<(), TestCaseError> {
     read::<schedule::clinic::NewRoom>(bytes)?;
     read::<schedule::appointments::BookingLinkBody>(bytes)?;
     read::<schedule::clinic::ClinicSettings>(bytes)?;
-    read::<crate::scheduling::BookingRequest>(bytes)?;
+    read::<myomap_clinic::schedule::BookingRequest>(bytes)?;
     read::<home_care::TicksBody>(bytes)?;
     read::<atlas::SuggestBody>(bytes)?;
     read::<session::LoginBody>(bytes)?;
-    read::<crate::photos::LandmarksBody>(bytes)?;
+    read::<myomap_clinic::photos::Landmarks>(bytes)?;
     if let Some(form) = read::<IntakeForm>(bytes)?
         && let Err(errors) = form.validate()
     {

@@ -3,6 +3,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use myomap_clinic::{SystemClock, clients};
 use myomap_domain::{Client, ClientFields, ClientId, Role};
 use myomap_store::{ClientPage, ClientQuery};
 use serde::Deserialize;
@@ -188,11 +189,7 @@ pub async fn create(
             "is only sent when updating a client",
         ));
     }
-    let valid = body
-        .fields()
-        .validate(crate::clinic_today(&actor))
-        .map_err(Problem::invalid)?;
-    let client = state.store.clinic(&actor).create_client(&valid).await?;
+    let client = clients::register(&state.store, &actor, &SystemClock, &body.fields()).await?;
     let location = HeaderValue::from_str(&format!("/api/v1/clients/{}", client.id)).ok();
     let mut response = (StatusCode::CREATED, Json(client_json(&client, actor.role))).into_response();
     if let Some(location) = location {
@@ -300,11 +297,7 @@ pub async fn update(
             "is required: send the version you read, so concurrent edits are caught",
         )
     })?;
-    let valid = body
-        .fields()
-        .validate(crate::clinic_today(&actor))
-        .map_err(Problem::invalid)?;
-    let client = state.store.clinic(&actor).update_client(id, version, &valid).await?;
+    let client = clients::update(&state.store, &actor, &SystemClock, id, version, &body.fields()).await?;
     Ok(Json(client_json(&client, actor.role)))
 }
 

@@ -5,7 +5,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use myomap_store::{HomeCare, StoreError};
+use myomap_clinic::home_care::{self, adherence, plan_of};
+use myomap_store::HomeCare;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -16,10 +17,6 @@ use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::ApiJson;
-use crate::plans::{adherence, home_care_plan, plan_of};
-
-/// How long a client's home-care link stays open.
-const LINK_TTL: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 60 * 60);
 
 /// A handout with its adherence up to `today`, the clinic's day.
 fn handout_json(handout: &HomeCare, today: jiff::civil::Date) -> Value {
@@ -55,11 +52,7 @@ pub async fn create(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let scope = state.store.clinic(&actor);
-    let record = scope.client_record(parse_id(&id)?).await?;
-    let plan = home_care_plan(&record);
-    let content = serde_json::to_value(&plan).map_err(|e| Problem::from(StoreError::Internal(e.to_string())))?;
-    let handout = scope.create_home_care(record.client.id, &content).await?;
+    let handout = home_care::create_handout(&state.store, &actor, parse_id(&id)?).await?;
     let today = crate::clinic_today(&actor);
     Ok((StatusCode::CREATED, Json(handout_json(&handout, today))).into_response())
 }
@@ -138,7 +131,7 @@ pub async fn link(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let link = state.store.clinic(&actor).home_care_link(&id, LINK_TTL).await?;
+    let link = home_care::request_link(&state.store, &actor, &id).await?;
     Ok((StatusCode::CREATED, Json(link_json(&state.config.public_url, &link))).into_response())
 }
 

@@ -5,12 +5,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use myomap_clinic::messages::client_link;
 use myomap_store::{LinkPurpose, OpenLink};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::clients::parse_id;
-use super::record::link_url;
 use super::schemas;
 use crate::AppState;
 use crate::auth::ApiActor;
@@ -21,7 +21,7 @@ pub(crate) fn open_link_json(public_url: &str, link: &OpenLink) -> Value {
     json!({
         "purpose": link.purpose.as_str(),
         "target_id": link.target_id,
-        "url": link_url(public_url, &link.token),
+        "url": client_link(public_url, &link.token),
         "created_at": link.created_at.to_string(),
         "expires_at": link.expires_at.to_string(),
     })
@@ -98,7 +98,9 @@ pub async fn email(
             "is not a link purpose (intake, checkin, questionnaire, home_care, booking, appointment)",
         )
     })?;
-    let queued = crate::link_mail::queue_link_email(&state, &actor, purpose, &body.target_id).await?;
+    let queued =
+        myomap_clinic::link_email::queue_link_email(&state.store, &actor, &state.messages(), purpose, &body.target_id)
+            .await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(emailed_json(&queued.message_id, queued.client, queued.relay)),

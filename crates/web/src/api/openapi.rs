@@ -773,7 +773,7 @@ mod tests {
                 },
                 form: if answered { intake_form() } else { IntakeForm::default() },
                 screening: answered
-                    .then(|| crate::clinical::screen(&intake_form(), Some(52), &screening_answers()).unwrap()),
+                    .then(|| myomap_clinic::screening::screen(&intake_form(), Some(52), &screening_answers()).unwrap()),
                 submitted_via: answered.then(|| "client_link".into()),
                 submitted_at: answered.then(Timestamp::now),
                 signed_by: answered.then(|| "therapist@demo.test".into()),
@@ -909,7 +909,7 @@ mod tests {
         use super::super::record::{
             assessment_json, checkin_json, intake_json, link_json, note_json, signed_note_json,
         };
-        use crate::notes::EmailOutcome;
+        use myomap_clinic::notes::EmailOutcome;
 
         let mut checker = Checker::new();
         let mut client = samples::client();
@@ -940,7 +940,7 @@ mod tests {
             );
         }
 
-        let landmarks = value(&crate::photos::LandmarksBody {
+        let landmarks = value(&myomap_clinic::photos::Landmarks {
             points: serde_json::from_value(json!([
                 {"landmark": "ear_left", "at": {"x": 300.0, "y": 100.0}},
                 {"landmark": "acromion_left", "at": {"x": 310.0, "y": 250.0}}
@@ -1102,7 +1102,7 @@ mod tests {
             (
                 "LandmarksBody",
                 json!({"points": [{"landmark": "ear_left", "at": {"x": 1.5, "y": 2}}], "profile": "left"}),
-                accepts::<crate::photos::LandmarksBody>,
+                accepts::<myomap_clinic::photos::Landmarks>,
             ),
         ];
         for (name, body, accepts) in &bodies {

@@ -4,6 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use myomap_clinic::SystemClock;
+use myomap_clinic::outcomes::{self as questionnaires, Answers};
 use myomap_store::Questionnaire;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,10 +17,6 @@ use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::ApiJson;
-use crate::outcomes::{progress, score, session_pain};
-
-/// How long a questionnaire link stays open.
-pub const QUESTIONNAIRE_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 60 * 60);
 
 pub fn questionnaire_json(q: &Questionnaire) -> Value {
     json!({
@@ -103,20 +101,21 @@ pub async fn record(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<QuestionnaireBody>,
 ) -> Result<Response, Problem> {
-    let client = parse_id(&id)?;
-    let scored = score(
-        &body.instrument,
-        body.taken_on
-            .as_deref()
-            .unwrap_or(&crate::clinic_today(&actor).to_string()),
-        &body.input,
-    )?;
-    let source = body.source.as_deref().unwrap_or("clinic");
-    let stored = state
-        .store
-        .clinic(&actor)
-        .record_questionnaire(client, &scored, source)
-        .await?;
+    let answers = Answers {
+        instrument: &body.instrument,
+        input: body.input,
+        activities: None,
+    };
+    let stored = questionnaires::record_questionnaire(
+        &state.store,
+        &actor,
+        &SystemClock,
+        parse_id(&id)?,
+        answers,
+        body.taken_on.as_deref(),
+        body.source.as_deref().unwrap_or("clinic"),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(questionnaire_json(&stored))).into_response())
 }
 
@@ -140,18 +139,13 @@ pub async fn client_progress(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
-    let client = parse_id(&id)?;
-    // The same read as the progress page: the whole record in one audited
-    // snapshot, so the questionnaires and the sessions agree.
-    let record = state.store.clinic(&actor).client_record(client).await?;
-    let (questionnaires, notes) = (record.questionnaires, record.notes);
-    let pain: Vec<Value> = session_pain(&notes)
+    let progress = myomap_clinic::progress::client_progress(&state.store, &actor, parse_id(&id)?).await?;
+    let pain: Vec<Value> = progress
+        .session_pain
         .iter()
         .map(|(date, before, after)| json!({"date": date, "before": before, "after": after}))
         .collect();
-    Ok(Json(
-        json!({"measures": progress(&questionnaires), "session_pain": pain}),
-    ))
+    Ok(Json(json!({"measures": progress.measures, "session_pain": pain})))
 }
 
 /// Which questionnaire the client should answer through the link.
@@ -185,20 +179,7 @@ pub async fn link(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<QuestionnaireLinkBody>,
 ) -> Result<Response, Problem> {
-    let instrument: myomap_scoring::Instrument =
-        body.instrument.parse().map_err(|e: myomap_scoring::ScoringError| {
-            Problem::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid input",
-                "instrument",
-                e.to_string(),
-            )
-        })?;
-    let link = state
-        .store
-        .clinic(&actor)
-        .request_questionnaire_link(parse_id(&id)?, instrument.as_str(), QUESTIONNAIRE_LINK_TTL)
-        .await?;
+    let link = questionnaires::request_link(&state.store, &actor, parse_id(&id)?, &body.instrument).await?;
     Ok((StatusCode::CREATED, Json(link_json(&state.config.public_url, &link))).into_response())
 }
 
@@ -225,11 +206,12 @@ pub async fn answer_link(
     ApiJson(input): ApiJson<Value>,
 ) -> Result<StatusCode, Problem> {
     let grant = state.store.open_link(&token).await?;
-    if grant.purpose != myomap_store::LinkPurpose::Questionnaire {
-        return Err(Problem::not_found("link"));
-    }
-    let (instrument, _) = state.store.link_questionnaire(&grant).await?;
-    let scored = score(&instrument, &crate::link_today(&grant).to_string(), &input)?;
-    state.store.submit_questionnaire_via_link(&token, &scored).await?;
+    let (instrument, _) = questionnaires::questionnaire_of_link(&state.store, &grant).await?;
+    let answers = Answers {
+        instrument: instrument.as_str(),
+        input,
+        activities: None,
+    };
+    questionnaires::answer_via_link(&state.store, &SystemClock, &token, &grant, answers).await?;
     Ok(StatusCode::NO_CONTENT)
 }

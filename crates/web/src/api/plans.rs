@@ -4,8 +4,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use myomap_clinic::SystemClock;
+use myomap_clinic::treatment_plans::{self, PlanWithProgress};
 use myomap_plans::PlanDraft;
-use myomap_store::{Actor, ClientRecord, PlanStatus, StoreError, StoredPlan};
+use myomap_store::{Actor, PlanStatus, StoredPlan};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -15,7 +17,6 @@ use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::ApiJson;
-use crate::plans::plan_progress;
 
 /// The protocol library: one starting point per condition group, with sources.
 #[utoipa::path(
@@ -47,33 +48,28 @@ pub async fn protocol(Path(id): Path<String>) -> Result<Json<Value>, Problem> {
         .ok_or_else(|| Problem::not_found(&format!("protocol \"{id}\"")))
 }
 
-fn draft_of(stored: &StoredPlan) -> Result<PlanDraft, Problem> {
-    serde_json::from_value(stored.plan.clone())
-        .map_err(|e| Problem::from(StoreError::Internal(format!("stored plan does not parse: {e}"))))
-}
-
-/// A plan with its progress, judged on the client's record (read once by the caller).
-fn plan_json(stored: &StoredPlan, record: &ClientRecord) -> Result<Value, Problem> {
-    let draft = draft_of(stored)?;
-    let (notes, assessments, questionnaires) = (&record.notes, &record.assessments, &record.questionnaires);
-    Ok(json!({
+/// A plan with its progress.
+fn plan_json(plan: &PlanWithProgress) -> Value {
+    let stored = &plan.stored;
+    json!({
         "id": stored.id,
         "client_id": stored.client_id,
-        "plan": draft,
+        "plan": plan.draft,
         "starts_on": stored.starts_on,
         "status": if stored.status == PlanStatus::Active { "active" } else { "closed" },
-        "progress": plan_progress(stored, &draft, notes, assessments, questionnaires),
+        "progress": plan.progress,
         "created_by": stored.created_by,
         "created_at": stored.created_at.to_string(),
         "closed_at": stored.closed_at.map(|t| t.to_string()),
         "version": stored.version,
-    }))
+    })
 }
 
 /// A plan just read or changed, with its progress.
-async fn with_progress(state: &AppState, actor: &Actor, stored: &StoredPlan) -> Result<Value, Problem> {
-    let record = state.store.clinic(actor).client_record(stored.client_id).await?;
-    plan_json(stored, &record)
+async fn with_progress(state: &AppState, actor: &Actor, stored: StoredPlan) -> Result<Value, Problem> {
+    Ok(plan_json(
+        &treatment_plans::progress_now(&state.store, actor, stored).await?,
+    ))
 }
 
 /// A plan to start.
@@ -118,13 +114,8 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
-    let record = state.store.clinic(&actor).client_record(parse_id(&id)?).await?;
-    let plans = record
-        .plans
-        .iter()
-        .map(|plan| plan_json(plan, &record))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(json!({"plans": plans})))
+    let plans = treatment_plans::client_plans(&state.store, &actor, parse_id(&id)?).await?;
+    Ok(Json(json!({"plans": plans.iter().map(plan_json).collect::<Vec<_>>()})))
 }
 
 /// Start a treatment plan (e.g. prefilled from a protocol's `plan` defaults).
@@ -152,26 +143,16 @@ pub async fn create(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewPlanBody>,
 ) -> Result<Response, Problem> {
-    let client = parse_id(&id)?;
-    body.plan.validate().map_err(Problem::invalid_in("plan"))?;
-    let starts_on = body
-        .starts_on
-        .unwrap_or_else(|| crate::clinic_today(&actor).to_string());
-    if starts_on.len() != 10 || starts_on.parse::<jiff::civil::Date>().is_err() {
-        return Err(Problem::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Invalid input",
-            "starts_on",
-            format!("\"{starts_on}\" is not a date in the form YYYY-MM-DD"),
-        ));
-    }
-    let json = serde_json::to_value(&body.plan).map_err(|e| Problem::from(StoreError::Internal(e.to_string())))?;
-    let stored = state
-        .store
-        .clinic(&actor)
-        .create_plan(client, &json, &starts_on)
-        .await?;
-    Ok((StatusCode::CREATED, Json(with_progress(&state, &actor, &stored).await?)).into_response())
+    let stored = treatment_plans::start_plan(
+        &state.store,
+        &actor,
+        &SystemClock,
+        parse_id(&id)?,
+        &body.plan,
+        body.starts_on.as_deref(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(with_progress(&state, &actor, stored).await?)).into_response())
 }
 
 /// One treatment plan with its progress.
@@ -194,8 +175,8 @@ pub async fn read(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
-    let stored = state.store.clinic(&actor).get_plan(&id).await?;
-    Ok(Json(with_progress(&state, &actor, &stored).await?))
+    let (plan, _) = treatment_plans::read_plan(&state.store, &actor, &id).await?;
+    Ok(Json(plan_json(&plan)))
 }
 
 /// Replace an active plan's content; a stale version is a conflict.
@@ -224,10 +205,8 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PlanUpdateBody>,
 ) -> Result<Json<Value>, Problem> {
-    body.plan.validate().map_err(Problem::invalid_in("plan"))?;
-    let json = serde_json::to_value(&body.plan).map_err(|e| Problem::from(StoreError::Internal(e.to_string())))?;
-    let stored = state.store.clinic(&actor).update_plan(&id, body.version, &json).await?;
-    Ok(Json(with_progress(&state, &actor, &stored).await?))
+    let stored = treatment_plans::revise_plan(&state.store, &actor, &id, body.version, &body.plan).await?;
+    Ok(Json(with_progress(&state, &actor, stored).await?))
 }
 
 /// Close a plan (finished or abandoned); it stays on record.
@@ -252,5 +231,5 @@ pub async fn close(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, Problem> {
     let stored = state.store.clinic(&actor).close_plan(&id).await?;
-    Ok(Json(with_progress(&state, &actor, &stored).await?))
+    Ok(Json(with_progress(&state, &actor, stored).await?))
 }

@@ -916,3 +916,50 @@ pub struct ScreeningResult {
     #[schema(required = true)]
     advice: Option<ScreeningAdvice>,
 }
+
+// ------------------------------------------------------------ schedule
+
+/// A booking or a move as typed by staff (the clinic crate's
+/// `schedule::BookingRequest`).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BookingRequest {
+    /// The client's id (not needed when moving an appointment).
+    #[serde(default)]
+    client_id: String,
+    therapist_id: String,
+    #[serde(default)]
+    room_id: Option<String>,
+    /// `2026-03-29T09:00` in the clinic's time zone, or RFC 3339 with an offset.
+    starts_at: String,
+    /// 30, 45, 60, 75 or 90.
+    minutes: u16,
+    #[serde(default)]
+    note: String,
+    /// Book even outside the therapist's working hours.
+    #[serde(default)]
+    outside_hours: bool,
+    /// Book this many appointments in a series (1–20; default 1), all or
+    /// nothing: a plan's sessions in one go.
+    #[serde(default)]
+    repeat: Option<u16>,
+    /// Days between the appointments of a series (1–60; default 7), at the
+    /// same wall-clock time.
+    #[serde(default)]
+    every_days: Option<u16>,
+}
+
+// ------------------------------------------------------------ photos
+
+/// Landmarks as placed, in image pixels. Each landmark once, of those the
+/// photo's view takes, inside the image; a side view with points needs
+/// `profile` (the clinic crate's `photos::Landmarks`).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LandmarksBody {
+    /// `LandmarkPoint` objects: `{"landmark": "ear_left", "at": {"x": 120.5, "y": 80}}`.
+    points: Vec<LandmarkPoint>,
+    /// Side view: the client's side facing the camera.
+    #[serde(default)]
+    profile: Option<Side>,
+}

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use myomap_clinic::staff;
 use myomap_store::{ActiveSession, ClinicSettings, ClinicSettingsChange, PendingInvitation, StaffAccount};
 use serde::{Deserialize, Serialize};
 
@@ -185,7 +186,7 @@ fn settings_json(s: ClinicSettings) -> ClinicSettingsJson {
 }
 
 fn role(text: &str) -> Result<myomap_domain::Role, Problem> {
-    crate::staff::parse_role(text).map_err(Problem::invalid)
+    staff::parse_role(text).map_err(Problem::invalid)
 }
 
 /// The clinic's staff (active first) and open invitations (owner only).
@@ -237,10 +238,10 @@ pub async fn invite(
     ApiJson(body): ApiJson<NewInvitation>,
 ) -> Result<Response, Problem> {
     let role = role(&body.role)?;
-    let issued = crate::staff::invite(&state, &actor, &body.email, &body.name, role).await?;
+    let issued = staff::invite(&state.store, &actor, &state.messages(), &body.email, &body.name, role).await?;
     let answer = IssuedInvitationJson {
         id: issued.id,
-        url: crate::staff::invitation_url(&state.config.public_url, &issued.token),
+        url: staff::invitation_url(&state.config.public_url, &issued.token),
         expires_at: issued.expires_at.to_string(),
         message_id: issued.message_id,
     };

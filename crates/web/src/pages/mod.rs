@@ -322,8 +322,12 @@ impl From<(StoreError, &Actor)> for PageError {
 pub(crate) fn as_store_error(e: myomap_clinic::ClinicError) -> StoreError {
     use myomap_clinic::ClinicError;
     match e {
-        ClinicError::Invalid(errors) => StoreError::Invalid(errors),
+        ClinicError::Invalid(errors) | ClinicError::UnsupportedType(errors) | ClinicError::TooLarge(errors) => {
+            StoreError::Invalid(errors)
+        }
         ClinicError::NotFound(what) => StoreError::NotFound(what),
+        // The not-found page names nothing, so the name need not travel.
+        ClinicError::Unknown(_) => StoreError::NotFound("name"),
         ClinicError::Forbidden(message) => StoreError::Forbidden(message),
         ClinicError::Conflict(message) => StoreError::Conflict(message),
         ClinicError::Gone(message) => StoreError::Gone(message),

@@ -10,6 +10,7 @@ use axum::Form;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::{ClinicError, staff};
 use myomap_domain::{Role, ValidationErrors};
 use myomap_store::{
     ActiveSession, Actor, ClinicSettings, ClinicSettingsChange, OpenInvitation, SessionClient, StoreError,
@@ -30,7 +31,7 @@ fn forbidden(actor: &Actor, section: &'static str, what: &str) -> Response {
 }
 
 fn when(actor: &Actor, at: jiff::Timestamp) -> String {
-    crate::scheduling::local_text(at, &crate::scheduling::zone_of(actor))
+    myomap_clinic::schedule::local_text(at, &myomap_clinic::schedule::zone_of(actor))
 }
 
 #[derive(Deserialize, Default)]
@@ -161,11 +162,11 @@ pub async fn invite(
     if !actor.role.manages_accounts() {
         return Ok(forbidden(&actor, "staff", "invites staff"));
     }
-    let refused = match crate::staff::parse_role(&form.role) {
+    let refused = match staff::parse_role(&form.role) {
         Err(errors) => error_lines(&errors),
-        Ok(role) => match crate::staff::invite(&state, &actor, &form.email, &form.name, role).await {
+        Ok(role) => match staff::invite(&state.store, &actor, &state.messages(), &form.email, &form.name, role).await {
             Ok(issued) => {
-                let url = crate::staff::invitation_url(&state.config.public_url, &issued.token);
+                let url = staff::invitation_url(&state.config.public_url, &issued.token);
                 let sent_how = if state.config.mailer.is_some() {
                     format!(
                         "An e-mail with this link to {} is queued in Messages.",
@@ -199,9 +200,9 @@ pub async fn invite(
                 };
                 return Ok(render(StatusCode::CREATED, &page));
             }
-            Err(StoreError::Invalid(errors)) => error_lines(&errors),
-            Err(StoreError::Conflict(message)) => vec![message],
-            Err(e) => return Err(PageError::store(e, Some(&actor))),
+            Err(ClinicError::Invalid(errors)) => error_lines(&errors),
+            Err(ClinicError::Conflict(message)) => vec![message],
+            Err(e) => return Err(PageError::from((e, &actor))),
         },
     };
     let mut page = staff_page(&state, &actor, None).await?;
@@ -248,7 +249,7 @@ pub async fn set_role(
     Path(id): Path<String>,
     Form(form): Form<RoleForm>,
 ) -> Result<Response, PageError> {
-    let result = match crate::staff::parse_role(&form.role) {
+    let result = match staff::parse_role(&form.role) {
         Ok(role) => state.store.clinic(&actor).set_staff_role(&id, role).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
@@ -323,7 +324,7 @@ fn session_row(actor: &Actor, s: ActiveSession) -> SessionRow {
         email: s.user_email,
         started: when(actor, s.started_at),
         expires: when(actor, s.expires_at),
-        browser: crate::staff::describe_browser(&s.user_agent),
+        browser: staff::describe_browser(&s.user_agent),
         address: s.remote_address,
         current: s.current,
     }

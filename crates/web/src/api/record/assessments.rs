@@ -12,9 +12,9 @@ use crate::AppState;
 use crate::api::clients::parse_id;
 use crate::api::schemas;
 use crate::auth::ApiActor;
-use crate::clinical::ClinicalVocabulary;
 use crate::error::Problem;
 use crate::json::ApiJson;
+use myomap_clinic::vocabulary::ClinicalVocabulary;
 
 /// The client's assessments, newest first (without their photos).
 #[utoipa::path(

@@ -32,7 +32,7 @@ pub async fn dashboard(State(state): State<AppState>, ApiActor(actor): ApiActor)
     let flagged = state
         .store
         .clinic(&actor)
-        .flagged_checkins(crate::notes::DASHBOARD_DAYS)
+        .flagged_checkins(myomap_clinic::notes::DASHBOARD_DAYS)
         .await?;
     let list: Vec<Value> = flagged
         .iter()

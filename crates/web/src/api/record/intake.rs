@@ -4,17 +4,17 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use myomap_clinic::SystemClock;
 use myomap_domain::record::IntakeForm;
 use myomap_screening::ScreeningAnswers;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{INTAKE_LINK_TTL, created, intake_json, invalid, link_json};
+use super::{created, intake_json, link_json};
 use crate::AppState;
 use crate::api::clients::parse_id;
 use crate::api::schemas;
 use crate::auth::ApiActor;
-use crate::clinical::{age_on, screen};
 use crate::error::Problem;
 use crate::json::ApiJson;
 
@@ -94,15 +94,15 @@ pub async fn submit_intake(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<IntakeBody>,
 ) -> Result<Response, Problem> {
-    let client = parse_id(&id)?;
-    body.form.validate().map_err(Problem::invalid_in("form"))?;
-    let born = state.store.clinic(&actor).get_client(client).await?.date_of_birth;
-    let screening = screen(&body.form, age_on(born, crate::clinic_today(&actor)), &body.screening).map_err(invalid)?;
-    let intake = state
-        .store
-        .clinic(&actor)
-        .submit_intake(client, &body.form, &screening)
-        .await?;
+    let intake = myomap_clinic::intake::take_intake(
+        &state.store,
+        &actor,
+        &SystemClock,
+        parse_id(&id)?,
+        &body.form,
+        &body.screening,
+    )
+    .await?;
     Ok(created(intake_json(&intake)))
 }
 
@@ -128,11 +128,7 @@ pub async fn intake_link(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let link = state
-        .store
-        .clinic(&actor)
-        .request_intake_link(parse_id(&id)?, INTAKE_LINK_TTL)
-        .await?;
+    let link = myomap_clinic::intake::request_link(&state.store, &actor, parse_id(&id)?).await?;
     Ok(created(link_json(&state.config.public_url, &link)))
 }
 

@@ -12,14 +12,12 @@ pub mod public;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use myomap_clinic::messages::client_link;
 use myomap_store::{Assessment, Checkin, Intake, IssuedLink, NoteRecord, NoteStatus, PhotoMeta};
 use serde_json::{Value, json};
 
-use crate::clinical::assessment_suggestions;
 use crate::error::Problem;
-
-/// How long a client's intake link stays open.
-pub const INTAKE_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 60 * 60);
+use myomap_clinic::suggestions::assessment_suggestions;
 
 fn invalid(errors: myomap_domain::ValidationErrors) -> Problem {
     Problem::invalid(errors)
@@ -27,15 +25,7 @@ fn invalid(errors: myomap_domain::ValidationErrors) -> Problem {
 
 /// An issued client link as the API shows it.
 pub fn link_json(public_url: &str, link: &IssuedLink) -> Value {
-    json!({"url": link_url(public_url, &link.token), "token": link.token, "expires_at": link.expires_at.to_string()})
-}
-
-/// The absolute address a client opens. Built from the configured public
-/// address only, never from the request: a forged `Host` or
-/// `X-Forwarded-Proto` header must not plant a foreign address in a link
-/// that is e-mailed or handed to a client.
-pub fn link_url(public_url: &str, token: &str) -> String {
-    format!("{public_url}/c/{token}")
+    json!({"url": client_link(public_url, &link.token), "token": link.token, "expires_at": link.expires_at.to_string()})
 }
 
 pub fn intake_json(intake: &Intake) -> Value {
@@ -110,17 +100,17 @@ pub(crate) fn signed_note_json(
     public_url: &str,
     note: &NoteRecord,
     links: &[(Checkin, IssuedLink)],
-    email: &crate::notes::EmailOutcome,
+    email: &myomap_clinic::notes::EmailOutcome,
 ) -> Value {
     let mut value = note_json(note);
     value["email"] = match email {
-        crate::notes::EmailOutcome::Queued { to, message_id } => {
+        myomap_clinic::notes::EmailOutcome::Queued { to, message_id } => {
             json!({"status": "queued", "to": to, "message_id": message_id})
         }
-        crate::notes::EmailOutcome::ByHand { message_id, .. } => {
+        myomap_clinic::notes::EmailOutcome::ByHand { message_id, .. } => {
             json!({"status": "by_hand", "detail": email.line(), "message_id": message_id})
         }
-        crate::notes::EmailOutcome::Failed(_) => json!({"status": "failed", "detail": email.line()}),
+        myomap_clinic::notes::EmailOutcome::Failed(_) => json!({"status": "failed", "detail": email.line()}),
     };
     value["checkin_links"] = links
         .iter()

@@ -13,9 +13,9 @@ use crate::AppState;
 use crate::api::clients::parse_id;
 use crate::api::schemas;
 use crate::auth::ApiActor;
-use crate::clinical::ClinicalVocabulary;
 use crate::error::Problem;
 use crate::json::ApiJson;
+use myomap_clinic::vocabulary::ClinicalVocabulary;
 
 /// Signs the version the caller read. While the client's screening says to
 /// refer them to a physician first, signing needs the reason for treating
@@ -231,9 +231,15 @@ pub async fn sign_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<SignBody>,
 ) -> Result<Json<Value>, Problem> {
-    let (note, links, email) =
-        crate::notes::sign_and_queue_checkins(&state, &actor, &id, body.version, body.referral_reason.as_deref())
-            .await?;
+    let (note, links, email) = myomap_clinic::notes::sign_and_queue_checkins(
+        &state.store,
+        &actor,
+        &state.messages(),
+        &id,
+        body.version,
+        body.referral_reason.as_deref(),
+    )
+    .await?;
     Ok(Json(signed_note_json(&state.config.public_url, &note, &links, &email)))
 }
 

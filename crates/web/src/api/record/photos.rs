@@ -14,7 +14,8 @@ use crate::api::schemas;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::{ApiJson, ApiQuery};
-use crate::photos::{self, LandmarksBody};
+use crate::photos;
+use myomap_clinic::photos::Landmarks;
 
 #[derive(Deserialize)]
 pub struct PhotoParams {
@@ -57,8 +58,8 @@ pub async fn upload_photo(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let photo = photos::store_photo(
-        &state,
+    let photo = myomap_clinic::photos::store_photo(
+        &state.store,
         &actor,
         &id,
         params.view.as_deref().unwrap_or_default(),
@@ -100,7 +101,7 @@ pub async fn photo_image(
     tag = "clinical record",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The photo's id.")),
-    request_body = crate::photos::LandmarksBody,
+    request_body = schemas::LandmarksBody,
     responses(
         (status = 200, description = "The photo with its landmarks and measurements.", body = schemas::Photo),
         (status = 400, response = schemas::BadRequest),
@@ -116,8 +117,8 @@ pub async fn photo_landmarks(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<LandmarksBody>,
+    ApiJson(body): ApiJson<Landmarks>,
 ) -> Result<Json<Value>, Problem> {
-    let photo = photos::save_landmarks(&state, &actor, &id, &body).await?;
+    let photo = myomap_clinic::photos::save_landmarks(&state.store, &actor, &id, &body).await?;
     Ok(Json(photos::photo_json(&photo)))
 }

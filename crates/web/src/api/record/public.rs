@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use myomap_clinic::SystemClock;
 use myomap_domain::record::CheckinAnswer;
 use serde_json::{Value, json};
 
@@ -10,7 +11,6 @@ use super::intake::IntakeBody;
 use super::invalid;
 use crate::AppState;
 use crate::api::schemas;
-use crate::clinical::{age_on, screen};
 use crate::error::Problem;
 use crate::json::ApiJson;
 
@@ -67,17 +67,7 @@ pub async fn answer_intake_link(
     Path(token): Path<String>,
     ApiJson(body): ApiJson<IntakeBody>,
 ) -> Result<StatusCode, Problem> {
-    body.form.validate().map_err(Problem::invalid_in("form"))?;
-    // The client's age feeds the screening's age rules.
-    let grant = state.store.open_link(&token).await?;
-    let age = grant
-        .client_date_of_birth
-        .and_then(|born| age_on(born, crate::link_today(&grant)));
-    let screening = screen(&body.form, age, &body.screening).map_err(invalid)?;
-    state
-        .store
-        .submit_intake_via_link(&token, &body.form, &screening)
-        .await?;
+    myomap_clinic::intake::submit_via_link(&state.store, &SystemClock, &token, &body.form, &body.screening).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -5,11 +5,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use myomap_clinic::SystemClock;
 use myomap_store::AppointmentStatus;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{BOOKING_LINK_TTL, DayRange, RangeParams, appointment_json, range};
+use super::{DayRange, RangeParams, appointment_json, range};
 use crate::AppState;
 use crate::api::clients::parse_id;
 use crate::api::record::link_json;
@@ -17,7 +18,7 @@ use crate::api::schemas;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::{ApiJson, ApiQuery};
-use crate::scheduling::{self, BookingRequest, zone_of};
+use myomap_clinic::schedule::{self as scheduling, BookingRequest, zone_of};
 
 /// Appointments over some days (clinic time), of one therapist or all.
 #[utoipa::path(
@@ -61,7 +62,7 @@ pub async fn list(
     operation_id = "book_appointment",
     tag = "scheduling",
     security(("bearer" = [])),
-    request_body = BookingRequest,
+    request_body = schemas::BookingRequest,
     responses(
         (status = 201, description = "The appointment (the first of a series, with `series` listing them all); reminders are queued in the outbox.", body = Object),
         (status = 401, response = schemas::Unauthorized),
@@ -76,7 +77,7 @@ pub async fn book(
     ApiJson(body): ApiJson<BookingRequest>,
 ) -> Result<Response, Problem> {
     let zone = zone_of(&actor);
-    let booked = scheduling::book(&state, &actor, &body, scheduling::link_base(&state.config.public_url)).await?;
+    let booked = scheduling::book(&state.store, &actor, &state.messages(), &body).await?;
     let first = booked.first().ok_or_else(|| Problem::not_found("appointment"))?;
     let mut answer = appointment_json(first, &zone);
     if booked.len() > 1 {
@@ -147,15 +148,7 @@ pub async fn reschedule(
         })?;
     let time: BookingRequest = serde_json::from_value(body)
         .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", e.to_string()))?;
-    let moved = scheduling::reschedule(
-        &state,
-        &actor,
-        &id,
-        version,
-        &time,
-        scheduling::link_base(&state.config.public_url),
-    )
-    .await?;
+    let moved = scheduling::reschedule(&state.store, &actor, &state.messages(), &id, version, &time).await?;
     Ok(Json(appointment_json(&moved, &zone_of(&actor))))
 }
 
@@ -201,7 +194,16 @@ pub async fn set_status(
             ),
         )
     })?;
-    let changed = scheduling::set_status(&state, &actor, &id, body.version, status).await?;
+    let changed = scheduling::set_status(
+        &state.store,
+        &actor,
+        &SystemClock,
+        state.config.mailer.is_some(),
+        &id,
+        body.version,
+        status,
+    )
+    .await?;
     Ok(Json(appointment_json(&changed, &zone_of(&actor))))
 }
 
@@ -233,11 +235,8 @@ pub async fn booking_link(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<BookingLinkBody>,
 ) -> Result<Response, Problem> {
-    let link = state
-        .store
-        .clinic(&actor)
-        .booking_link(parse_id(&id)?, &body.therapist_id, BOOKING_LINK_TTL)
-        .await?;
+    let link =
+        myomap_clinic::online_booking::request_link(&state.store, &actor, parse_id(&id)?, &body.therapist_id).await?;
     Ok((StatusCode::CREATED, Json(link_json(&state.config.public_url, &link))).into_response())
 }
 

@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::api::schemas;
 use crate::auth::ApiActor;
 use crate::error::Problem;
-use crate::scheduling;
+use myomap_clinic::schedule as scheduling;
 
 /// A new secret iCalendar feed address for a therapist (the old one stops working).
 #[utoipa::path(
@@ -41,7 +41,7 @@ pub async fn renew_feed(
 }
 
 pub fn feed_url(public_url: &str, token: &str) -> String {
-    let link = crate::api::record::link_url(public_url, token);
+    let link = myomap_clinic::messages::client_link(public_url, token);
     link.replace("/c/", "/calendar/") + ".ics"
 }
 

@@ -11,7 +11,7 @@ use crate::api::schemas;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::ApiJson;
-use crate::scheduling;
+use myomap_clinic::schedule as scheduling;
 
 fn hours_json(rows: &[HoursRow]) -> Value {
     json!({"hours": rows.iter().map(|r| json!({"weekday": r.weekday, "starts": r.starts, "ends": r.ends, "kind": r.kind})).collect::<Vec<_>>()})

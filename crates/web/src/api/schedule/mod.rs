@@ -13,15 +13,13 @@ pub mod time_off;
 
 use axum::http::StatusCode;
 use jiff::civil::Date;
+use myomap_clinic::SystemClock;
 use myomap_store::Appointment;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Problem;
-use crate::scheduling;
-
-/// How long a client's booking link stays open.
-pub const BOOKING_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(14 * 24 * 60 * 60);
+use myomap_clinic::schedule as scheduling;
 
 pub fn appointment_json(a: &Appointment, zone: &jiff::tz::TimeZone) -> Value {
     json!({
@@ -71,7 +69,7 @@ struct DayRange {
 fn range(params: &RangeParams, zone: &jiff::tz::TimeZone) -> Result<DayRange, Problem> {
     let from = match params.from.as_deref().filter(|f| !f.is_empty()) {
         Some(text) => parse_date("from", text)?,
-        None => scheduling::today_in(zone),
+        None => scheduling::today_at(zone, &SystemClock),
     };
     let days = match params.days.as_deref().filter(|d| !d.is_empty()) {
         Some(text) => text

@@ -10,7 +10,7 @@ use crate::api::schemas;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::ApiQuery;
-use crate::scheduling::{self, zone_of};
+use myomap_clinic::schedule::{self as scheduling, zone_of};
 
 /// Free slots of a therapist: inside working hours, clear of appointments, on a 15-minute grid.
 #[utoipa::path(

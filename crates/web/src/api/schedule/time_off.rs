@@ -13,7 +13,7 @@ use crate::api::schemas;
 use crate::auth::ApiActor;
 use crate::error::Problem;
 use crate::json::{ApiJson, ApiQuery};
-use crate::scheduling::{self, zone_of};
+use myomap_clinic::schedule::{self as scheduling, zone_of};
 
 fn time_off_json(t: &myomap_store::TimeOff, zone: &jiff::tz::TimeZone) -> Value {
     json!({

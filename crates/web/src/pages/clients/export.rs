@@ -15,7 +15,7 @@ pub async fn export_zip(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id, &actor)?;
-    let (name, zip) = crate::record_export::record_zip(&state.store, &actor, &myomap_clinic::SystemClock, id)
+    let (name, zip) = myomap_clinic::record_export::record_zip(&state.store, &actor, &myomap_clinic::SystemClock, id)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     Ok((

@@ -5,8 +5,11 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::ClinicError;
+use myomap_clinic::SystemClock;
+use myomap_clinic::clients;
 use myomap_domain::{ClientFields, ValidationErrors};
-use myomap_store::{Actor, StoreError};
+use myomap_store::Actor;
 use serde::Deserialize;
 
 use super::parse_id;
@@ -151,18 +154,13 @@ pub async fn create(
             },
         )
     };
-    let valid = match values.validate(crate::clinic_today(&actor)) {
-        Ok(valid) => valid,
-        Err(errors) => {
-            return Ok(refused(
-                &errors,
-                Some("Some fields need attention; nothing was saved yet.".into()),
-            ));
-        }
-    };
-    match state.store.clinic(&actor).create_client(&valid).await {
+    match clients::register(&state.store, &actor, &SystemClock, &values).await {
         Ok(client) => Ok(Redirect::to(&format!("/clients/{}", client.id)).into_response()),
-        Err(StoreError::Forbidden(m)) => Ok(refused(&ValidationErrors::default(), Some(m))),
+        Err(ClinicError::Invalid(errors)) => Ok(refused(
+            &errors,
+            Some("Some fields need attention; nothing was saved yet.".into()),
+        )),
+        Err(ClinicError::Forbidden(m)) => Ok(refused(&ValidationErrors::default(), Some(m))),
         Err(e) => Err(PageError::from((e, &actor))),
     }
 }
@@ -224,19 +222,14 @@ pub async fn update(
             "The form lost track of which version it edits. Reload the client and edit again.".into(),
         ));
     };
-    let valid = match values.validate(crate::clinic_today(&actor)) {
-        Ok(valid) => valid,
-        Err(errors) => {
-            return Ok(refused(
-                &errors,
-                "Some fields need attention; nothing was saved yet.".into(),
-            ));
-        }
-    };
-    match state.store.clinic(&actor).update_client(id, version, &valid).await {
+    match clients::update(&state.store, &actor, &SystemClock, id, version, &values).await {
         Ok(_) => Ok(Redirect::to(&format!("/clients/{id}?saved=1")).into_response()),
+        Err(ClinicError::Invalid(errors)) => Ok(refused(
+            &errors,
+            "Some fields need attention; nothing was saved yet.".into(),
+        )),
         // Keep what the person typed and say what happened.
-        Err(StoreError::Conflict(m) | StoreError::Forbidden(m)) => Ok(refused(&ValidationErrors::default(), m)),
+        Err(ClinicError::Conflict(m) | ClinicError::Forbidden(m)) => Ok(refused(&ValidationErrors::default(), m)),
         Err(e) => Err(PageError::from((e, &actor))),
     }
 }

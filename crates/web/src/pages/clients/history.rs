@@ -9,7 +9,7 @@ use myomap_domain::ClientId;
 use super::parse_id;
 use crate::AppState;
 use crate::pages::{Layout, PageActor, PageError, render};
-use crate::presenter::Presenter;
+use myomap_clinic::presenter::Presenter;
 
 struct HistoryRow {
     at: String,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::parse_id;
 use crate::AppState;
 use crate::pages::{Layout, PageActor, PageError, render};
-use crate::presenter::Presenter;
+use myomap_clinic::presenter::Presenter;
 
 #[derive(Template)]
 #[template(path = "client.html")]
@@ -50,7 +50,7 @@ pub struct IntakeView {
     meta: String,
     outcome: String,
     outcome_class: &'static str,
-    urgency: Option<crate::clinical::UrgencyView>,
+    urgency: Option<myomap_clinic::screening::UrgencyView>,
     reasons: Vec<String>,
     precautions: Vec<String>,
     sign: Option<(String, i64)>,
@@ -104,8 +104,8 @@ fn outcome_lines(
 ) -> Vec<OutcomeLine> {
     let conditions: Vec<String> = intake.map(|i| i.form.conditions.clone()).unwrap_or_default();
     let suggested = myomap_scoring::suggested_for(&conditions);
-    let progress = crate::outcomes::progress(questionnaires);
-    crate::outcomes::RECORDED
+    let progress = myomap_clinic::progress::progress(questionnaires);
+    myomap_clinic::outcomes::RECORDED
         .iter()
         .filter(|i| suggested.contains(i) || progress.iter().any(|p| p.instrument == i.as_str()))
         .map(|i| {
@@ -119,8 +119,8 @@ fn outcome_lines(
                     |p| {
                         format!(
                             "{} (baseline {}; {})",
-                            crate::outcomes::MeasureProgress::shown(p.latest),
-                            crate::outcomes::MeasureProgress::shown(p.baseline),
+                            myomap_clinic::progress::MeasureProgress::shown(p.latest),
+                            myomap_clinic::progress::MeasureProgress::shown(p.baseline),
                             p.verdict_label()
                         )
                     },
@@ -134,7 +134,7 @@ fn intake_view(intake: &myomap_store::Intake, shown: &Presenter) -> IntakeView {
     use myomap_store::IntakeStatus;
     let verdict = intake.screening.as_ref().map(|s| &s.verdict);
     let strings = |key: &str, inner: Option<&str>| {
-        verdict.map_or_else(Vec::new, |v| crate::clinical::verdict_texts(v, key, inner))
+        verdict.map_or_else(Vec::new, |v| myomap_clinic::screening::verdict_texts(v, key, inner))
     };
     let outcome = intake
         .screening
@@ -169,7 +169,7 @@ fn intake_view(intake: &myomap_store::Intake, shown: &Presenter) -> IntakeView {
             stored => myomap_clinic::screening::outcome_label(stored).into(),
         },
         outcome_class: myomap_clinic::screening::outcome_class(outcome),
-        urgency: verdict.and_then(|v| crate::clinical::urgency_view(outcome, v)),
+        urgency: verdict.and_then(|v| myomap_clinic::screening::urgency_view(outcome, v)),
         reasons: strings("reasons", Some("text")),
         precautions: strings("precautions", None),
         sign: (intake.status == IntakeStatus::Submitted).then(|| (intake.id.clone(), intake.version)),
@@ -250,14 +250,20 @@ fn record_sections(record: myomap_store::ClientRecord, today: jiff::civil::Date,
     } = record;
     RecordSections {
         home_care: home_care.first().map(|h| {
-            let (summary, _) = crate::plans::adherence(h, today);
+            let (summary, _) = myomap_clinic::home_care::adherence(h, today);
             (h.id.clone(), shown.date(h.created_at), summary)
         }),
         plans: plans
             .iter()
             .filter_map(|stored| {
                 let draft: myomap_plans::PlanDraft = serde_json::from_value(stored.plan.clone()).ok()?;
-                let progress = crate::plans::plan_progress(stored, &draft, &notes, &assessments, &questionnaires);
+                let progress = myomap_clinic::treatment_plans::plan_progress(
+                    stored,
+                    &draft,
+                    &notes,
+                    &assessments,
+                    &questionnaires,
+                );
                 let condition = myomap_domain::record::CONDITIONS
                     .iter()
                     .find(|(c, _)| *c == draft.condition)
@@ -342,7 +348,7 @@ fn show_client(
             outcomes: record.outcomes,
             plans: record.plans,
             home_care: record.home_care,
-            all_instruments: crate::outcomes::RECORDED
+            all_instruments: myomap_clinic::outcomes::RECORDED
                 .iter()
                 .map(|i| (i.as_str(), i.definition().name.clone()))
                 .collect(),
@@ -390,7 +396,7 @@ pub async fn show(
         }
     };
     let notice = params.saved.map(|_| "Saved.".to_owned());
-    let zone = crate::scheduling::zone_of(&actor);
+    let zone = myomap_clinic::schedule::zone_of(&actor);
     // The online booking link offers the client's own therapist first.
     let mut therapists: Vec<(String, String)> = staff.into_iter().map(|t| (t.id, t.name)).collect();
     if let Some(own) = &own_therapist {
@@ -403,7 +409,7 @@ pub async fn show(
             .map(|a| {
                 (
                     a.id.clone(),
-                    crate::scheduling::local_text(a.starts_at, &zone),
+                    myomap_clinic::schedule::local_text(a.starts_at, &zone),
                     a.therapist_name.clone(),
                     a.status.label(),
                 )

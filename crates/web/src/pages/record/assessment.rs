@@ -10,6 +10,11 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::ClinicError;
+use myomap_clinic::photos::{self as posture_photos, Landmarks, landmarks_for, measurements, store_photo};
+use myomap_clinic::suggestions::assessment_suggestions;
+use myomap_clinic::vocabulary::ClinicalVocabulary;
+use myomap_clinic::vocabulary::muscle_label;
 use myomap_domain::record::{
     AssessmentRecord, PainMark, PainQuality, PostureObservation, Tone, ToneEntry, TriggerPointActivity,
     TriggerPointFinding,
@@ -19,14 +24,13 @@ use myomap_posture::{Landmark, LandmarkPoint, Point, overlay};
 use myomap_store::{Actor, Assessment, PhotoMeta, StoreError};
 
 use super::{
-    Pairs, TRIGGER_POINT_IDS, muscle_label, muscle_options, muscle_value, parse_muscle, parse_site, site_options,
-    store_err, value, values,
+    Pairs, TRIGGER_POINT_IDS, muscle_options, muscle_value, parse_muscle, parse_site, site_options, store_err, value,
+    values,
 };
 use crate::AppState;
 use crate::chart::body_chart;
-use crate::clinical::{ClinicalVocabulary, assessment_suggestions};
 use crate::pages::{Layout, PageActor, PageError, render};
-use crate::photos::{self, LandmarksBody};
+use crate::photos;
 
 const TONES: [&str; 4] = ["normal", "hypertonic", "hypotonic", "spasm"];
 const QUALITIES: [&str; 5] = ["aching", "sharp", "burning", "tingling", "numbness"];
@@ -83,7 +87,7 @@ struct PhotoView {
 #[derive(Template)]
 #[template(path = "assessment.html")]
 struct AssessmentPage {
-    safety: Option<crate::clinical::SafetyBanner>,
+    safety: Option<myomap_clinic::screening::SafetyBanner>,
     /// Opened by mistake and still empty: it may be deleted.
     deletable: bool,
     layout: Layout,
@@ -131,9 +135,9 @@ fn intensity_class(intensity: u8) -> &'static str {
 }
 
 fn photo_view(meta: &PhotoMeta) -> PhotoView {
-    let stored: LandmarksBody = serde_json::from_value(meta.landmarks.clone()).unwrap_or_default();
+    let stored: Landmarks = serde_json::from_value(meta.landmarks.clone()).unwrap_or_default();
     let placed: HashMap<Landmark, Point> = stored.points.iter().map(|p| (p.landmark, p.at)).collect();
-    let measured = photos::measurements(meta);
+    let measured = measurements(meta);
     let lines = measured
         .iter()
         .flat_map(|m| overlay(m).into_iter())
@@ -161,7 +165,7 @@ fn photo_view(meta: &PhotoMeta) -> PhotoView {
             .iter()
             .map(|m| format!("{}: {}", m.measure.label(), m.display))
             .collect(),
-        landmarks: photos::landmarks_for(&meta.view)
+        landmarks: landmarks_for(&meta.view)
             .into_iter()
             .map(|l| {
                 let at = placed
@@ -204,10 +208,10 @@ async fn page_with_notice(
         .photos(&assessment.id)
         .await
         .map_err(|e| PageError::from((e, actor)))?;
-    let safety = crate::clinical::safety_banner_for(&scope, assessment.client_id)
+    let safety = myomap_clinic::screening::safety_banner_for(&scope, assessment.client_id)
         .await
         .map_err(|e| PageError::from((e, actor)))?;
-    let shown = crate::presenter::Presenter::of(&scope, actor)
+    let shown = myomap_clinic::presenter::Presenter::of(&scope, actor)
         .await
         .map_err(|e| PageError::from((e, actor)))?;
     let marked: HashMap<AreaSite, u8> = record.pain_map.iter().map(|m| (m.site, m.intensity)).collect();
@@ -779,9 +783,10 @@ pub async fn upload_photo(
     let Some((content_type, bytes)) = file else {
         return Ok(refused("Choose a photo to upload.".into()));
     };
-    match photos::store_photo(&state, &actor, &id, &view, &content_type, &bytes).await {
+    match store_photo(&state.store, &actor, &id, &view, &content_type, &bytes).await {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}#posture")).into_response()),
-        Err(problem) => Ok(refused(problem.detail)),
+        Err(e @ ClinicError::Internal(_)) => Err(PageError::from((e, &actor))),
+        Err(refusal) => Ok(refused(refusal.to_string())),
     }
 }
 
@@ -825,13 +830,14 @@ pub async fn save_landmarks(
         }
     }
     let profile = value(&pairs, "profile").parse().ok();
-    match photos::save_landmarks(&state, &actor, &photo, &LandmarksBody { points, profile }).await {
+    match posture_photos::save_landmarks(&state.store, &actor, &photo, &Landmarks { points, profile }).await {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}#posture")).into_response()),
-        Err(problem) => Ok(crate::pages::error_page(
-            problem.status,
+        Err(ClinicError::Invalid(errors)) => Ok(crate::pages::error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
             Layout::signed_in(&actor, "clients"),
             "Landmarks not saved",
-            &problem.detail,
+            &errors.to_string(),
         )),
+        Err(e) => Err(PageError::from((e, &actor))),
     }
 }

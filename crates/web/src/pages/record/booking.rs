@@ -6,20 +6,15 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
-use myomap_plans::PlanDraft;
-use myomap_schedule::{AppointmentLength, Interval, earliest_next_visit};
-use myomap_store::{BookingContext, StoreError};
+use myomap_clinic::online_booking::{self, Booked, BookingRefused};
+use myomap_clinic::schedule::{self as scheduling, local_text};
+use myomap_clinic::{SystemClock, zone_named};
+use myomap_store::StoreError;
 
-use super::public::link_problem;
+use super::public::{link_problem, use_case_problem};
 use super::{Pairs, value};
 use crate::AppState;
 use crate::pages::{Layout, MessagePage, render};
-use crate::scheduling::{self, ReminderFacts, local_text, zone_named};
-
-/// Days of free slots a booking page offers.
-const DAYS_OFFERED: u16 = 14;
-/// A client cannot book a slot starting sooner than this.
-const LEAD: jiff::SignedDuration = jiff::SignedDuration::from_hours(2);
 
 struct DaySlots {
     label: String,
@@ -41,69 +36,15 @@ struct BookingPage {
     problem: Option<String>,
 }
 
-/// The slots offered and the length booked, from the link's context.
-struct Offer {
-    length: AppointmentLength,
-    cadence: Option<String>,
-    slots: Vec<Interval>,
-}
-
-fn offer(ctx: &BookingContext) -> Result<Offer, String> {
-    let zone = zone_named(&ctx.time_zone);
-    let hours = scheduling::weekly_hours(&ctx.hours)
-        .map_err(|_| "Online booking is not set up for this therapist yet; please call the clinic.".to_owned())?;
-    let plan: Option<PlanDraft> = ctx.active_plan.clone().and_then(|p| serde_json::from_value(p).ok());
-    let length = plan
-        .as_ref()
-        .and_then(|p| AppointmentLength::try_from(p.session_minutes).ok())
-        .unwrap_or(AppointmentLength::try_from(60).map_err(|e| e.to_string())?);
-    let today = scheduling::today_in(&zone);
-    let last_visit = ctx.last_visit.as_deref().and_then(|d| d.parse().ok());
-    let earliest = plan
-        .as_ref()
-        .and_then(|p| earliest_next_visit(last_visit, p.interval_days));
-    let first_day = earliest.filter(|e| *e > today).unwrap_or(today);
-    let cadence = plan.as_ref().map(|p| {
-        format!(
-            "Your treatment plan sees you about every {} days, so the first day offered is {}.",
-            p.interval_days,
-            first_day.strftime("%A %-d %B")
-        )
-    });
-    let not_before = Timestamp::now().checked_add(LEAD).unwrap_or_else(|_| Timestamp::now());
-    let booked_days: Vec<jiff::civil::Date> = ctx
-        .upcoming
-        .iter()
-        .map(|a| scheduling::local_date(a.starts_at, &zone))
-        .collect();
-    let slots = scheduling::free_slots(&hours, &zone, &ctx.busy, first_day, DAYS_OFFERED, length, not_before)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        // Half-hour starts keep the page short on a phone, and a day on
-        // which the client is already booked is not offered again.
-        .filter(|s| {
-            let local = s.start.to_zoned(zone.clone());
-            local.minute() % 30 == 0 && !booked_days.contains(&local.date())
-        })
-        .collect();
-    Ok(Offer { length, cadence, slots })
-}
-
-fn until() -> Timestamp {
-    Timestamp::now()
-        .checked_add(jiff::SignedDuration::from_hours(24 * (i64::from(DAYS_OFFERED) + 70)))
-        .unwrap_or_else(|_| Timestamp::now())
-}
-
 pub async fn public_open(state: &AppState, token: &str, problem: Option<String>) -> Response {
-    let ctx = match state.store.booking_by_link(token, until()).await {
+    let ctx = match online_booking::open(&state.store, &SystemClock, token).await {
         Ok(ctx) => ctx,
-        Err(e) => return link_problem(e),
+        Err(e) => return use_case_problem(e),
     };
     let zone = zone_named(&ctx.time_zone);
-    let (offer, problem) = match offer(&ctx) {
+    let (offer, problem) = match online_booking::offer(&ctx, &SystemClock) {
         Ok(offer) => (Some(offer), problem),
-        Err(why) => (None, Some(why)),
+        Err(why) => (None, Some(why.to_string())),
     };
     let mut days: Vec<DaySlots> = Vec::new();
     for slot in offer.as_ref().map(|o| o.slots.as_slice()).unwrap_or_default() {
@@ -145,61 +86,26 @@ pub async fn public_open(state: &AppState, token: &str, problem: Option<String>)
 }
 
 pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs) -> Response {
-    let ctx = match state.store.booking_by_link(token, until()).await {
-        Ok(ctx) => ctx,
-        Err(e) => return link_problem(e),
-    };
-    let Ok(start) = value(pairs, "slot").parse::<Timestamp>() else {
-        return public_open(state, token, Some("Choose one of the times below.".into())).await;
-    };
-    let offer = match offer(&ctx) {
-        Ok(offer) => offer,
-        Err(why) => return public_open(state, token, Some(why)).await,
-    };
-    // Only a time the page offered: inside the hours, free, and not sooner
-    // than the plan's cadence.
-    let Some(slot) = offer.slots.iter().find(|s| s.start == start).copied() else {
-        return public_open(
-            state,
-            token,
-            Some("That time is not available any more; choose another.".into()),
-        )
-        .await;
-    };
-    let zone = zone_named(&ctx.time_zone);
-    let reminder = scheduling::reminder(
-        ReminderFacts {
-            link_base: scheduling::link_base(&state.config.public_url),
-            clinic_name: &ctx.grant.clinic_name,
-            client_given_name: &ctx.grant.client_given_name,
-            recipient: ctx.client_email.clone(),
-            starts_at: slot.start,
-            length: offer.length,
-            therapist_name: &ctx.therapist.name,
-        },
-        &zone,
-        state.config.mailer.is_some(),
-    );
-    match state
-        .store
-        .book_via_link(token, slot.start, slot.end, offer.length.minutes(), reminder)
-        .await
-    {
-        Ok(booked) => render(
+    match online_booking::book(&state.store, &state.messages(), token, value(pairs, "slot")).await {
+        Ok(Booked {
+            context,
+            appointment,
+            length,
+        }) => render(
             StatusCode::OK,
             &MessagePage {
                 layout: Layout::anonymous(),
-                title: format!("You are booked, {}", ctx.grant.client_given_name),
+                title: format!("You are booked, {}", context.grant.client_given_name),
                 lines: vec![
                     format!(
                         "{} with {} ({}).",
-                        local_text(booked.starts_at, &zone),
-                        ctx.therapist.name,
-                        offer.length.label()
+                        local_text(appointment.starts_at, &zone_named(&context.time_zone)),
+                        context.therapist.name,
+                        length.label()
                     ),
                     format!(
                         "{} has your booking. If you cannot come, please let them know early.",
-                        ctx.grant.clinic_name
+                        context.grant.clinic_name
                     ),
                 ],
                 links: Vec::new(),
@@ -207,15 +113,8 @@ pub async fn public_book(state: &AppState, token: &str, pairs: &Pairs) -> Respon
                 back_label: String::new(),
             },
         ),
-        Err(StoreError::Conflict(_)) => {
-            public_open(
-                state,
-                token,
-                Some("Someone has just taken that time; choose another.".into()),
-            )
-            .await
-        }
-        Err(e) => link_problem(e),
+        Err(BookingRefused::ChooseAgain(why)) => public_open(state, token, Some(why)).await,
+        Err(BookingRefused::Link(e)) => use_case_problem(e),
     }
 }
 

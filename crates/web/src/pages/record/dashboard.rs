@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::AppState;
-use crate::notes::DASHBOARD_DAYS;
 use crate::pages::{Layout, PageActor, PageError, render};
 
 struct Row {
@@ -44,7 +43,7 @@ struct ReferralRow {
     client_name: String,
     when: String,
     label: String,
-    urgency: Option<crate::clinical::UrgencyView>,
+    urgency: Option<myomap_clinic::screening::UrgencyView>,
 }
 
 /// How far ahead the dashboard warns of bookings over a referral.
@@ -69,7 +68,7 @@ fn improvement_by_condition(
                 .filter(|q| q.client_id == *client && measures.contains(&q.instrument.as_str()))
                 .cloned()
                 .collect();
-            let progress = crate::outcomes::progress(&mine);
+            let progress = myomap_clinic::progress::progress(&mine);
             if progress.iter().any(|p| p.points.len() > 1) {
                 measured += 1;
                 if progress.iter().any(|p| p.verdict == "meaningful_improvement") {
@@ -93,10 +92,10 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
     let flagged = state
         .store
         .clinic(&actor)
-        .flagged_checkins(DASHBOARD_DAYS)
+        .flagged_checkins(myomap_clinic::notes::DASHBOARD_DAYS)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
-    let zone = crate::scheduling::zone_of(&actor);
+    let zone = myomap_clinic::schedule::zone_of(&actor);
     let rows = flagged
         .into_iter()
         .map(|f| Row {
@@ -129,10 +128,10 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     let now = jiff::Timestamp::now();
-    let shown = crate::presenter::Presenter::of(&scope, &actor)
+    let shown = myomap_clinic::presenter::Presenter::of(&scope, &actor)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
-    let (start, end) = crate::scheduling::day_span(today, &zone);
+    let (start, end) = myomap_clinic::schedule::day_span(today, &zone);
     let mine: Vec<_> = scope
         .appointments_between(Some(&actor.user_id.to_string()), start, end)
         .await
@@ -169,9 +168,9 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) ->
         .map(|r| ReferralRow {
             client_id: r.client_id.to_string(),
             client_name: r.client_name,
-            when: crate::scheduling::local_text(r.starts_at, &zone),
+            when: myomap_clinic::schedule::local_text(r.starts_at, &zone),
             label: myomap_clinic::screening::outcome_label(&r.outcome).into(),
-            urgency: crate::clinical::urgency_view(&r.outcome, &r.verdict),
+            urgency: myomap_clinic::screening::urgency_view(&r.outcome, &r.verdict),
         })
         .collect();
     Ok(render(

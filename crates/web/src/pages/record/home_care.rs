@@ -9,17 +9,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use myomap_clinic::home_care::OpenHandout;
 use myomap_clinic::{ClinicError, SystemClock};
 use myomap_plans::{AdviceItem, StretchItem};
-use myomap_store::{Actor, HomeCare, StoreError};
+use myomap_store::{Actor, HomeCare};
 
-use crate::plans::{adherence, plan_of};
+use myomap_clinic::home_care::{adherence, plan_of};
 use serde::Deserialize;
 
 use super::{Pairs, client_id, store_err, values};
 use crate::AppState;
 use crate::pages::{Layout, MessagePage, PageActor, PageError, error_page, render};
-
-/// How long a client's home-care link stays open.
-pub const HOME_CARE_LINK_TTL: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 60 * 60);
 
 /// Builds a handout from the last signed session's treated muscles and the
 /// habits the intake recorded.
@@ -29,15 +26,9 @@ pub async fn create(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let client = client_id(&id, &actor)?;
-    let scope = state.store.clinic(&actor);
-    let record = scope.client_record(client).await.map_err(store_err(&actor))?;
-    let plan = crate::plans::home_care_plan(&record);
-    let content =
-        serde_json::to_value(&plan).map_err(|e| PageError::store(StoreError::Internal(e.to_string()), Some(&actor)))?;
-    let handout = scope
-        .create_home_care(client, &content)
+    let handout = myomap_clinic::home_care::create_handout(&state.store, &actor, client)
         .await
-        .map_err(store_err(&actor))?;
+        .map_err(|e| PageError::from((e, &actor)))?;
     Ok(Redirect::to(&format!("/home-care/{}", handout.id)).into_response())
 }
 
@@ -66,7 +57,7 @@ async fn handout_and_client(
     let scope = state.store.clinic(actor);
     let handout = scope.get_home_care(id).await.map_err(store_err(actor))?;
     let client = scope.get_client(handout.client_id).await.map_err(store_err(actor))?;
-    let shown = crate::presenter::Presenter::of(&scope, actor)
+    let shown = myomap_clinic::presenter::Presenter::of(&scope, actor)
         .await
         .map_err(store_err(actor))?;
     let prepared = Prepared {
@@ -156,12 +147,9 @@ pub async fn create_link(
     PageActor(actor): PageActor,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let link = state
-        .store
-        .clinic(&actor)
-        .home_care_link(&id, HOME_CARE_LINK_TTL)
+    let link = myomap_clinic::home_care::request_link(&state.store, &actor, &id)
         .await
-        .map_err(store_err(&actor))?;
+        .map_err(|e| PageError::from((e, &actor)))?;
     let page = MessagePage {
         layout: Layout::signed_in(&actor, "clients"),
         title: "Home-care link".into(),

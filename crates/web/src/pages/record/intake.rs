@@ -8,6 +8,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::SystemClock;
 use myomap_domain::record::IntakeForm;
 use myomap_domain::{AreaSite, ValidationErrors};
 use myomap_screening::ScreeningAnswers;
@@ -15,8 +16,6 @@ use myomap_store::{Actor, Intake, IntakeStatus};
 
 use super::{Pairs, checked, client_id, parse_site, site_options, value, values};
 use crate::AppState;
-use crate::api::record::INTAKE_LINK_TTL;
-use crate::clinical::{age_on, screen};
 use crate::pages::{Layout, PageActor, PageError, render};
 
 pub struct TextField {
@@ -301,15 +300,7 @@ pub async fn submit(
     let scope = state.store.clinic(&actor);
     match validate(&typed) {
         Ok((form, answers)) => {
-            let born = scope
-                .get_client(client)
-                .await
-                .map_err(|e| PageError::from((e, &actor)))?
-                .date_of_birth;
-            let screening = screen(&form, age_on(born, crate::clinic_today(&actor)), &answers)
-                .map_err(|e| PageError::from((myomap_store::StoreError::Invalid(e), &actor)))?;
-            scope
-                .submit_intake(client, &form, &screening)
+            myomap_clinic::intake::take_intake(&state.store, &actor, &SystemClock, client, &form, &answers)
                 .await
                 .map_err(|e| PageError::from((e, &actor)))?;
             Ok(Redirect::to(&format!("/clients/{id}#intake")).into_response())
@@ -336,10 +327,7 @@ pub async fn create_link(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let client = client_id(&id, &actor)?;
-    let link = state
-        .store
-        .clinic(&actor)
-        .request_intake_link(client, INTAKE_LINK_TTL)
+    let link = myomap_clinic::intake::request_link(&state.store, &actor, client)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     let page = crate::pages::MessagePage {
@@ -349,7 +337,7 @@ pub async fn create_link(
             "Send this link to the client. It opens the intake form without an account, works once, and expires in 7 days.".into(),
             format!(
                 "Expires {}.",
-                crate::scheduling::local_text(link.expires_at, &crate::scheduling::zone_of(&actor))
+                myomap_clinic::schedule::local_text(link.expires_at, &myomap_clinic::schedule::zone_of(&actor))
             ),
         ],
         links: vec![super::links::issued(&state, &actor, &link)],

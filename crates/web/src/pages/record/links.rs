@@ -7,13 +7,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
+use myomap_clinic::messages::client_link;
+use myomap_clinic::schedule::{local_text, zone_of};
 use myomap_store::{Actor, IssuedLink, LinkPurpose, OpenLink};
 
 use super::{Pairs, store_err, value};
 use crate::AppState;
-use crate::api::record::link_url;
 use crate::pages::{Layout, MessagePage, PageActor, PageError, render};
-use crate::scheduling::{local_text, zone_of};
 
 /// A client link on a staff page.
 pub struct ShownLink {
@@ -61,7 +61,7 @@ fn shown(
 ) -> ShownLink {
     ShownLink {
         label: label(purpose, target_id),
-        url: link_url(&state.config.public_url, token),
+        url: client_link(&state.config.public_url, token),
         expires: format!("Expires {}", local_text(expires_at, &zone_of(actor))),
         email: Some(EmailLinkForm {
             action: "/links/email".into(),
@@ -106,9 +106,9 @@ pub async fn email(
     let purpose = LinkPurpose::from_name(value(&pairs, "purpose"))
         .ok_or_else(|| store_err(&actor)(myomap_store::StoreError::NotFound("open link")))?;
     let target = value(&pairs, "target");
-    let queued = crate::link_mail::queue_link_email(&state, &actor, purpose, target)
+    let queued = myomap_clinic::link_email::queue_link_email(&state.store, &actor, &state.messages(), purpose, target)
         .await
-        .map_err(store_err(&actor))?;
+        .map_err(|e| PageError::from((e, &actor)))?;
     let (relay, recipient_name) = (queued.relay, queued.client_given_name);
     let what = label(purpose, target);
     let line = if relay {

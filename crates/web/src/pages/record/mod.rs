@@ -89,16 +89,6 @@ pub fn muscle_value(muscle: &str, side: Option<Side>) -> String {
     }
 }
 
-pub fn muscle_label(muscle: &str, side: Option<Side>) -> String {
-    let name = atlas()
-        .muscle(muscle)
-        .map_or_else(|| muscle.to_owned(), |m| m.name.clone());
-    match side {
-        Some(side) => format!("{name} ({side})"),
-        None => name,
-    }
-}
-
 /// `muscle[:side]` back into its parts; the side is checked by validation.
 pub fn parse_muscle(value: &str) -> (String, Option<Side>) {
     match value.split_once(':') {

@@ -6,13 +6,15 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::outcomes::{self as questionnaires, Answers};
+use myomap_clinic::{ClinicError, SystemClock};
+use myomap_domain::ValidationErrors;
 use myomap_scoring::{Instrument, Scoring};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Pairs, value};
 use crate::AppState;
-use crate::outcomes::score;
 use crate::pages::{Layout, MessagePage, PageActor, PageError, render};
 
 pub struct Field {
@@ -277,7 +279,9 @@ fn form_field(field: &str) -> String {
 }
 
 fn parse_instrument(id: &str) -> Option<Instrument> {
-    id.parse().ok().filter(|i| crate::outcomes::RECORDED.contains(i))
+    id.parse()
+        .ok()
+        .filter(|i| myomap_clinic::outcomes::RECORDED.contains(i))
 }
 
 #[derive(Deserialize)]
@@ -315,7 +319,7 @@ async fn staff_page(
             .next();
         prefilled = latest
             .map(|a| {
-                crate::wpi::wpi_areas(&a.record.pain_map)
+                myomap_clinic::wpi::wpi_areas(&a.record.pain_map)
                     .into_iter()
                     .map(|area| ("region".to_owned(), area))
                     .collect()
@@ -405,36 +409,45 @@ pub async fn record(
     let client = id
         .parse()
         .map_err(|_| PageError::store(myomap_store::StoreError::NotFound("client"), Some(&actor)))?;
-    let (input, extra) = input_from(instrument, &form);
-    let taken_on = value(&form, "taken_on").to_owned();
+    let (input, activities) = input_from(instrument, &form);
     let source = if value(&form, "source") == "paper" {
         "paper"
     } else {
         "clinic"
     };
-    match score(instrument.as_str(), &taken_on, &input) {
-        Ok(mut scored) => {
-            if let Some(activities) = extra {
-                scored.input["activities"] = activities;
-            }
-            state
-                .store
-                .clinic(&actor)
-                .record_questionnaire(client, &scored, source)
-                .await
-                .map_err(|e| PageError::from((e, &actor)))?;
-            Ok(Redirect::to(&format!("/clients/{id}/progress")).into_response())
-        }
-        Err(problem) => {
-            let field = problem.errors.first().map(|e| form_field(&e.field)).unwrap_or_default();
-            let message = problem
-                .errors
-                .first()
-                .map_or(problem.detail.clone(), |e| e.message.clone());
-            let page = staff_page(&state, &actor, &id, instrument, &form, Some((field, message))).await?;
+    let answers = Answers {
+        instrument: instrument.as_str(),
+        input,
+        activities,
+    };
+    let taken_on = value(&form, "taken_on");
+    match questionnaires::record_questionnaire(
+        &state.store,
+        &actor,
+        &SystemClock,
+        client,
+        answers,
+        Some(taken_on),
+        source,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/clients/{id}/progress")).into_response()),
+        Err(ClinicError::Invalid(errors)) => {
+            let page = staff_page(&state, &actor, &id, instrument, &form, Some(first_error(&errors))).await?;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
+        Err(e) => Err(PageError::from((e, &actor))),
     }
+}
+
+/// The first refusal, on the form field it names.
+fn first_error(errors: &ValidationErrors) -> (String, String) {
+    errors
+        .0
+        .first()
+        .map(|e| (form_field(&e.field), e.message.clone()))
+        .unwrap_or_default()
 }
 
 pub async fn create_link(
@@ -454,14 +467,7 @@ pub async fn create_link(
     let client = id
         .parse()
         .map_err(|_| PageError::store(myomap_store::StoreError::NotFound("client"), Some(&actor)))?;
-    let link = state
-        .store
-        .clinic(&actor)
-        .request_questionnaire_link(
-            client,
-            instrument.as_str(),
-            crate::api::outcomes::QUESTIONNAIRE_LINK_TTL,
-        )
+    let link = questionnaires::request_link(&state.store, &actor, client, instrument.as_str())
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     let page = MessagePage {
@@ -508,7 +514,7 @@ pub fn public_page(
 
 /// Scores and stores a client's answers from the link form.
 pub async fn answer_public(state: &AppState, token: &str, grant: &myomap_store::LinkGrant, form: &Pairs) -> Response {
-    let (instrument_id, wording) = match state.store.link_questionnaire(grant).await {
+    let (instrument, wording) = match questionnaires::questionnaire_of_link(&state.store, grant).await {
         Ok(found) => found,
         Err(e) => {
             return crate::pages::error_page(
@@ -519,54 +525,44 @@ pub async fn answer_public(state: &AppState, token: &str, grant: &myomap_store::
             );
         }
     };
-    let Ok(instrument) = instrument_id.parse::<Instrument>() else {
-        return crate::pages::error_page(
-            StatusCode::NOT_FOUND,
-            Layout::anonymous(),
-            "Link not valid",
-            "This link names no questionnaire.",
-        );
+    let (input, activities) = input_from(instrument, form);
+    let answers = Answers {
+        instrument: instrument.as_str(),
+        input,
+        activities,
     };
-    let (input, extra) = input_from(instrument, form);
-    match score(instrument.as_str(), &crate::link_today(grant).to_string(), &input) {
-        Ok(mut scored) => {
-            if let Some(activities) = extra {
-                scored.input["activities"] = activities;
-            }
-            match state.store.submit_questionnaire_via_link(token, &scored).await {
-                Ok(()) => render(
-                    StatusCode::OK,
-                    &MessagePage {
-                        layout: Layout::anonymous(),
-                        title: format!("Thank you, {}", grant.client_given_name),
-                        lines: vec![format!(
-                            "{} has received your answers. You can close this page.",
-                            grant.clinic_name
-                        )],
-                        links: Vec::new(),
-                        back: String::new(),
-                        back_label: String::new(),
-                    },
-                ),
-                Err(e) => crate::pages::error_page(
-                    StatusCode::GONE,
-                    Layout::anonymous(),
-                    "Link no longer open",
-                    &e.to_string(),
-                ),
-            }
-        }
-        Err(problem) => {
-            let field = problem.errors.first().map(|e| form_field(&e.field)).unwrap_or_default();
-            let message = problem
-                .errors
-                .first()
-                .map_or(problem.detail.clone(), |e| e.message.clone());
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &public_page(token, grant, instrument, wording.as_ref(), form, Some((field, message))),
-            )
-        }
+    match questionnaires::answer_via_link(&state.store, &SystemClock, token, grant, answers).await {
+        Ok(()) => render(
+            StatusCode::OK,
+            &MessagePage {
+                layout: Layout::anonymous(),
+                title: format!("Thank you, {}", grant.client_given_name),
+                lines: vec![format!(
+                    "{} has received your answers. You can close this page.",
+                    grant.clinic_name
+                )],
+                links: Vec::new(),
+                back: String::new(),
+                back_label: String::new(),
+            },
+        ),
+        Err(ClinicError::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &public_page(
+                token,
+                grant,
+                instrument,
+                wording.as_ref(),
+                form,
+                Some(first_error(&errors)),
+            ),
+        ),
+        Err(e) => crate::pages::error_page(
+            StatusCode::GONE,
+            Layout::anonymous(),
+            "Link no longer open",
+            &e.to_string(),
+        ),
     }
 }
 
@@ -588,7 +584,7 @@ pub async fn show_progress(
     let client_id = id
         .parse()
         .map_err(|_| PageError::store(myomap_store::StoreError::NotFound("client"), Some(&actor)))?;
-    let data = crate::report_data::gather(&state.store, &actor, client_id)
+    let data = myomap_clinic::report::gather(&state.store, &actor, &SystemClock, client_id)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
     let page = ProgressPage {
@@ -605,14 +601,14 @@ pub async fn show_progress(
                         format!(
                             "{}{}",
                             if c > 0.0 { "+" } else { "" },
-                            crate::outcomes::MeasureProgress::shown(Some(c))
+                            myomap_clinic::progress::MeasureProgress::shown(Some(c))
                         )
                     },
                 );
                 (
                     m.name.clone(),
-                    crate::outcomes::MeasureProgress::shown(m.baseline),
-                    crate::outcomes::MeasureProgress::shown(m.latest),
+                    myomap_clinic::progress::MeasureProgress::shown(m.baseline),
+                    myomap_clinic::progress::MeasureProgress::shown(m.latest),
                     change,
                     m.verdict_label(),
                     m.verdict,
@@ -632,33 +628,18 @@ pub async fn report_pdf(
     let client_id = id
         .parse()
         .map_err(|_| PageError::store(myomap_store::StoreError::NotFound("client"), Some(&actor)))?;
-    let data = crate::report_data::gather(&state.store, &actor, client_id)
+    let report = myomap_clinic::report::progress_report(&state.store, &actor, &SystemClock, client_id)
         .await
         .map_err(|e| PageError::from((e, &actor)))?;
-    let preparer = crate::presenter::Presenter::of(&state.store.clinic(&actor), &actor)
-        .await
-        .map_err(|e| PageError::from((e, &actor)))?
-        .person(&actor.email);
-    match myomap_report::render_pdf(&data.report(&preparer)) {
-        Ok(pdf) => Ok((
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "inline; filename=\"progress-report-{}.pdf\"",
-                        data.client.family_name.to_lowercase()
-                    ),
-                ),
-            ],
-            pdf,
-        )
-            .into_response()),
-        Err(e) => Ok(crate::pages::error_page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            Layout::signed_in(&actor, "clients"),
-            "Report failed",
-            &e.to_string(),
-        )),
-    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{}\"", report.file_name),
+            ),
+        ],
+        report.pdf,
+    )
+        .into_response())
 }

@@ -6,17 +6,18 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::screening::{SafetyBanner, safety_banner_for};
+use myomap_clinic::treatment_plans::{self, PlanWithProgress};
+use myomap_clinic::{ClinicError, SystemClock};
 use myomap_domain::ValidationErrors;
 use myomap_domain::record::CONDITIONS;
 use myomap_plans::{Goal, PlanDraft, Target};
-use myomap_store::{Actor, PlanStatus, StoreError, StoredPlan};
+use myomap_store::{Actor, PlanStatus};
 use serde::Deserialize;
 
 use super::{Pairs, client_id, store_err, value, values};
 use crate::AppState;
-use crate::clinical::{SafetyBanner, safety_banner_for};
 use crate::pages::{Layout, PageActor, PageError, render};
-use crate::plans::plan_progress;
 
 const GOAL_ROWS: usize = 4;
 
@@ -123,7 +124,7 @@ fn plan_form(spec: FormSpec<'_>, draft: &PlanDraft, typed_goals: Option<Vec<Goal
             assess_first: p
                 .assess_first
                 .iter()
-                .map(|m| super::muscle_label(m, None))
+                .map(|m| myomap_clinic::vocabulary::muscle_label(m, None))
                 .collect::<Vec<_>>()
                 .join(", "),
             refer_when: p.refer_when.join(" "),
@@ -143,7 +144,7 @@ fn plan_form(spec: FormSpec<'_>, draft: &PlanDraft, typed_goals: Option<Vec<Goal
         session_minutes: draft.session_minutes.to_string(),
         reassess_every: draft.reassess_every.to_string(),
         goals,
-        instruments: crate::outcomes::RECORDED
+        instruments: myomap_clinic::outcomes::RECORDED
             .iter()
             .map(|i| (i.as_str(), i.definition().name.clone()))
             .collect(),
@@ -320,12 +321,9 @@ pub async fn create(
     let start = starts_on(&form, &mut errors);
     let scope = state.store.clinic(&actor);
     if errors.is_empty() {
-        let json = serde_json::to_value(&draft)
-            .map_err(|e| PageError::store(StoreError::Internal(e.to_string()), Some(&actor)))?;
-        let plan = scope
-            .create_plan(client, &json, &start)
+        let plan = treatment_plans::start_plan(&state.store, &actor, &SystemClock, client, &draft, Some(&start))
             .await
-            .map_err(store_err(&actor))?;
+            .map_err(|e| PageError::from((e, &actor)))?;
         return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
     }
     let record = scope.get_client(client).await.map_err(store_err(&actor))?;
@@ -349,15 +347,6 @@ pub async fn create(
         Some(typed),
     );
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-}
-
-fn parse_draft(stored: &StoredPlan, actor: &Actor) -> Result<PlanDraft, PageError> {
-    serde_json::from_value(stored.plan.clone()).map_err(|e| {
-        PageError::store(
-            StoreError::Internal(format!("stored plan does not parse: {e}")),
-            Some(actor),
-        )
-    })
 }
 
 #[derive(Template)]
@@ -392,18 +381,16 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let scope = state.store.clinic(&actor);
-    let stored = scope.get_plan(&id).await.map_err(store_err(&actor))?;
-    let draft = parse_draft(&stored, &actor)?;
-    // The whole record in one audited read: client, sessions, re-assessments, scores.
-    let record = scope.client_record(stored.client_id).await.map_err(store_err(&actor))?;
-    let client = &record.client;
-    let progress = plan_progress(
-        &stored,
-        &draft,
-        &record.notes,
-        &record.assessments,
-        &record.questionnaires,
-    );
+    let (
+        PlanWithProgress {
+            stored,
+            draft,
+            progress,
+        },
+        client,
+    ) = treatment_plans::read_plan(&state.store, &actor, &id)
+        .await
+        .map_err(|e| PageError::from((e, &actor)))?;
     let safety = safety_banner_for(&scope, stored.client_id)
         .await
         .map_err(store_err(&actor))?;
@@ -445,7 +432,7 @@ pub async fn show(
                 (
                     label,
                     g.target.clone(),
-                    crate::outcomes::MeasureProgress::shown(g.latest),
+                    myomap_clinic::progress::MeasureProgress::shown(g.latest),
                     class,
                     text,
                 )
@@ -477,7 +464,7 @@ pub async fn edit_form(
 ) -> Result<Response, PageError> {
     let scope = state.store.clinic(&actor);
     let stored = scope.get_plan(&id).await.map_err(store_err(&actor))?;
-    let draft = parse_draft(&stored, &actor)?;
+    let draft = treatment_plans::draft_of(&stored).map_err(|e| PageError::from((e, &actor)))?;
     let client_id = stored.client_id.to_string();
     let safety = safety_banner_for(&scope, stored.client_id)
         .await
@@ -514,11 +501,9 @@ pub async fn update(
     let version = value(&form, "version").parse::<i64>().unwrap_or(-1);
     let (draft, typed, errors) = read_plan(&form);
     let problem = if errors.is_empty() {
-        let json = serde_json::to_value(&draft)
-            .map_err(|e| PageError::store(StoreError::Internal(e.to_string()), Some(&actor)))?;
-        match scope.update_plan(&id, version, &json).await {
+        match treatment_plans::revise_plan(&state.store, &actor, &id, version, &draft).await {
             Ok(_) => return Ok(Redirect::to(&format!("/plans/{id}")).into_response()),
-            Err(StoreError::Conflict(m)) => Some(m),
+            Err(ClinicError::Conflict(m)) => Some(m),
             Err(e) => return Err(PageError::from((e, &actor))),
         }
     } else {

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use myomap_clinic::ClinicError;
+use myomap_clinic::SystemClock;
 use myomap_domain::ValidationErrors;
 use myomap_domain::record::CheckinAnswer;
 use myomap_store::{LinkGrant, LinkPurpose, StoreError};
@@ -15,7 +16,6 @@ use myomap_store::{LinkGrant, LinkPurpose, StoreError};
 use super::intake::{IntakeSpec, Typed, intake_page, read_form, validate};
 use super::{Pairs, checked, parse_site, site_options, value, values};
 use crate::AppState;
-use crate::clinical::screen;
 use crate::pages::{Layout, MessagePage, error_page, render};
 
 /// The page for a link that cannot be used, for every kind of client link.
@@ -130,16 +130,15 @@ pub async fn open(
         LinkPurpose::HomeCare => super::home_care::public_open(&state, &token, params.saved.is_some())
             .await
             .unwrap_or_else(use_case_problem),
-        LinkPurpose::Questionnaire => match state.store.link_questionnaire(&grant).await {
-            Ok((instrument, wording)) => match instrument.parse() {
-                Ok(instrument) => render(
+        LinkPurpose::Questionnaire => {
+            match myomap_clinic::outcomes::questionnaire_of_link(&state.store, &grant).await {
+                Ok((instrument, wording)) => render(
                     StatusCode::OK,
                     &super::outcomes::public_page(&token, &grant, instrument, wording.as_ref(), &Vec::new(), None),
                 ),
-                Err(_) => link_problem(StoreError::NotFound("link")),
-            },
-            Err(e) => link_problem(e),
-        },
+                Err(e) => use_case_problem(e),
+            }
+        }
     }
 }
 
@@ -153,16 +152,11 @@ pub async fn answer(State(state): State<AppState>, Path(token): Path<String>, Fo
             let typed = read_form(&pairs);
             match validate(&typed) {
                 Ok((form, answers)) => {
-                    let age = grant
-                        .client_date_of_birth
-                        .and_then(|born| crate::clinical::age_on(born, crate::link_today(&grant)));
-                    let result = match screen(&form, age, &answers) {
-                        Ok(screening) => state.store.submit_intake_via_link(&token, &form, &screening).await,
-                        Err(errors) => Err(StoreError::Invalid(errors)),
-                    };
-                    match result {
+                    match myomap_clinic::intake::submit_via_link(&state.store, &SystemClock, &token, &form, &answers)
+                        .await
+                    {
                         Ok(()) => thanks(&grant, "Your intake form is sent."),
-                        Err(e) => link_problem(e),
+                        Err(e) => use_case_problem(e),
                     }
                 }
                 Err((errors, screening_error)) => render(

@@ -9,19 +9,21 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use myomap_clinic::ClinicError;
+use myomap_clinic::messages::client_link;
+use myomap_clinic::presenter::Presenter;
+use myomap_clinic::screening::SafetyBanner;
+use myomap_clinic::vocabulary::ClinicalVocabulary;
+use myomap_clinic::vocabulary::muscle_label;
 use myomap_domain::ValidationErrors;
 use myomap_domain::record::{CheckinAnswer, DiscomfortCheck, Pressure, SessionNote, TreatedPoint};
 use myomap_store::{Actor, Checkin, IssuedLink, NoteRecord, NoteStatus, StoreError};
 
 use super::{
-    Pairs, TRIGGER_POINT_IDS, checked, client_id, muscle_label, muscle_options, muscle_value, parse_muscle, store_err,
-    value, values,
+    Pairs, TRIGGER_POINT_IDS, checked, client_id, muscle_options, muscle_value, parse_muscle, store_err, value, values,
 };
 use crate::AppState;
-use crate::api::record::link_url;
-use crate::clinical::{ClinicalVocabulary, SafetyBanner};
 use crate::pages::{Layout, PageActor, PageError, render};
-use crate::presenter::Presenter;
 
 const TECHNIQUES: [&str; 8] = [
     "ischemic compression",
@@ -427,7 +429,7 @@ pub async fn new_form(
         .await
         .map_err(|e| crate::pages::PageError::from((e, &actor)))?;
     let assessment_choices = assessment_choices(&scope, client, &actor).await?;
-    let safety = crate::clinical::safety_banner_for(&scope, client)
+    let safety = myomap_clinic::screening::safety_banner_for(&scope, client)
         .await
         .map_err(store_err(&actor))?;
     let referral_reason = String::new();
@@ -478,7 +480,7 @@ pub async fn create(
         return Ok(Redirect::to(&format!("/sessions/{}", created.id)).into_response());
     }
     let record = scope.get_client(client).await.map_err(store_err(&actor))?;
-    let safety = crate::clinical::safety_banner_for(&scope, client)
+    let safety = myomap_clinic::screening::safety_banner_for(&scope, client)
         .await
         .map_err(store_err(&actor))?;
     let referral_reason = String::new();
@@ -529,7 +531,7 @@ async fn show_note(
     // A signed note is history: the banner belongs where treatment is
     // still being recorded.
     let safety = if record.status == NoteStatus::Draft {
-        crate::clinical::safety_banner_for(&scope, record.client_id)
+        myomap_clinic::screening::safety_banner_for(&scope, record.client_id)
             .await
             .map_err(store_err(actor))?
     } else {
@@ -613,7 +615,12 @@ async fn assessment_choices(
 fn link_rows(public_url: &str, links: &[(Checkin, IssuedLink)]) -> Vec<(String, String)> {
     links
         .iter()
-        .map(|(c, l)| (format!("{}-hour check-in", c.due_hours), link_url(public_url, &l.token)))
+        .map(|(c, l)| {
+            (
+                format!("{}-hour check-in", c.due_hours),
+                client_link(public_url, &l.token),
+            )
+        })
         .collect()
 }
 
@@ -666,11 +673,19 @@ pub async fn save(
         return Ok(Redirect::to(&format!("/sessions/{id}")).into_response());
     }
     let reason = Some(referral_reason.as_str()).filter(|r| !r.trim().is_empty());
-    let signing = crate::notes::sign_and_queue_checkins(&state, &actor, &id, saved.version, reason).await;
+    let signing = myomap_clinic::notes::sign_and_queue_checkins(
+        &state.store,
+        &actor,
+        &state.messages(),
+        &id,
+        saved.version,
+        reason,
+    )
+    .await;
     let (signed, links, email) = match signing {
         Ok(signed) => signed,
         // The draft is saved; the page asks for what signing still needs.
-        Err(StoreError::Invalid(errors)) => {
+        Err(ClinicError::Invalid(errors)) => {
             return show_note(
                 &state,
                 &actor,
@@ -683,7 +698,7 @@ pub async fn save(
             )
             .await;
         }
-        Err(e) => return Err(store_err(&actor)(e)),
+        Err(e) => return Err(PageError::from((e, &actor))),
     };
     show_note(
         &state,

@@ -1,12 +1,14 @@
 //! Booking an appointment, the appointment page with its actions (status,
 //! move) and the client's self-booking link.
 
+use crate::pages::as_store_error;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::tz::TimeZone;
+use myomap_clinic::SystemClock;
 use myomap_domain::{ClientId, ValidationErrors};
 use myomap_schedule::AppointmentLength;
 use myomap_store::{Actor, Appointment, AppointmentStatus, StoreError};
@@ -16,7 +18,7 @@ use super::{AgendaRow, agenda_row, options};
 use crate::AppState;
 use crate::pages::record::{Pairs, client_id, store_err, value};
 use crate::pages::{Layout, MessagePage, PageActor, PageError, render};
-use crate::scheduling::{self, BookingRequest, local_time, zone_of};
+use myomap_clinic::schedule::{self as scheduling, BookingRequest, local_time, zone_of};
 
 #[derive(Deserialize, Default)]
 pub struct BookParams {
@@ -30,7 +32,7 @@ pub struct BookParams {
 #[derive(Template)]
 #[template(path = "booking_form.html")]
 struct BookingForm {
-    safety: Option<crate::clinical::SafetyBanner>,
+    safety: Option<myomap_clinic::screening::SafetyBanner>,
     layout: Layout,
     heading: String,
     action: String,
@@ -76,7 +78,7 @@ async fn booking_form(
                 .await
                 .map(|c| format!("{} {}", c.given_name, c.family_name))
                 .map_err(store_err(actor))?,
-            crate::clinical::safety_banner_for(&scope, id)
+            myomap_clinic::screening::safety_banner_for(&scope, id)
                 .await
                 .map_err(store_err(actor))?,
         ),
@@ -208,13 +210,9 @@ pub async fn book(
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
     let request = request_from(&pairs);
-    match scheduling::book(
-        &state,
-        &actor,
-        &request,
-        scheduling::link_base(&state.config.public_url),
-    )
-    .await
+    match scheduling::book(&state.store, &actor, &state.messages(), &request)
+        .await
+        .map_err(as_store_error)
     {
         Ok(booked) => {
             let notice = if booked.len() > 1 {
@@ -315,9 +313,17 @@ pub async fn set_status(
     let status = AppointmentStatus::parse(value(&pairs, "status"))
         .ok_or_else(|| store_err(&actor)(StoreError::NotFound("appointment status")))?;
     let version = value(&pairs, "version").parse().unwrap_or(0);
-    let changed = scheduling::set_status(&state, &actor, &id, version, status)
-        .await
-        .map_err(store_err(&actor))?;
+    let changed = scheduling::set_status(
+        &state.store,
+        &actor,
+        &SystemClock,
+        state.config.mailer.is_some(),
+        &id,
+        version,
+        status,
+    )
+    .await
+    .map_err(|e| PageError::from((e, &actor)))?;
     let notice = format!(
         "{} {}: {}",
         changed.client_name,
@@ -335,15 +341,9 @@ pub async fn move_appointment(
 ) -> Result<Response, PageError> {
     let request = request_from(&pairs);
     let version = value(&pairs, "version").parse().unwrap_or(0);
-    match scheduling::reschedule(
-        &state,
-        &actor,
-        &id,
-        version,
-        &request,
-        scheduling::link_base(&state.config.public_url),
-    )
-    .await
+    match scheduling::reschedule(&state.store, &actor, &state.messages(), &id, version, &request)
+        .await
+        .map_err(as_store_error)
     {
         Ok(moved) => Ok(Redirect::to(&day_link(&moved, &zone_of(&actor), "Appointment moved")).into_response()),
         Err(e) => {
@@ -367,16 +367,9 @@ pub async fn booking_link(
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, PageError> {
     let client = client_id(&id, &actor)?;
-    let link = state
-        .store
-        .clinic(&actor)
-        .booking_link(
-            client,
-            value(&pairs, "therapist"),
-            crate::api::schedule::BOOKING_LINK_TTL,
-        )
+    let link = myomap_clinic::online_booking::request_link(&state.store, &actor, client, value(&pairs, "therapist"))
         .await
-        .map_err(store_err(&actor))?;
+        .map_err(|e| PageError::from((e, &actor)))?;
     Ok(render(
         StatusCode::OK,
         &MessagePage {
@@ -384,7 +377,7 @@ pub async fn booking_link(
             title: "Booking link".into(),
             lines: vec![
                 "Send this link to the client. It shows the therapist's free times, no sooner than the treatment plan asks for, and books one appointment.".into(),
-                format!("It works once and expires on {}.", link.expires_at.to_zoned(crate::scheduling::zone_of(&actor)).date()),
+                format!("It works once and expires on {}.", link.expires_at.to_zoned(myomap_clinic::schedule::zone_of(&actor)).date()),
             ],
             links: vec![crate::pages::record::links::issued(&state, &actor, &link)],
             back: format!("/clients/{id}"),

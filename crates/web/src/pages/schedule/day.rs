@@ -17,7 +17,7 @@ use super::{
 use crate::AppState;
 use crate::pages::record::store_err;
 use crate::pages::{Layout, PageActor, PageError, render};
-use crate::scheduling::{self, day_span, local_time, zone_of};
+use myomap_clinic::schedule::{self as scheduling, day_span, local_time, zone_of};
 
 #[derive(Template)]
 #[template(path = "schedule_day.html")]
@@ -76,7 +76,7 @@ pub async fn day(
         .collect();
     let hours = scheduling::hours_of(&scope, &therapist.id)
         .await
-        .map_err(store_err(&actor))?;
+        .map_err(|e| PageError::from((e, &actor)))?;
     let length = AppointmentLength::try_from(60).map_err(|e| store_err(&actor)(StoreError::Internal(e.to_string())))?;
     let free = scheduling::free_slots(
         &hours,

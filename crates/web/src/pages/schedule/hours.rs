@@ -12,7 +12,7 @@ use super::settings::settings_page;
 use crate::AppState;
 use crate::pages::record::{Pairs, store_err, value};
 use crate::pages::{PageActor, PageError, render};
-use crate::scheduling;
+use myomap_clinic::schedule as scheduling;
 
 /// One weekday of the hours form: work from/to and one break.
 pub struct HoursLine {

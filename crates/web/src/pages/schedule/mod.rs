@@ -12,6 +12,7 @@ pub mod settings;
 pub mod time_off;
 pub mod week;
 
+use myomap_clinic::SystemClock;
 use std::collections::HashMap;
 
 use jiff::civil::Date;
@@ -22,7 +23,7 @@ use myomap_schedule::WeeklyHours;
 use myomap_store::{Actor, Appointment, ClinicScope, PlanStatus, StaffMember, StoreError};
 use serde::Deserialize;
 
-use crate::scheduling::{self, day_span, local_time};
+use myomap_clinic::schedule::{self as scheduling, day_span, local_time};
 
 #[derive(Deserialize, Default)]
 pub struct DayParams {
@@ -45,7 +46,7 @@ pub struct AgendaRow {
 
 fn parse_day(text: Option<&str>, zone: &TimeZone) -> Date {
     text.and_then(|d| d.parse().ok())
-        .unwrap_or_else(|| scheduling::today_in(zone))
+        .unwrap_or_else(|| scheduling::today_at(zone, &SystemClock))
 }
 
 /// The therapist a page is about: the one asked for, else the signed-in
@@ -76,7 +77,7 @@ pub(crate) async fn agenda_flags(
     scope: &ClinicScope<'_>,
     clients: &[ClientId],
 ) -> Result<HashMap<ClientId, Vec<(&'static str, String)>>, StoreError> {
-    let flagged = scope.flagged_checkins(crate::notes::DASHBOARD_DAYS).await?;
+    let flagged = scope.flagged_checkins(myomap_clinic::notes::DASHBOARD_DAYS).await?;
     let mut unique: Vec<ClientId> = clients.to_vec();
     unique.sort_unstable();
     unique.dedup();
@@ -88,7 +89,7 @@ pub(crate) async fn agenda_flags(
             Some(s) if s.outcome == "refer_first" => {
                 // The urgency decides what the front desk does with the
                 // booking today, so it is on the agenda, not only the intake.
-                let urgency = crate::clinical::urgency_view(&s.outcome, &s.verdict)
+                let urgency = myomap_clinic::screening::urgency_view(&s.outcome, &s.verdict)
                     .map_or_else(|| "Routine".to_owned(), |u| u.label);
                 flags.push(("refer", format!("Refer first ({urgency})")));
             }
@@ -103,7 +104,7 @@ pub(crate) async fn agenda_flags(
         }
         for stored in record.plans.iter().filter(|p| p.status == PlanStatus::Active) {
             if let Ok(plan) = serde_json::from_value::<PlanDraft>(stored.plan.clone()) {
-                let progress = crate::plans::plan_progress(
+                let progress = myomap_clinic::treatment_plans::plan_progress(
                     stored,
                     &plan,
                     &record.notes,

@@ -11,7 +11,7 @@ use super::DayParams;
 use crate::AppState;
 use crate::pages::record::store_err;
 use crate::pages::{Layout, PageActor, PageError, render};
-use crate::scheduling::{self, zone_of};
+use myomap_clinic::schedule::{self as scheduling, zone_of};
 
 pub struct MessageRow {
     pub id: String,

@@ -15,7 +15,7 @@ use super::{DayParams, chosen_therapist, options};
 use crate::AppState;
 use crate::pages::record::{Pairs, store_err, value};
 use crate::pages::{Layout, MessagePage, PageActor, PageError, render};
-use crate::scheduling::{self, zone_of};
+use myomap_clinic::schedule::{self as scheduling, zone_of};
 
 #[derive(Template)]
 #[template(path = "schedule_settings.html")]

@@ -1,5 +1,6 @@
 //! A therapist's time off, added and removed from the calendar settings.
 
+use crate::pages::as_store_error;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -11,7 +12,7 @@ use super::settings::settings_page;
 use crate::AppState;
 use crate::pages::record::{Pairs, store_err, value};
 use crate::pages::{PageActor, PageError, render};
-use crate::scheduling::{self, zone_of};
+use myomap_clinic::schedule::{self as scheduling, zone_of};
 
 pub async fn add_time_off(
     State(state): State<AppState>,
@@ -25,7 +26,10 @@ pub async fn add_time_off(
         value(&pairs, "off_reason"),
     );
     let scope = state.store.clinic(&actor);
-    match scheduling::add_time_off(&scope, &zone_of(&actor), &therapist, starts, ends, reason).await {
+    match scheduling::add_time_off(&scope, &zone_of(&actor), &therapist, starts, ends, reason)
+        .await
+        .map_err(as_store_error)
+    {
         Ok(_) => Ok(Redirect::to(&format!(
             "/schedule/settings?therapist={therapist}&notice=Time+off+saved"
         ))

@@ -11,7 +11,7 @@ use super::{AgendaRow, DayParams, agenda_row, away_line, chosen_therapist, hours
 use crate::AppState;
 use crate::pages::record::store_err;
 use crate::pages::{Layout, PageActor, PageError, render};
-use crate::scheduling::{self, day_span, zone_of};
+use myomap_clinic::schedule::{self as scheduling, day_span, zone_of};
 
 /// One line of a week column, in time order: an appointment or time off.
 pub struct WeekEntry {
@@ -59,7 +59,7 @@ pub async fn week(
         .map_err(store_err(&actor))?;
     let hours = scheduling::hours_of(&scope, &therapist.id)
         .await
-        .map_err(store_err(&actor))?;
+        .map_err(|e| PageError::from((e, &actor)))?;
     let time_off = scope
         .time_off_between(Some(&therapist.id), start, end)
         .await

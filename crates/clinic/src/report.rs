@@ -1,15 +1,20 @@
 //! Everything a progress page or report shows about one client, gathered
 //! once from the store: outcomes since baseline, pain per session, pressure
-//! pain thresholds, what was treated most, the screening verdict and the plan.
+//! pain thresholds, what was treated most, the screening verdict and the
+//! plan; and the PDF progress report made from it, one for the page's
+//! button, `myomap report` and the record export.
 
 use std::collections::BTreeMap;
 
 use myomap_domain::{Client, ClientId};
 use myomap_report::{ChartPoint, ChartSeries, OutcomeRow, ReportData};
-use myomap_store::{Actor, Intake, NoteRecord, NoteStatus, Store, StoreError};
+use myomap_store::{Actor, Intake, NoteRecord, NoteStatus, Store};
 
-use crate::outcomes::{MeasureProgress, SessionPain, chart, ppt_series, progress, session_pain, session_pain_chart};
-use crate::pages::record::muscle_label;
+use crate::presenter::Presenter;
+use crate::progress::{MeasureProgress, SessionPain, chart, ppt_series, progress, session_pain, session_pain_chart};
+use crate::treatment_plans::PlanProgress;
+use crate::vocabulary::muscle_label;
+use crate::{ClinicError, Clock, today_in};
 
 pub struct ClientReport {
     pub clinic: String,
@@ -20,14 +25,20 @@ pub struct ClientReport {
     pub session_pain: Vec<SessionPain>,
     pub ppt: Vec<(String, Vec<(String, f64)>)>,
     /// The active treatment plans with their progress.
-    pub plans: Vec<(myomap_plans::PlanDraft, crate::plans::PlanProgress)>,
+    pub plans: Vec<(myomap_plans::PlanDraft, PlanProgress)>,
     /// The latest home-care handout's items.
     pub home_care: Vec<String>,
     /// The clinic's today, the report's date.
     pub today: jiff::civil::Date,
 }
 
-pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<ClientReport, StoreError> {
+/// One audited read of the client's whole record, dated on the clinic's day.
+pub async fn gather(
+    store: &Store,
+    actor: &Actor,
+    clock: &dyn Clock,
+    client: ClientId,
+) -> Result<ClientReport, ClinicError> {
     let record = store.clinic(actor).client_record(client).await?;
     let plans = record
         .plans
@@ -35,7 +46,7 @@ pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<Cl
         .filter(|p| p.status == myomap_store::PlanStatus::Active)
         .filter_map(|stored| {
             let draft: myomap_plans::PlanDraft = serde_json::from_value(stored.plan.clone()).ok()?;
-            let progress = crate::plans::plan_progress(
+            let progress = crate::treatment_plans::plan_progress(
                 stored,
                 &draft,
                 &record.notes,
@@ -49,7 +60,7 @@ pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<Cl
         .home_care
         .first()
         .map(|h| {
-            let plan = crate::plans::plan_of(h);
+            let plan = crate::home_care::plan_of(h);
             plan.stretches
                 .iter()
                 .map(|s| format!("Stretch: {}", s.title))
@@ -67,7 +78,7 @@ pub async fn gather(store: &Store, actor: &Actor, client: ClientId) -> Result<Cl
         client: record.client,
         intake: record.intake,
         notes: record.notes,
-        today: crate::clinic_today(actor),
+        today: today_in(&actor.time_zone, clock),
     })
 }
 
@@ -111,8 +122,8 @@ impl ClientReport {
         let Some(screening) = self.intake.as_ref().and_then(|i| i.screening.as_ref()) else {
             return "No screening recorded.".into();
         };
-        let label = myomap_clinic::screening::outcome_label(&screening.outcome);
-        let outcome = match crate::clinical::urgency_view(&screening.outcome, &screening.verdict) {
+        let label = crate::screening::outcome_label(&screening.outcome);
+        let outcome = match crate::screening::urgency_view(&screening.outcome, &screening.verdict) {
             Some(urgency) => format!("{label} ({}): {}", urgency.label.to_lowercase(), urgency.action),
             None => label.to_owned(),
         };
@@ -206,7 +217,7 @@ impl ClientReport {
 }
 
 /// One active treatment plan in a sentence or two.
-fn plan_line(draft: &myomap_plans::PlanDraft, progress: &crate::plans::PlanProgress) -> String {
+fn plan_line(draft: &myomap_plans::PlanDraft, progress: &PlanProgress) -> String {
     let goals: Vec<String> = progress
         .goals
         .iter()
@@ -228,4 +239,33 @@ fn plan_line(draft: &myomap_plans::PlanDraft, progress: &crate::plans::PlanProgr
         draft.reassess_every,
         goals.join("; ")
     )
+}
+
+/// A rendered progress report.
+pub struct ProgressReport {
+    /// `progress-report-<family name>.pdf`.
+    pub file_name: String,
+    pub pdf: Vec<u8>,
+    /// The data it was made from (the client's name for a message, and the
+    /// record export's file name).
+    pub data: ClientReport,
+}
+
+/// The PDF progress report, prepared by the acting staff member as the
+/// clinic knows them (by name, not sign-in address).
+pub async fn progress_report(
+    store: &Store,
+    actor: &Actor,
+    clock: &dyn Clock,
+    client: ClientId,
+) -> Result<ProgressReport, ClinicError> {
+    let data = gather(store, actor, clock, client).await?;
+    let preparer = Presenter::of(&store.clinic(actor), actor).await?.person(&actor.email);
+    let pdf = myomap_report::render_pdf(&data.report(&preparer))
+        .map_err(|e| ClinicError::Internal(format!("rendering the report: {e}")))?;
+    Ok(ProgressReport {
+        file_name: format!("progress-report-{}.pdf", data.client.family_name.to_lowercase()),
+        pdf,
+        data,
+    })
 }

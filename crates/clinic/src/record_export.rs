@@ -2,16 +2,17 @@
 //! FHIR R4 bundle, the PDF progress report and the posture photos. Every
 //! part comes through the audited reads that serve it elsewhere (the FHIR
 //! export's and the report's whole-record reads, each photo's read), so the
-//! export leaves the same trail. Shared by the client page and
+//! export leaves the same trail. One use case for the client page and
 //! `myomap export record`.
 
 use std::io::{Cursor, Write};
 
-use myomap_clinic::{ClinicError, Clock};
 use myomap_domain::ClientId;
 use myomap_store::{Actor, Store};
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
+
+use crate::{ClinicError, Clock};
 
 /// The archive's entries: `fhir-bundle.json`, `progress-report.pdf`,
 /// `photos/<assessment id>/<view>-<photo id>.<ext>`.
@@ -26,14 +27,9 @@ pub async fn record_zip(
     clock: &dyn Clock,
     client: ClientId,
 ) -> Result<(String, Vec<u8>), ClinicError> {
-    let bundle = myomap_clinic::fhir::client_bundle(store, actor, clock, client).await?;
-    let data = crate::report_data::gather(store, actor, client).await?;
+    let bundle = crate::fhir::client_bundle(store, actor, clock, client).await?;
+    let report = crate::report::progress_report(store, actor, clock, client).await?;
     let scope = store.clinic(actor);
-    let preparer = crate::presenter::Presenter::of(&scope, actor)
-        .await?
-        .person(&actor.email);
-    let pdf = myomap_report::render_pdf(&data.report(&preparer))
-        .map_err(|e| ClinicError::Internal(format!("rendering the report: {e}")))?;
     let mut photos = Vec::new();
     for assessment in scope.assessments_for(client).await? {
         for photo in scope.photos(&assessment.id).await? {
@@ -51,8 +47,10 @@ pub async fn record_zip(
         }
     }
     let json = serde_json::to_vec_pretty(&bundle).map_err(|e| ClinicError::Internal(e.to_string()))?;
-    let zip = write_zip(&json, &pdf, &photos).map_err(|e| ClinicError::Internal(format!("writing the ZIP: {e}")))?;
-    let name = data
+    let zip =
+        write_zip(&json, &report.pdf, &photos).map_err(|e| ClinicError::Internal(format!("writing the ZIP: {e}")))?;
+    let name = report
+        .data
         .client
         .family_name
         .chars()

@@ -1,6 +1,6 @@
 //! Pre-filling the ACR 2016 Widespread Pain Index from a pain map: which WPI
 //! area (the criteria's own ids, spec section 9.1) each body area of the
-//! chart lies in. Data in `assets/wpi-areas.toml`; the therapist reviews the
+//! chart lies in. Data in `data/wpi-areas.toml`; the therapist reviews the
 //! ticks before saving.
 
 use std::collections::{BTreeSet, HashMap};
@@ -26,7 +26,7 @@ fn load() -> HashMap<String, String> {
     struct File {
         areas: HashMap<String, String>,
     }
-    match toml::from_str::<File>(include_str!("../assets/wpi-areas.toml")) {
+    match toml::from_str::<File>(include_str!("../data/wpi-areas.toml")) {
         Ok(file) => file.areas,
         Err(e) => panic!("compiled-in wpi-areas.toml is invalid: {e}"),
     }

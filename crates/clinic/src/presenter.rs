@@ -24,7 +24,7 @@ impl Presenter {
         }
         Presenter {
             names,
-            zone: crate::scheduling::zone_of(actor),
+            zone: crate::schedule::zone_of(actor),
         }
     }
 
@@ -41,7 +41,7 @@ impl Presenter {
 
     /// "Mon 7 Dec 2026, 09:30" on the clinic's clock.
     pub fn time(&self, at: Timestamp) -> String {
-        crate::scheduling::local_text(at, &self.zone)
+        crate::schedule::local_text(at, &self.zone)
     }
 
     /// The clinic's calendar date of an instant.

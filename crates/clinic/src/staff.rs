@@ -1,12 +1,12 @@
-//! Glue both faces share for staff management: the invitation e-mail (its
-//! link built from the configured public address, never from a request),
-//! reading a role from a form or a body, and how sessions and sign-ins
-//! read in the clinic's time.
+//! Staff management both faces share: inviting someone (the e-mail's link
+//! built from the configured public address, never from a request),
+//! reading a role from a form or a body, and how a session's browser reads.
 
 use myomap_domain::Role;
-use myomap_store::{Actor, ClinicSettings, Delivery, INVITATION_TOKEN_MARKER, OutboxDraft, StoreError};
+use myomap_store::{Actor, ClinicSettings, INVITATION_TOKEN_MARKER, OutboxDraft, Store};
 
-use crate::AppState;
+use crate::ClinicError;
+use crate::messages::Messages;
 
 /// The address an invitation token opens.
 pub fn invitation_url(public_url: &str, token: &str) -> String {
@@ -23,7 +23,7 @@ pub fn parse_role(text: &str) -> Result<Role, myomap_domain::ValidationErrors> {
 /// The e-mail an invitation queues; the store puts the token in place of
 /// the marker inside the transaction that stores the invitation.
 pub fn invitation_draft(
-    state: &AppState,
+    messages: &Messages<'_>,
     actor: &Actor,
     settings: &ClinicSettings,
     name: &str,
@@ -39,7 +39,7 @@ pub fn invitation_draft(
          If you did not expect this, ignore this message.\n",
         inviter = actor.name,
         role = role.label().to_lowercase(),
-        url = invitation_url(&state.config.public_url, INVITATION_TOKEN_MARKER),
+        url = invitation_url(&messages.public_url, INVITATION_TOKEN_MARKER),
     );
     if let Some(contact) = settings.contact_line() {
         body.push_str(&format!("\n{clinic} · {contact}\n"));
@@ -49,28 +49,25 @@ pub fn invitation_draft(
         recipient: None,
         title: format!("{clinic}: your invitation to Myomap"),
         body,
-        send_after: jiff::Timestamp::now(),
-        delivery: if state.config.mailer.is_some() {
-            Delivery::Relay
-        } else {
-            Delivery::ByHand
-        },
+        send_after: messages.clock.now(),
+        delivery: messages.delivery(),
     }
 }
 
 /// Invites someone on behalf of `actor`, reading the clinic's current
 /// details for the message.
 pub async fn invite(
-    state: &AppState,
+    store: &Store,
     actor: &Actor,
+    messages: &Messages<'_>,
     email: &str,
     name: &str,
     role: Role,
-) -> Result<myomap_store::IssuedInvitation, StoreError> {
-    let scope = state.store.clinic(actor);
+) -> Result<myomap_store::IssuedInvitation, ClinicError> {
+    let scope = store.clinic(actor);
     let settings = scope.clinic_settings().await?;
-    let draft = invitation_draft(state, actor, &settings, name.trim(), role);
-    scope
+    let draft = invitation_draft(messages, actor, &settings, name.trim(), role);
+    Ok(scope
         .invite_staff(
             &myomap_store::InvitationRequest {
                 email: email.to_owned(),
@@ -80,40 +77,7 @@ pub async fn invite(
             },
             &draft,
         )
-        .await
-}
-
-/// The clinic's name, address and contact details as the closing lines of
-/// a message to a client; empty when the owner has set neither.
-pub fn signature(settings: &ClinicSettings) -> String {
-    let mut lines = Vec::new();
-    let address = settings
-        .address
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if !address.is_empty() {
-        lines.push(address);
-    }
-    lines.extend(settings.contact_line());
-    if lines.is_empty() {
-        String::new()
-    } else {
-        format!("\n{}\n{}\n", settings.name, lines.join("\n"))
-    }
-}
-
-/// [`signature`] of the actor's clinic as it is now.
-pub async fn clinic_signature(state: &AppState, actor: &Actor) -> Result<String, StoreError> {
-    Ok(signature(&state.store.clinic(actor).clinic_settings().await?))
-}
-
-/// A message to a client with the clinic's signature at its end.
-pub fn signed(mut draft: OutboxDraft, signature: &str) -> OutboxDraft {
-    draft.body.push_str(signature);
-    draft
+        .await?)
 }
 
 /// A short description of a browser from its user agent: enough to tell
@@ -171,25 +135,6 @@ mod tests {
         );
         assert_eq!(describe_browser(""), "Unknown browser");
         assert_eq!(describe_browser("curl/8.5.0"), "curl");
-    }
-
-    #[test]
-    fn the_signature_holds_what_the_owner_set() {
-        let mut settings = ClinicSettings {
-            name: "North Clinic".into(),
-            address: String::new(),
-            time_zone: "UTC".into(),
-            phone: String::new(),
-            email: String::new(),
-            version: 1,
-        };
-        assert_eq!(signature(&settings), "");
-        settings.address = "1 North Street\r\nBristol".into();
-        settings.phone = "0117 496 0000".into();
-        assert_eq!(
-            signature(&settings),
-            "\nNorth Clinic\n1 North Street, Bristol\nPhone 0117 496 0000\n"
-        );
     }
 
     #[test]

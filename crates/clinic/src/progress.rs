@@ -1,103 +1,16 @@
-//! Outcome questionnaires: scoring answers for storage, and progress over
-//! time (baseline, latest, change and its MCID verdict, chart series).
+//! A client's progress over time: each instrument's baseline, latest score,
+//! change and MCID verdict, pain before and after each session, pressure
+//! pain thresholds, and the chart series the pages and the report draw.
 
 use std::collections::BTreeMap;
 
-use axum::http::StatusCode;
-use myomap_scoring::{ChangeVerdict, Instrument, PptUnit, Ratio, ScoringError, classify_change, score_items};
-use myomap_store::{NoteRecord, Questionnaire, ScoredAnswers};
+use myomap_domain::ClientId;
+use myomap_scoring::{ChangeVerdict, Instrument, Ratio, classify_change};
+use myomap_store::{Actor, NoteRecord, Questionnaire, Store};
 use serde::Serialize;
-use serde_json::Value;
 
-use crate::error::Problem;
-
-/// Instruments a clinic records from a form (PPT comes from the assessment's
-/// findings; the QuickDASH modules are rarely used alone).
-pub const RECORDED: [Instrument; 11] = [
-    Instrument::Nprs,
-    Instrument::Ndi,
-    Instrument::Odi,
-    Instrument::QuickDash,
-    Instrument::BctqSss,
-    Instrument::BctqFss,
-    Instrument::Lefs,
-    Instrument::Jfls8,
-    Instrument::Psfs,
-    Instrument::Acr2016Fm,
-    Instrument::Ppt,
-];
-
-pub fn scoring_problem(e: &ScoringError) -> Problem {
-    match e {
-        ScoringError::UnknownInstrument(_) => Problem::new(StatusCode::NOT_FOUND, "Not found", e.to_string()),
-        ScoringError::Invalid { field, .. } => {
-            let message = e.to_string();
-            let detail = message
-                .strip_prefix(&format!("{field}: "))
-                .unwrap_or(&message)
-                .to_owned();
-            Problem::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid input",
-                &format!("input.{field}"),
-                detail,
-            )
-        }
-        other => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid input", other.to_string()),
-    }
-}
-
-/// The exact main score of a valid input, as text (`12.5` or `35/3`).
-fn exact_score(instrument: Instrument, input: &Value, result: &Value) -> Option<String> {
-    match instrument {
-        Instrument::Ppt => {
-            let trials: Vec<Ratio> = input["trials"]
-                .as_array()?
-                .iter()
-                .map(|t| t.to_string().parse().ok())
-                .collect::<Option<_>>()?;
-            let unit = if input["unit"] == "kpa" {
-                PptUnit::Kpa
-            } else {
-                PptUnit::KgCm2
-            };
-            Some(myomap_scoring::ppt(&trials, unit).ok()?.exact_kg_cm2.to_string())
-        }
-        // Fibromyalgia severity is a whole number.
-        Instrument::Acr2016Fm => result.get("fs").map(Value::to_string),
-        Instrument::Nprs => input["value"].as_u64().map(|v| v.to_string()),
-        _ => {
-            let answers: Vec<Option<u8>> = input["items"]
-                .as_array()?
-                .iter()
-                .map(|v| v.as_u64().and_then(|n| u8::try_from(n).ok()))
-                .collect();
-            score_items(instrument, &answers).ok()?.score.map(|s| s.to_string())
-        }
-    }
-}
-
-/// Scores answers with the scoring crate and packs them for storage.
-pub fn score(instrument: &str, taken_on: &str, input: &Value) -> Result<ScoredAnswers, Problem> {
-    let parsed: Instrument = instrument.parse().map_err(|e: ScoringError| scoring_problem(&e))?;
-    if taken_on.len() != 10 || taken_on.parse::<jiff::civil::Date>().is_err() {
-        return Err(Problem::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Invalid input",
-            "taken_on",
-            format!("\"{taken_on}\" is not a date in the form YYYY-MM-DD"),
-        ));
-    }
-    let result = myomap_scoring::score_json(instrument, input).map_err(|e| scoring_problem(&e))?;
-    let valid = result.get("valid").and_then(Value::as_bool).unwrap_or(true);
-    Ok(ScoredAnswers {
-        instrument: parsed.as_str().to_owned(),
-        taken_on: taken_on.to_owned(),
-        input: input.clone(),
-        score: valid.then(|| exact_score(parsed, input, &result)).flatten(),
-        result,
-    })
-}
+use crate::ClinicError;
+use crate::vocabulary::muscle_label;
 
 pub fn parse_exact(text: &str) -> Option<Ratio> {
     match text.split_once('/') {
@@ -289,7 +202,7 @@ pub fn ppt_series(assessments: &[myomap_store::Assessment]) -> Vec<(String, Vec<
             if let Some(ppt) = finding.ppt_kg_cm2 {
                 let label = format!(
                     "{} {}",
-                    crate::pages::record::muscle_label(&finding.muscle, finding.side),
+                    muscle_label(&finding.muscle, finding.side),
                     finding.trigger_point
                 );
                 series.entry(label).or_default().push((date.clone(), ppt));
@@ -297,4 +210,21 @@ pub fn ppt_series(assessments: &[myomap_store::Assessment]) -> Vec<(String, Vec<
         }
     }
     series.into_iter().collect()
+}
+
+/// What the progress endpoint answers: every measure since baseline and
+/// the pain of each signed session.
+pub struct ClientProgress {
+    pub measures: Vec<MeasureProgress>,
+    pub session_pain: Vec<SessionPain>,
+}
+
+/// A client's progress from one audited read of the whole record, so the
+/// questionnaires and the sessions agree.
+pub async fn client_progress(store: &Store, actor: &Actor, client: ClientId) -> Result<ClientProgress, ClinicError> {
+    let record = store.clinic(actor).client_record(client).await?;
+    Ok(ClientProgress {
+        measures: progress(&record.questionnaires),
+        session_pain: session_pain(&record.notes),
+    })
 }
