@@ -8,6 +8,10 @@
 //! runs start to finish on a blocking thread with a connection of its own:
 //! one hand-over per unit.
 //!
+//! A unit of one statement (the session check, one client) is cheaper than
+//! the hand-over to a blocking thread and back: it runs where it is asked
+//! for, between two `.await`s of the request (see `Store::read_one`).
+//!
 //! Invariants:
 //! - the connections are opened read-only, so nothing on this path can
 //!   write; writes and the audit log's group commit stay on sqlx;
@@ -79,7 +83,7 @@ impl DirectReader {
         .map_err(|e| StoreError::Internal(format!("a read stopped: {e}")))?
     }
 
-    fn take(&self) -> Result<Connection, StoreError> {
+    pub(crate) fn take(&self) -> Result<Connection, StoreError> {
         let idle = self
             .idle
             .lock()
@@ -91,7 +95,7 @@ impl DirectReader {
         }
     }
 
-    fn give_back(&self, conn: Connection) {
+    pub(crate) fn give_back(&self, conn: Connection) {
         if conn.is_autocommit() {
             self.idle
                 .lock()
