@@ -303,18 +303,10 @@ impl Store {
             // One indexed statement takes microseconds: less than handing it
             // to a blocking thread and back. Every await of the body is
             // ready at once, so it runs through in this poll.
-            let mut tx = Tx {
-                tx: Unit::detached(),
-                store: self,
-                deferred_audit: Some(Vec::new()),
-                known_clients: Vec::new(),
-                direct: Some(reader.take()?),
-            };
+            let mut tx = Tx::direct(self, reader.take()?);
             let result = body(&mut tx).await;
-            let events = tx.deferred_audit.take().unwrap_or_default();
-            if let Some(conn) = tx.direct.take() {
-                reader.give_back(conn);
-            }
+            let (conn, events) = tx.end_direct();
+            reader.give_back(conn);
             let value = result?;
             if !events.is_empty() {
                 self.audit_queue.append(events).await?;
@@ -325,21 +317,11 @@ impl Store {
         let runtime = tokio::runtime::Handle::current();
         let (value, events) = reader
             .run(move |conn| {
-                let mut tx = Tx {
-                    tx: Unit::detached(),
-                    store: &store,
-                    deferred_audit: Some(Vec::new()),
-                    known_clients: Vec::new(),
-                    direct: Some(conn),
-                };
+                let mut tx = Tx::direct(&store, conn);
                 // Every statement of the body completes without waiting, so
                 // this runs it through on this thread.
                 let result = runtime.block_on(body(&mut tx));
-                let events = tx.deferred_audit.take().unwrap_or_default();
-                let conn = tx
-                    .direct
-                    .take()
-                    .unwrap_or_else(|| unreachable!("a direct unit keeps its connection"));
+                let (conn, events) = tx.end_direct();
                 (conn, result.map(|value| (value, events)))
             })
             .await?;
@@ -362,7 +344,28 @@ fn in_scope<T, F: ReadBody<T>>(actor: &Actor, body: F) -> impl StoreReadBody<T> 
     }
 }
 
-impl Tx<'_> {
+impl<'a> Tx<'a> {
+    /// A read unit on the direct SQLite path, on `conn`.
+    fn direct(store: &'a Store, conn: rusqlite::Connection) -> Tx<'a> {
+        Tx {
+            tx: Unit::detached(),
+            store,
+            deferred_audit: Some(Vec::new()),
+            known_clients: Vec::new(),
+            direct: Some(conn),
+        }
+    }
+
+    /// Ends a direct read unit: its connection and its audit entries.
+    fn end_direct(mut self) -> (rusqlite::Connection, Vec<OwnedAuditEvent>) {
+        let events = self.deferred_audit.take().unwrap_or_default();
+        let conn = self
+            .direct
+            .take()
+            .unwrap_or_else(|| unreachable!("only a direct unit is ended as one"));
+        (conn, events)
+    }
+
     /// Runs a query of this unit and reads every row.
     pub(crate) async fn fetch_all(&mut self, query: Query<'_>) -> Result<Vec<Row>, StoreError> {
         if let Some(conn) = &self.direct {
