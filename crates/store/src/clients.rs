@@ -501,11 +501,21 @@ impl<'a> ClinicScope<'a> {
     /// counts from 1.
     pub async fn list_clients(&self, query: &ClientQuery) -> Result<ClientPage, StoreError> {
         let query = query.clone();
-        self.store
-            .read_unit(self.actor, move |scope, tx| {
-                Box::pin(async move { scope.list_clients_in(tx, &query).await })
-            })
-            .await
+        // A search counts and pages in two statements that must see the same
+        // clients; the plain list reads its page and count in one.
+        if query.search.trim().is_empty() {
+            self.store
+                .read_one(self.actor, move |scope, tx| {
+                    Box::pin(async move { scope.list_clients_in(tx, &query).await })
+                })
+                .await
+        } else {
+            self.store
+                .read_unit(self.actor, move |scope, tx| {
+                    Box::pin(async move { scope.list_clients_in(tx, &query).await })
+                })
+                .await
+        }
     }
 
     /// The list's count and page, read in one snapshot.
@@ -539,33 +549,53 @@ impl<'a> ClinicScope<'a> {
         };
         let (total, rows) = if ranges.is_empty() {
             // The plain list: the clinic's clients in name order; the count
-            // is kept with the clients it counts (see migration 10).
+            // is kept with the clients it counts (see migration 10) and read
+            // with the page, in one statement. A page past the end finds no
+            // rows: then the count alone says which page is the last.
             let column = if query.include_archived {
                 "client_count"
             } else {
                 "active_client_count"
             };
-            let sql = format!("SELECT {column} AS total FROM clinics WHERE id = $1");
-            let total: i64 = tx
-                .fetch_optional(Query::new(&sql).bind(&self.clinic_id))
-                .await?
-                .ok_or(StoreError::NotFound("clinic"))?
-                .column("total")?;
             let archived = if query.include_archived {
                 ""
             } else {
                 " AND c.archived_at IS NULL"
             };
             let keyset = after_cursor(&after, "c.search_key", "c.id", next);
-            let (_, offset) = window(total);
-            let sql = format!(
-                "SELECT {COLUMNS_OF_C}, c.search_key FROM clients c WHERE c.clinic_id = $1{archived}{keyset} \
-                 ORDER BY c.search_key, c.id LIMIT {} OFFSET {offset}",
-                PAGE_SIZE + 1
-            );
-            let rows = tx
+            let page_sql = |offset: i64| {
+                format!(
+                    "SELECT {COLUMNS_OF_C}, c.search_key, (SELECT {column} FROM clinics WHERE id = $1) AS total \
+                     FROM clients c WHERE c.clinic_id = $1{archived}{keyset} \
+                     ORDER BY c.search_key, c.id LIMIT {} OFFSET {offset}",
+                    PAGE_SIZE + 1
+                )
+            };
+            let asked = match after {
+                Some(_) => 0,
+                None => (query.page.max(1) - 1) * PAGE_SIZE,
+            };
+            let sql = page_sql(asked);
+            let mut rows = tx
                 .fetch_all(bind_after(bind_all(&sql, &self.clinic_id, &ranges), &after))
                 .await?;
+            let total: i64 = match rows.first() {
+                Some(row) => row.column("total")?,
+                None => {
+                    let sql = format!("SELECT {column} AS total FROM clinics WHERE id = $1");
+                    tx.fetch_optional(Query::new(&sql).bind(&self.clinic_id))
+                        .await?
+                        .ok_or(StoreError::NotFound("clinic"))?
+                        .column("total")?
+                }
+            };
+            let (_, offset) = window(total);
+            if rows.is_empty() && offset != asked {
+                let sql = page_sql(offset);
+                rows = tx
+                    .fetch_all(bind_after(bind_all(&sql, &self.clinic_id, &ranges), &after))
+                    .await?;
+            }
             (total, rows)
         } else {
             // A search: each word an index range over the terms (which carry

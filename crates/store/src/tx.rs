@@ -259,8 +259,10 @@ impl Store {
         self.read(Snapshot::Transaction, in_scope(actor, body)).await
     }
 
-    /// [`Store::read_unit`] for a body of one statement, which is a snapshot
-    /// by itself: on a pooled connection it begins no transaction.
+    /// [`Store::read_unit`] for a body of one statement (a snapshot by
+    /// itself), or of statements that need no common snapshot: on a pooled
+    /// connection it begins no transaction, and on the direct path it runs
+    /// in the request's own poll.
     pub(crate) async fn read_one<T, F>(&self, actor: &Actor, body: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
