@@ -573,7 +573,8 @@ impl<'a> ClinicScope<'a> {
             };
             let asked = match after {
                 Some(_) => 0,
-                None => (query.page.max(1) - 1) * PAGE_SIZE,
+                // Saturating: any page number past the end is the last page.
+                None => (query.page.max(1) - 1).saturating_mul(PAGE_SIZE),
             };
             let sql = page_sql(asked);
             let mut rows = tx
