@@ -219,6 +219,32 @@ pub fn free_slots(
     myomap_schedule::free_slots(&request, hours, zone, &busy).map_err(|e| invalid(&e))
 }
 
+/// A therapist's free slots over `days` local days from `first_day`: their
+/// hours less their appointments and time off, none before now. The one
+/// composition behind the API's slot list and the day page's open times.
+/// Someone who is not one of the clinic's therapists has no slots to ask
+/// for: not found.
+pub async fn therapist_free_slots(
+    scope: &ClinicScope<'_>,
+    clock: &dyn Clock,
+    therapist: &str,
+    first_day: Date,
+    days: u16,
+    length: AppointmentLength,
+) -> Result<Vec<Interval>, ClinicError> {
+    if !scope.therapists().await?.iter().any(|t| t.id == therapist) {
+        return Err(ClinicError::NotFound("therapist"));
+    }
+    let zone = zone_of(scope.actor());
+    let (start, end) = days_span(first_day, days, &zone);
+    let hours = hours_of(scope, therapist).await?;
+    let busy = busy_of(
+        &scope.appointments_between(Some(therapist), start, end).await?,
+        &scope.time_off_between(Some(therapist), start, end).await?,
+    );
+    free_slots(&hours, &zone, &busy, first_day, days, length, clock.now()).map_err(ClinicError::Invalid)
+}
+
 /// The times a therapist cannot be booked: appointments that hold their
 /// time, and time off.
 pub fn busy_of(appointments: &[Appointment], time_off: &[myomap_store::TimeOff]) -> Vec<(Timestamp, Timestamp)> {

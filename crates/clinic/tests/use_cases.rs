@@ -23,6 +23,7 @@ on_both_backends!(
     an_intake_is_checked_screened_and_stored_in_the_clinic_or_by_link,
     online_booking_offers_free_times_after_the_lead_on_the_clinic_s_clock,
     a_birth_date_is_checked_against_the_clinic_s_day,
+    a_therapist_s_free_slots_are_their_hours_on_the_clinic_s_clock,
 );
 
 /// A clinic in Los Angeles (its owner set the zone), its therapist, and a
@@ -465,4 +466,67 @@ async fn a_birth_date_is_checked_against_the_clinic_s_day(db: &TestDb) {
     let stale =
         myomap_clinic::clients::update(&store, &therapist, &next_morning, grace.id, grace.version, &corrected).await;
     assert!(matches!(stale, Err(ClinicError::Conflict(_))), "{stale:?}");
+}
+
+/// The API's slot list: a therapist's hours on the clinic's calendar, none
+/// before now; someone who is not a therapist has none to ask for.
+async fn a_therapist_s_free_slots_are_their_hours_on_the_clinic_s_clock(db: &TestDb) {
+    use myomap_clinic::schedule::{length, therapist_free_slots};
+
+    let (store, therapist, _) = los_angeles_clinic(db).await;
+    let owner = store.actor_for_email("owner@la.test").await.unwrap();
+    let scope = store.clinic(&owner);
+    let sam = scope
+        .therapists()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.email == "t@la.test")
+        .unwrap();
+    let hours: Vec<myomap_store::HoursRow> = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+        .into_iter()
+        .map(|weekday| myomap_store::HoursRow {
+            weekday: weekday.into(),
+            starts: "09:00".into(),
+            ends: "17:00".into(),
+            kind: "work".into(),
+        })
+        .collect();
+    scope.set_working_hours(&sam.id, &hours).await.unwrap();
+    let wednesday: jiff::civil::Date = "2026-11-25".parse().unwrap();
+    let hour = length("minutes", 60).unwrap();
+    let scope = store.clinic(&therapist);
+
+    let before_opening = FixedClock("2026-11-25T15:00:00Z".parse().unwrap());
+    let slots = therapist_free_slots(&scope, &before_opening, &sam.id, wednesday, 1, hour)
+        .await
+        .unwrap();
+    assert_eq!(
+        slots.first().unwrap().start.to_string(),
+        "2026-11-25T17:00:00Z",
+        "09:00 in Los Angeles"
+    );
+    assert_eq!(
+        slots.last().unwrap().start.to_string(),
+        "2026-11-26T00:00:00Z",
+        "16:00 in Los Angeles"
+    );
+    assert_eq!(slots.len(), 29, "every quarter hour from 09:00 to 16:00");
+
+    let ten_past_noon = FixedClock("2026-11-25T20:10:00Z".parse().unwrap());
+    let later = therapist_free_slots(&scope, &ten_past_noon, &sam.id, wednesday, 1, hour)
+        .await
+        .unwrap();
+    assert_eq!(
+        later.first().unwrap().start.to_string(),
+        "2026-11-25T20:15:00Z",
+        "12:15, not before now"
+    );
+
+    let nobody = therapist_free_slots(&scope, &ten_past_noon, "not-a-therapist", wednesday, 1, hour).await;
+    assert!(
+        matches!(nobody, Err(ClinicError::NotFound("therapist"))),
+        "{:?}",
+        nobody.err()
+    );
 }

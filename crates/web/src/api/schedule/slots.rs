@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use myomap_clinic::SystemClock;
 use serde_json::{Value, json};
 
 use super::{DayRange, RangeParams, SlotParams, range};
@@ -39,11 +40,7 @@ pub async fn slots(
     ApiQuery(params): ApiQuery<SlotParams>,
 ) -> Result<Json<Value>, Problem> {
     let zone = zone_of(&actor);
-    let scope = state.store.clinic(&actor);
-    if !scope.therapists().await?.iter().any(|t| t.id == id) {
-        return Err(Problem::not_found("therapist"));
-    }
-    let DayRange { from, days, start, end } = range(
+    let DayRange { from, days, .. } = range(
         &RangeParams {
             from: params.from,
             days: params.days,
@@ -56,13 +53,8 @@ pub async fn slots(
         None => 60,
     };
     let length = scheduling::length("minutes", minutes).map_err(Problem::invalid)?;
-    let hours = scheduling::hours_of(&scope, &id).await?;
-    let busy = scheduling::busy_of(
-        &scope.appointments_between(Some(&id), start, end).await?,
-        &scope.time_off_between(Some(&id), start, end).await?,
-    );
-    let free = scheduling::free_slots(&hours, &zone, &busy, from, days, length, jiff::Timestamp::now())
-        .map_err(Problem::invalid)?;
+    let scope = state.store.clinic(&actor);
+    let free = scheduling::therapist_free_slots(&scope, &SystemClock, &id, from, days, length).await?;
     Ok(Json(json!({
         "slots": free.iter().map(|s| json!({
             "starts_at": s.start.to_string(),
