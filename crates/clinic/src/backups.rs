@@ -355,13 +355,16 @@ async fn create_logical(
         let file = create_private(&scratch_path).map_err(io(format!("creating {}", scratch_path.display())))?;
         let mut sealed = key.seal(BufWriter::new(file))?;
         let mut measure = Measure::default();
+        // Every error names the file: the directory may have gone or
+        // changed under a scheduled backup.
+        let writing = format!("writing {}", scratch_path.display());
         while let Some(chunk) = received.blocking_recv() {
             measure.update(&chunk);
-            sealed.write_all(&chunk).map_err(io("writing the scratch file"))?;
+            sealed.write_all(&chunk).map_err(io(writing.clone()))?;
         }
-        let file = sealed.finish().map_err(io("writing the scratch file"))?;
+        let file = sealed.finish().map_err(io(writing.clone()))?;
         file.into_inner().map_err(|e| BackupFailure::Io {
-            context: "writing the scratch file".into(),
+            context: writing,
             source: e.into_error(),
         })?;
         let (bytes, sha256) = measure.finish();
@@ -391,7 +394,7 @@ async fn create_logical(
     let lock = lock.clone();
     let scratch_path = scratch.path().to_path_buf();
     let (bytes, manifest) = blocking(move || {
-        let file = File::open(&scratch_path).map_err(io("reading the scratch file"))?;
+        let file = File::open(&scratch_path).map_err(io(format!("reading {}", scratch_path.display())))?;
         let source = key.open(BufReader::new(file))?;
         let bytes = write_out(&out, &lock, &manifest, BufReader::with_capacity(256 * 1024, source))?;
         Ok((bytes, manifest))
