@@ -385,25 +385,7 @@ async fn online_booking_offers_free_times_after_the_lead_on_the_clinic_s_clock(d
     use myomap_clinic::online_booking::{self, BookingRefused};
 
     let (store, therapist, ada) = los_angeles_clinic(db).await;
-    let owner = store.actor_for_email("owner@la.test").await.unwrap();
-    let sam = store
-        .clinic(&owner)
-        .therapists()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|t| t.email == "t@la.test")
-        .unwrap();
-    let hours: Vec<myomap_store::HoursRow> = ["monday", "tuesday", "wednesday", "thursday", "friday"]
-        .into_iter()
-        .map(|weekday| myomap_store::HoursRow {
-            weekday: weekday.into(),
-            starts: "09:00".into(),
-            ends: "17:00".into(),
-            kind: "work".into(),
-        })
-        .collect();
-    store.clinic(&owner).set_working_hours(&sam.id, &hours).await.unwrap();
+    let sam = therapist_working_weekdays(&store).await;
     let link = store
         .clinic(&therapist)
         .booking_link(ada.id, &sam.id, Duration::from_secs(3600))
@@ -436,6 +418,31 @@ async fn online_booking_offers_free_times_after_the_lead_on_the_clinic_s_clock(d
     assert_eq!(booked.appointment.therapist_id, sam.id);
     let again = online_booking::book(&store, &messages, &link.token, &first.to_string()).await;
     assert!(matches!(again, Err(BookingRefused::Link(_))), "{:?}", again.err());
+}
+
+/// The Los Angeles clinic's therapist, working 09:00–17:00 Monday to
+/// Friday (set by the owner).
+async fn therapist_working_weekdays(store: &Store) -> myomap_store::StaffMember {
+    let owner = store.actor_for_email("owner@la.test").await.unwrap();
+    let scope = store.clinic(&owner);
+    let sam = scope
+        .therapists()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.email == "t@la.test")
+        .unwrap();
+    let hours: Vec<myomap_store::HoursRow> = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+        .into_iter()
+        .map(|weekday| myomap_store::HoursRow {
+            weekday: weekday.into(),
+            starts: "09:00".into(),
+            ends: "17:00".into(),
+            kind: "work".into(),
+        })
+        .collect();
+    scope.set_working_hours(&sam.id, &hours).await.unwrap();
+    sam
 }
 
 /// At 23:30 on the 25th in Los Angeles (already the 26th in UTC) a client
@@ -474,25 +481,7 @@ async fn a_therapist_s_free_slots_are_their_hours_on_the_clinic_s_clock(db: &Tes
     use myomap_clinic::schedule::{length, therapist_free_slots};
 
     let (store, therapist, _) = los_angeles_clinic(db).await;
-    let owner = store.actor_for_email("owner@la.test").await.unwrap();
-    let scope = store.clinic(&owner);
-    let sam = scope
-        .therapists()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|t| t.email == "t@la.test")
-        .unwrap();
-    let hours: Vec<myomap_store::HoursRow> = ["monday", "tuesday", "wednesday", "thursday", "friday"]
-        .into_iter()
-        .map(|weekday| myomap_store::HoursRow {
-            weekday: weekday.into(),
-            starts: "09:00".into(),
-            ends: "17:00".into(),
-            kind: "work".into(),
-        })
-        .collect();
-    scope.set_working_hours(&sam.id, &hours).await.unwrap();
+    let sam = therapist_working_weekdays(&store).await;
     let wednesday: jiff::civil::Date = "2026-11-25".parse().unwrap();
     let hour = length("minutes", 60).unwrap();
     let scope = store.clinic(&therapist);

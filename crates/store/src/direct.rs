@@ -126,8 +126,12 @@ pub(crate) fn sqlite_error(e: rusqlite::Error) -> StoreError {
     StoreError::Internal(format!("database error: {e}"))
 }
 
-/// Runs a query and reads every row.
-pub(crate) fn fetch_all(conn: &Connection, query: &Query<'_>) -> Result<Vec<DirectRow>, StoreError> {
+/// Runs a query and reads its rows, `at_most` of them when given.
+pub(crate) fn fetch(
+    conn: &Connection,
+    query: &Query<'_>,
+    at_most: Option<usize>,
+) -> Result<Vec<DirectRow>, StoreError> {
     let mut statement = conn.prepare_cached(query.sql).map_err(sqlite_error)?;
     // Placeholders are `$N`: SQLite numbers named parameters in order of
     // first appearance, so each is bound by the number in its name (as
@@ -150,7 +154,9 @@ pub(crate) fn fetch_all(conn: &Connection, query: &Query<'_>) -> Result<Vec<Dire
     let width = names.len();
     let mut rows = statement.raw_query();
     let mut read = Vec::new();
-    while let Some(row) = rows.next().map_err(sqlite_error)? {
+    while at_most.is_none_or(|most| read.len() < most)
+        && let Some(row) = rows.next().map_err(sqlite_error)?
+    {
         let mut values = Vec::with_capacity(width);
         for column in 0..width {
             values.push(row.get::<_, rusqlite::types::Value>(column).map_err(sqlite_error)?);

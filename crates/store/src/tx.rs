@@ -371,7 +371,10 @@ impl<'a> Tx<'a> {
     /// Runs a query of this unit and reads every row.
     pub(crate) async fn fetch_all(&mut self, query: Query<'_>) -> Result<Vec<Row>, StoreError> {
         if let Some(conn) = &self.direct {
-            return Ok(direct::fetch_all(conn, &query)?.into_iter().map(Row::Direct).collect());
+            return Ok(direct::fetch(conn, &query, None)?
+                .into_iter()
+                .map(Row::Direct)
+                .collect());
         }
         let rows = query.to_sqlx().fetch_all(&mut *self.tx).await?;
         Ok(rows.into_iter().map(Row::Pooled).collect())
@@ -380,7 +383,10 @@ impl<'a> Tx<'a> {
     /// Runs a query of this unit and reads its first row, if any.
     pub(crate) async fn fetch_optional(&mut self, query: Query<'_>) -> Result<Option<Row>, StoreError> {
         if let Some(conn) = &self.direct {
-            return Ok(direct::fetch_all(conn, &query)?.into_iter().next().map(Row::Direct));
+            return Ok(direct::fetch(conn, &query, Some(1))?
+                .into_iter()
+                .next()
+                .map(Row::Direct));
         }
         let row = query.to_sqlx().fetch_optional(&mut *self.tx).await?;
         Ok(row.map(Row::Pooled))
